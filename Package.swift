@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// A thin `guichet` executable over libraries split by domain.
+// Domain targets (Territory, Workflow, Demarches, Identity) import neither Vapor nor a database;
+// Storage owns SQL; Messaging owns the outbox delivery; the *Web targets are thin HTTP shells.
+let package = Package(
+    name: "guichet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "guichet", targets: ["Guichet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    ],
+    targets: [
+        .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
+        .target(name: "GuichetApp", dependencies: [
+            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "BackOfficeWeb", "PublicAPI",
+            .product(name: "Vapor", package: "vapor"),
+            .product(name: "Fluent", package: "fluent"),
+            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+            .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+        // Domain: pure Swift.
+        .target(name: "Territory", resources: [.copy("Data")]),
+        .target(name: "Workflow"),
+        .target(name: "Demarches", dependencies: ["Workflow"], resources: [.copy("Demo")]),
+        .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Persistence and delivery.
+        .target(name: "Storage", dependencies: [
+            "Territory", "Workflow", "Demarches", "Identity",
+            .product(name: "FluentKit", package: "fluent-kit"),
+            .product(name: "SQLKit", package: "sql-kit"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Messaging", dependencies: [
+            "Storage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // HTTP shells.
+        .target(name: "WebSupport", dependencies: [
+            "Identity", "Storage",
+            .product(name: "Vapor", package: "vapor"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+        ], resources: [.copy("Templates"), .copy("Public")]),
+        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
+        .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
+        .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
+        // Tests: one suite per domain, plus the HTTP flows.
+        .testTarget(name: "TerritoryTests", dependencies: ["Territory"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(name: "DemarchesTests", dependencies: ["Demarches"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetApp"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetApp"]),
+        .testTarget(name: "WebTests", dependencies: ["GuichetApp", .product(name: "XCTVapor", package: "vapor")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

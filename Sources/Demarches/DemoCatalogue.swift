@@ -1,0 +1,19 @@
+import Foundation
+
+/// The démarches seeded for the demo: three for each commune with an instance, three for the Métropole.
+public enum DemoCatalogue {
+    public static let communeDemarches = ["signalement-espace-public", "occupation-domaine-public", "acte-etat-civil"]
+    public static let metropoleDemarches = ["signalement-espace-public", "occupation-domaine-public", "bac-de-collecte"]
+
+    /// The agents' roles (services) the demo démarches name.
+    public static let roles: [(slug: String, name: String)] = [
+        ("accueil", "Accueil"), ("services-techniques", "Services techniques"), ("domaine-public", "Domaine public"),
+        ("etat-civil", "État civil"), ("proprete", "Propreté"),
+    ]
+
+    public static func definition(_ slug: String) throws -> DemarcheDefinition {
+        guard let url = Bundle.module.url(forResource: slug, withExtension: "json", subdirectory: "Demo")
+        else { throw DefinitionError(problems: ["Démarche de démonstration inconnue : \(slug)"]) }
+        return try DemarcheDefinition.parse(json: Data(contentsOf: url)).get()
+    }
+}

@@ -1,0 +1,37 @@
+/// Structural checks of a form definition, run before it is saved.
+public enum FormCheck {
+    public static func problems(in form: FormDefinition) -> [String] {
+        var problems: [String] = []
+        var seen: Set<String> = []
+        if form.fields.isEmpty { problems.append("Le formulaire n'a aucun champ.") }
+        for field in form.fields {
+            let name = field.label.isEmpty ? field.id : field.label
+            if !DemarcheDefinition.isIdentifier(field.id, allowDash: false) {
+                problems.append("L'identifiant du champ « \(name) » doit être en minuscules, chiffres et _.")
+            }
+            if !seen.insert(field.id).inserted { problems.append("Deux champs ont l'identifiant « \(field.id) ».") }
+            if field.label.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("Le champ « \(field.id) » n'a pas de libellé.") }
+            switch field.type {
+            case .singleChoice, .multipleChoice:
+                let values = (field.options ?? []).map(\.value)
+                if values.isEmpty { problems.append("Le champ « \(name) » doit proposer au moins une option.") }
+                if Set(values).count != values.count { problems.append("Le champ « \(name) » propose deux fois la même option.") }
+            case .number:
+                if let min = field.min, let max = field.max, min > max {
+                    problems.append("Le champ « \(name) » a un minimum supérieur à son maximum.")
+                }
+            case .file:
+                if let max = field.maxBytes, max <= 0 || max > FileKind.absoluteMaxBytes {
+                    problems.append("Le champ « \(name) » doit limiter les fichiers à \(FileKind.absoluteMaxBytes / 1_000_000) Mo au plus.")
+                }
+                if field.accept?.isEmpty == true { problems.append("Le champ « \(name) » n'accepte aucun type de fichier.") }
+            case .text, .longText:
+                if let max = field.maxLength, max <= 0 || max > 100_000 {
+                    problems.append("Le champ « \(name) » a une longueur maximale invalide.")
+                }
+            default: break
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,12 @@
+/// Request numbers: the collectivité's prefix, the year of filing and a yearly sequence ("CAL-2026-000123").
+public enum RequestNumber {
+    public static func format(prefix: String, year: Int, sequence: Int) -> String {
+        let digits = String(sequence)
+        return "\(prefix)-\(year)-\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)"
+    }
+
+    /// Whether a string has the shape of a number; used to refuse odd input before any lookup.
+    public static func isWellFormed(_ s: String) -> Bool {
+        s.wholeMatch(of: /[A-Z]{3}-[0-9]{4}-[0-9]{6,9}/) != nil
+    }
+}

@@ -1,0 +1,30 @@
+import Crypto
+import Foundation
+
+/// Random secrets handed to people (e-mail links, API tokens, tracking codes). Only their SHA-256 is stored,
+/// so a database leak does not leak usable links or tokens.
+public enum Secret {
+    /// A URL-safe token with 256 bits of entropy.
+    public static func token() -> String {
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A code a person can read and type: 8 characters from an alphabet without 0/O, 1/I/L ("K7QM-2XPA").
+    public static func trackingCode() -> String {
+        let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+        let chars = (0..<8).map { _ in alphabet.randomElement()! }
+        return String(chars[0..<4]) + "-" + String(chars[4..<8])
+    }
+
+    /// Tracking codes compare case- and dash-insensitively: what matters is what the person typed.
+    public static func normaliseTrackingCode(_ code: String) -> String {
+        code.uppercased().filter { $0.isLetter || $0.isNumber }
+    }
+
+    public static func hash(_ secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

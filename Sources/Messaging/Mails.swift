@@ -1,0 +1,72 @@
+import Storage
+
+/// The e-mails Guichet sends, in French. Each returns an outbox message; none is sent from here.
+public enum Mails {
+    public static func receipt(to: String, collectivite: String, demarche: String, number: String, trackingCode: String,
+                               followURL: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Votre demande \(number) a bien été reçue", text: """
+            Bonjour,
+
+            \(collectivite) a bien reçu votre demande « \(demarche) ».
+
+            Numéro de demande : \(number)
+            Code de suivi : \(trackingCode)
+
+            Suivez son traitement à tout moment : \(followURL)
+            (le numéro et le code de suivi suffisent, sans compte.)
+
+            Conservez ce message : le code de suivi n'est envoyé qu'une fois.
+
+            \(collectivite)
+            """)
+    }
+
+    public static func statusChanged(to: String, collectivite: String, demarche: String, number: String, status: String,
+                                     followURL: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Votre demande \(number) : \(status)", text: """
+            Bonjour,
+
+            Votre demande « \(demarche) » (n° \(number)) a changé de statut : \(status).
+
+            Consultez son suivi : \(followURL)
+
+            \(collectivite)
+            """)
+    }
+
+    public static func message(to: String, collectivite: String, number: String, body: String, followURL: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Message au sujet de votre demande \(number)", text: """
+            Bonjour,
+
+            Un agent de \(collectivite) vous écrit au sujet de votre demande n° \(number) :
+
+            \(body)
+
+            Retrouvez l'historique de votre demande : \(followURL)
+
+            \(collectivite)
+            """)
+    }
+
+    public static func confirmAccount(to: String, link: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Confirmez votre adresse e-mail", text: """
+            Bonjour,
+
+            Pour activer votre compte Guichet, confirmez votre adresse e-mail en ouvrant ce lien (valable 48 heures) :
+            \(link)
+
+            Si vous n'avez pas créé de compte, ignorez ce message.
+            """)
+    }
+
+    public static func resetPassword(to: String, link: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Choisir un nouveau mot de passe", text: """
+            Bonjour,
+
+            Pour choisir un nouveau mot de passe, ouvrez ce lien (valable 1 heure) :
+            \(link)
+
+            Si vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.
+            """)
+    }
+}

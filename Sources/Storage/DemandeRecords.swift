@@ -1,0 +1,103 @@
+import Demarches
+import Foundation
+
+/// A request as read back, with the definition of the version it was filed under.
+public struct DemandeDetail: Sendable {
+    public var id: String
+    public var collectivite: String
+    public var number: String
+    public var status: String
+    public var demarcheSlug: String
+    public var demarche: VersionedDemarche
+    public var accountID: String?
+    public var email: String
+    public var data: [String: FieldValue]
+    public var submittedAt: Date
+    public var updatedAt: Date
+    public var events: [DemandeEvent]
+    public var files: [StoredFile]
+}
+
+public struct DemandeEvent: Sendable, Equatable, Decodable {
+    public enum Kind: String, Sendable { case submitted, transition, note, message }
+    public var seq: Int
+    public var kind: String
+    public var actorKind: String
+    public var actorName: String
+    public var fromStatus: String?
+    public var toStatus: String?
+    public var body: String?
+    public var at: Int64
+
+    public var eventKind: Kind? { Kind(rawValue: kind) }
+    public var date: Date { Date(millis: at) }
+    /// Internal notes are for agents only.
+    public var visibleToCitizen: Bool { eventKind != .note }
+}
+
+/// Who did something, as the history records it.
+public struct Actor: Sendable {
+    public var kind: String
+    public var id: String?
+    public var name: String
+    public static func citizen(_ accountID: String?, name: String) -> Actor { Actor(kind: "citizen", id: accountID, name: name) }
+    public static func agent(_ accountID: String, name: String) -> Actor { Actor(kind: "agent", id: accountID, name: name) }
+}
+
+public struct NewDemande: Sendable {
+    public var demarche: VersionedDemarche
+    public var values: [String: FieldValue]
+    public var files: [(StoredFile, [UInt8])]
+    public var accountID: String?
+    public var submitterName: String
+    /// Where the receipt and status e-mails go; empty if the citizen gave none.
+    public var email: String
+
+    public init(demarche: VersionedDemarche, values: [String: FieldValue], files: [(StoredFile, [UInt8])],
+                accountID: String?, submitterName: String, email: String) {
+        self.demarche = demarche; self.values = values; self.files = files; self.accountID = accountID
+        self.submitterName = submitterName; self.email = email
+    }
+}
+
+/// The result of filing: the tracking code exists in clear only here, to show and e-mail once.
+public struct FiledDemande: Sendable, Equatable {
+    public var id: String
+    public var number: String
+    public var trackingCode: String
+    public var status: String
+    public var submittedAt: Date
+}
+
+public struct InboxQuery: Sendable, Equatable {
+    public enum Sort: String, Sendable, CaseIterable { case newest, oldest, number }
+    public var demarcheSlug: String?
+    public var status: String?
+    public var from: Date?
+    public var to: Date?
+    public var text: String?
+    public var sort: Sort = .newest
+    public var page: Int = 1
+    public var pageSize: Int = 50
+    public init() {}
+}
+
+public struct InboxRow: Sendable, Equatable, Decodable {
+    public var number: String
+    public var status: String
+    public var demarcheSlug: String
+    public var demarcheTitle: String
+    public var email: String
+    public var submittedAt: Int64
+    public var updatedAt: Int64
+}
+
+public struct InboxPage: Sendable {
+    public var rows: [InboxRow]
+    public var total: Int
+    /// Counts per status under the same filters but the status one, for the status tabs.
+    public var countsByStatus: [String: Int]
+    public var page: Int
+    public var pageSize: Int
+    public var pageCount: Int { max(1, (total + pageSize - 1) / pageSize) }
+}

@@ -1,0 +1,191 @@
+import Demarches
+import Foundation
+import Identity
+import SQLKit
+import Workflow
+
+extension Store {
+    /// Files a request: number, request row, first history entry, files and the e-mails `mails` composes, all in
+    /// one transaction. Files' bytes are written to the vault just before.
+    public func submit(_ new: NewDemande, in scope: TenantScope,
+                       mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) async throws -> FiledDemande {
+        for (file, bytes) in new.files { try files.write(id: file.id, bytes: bytes) }
+        let now = nowMillis
+        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris")!, from: clock()).year!
+        let trackingCode = Secret.trackingCode()
+        let data = try jsonText(new.values)
+        let search = Self.searchText(new.values, email: new.email)
+        let id = newID()
+        let initial = new.demarche.definition.workflow.initialStatus
+        return try await write { sql in
+            let sequence = try await sql.raw("""
+                INSERT INTO counters (collectivite, year, value) VALUES (\(bind: scope.slug), \(bind: year), 1)
+                ON CONFLICT (collectivite, year) DO UPDATE SET value = counters.value + 1 RETURNING value
+                """).first(decodingColumn: "value", as: Int.self) ?? 1
+            let number = RequestNumber.format(prefix: scope.collectivite.requestPrefix, year: year, sequence: sequence)
+            try await sql.raw("""
+                INSERT INTO demandes (id, collectivite, demarche_id, demarche_version, number, status, account_id, email,
+                                      tracking_hash, data, search_text, submitted_at, updated_at)
+                VALUES (\(bind: id), \(bind: scope.slug), \(bind: new.demarche.id), \(bind: new.demarche.version), \(bind: number),
+                        \(bind: initial), \(bind: new.accountID), \(bind: new.email),
+                        \(bind: Secret.hash(Secret.normaliseTrackingCode(trackingCode))), \(bind: data),
+                        \(bind: number.lowercased() + " " + search), \(bind: now), \(bind: now))
+                """).run()
+            try await self.appendEvent(on: sql, demandeID: id, seq: 1, kind: .submitted,
+                                       actor: .citizen(new.accountID, name: new.submitterName), from: nil, to: initial, body: nil, at: now)
+            for (file, _) in new.files {
+                guard let field = new.values.first(where: { if case .files(let fs) = $0.value { fs.contains(file) } else { false } })?.key
+                else { continue }
+                try await sql.raw("""
+                    INSERT INTO demande_files (id, demande_id, field_id, filename, content_type, size)
+                    VALUES (\(bind: file.id), \(bind: id), \(bind: field), \(bind: file.filename), \(bind: file.contentType), \(bind: file.size))
+                    """).run()
+            }
+            let filed = FiledDemande(id: id, number: number, trackingCode: trackingCode, status: initial, submittedAt: Date(millis: now))
+            try await self.enqueue(mails(filed), on: sql)
+            return filed
+        }
+    }
+
+    /// A request of the scope's collectivité, if the agent's roles let them see its démarche.
+    public func demande(number: String, in scope: TenantScope) async throws -> DemandeDetail? {
+        guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: scope.slug) else { return nil }
+        if case .agent = scope.access, !scope.isAdmin {
+            let visible = try await visibleDemarcheIDs(in: scope)
+            guard visible.contains(detail.demarche.id) else { return nil }
+        }
+        return detail
+    }
+
+    /// A request read by its citizen: the owner's account, or the number with its tracking code.
+    public func demandeForCitizen(number: String, accountID: String?, trackingCode: String?) async throws -> DemandeDetail? {
+        guard RequestNumber.isWellFormed(number) else { return nil }
+        guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: nil) else { return nil }
+        let ownsIt = accountID != nil && detail.accountID == accountID
+        var codeMatches = false
+        if let code = trackingCode, !code.isEmpty {
+            let expected = try await sql.raw("SELECT tracking_hash FROM demandes WHERE id = \(bind: detail.id)")
+                .first(decodingColumn: "tracking_hash", as: String.self)
+            codeMatches = expected == Secret.hash(Secret.normaliseTrackingCode(code))
+        }
+        guard ownsIt || codeMatches else { return nil }
+        var visible = detail
+        visible.events = detail.events.filter(\.visibleToCitizen)
+        return visible
+    }
+
+    /// The requests a citizen filed while signed in, newest first.
+    public func demandes(ofAccount accountID: String) async throws -> [InboxRow] {
+        try await sql.raw("""
+            SELECT d.number, d.status, m.slug AS demarche_slug, m.title AS demarche_title, d.email, d.submitted_at, d.updated_at
+            FROM demandes d JOIN demarches m ON m.id = d.demarche_id
+            WHERE d.account_id = \(bind: accountID) ORDER BY d.submitted_at DESC LIMIT 200
+            """).all(decoding: InboxRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// Makes a workflow transition as an agent. Refused (and nothing written) if the workflow of the request's
+    /// version does not allow it from the current status for the agent's roles, or if someone moved it meanwhile.
+    public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor,
+                           mails: @escaping @Sendable (DemandeDetail, Status) -> [OutboxMail]) async throws -> Result<Status, TransitionRefusal> {
+        guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
+        let roles = scope.isAdmin ? detail.demarche.definition.workflow.roles : scope.agentRoles
+        let decision = detail.demarche.definition.workflow.decide(transition: transitionID, from: detail.status, roles: roles)
+        guard case .success(let target) = decision else { return decision }
+        let notifies = detail.demarche.definition.workflow.transitions.first { $0.id == transitionID }?.notifiesCitizen ?? false
+        let now = nowMillis
+        try await write { sql in
+            let moved = try await sql.raw("""
+                UPDATE demandes SET status = \(bind: target.id), updated_at = \(bind: now)
+                WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug) AND status = \(bind: detail.status) RETURNING id
+                """).first()
+            guard moved != nil else { throw StoreError.conflict("status changed") }
+            try await self.appendEvent(on: sql, demandeID: detail.id, seq: nil, kind: .transition, actor: actor,
+                                       from: detail.status, to: target.id, body: nil, at: now)
+            if notifies { try await self.enqueue(mails(detail, target), on: sql) }
+        }
+        return .success(target)
+    }
+
+    /// Appends an internal note (agents only) or a message to the citizen (e-mailed) to the history.
+    public func comment(number: String, kind: DemandeEvent.Kind, body: String, in scope: TenantScope, actor: Actor,
+                        mails: @escaping @Sendable (DemandeDetail) -> [OutboxMail]) async throws {
+        precondition(kind == .note || kind == .message)
+        guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
+        let now = nowMillis
+        try await write { sql in
+            try await self.appendEvent(on: sql, demandeID: detail.id, seq: nil, kind: kind, actor: actor,
+                                       from: nil, to: nil, body: body, at: now)
+            try await sql.raw("UPDATE demandes SET updated_at = \(bind: now) WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug)").run()
+            if kind == .message { try await self.enqueue(mails(detail), on: sql) }
+        }
+    }
+
+    /// Reads a stored file of a request the caller may already see.
+    public func file(id: String, of detail: DemandeDetail) throws -> (StoredFile, Data)? {
+        guard let file = detail.files.first(where: { $0.id == id }) else { return nil }
+        return (file, try files.read(id: id))
+    }
+
+    // MARK: - Internals
+
+    func visibleDemarcheIDs(in scope: TenantScope) async throws -> Set<String> {
+        let all = try await demarches(in: scope)
+        if scope.isAdmin { return Set(all.map(\.id)) }
+        return Set(all.filter { !$0.roleSet.isDisjoint(with: scope.agentRoles) }.map(\.id))
+    }
+
+    private func appendEvent(on sql: any SQLDatabase, demandeID: String, seq: Int?, kind: DemandeEvent.Kind, actor: Actor,
+                             from: String?, to: String?, body: String?, at: Int64) async throws {
+        let next: Int
+        if let seq { next = seq } else {
+            next = (try await sql.raw("SELECT MAX(seq) AS s FROM demande_events WHERE demande_id = \(bind: demandeID)")
+                .first(decodingColumn: "s", as: Int?.self) ?? nil).map { $0 + 1 } ?? 1
+        }
+        try await sql.raw("""
+            INSERT INTO demande_events (id, demande_id, seq, kind, actor_kind, actor_id, actor_name, from_status, to_status, body, at)
+            VALUES (\(bind: newID()), \(bind: demandeID), \(bind: next), \(bind: kind.rawValue), \(bind: actor.kind), \(bind: actor.id),
+                    \(bind: actor.name), \(bind: from), \(bind: to), \(bind: body), \(bind: at))
+            """).run()
+    }
+
+    private func loadDemande(whereClause: String, _ value: String, collectivite: String?) async throws -> DemandeDetail? {
+        struct Row: Decodable {
+            var id: String; var collectivite: String; var number: String; var status: String; var demarcheId: String
+            var demarcheVersion: Int; var demarcheSlug: String; var accountId: String?; var email: String; var data: String
+            var submittedAt: Int64; var updatedAt: Int64
+        }
+        var query = SQLQueryString("""
+            SELECT d.id, d.collectivite, d.number, d.status, d.demarche_id, d.demarche_version, m.slug AS demarche_slug,
+                   d.account_id, d.email, d.data, d.submitted_at, d.updated_at
+            FROM demandes d JOIN demarches m ON m.id = d.demarche_id WHERE \(unsafeRaw: whereClause)\(bind: value)
+            """)
+        if let collectivite { query.appendInterpolation(unsafeRaw: " AND d.collectivite = "); query.appendInterpolation(bind: collectivite) }
+        guard let row = try await sql.raw(query).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
+        let events = try await sql.raw("""
+            SELECT seq, kind, actor_kind, actor_name, from_status, to_status, body, at FROM demande_events
+            WHERE demande_id = \(bind: row.id) ORDER BY seq
+            """).all(decoding: DemandeEvent.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let files = try await sql.raw("""
+            SELECT id, filename, content_type, size FROM demande_files WHERE demande_id = \(bind: row.id) ORDER BY filename
+            """).all(decoding: StoredFile.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let definition = try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion)
+        return DemandeDetail(id: row.id, collectivite: row.collectivite, number: row.number, status: row.status,
+                             demarcheSlug: row.demarcheSlug,
+                             demarche: VersionedDemarche(id: row.demarcheId, version: row.demarcheVersion, definition: definition),
+                             accountID: row.accountId, email: row.email, data: try fromJSON([String: FieldValue].self, row.data),
+                             submittedAt: Date(millis: row.submittedAt), updatedAt: Date(millis: row.updatedAt),
+                             events: events, files: files)
+    }
+
+    static func searchText(_ values: [String: FieldValue], email: String) -> String {
+        var parts = [email]
+        for value in values.values {
+            switch value {
+            case .text(let s): parts.append(s)
+            case .address(let a): parts.append(a.oneLine)
+            default: break
+            }
+        }
+        return String(parts.joined(separator: " ").lowercased().prefix(2000))
+    }
+}

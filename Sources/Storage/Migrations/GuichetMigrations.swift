@@ -1,0 +1,25 @@
+import FluentKit
+import SQLKit
+
+/// Versioned migrations, in order. One migration per file, grouped by release folder (001, …); never edit a
+/// migration once released: add `UpdateXAddY` instead.
+public enum GuichetMigrations {
+    public static let all: [any Migration] = [
+        CreateCollectivites(), CreateAccounts(), CreateAgentRoles(), CreateTokens(),
+        CreateDemarches(), CreateDemarcheVersions(), CreateDemandes(), CreateDemandeEvents(), CreateDemandeFiles(),
+        CreateDrafts(), CreateCounters(), CreateOutbox(),
+    ]
+}
+
+extension SchemaBuilder {
+    /// Timestamps are epoch milliseconds in a BIGINT: identical in SQLite and PostgreSQL, cheap to compare.
+    func millis(_ name: FieldKey, required: Bool = true) -> Self {
+        required ? field(name, .int64, .required) : field(name, .int64)
+    }
+}
+
+func createIndex(_ db: any Database, _ name: String, on table: String, _ columns: String...) async throws {
+    var builder = (db as! any SQLDatabase).create(index: name).on(table)
+    for column in columns { builder = builder.column(column) }
+    try await builder.run()
+}

@@ -1,0 +1,88 @@
+import Foundation
+import SQLKit
+
+/// An e-mail waiting in the outbox. Its content is decided when the state change is committed, so what is sent
+/// is what the agent or citizen saw happen, however late delivery is.
+public struct OutboxMail: Sendable, Codable, Equatable {
+    public var to: String
+    public var subject: String
+    public var text: String
+    public init(to: String, subject: String, text: String) { self.to = to; self.subject = subject; self.text = text }
+}
+
+public struct OutboxEntry: Sendable, Equatable {
+    public var id: String
+    public var mail: OutboxMail
+    public var attempts: Int
+    public var lastError: String?
+    public var createdAt: Date
+    public var nextAttemptAt: Date
+}
+
+extension Store {
+    /// Adds messages inside the caller's transaction: they exist if and only if the state change does.
+    func enqueue(_ mails: [OutboxMail], on sql: any SQLDatabase) async throws {
+        let now = nowMillis
+        for mail in mails where !mail.to.isEmpty {
+            try await sql.raw("""
+                INSERT INTO outbox (id, kind, payload, attempts, next_attempt_at, created_at)
+                VALUES (\(bind: newID()), 'email', \(bind: try jsonText(mail)), 0, \(bind: now), \(bind: now))
+                """).run()
+        }
+    }
+
+    /// Queues messages on their own (no state change goes with them: account e-mails).
+    public func enqueue(_ mails: [OutboxMail]) async throws {
+        try await write { sql in try await self.enqueue(mails, on: sql) }
+    }
+
+    /// Messages due for delivery now, oldest first.
+    public func dueMail(limit: Int) async throws -> [OutboxEntry] {
+        try await entries(where: "sent_at IS NULL AND next_attempt_at <= \(nowMillis)", limit: limit)
+    }
+
+    /// Undelivered messages that have failed at least once: what admins must see.
+    public func failingMail(limit: Int = 100) async throws -> [OutboxEntry] {
+        try await entries(where: "sent_at IS NULL AND attempts > 0", limit: limit)
+    }
+
+    public func pendingMailCount() async throws -> Int {
+        try await sql.raw("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    public func markSent(_ id: String) async throws {
+        let now = nowMillis
+        try await write { sql in
+            try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = NULL WHERE id = \(bind: id)").run()
+        }
+    }
+
+    public func markFailed(_ id: String, error: String, retryAt: Date) async throws {
+        let retry = Int64(retryAt.timeIntervalSince1970 * 1000)
+        try await write { sql in
+            try await sql.raw("""
+                UPDATE outbox SET attempts = attempts + 1, last_error = \(bind: String(error.prefix(500))), next_attempt_at = \(bind: retry)
+                WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    /// Makes failing messages due now (the admin's "retry now").
+    public func retryFailingMail() async throws {
+        let now = nowMillis
+        try await write { sql in
+            try await sql.raw("UPDATE outbox SET next_attempt_at = \(bind: now) WHERE sent_at IS NULL").run()
+        }
+    }
+
+    private func entries(where condition: String, limit: Int) async throws -> [OutboxEntry] {
+        struct Row: Decodable { var id: String; var payload: String; var attempts: Int; var lastError: String?; var createdAt: Int64; var nextAttemptAt: Int64 }
+        return try await sql.raw("""
+            SELECT id, payload, attempts, last_error, created_at, next_attempt_at FROM outbox
+            WHERE \(unsafeRaw: condition) ORDER BY created_at LIMIT \(unsafeRaw: String(limit))
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            OutboxEntry(id: $0.id, mail: try fromJSON(OutboxMail.self, $0.payload), attempts: $0.attempts, lastError: $0.lastError,
+                        createdAt: Date(millis: $0.createdAt), nextAttemptAt: Date(millis: $0.nextAttemptAt))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The database as Guichet's code sees it: raw SQL through SQLKit (portable between SQLite and PostgreSQL),
+/// write transactions, and the clock. Every query lives in this target; callers use the typed functions.
+public struct Store: Sendable {
+    let database: any Database
+    let gate: WriteGate?
+    public let files: FileVault
+    public let clock: @Sendable () -> Date
+    let definitionCache = DefinitionCache()
+
+    /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
+    ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
+    public init(database: any Database, files: FileVault, serialiseWrites: Bool, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.gate = serialiseWrites ? WriteGate() : nil
+        self.files = files
+        self.clock = clock
+    }
+
+    var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    var nowMillis: Int64 { Int64((clock().timeIntervalSince1970 * 1000).rounded()) }
+
+    /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        if let gate { await gate.enter() }
+        do {
+            let result = try await database.transaction { tx in try await body(tx as! any SQLDatabase) }
+            await gate?.leave()
+            return result
+        } catch {
+            await gate?.leave()
+            throw error
+        }
+    }
+
+    /// Whether the database answers; for `/readyz`.
+    public func ping() async -> Bool {
+        (try? await sql.raw("SELECT 1 AS one").first(decodingColumn: "one", as: Int.self)) == 1
+    }
+}
+
+/// A FIFO async mutex.
+actor WriteGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func enter() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func leave() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// Errors the store reports to callers in domain terms.
+public enum StoreError: Error, Equatable, Sendable {
+    case notFound
+    case conflict(String)
+    case forbidden
+}
+
+extension Date {
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}
+
+func newID() -> String { UUID().uuidString.lowercased() }
+
+let jsonEncoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return e
+}()
+
+func jsonText<T: Encodable>(_ value: T) throws -> String { String(decoding: try jsonEncoder.encode(value), as: UTF8.self) }
+func fromJSON<T: Decodable>(_ type: T.Type, _ text: String) throws -> T { try JSONDecoder().decode(type, from: Data(text.utf8)) }

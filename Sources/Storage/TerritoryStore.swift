@@ -1,0 +1,59 @@
+import Foundation
+import SQLKit
+import Territory
+
+extension Store {
+    /// Inserts or refreshes the collectivités from the shipped data. Idempotent. Membership is only set on insert:
+    /// once a collectivité exists, its membership is the Métropole's decision, not the data file's.
+    public func loadTerritory(_ collectivites: [Collectivite]) async throws {
+        try await write { sql in
+            for c in collectivites {
+                let populations = try jsonText(Dictionary(uniqueKeysWithValues: c.populations.map { (String($0.key), $0.value) }))
+                let townHall = try c.townHall.map(jsonText)
+                try await sql.raw("""
+                    INSERT INTO collectivites (slug, insee, name, kind, membership, request_prefix, populations, town_hall, boundary)
+                    VALUES (\(bind: c.slug), \(bind: c.insee), \(bind: c.name), \(bind: c.kind.rawValue), \(bind: c.membership.rawValue),
+                            \(bind: c.requestPrefix), \(bind: populations), \(bind: townHall), \(bind: c.boundaryGeoJSON))
+                    ON CONFLICT (slug) DO UPDATE SET name = excluded.name, insee = excluded.insee, populations = excluded.populations,
+                        town_hall = excluded.town_hall, boundary = excluded.boundary
+                    """).run()
+            }
+        }
+    }
+
+    public func collectivites() async throws -> [Collectivite] {
+        try await sql.raw("SELECT * FROM collectivites ORDER BY kind DESC, name")
+            .all(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { try $0.model() }
+    }
+
+    public func collectivite(slug: String) async throws -> Collectivite? {
+        try await sql.raw("SELECT * FROM collectivites WHERE slug = \(bind: slug)")
+            .first(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase)?.model()
+    }
+
+    public func setMembership(_ membership: Membership, slug: String) async throws {
+        try await write { sql in
+            try await sql.raw("UPDATE collectivites SET membership = \(bind: membership.rawValue) WHERE slug = \(bind: slug)").run()
+        }
+    }
+}
+
+struct CollectiviteRow: Decodable {
+    var slug: String
+    var insee: String?
+    var name: String
+    var kind: String
+    var membership: String
+    var requestPrefix: String
+    var populations: String
+    var townHall: String?
+    var boundary: String?
+
+    func model() throws -> Collectivite {
+        let pops = try fromJSON([String: Int].self, populations)
+        return Collectivite(slug: slug, insee: insee, name: name, kind: Collectivite.Kind(rawValue: kind) ?? .commune,
+                            membership: Membership(rawValue: membership) ?? .none, requestPrefix: requestPrefix,
+                            populations: Dictionary(uniqueKeysWithValues: pops.compactMap { k, v in Int(k).map { ($0, v) } }),
+                            townHall: try townHall.map { try fromJSON(TownHall.self, $0) }, boundaryGeoJSON: boundary)
+    }
+}
