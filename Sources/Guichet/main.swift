@@ -1,1 +1,3 @@
 import GuichetApp
+
+try await GuichetMain.run()

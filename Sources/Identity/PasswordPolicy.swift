@@ -18,9 +18,3 @@ public enum PasswordPolicy {
         return nil
     }
 }
-
-/// Hashing is done by the HTTP shell with bcrypt (cost 12); the domain only needs this interface.
-public protocol PasswordHasher: Sendable {
-    func hash(_ password: String) throws -> String
-    func verify(_ password: String, against hash: String) throws -> Bool
-}

@@ -79,7 +79,7 @@ extension Store {
                 AND (expires_at IS NULL OR expires_at > \(bind: now))
                 """).first(decodingColumn: "account_id", as: String.self) else { return nil }
             try await sql.raw("DELETE FROM tokens WHERE hash = \(bind: hash)").run()
-            if purpose == .confirmEmail {
+            if purpose == .confirmEmail || purpose == .resetPassword {  // either link proves the address
                 try await sql.raw("UPDATE accounts SET confirmed_at = \(bind: now) WHERE id = \(bind: accountID) AND confirmed_at IS NULL").run()
             }
             return accountID

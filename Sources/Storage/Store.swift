@@ -5,7 +5,8 @@ import SQLKit
 /// The database as Guichet's code sees it: raw SQL through SQLKit (portable between SQLite and PostgreSQL),
 /// write transactions, and the clock. Every query lives in this target; callers use the typed functions.
 public struct Store: Sendable {
-    let database: any Database
+    /// A database handle per call: Fluent binds handles to an event loop, and each loop has its own pool.
+    let database: @Sendable () -> any Database
     let gate: WriteGate?
     public let files: FileVault
     public let clock: @Sendable () -> Date
@@ -13,14 +14,14 @@ public struct Store: Sendable {
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
-    public init(database: any Database, files: FileVault, serialiseWrites: Bool, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, clock: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.gate = serialiseWrites ? WriteGate() : nil
         self.files = files
         self.clock = clock
     }
 
-    var sql: any SQLDatabase { database as! any SQLDatabase }
+    var sql: any SQLDatabase { database() as! any SQLDatabase }
 
     var nowMillis: Int64 { Int64((clock().timeIntervalSince1970 * 1000).rounded()) }
 
@@ -28,7 +29,7 @@ public struct Store: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         if let gate { await gate.enter() }
         do {
-            let result = try await database.transaction { tx in try await body(tx as! any SQLDatabase) }
+            let result = try await database().transaction { tx in try await body(tx as! any SQLDatabase) }
             await gate?.leave()
             return result
         } catch {

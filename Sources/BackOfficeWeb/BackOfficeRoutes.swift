@@ -1,0 +1,54 @@
+import Storage
+import Vapor
+import WebSupport
+
+/// The agents' back-office (GRC), under /bo/{collectivité}. Every page resolves an agent scope first.
+public enum BackOfficeRoutes {
+    public static func register(_ routes: any RoutesBuilder) {
+        let bo = routes.grouped("bo").grouped(HTMLErrorMiddleware(), FormMiddleware())
+        bo.get(use: home)
+        let requests = RequestsController()
+        bo.get(":slug", "demandes", use: requests.inbox)
+        bo.get(":slug", "demandes", ":number", use: requests.show)
+        bo.post(":slug", "demandes", ":number", "transition", use: requests.transition)
+        bo.post(":slug", "demandes", ":number", "commentaire", use: requests.comment)
+        bo.get(":slug", "demandes", ":number", "fichiers", ":file", use: requests.file)
+        let demarches = DemarchesController()
+        bo.get(":slug", "demarches", use: demarches.list)
+        bo.get(":slug", "demarches", "editer", use: demarches.editor)
+        bo.post(":slug", "demarches", "editer", use: demarches.save)
+        bo.get(":slug", "demarches", ":demarche", "export", use: demarches.export)
+        bo.post(":slug", "demarches", ":demarche", "publication", use: demarches.publication)
+        let admin = AdminController()
+        bo.get(":slug", "jetons", use: admin.tokens)
+        bo.post(":slug", "jetons", use: admin.createToken)
+        bo.get(":slug", "courriels", use: admin.failingMail)
+        bo.post(":slug", "courriels", "relancer", use: admin.retryMail)
+    }
+
+    /// One collectivité: straight to its inbox; several: let the agent choose.
+    static func home(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        let memberships = try await req.store.agentMemberships(accountID: account.id)
+        if memberships.count == 1 { return req.redirect(to: "/bo/\(memberships[0].slug)/demandes", redirectType: .normal) }
+        struct Page { struct Item { var slug: String; var name: String }; var layout: Layout; var items: [Item] }
+        let page = Page(layout: try await Layout.make(req, title: "Espace agents", backOffice: true),
+                        items: memberships.map { .init(slug: $0.slug, name: $0.name) })
+        return req.guichet.renderer.html("backoffice/home", page)
+    }
+}
+
+extension Request {
+    /// The agent's scope for the collectivité in the path, or a 403 page for anyone else.
+    func agentScope() async throws -> (TenantScope, Account) {
+        let account = try await requireAccount()
+        guard let scope = try await store.agentScope(slug: parameters.get("slug") ?? "", accountID: account.id) else {
+            throw Abort(.forbidden)
+        }
+        return (scope, account)
+    }
+
+    func layout(_ scope: TenantScope, title: String) async throws -> Layout {
+        try await Layout.make(self, title: title, backOffice: true, collectivite: (scope.collectivite.name, scope.slug))
+    }
+}

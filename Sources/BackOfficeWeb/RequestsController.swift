@@ -1,0 +1,166 @@
+import Demarches
+import Foundation
+import Storage
+import Vapor
+import WebSupport
+import Workflow
+
+struct RequestsController {
+    struct InboxPageVM {
+        struct Row { var number: String; var title: String; var status: StatusVM; var email: String; var submitted: String; var updated: String }
+        struct Tab { var label: String; var count: Int; var url: String; var current: Bool }
+        struct Choice { var value: String; var label: String; var selected: Bool }
+        var layout: Layout
+        var slug: String
+        var isAdmin: Bool
+        var rows: [Row]
+        var tabs: [Tab]
+        var demarches: [Choice]
+        var sorts: [Choice]
+        var q: String
+        var from: String
+        var to: String
+        var total: Int
+        var page: Int
+        var pageCount: Int
+        var previousURL: String?
+        var nextURL: String?
+    }
+
+    func inbox(req: Request) async throws -> Response {
+        let (scope, _) = try await req.agentScope()
+        var query = InboxQuery()
+        let params = (try? req.query.decode([String: String].self)) ?? [:]
+        query.demarcheSlug = params["demarche"].flatMap { $0.isEmpty ? nil : $0 }
+        query.status = params["statut"].flatMap { $0.isEmpty ? nil : $0 }
+        query.text = params["q"]
+        query.from = params["du"].flatMap(CalendarDate.parse).flatMap { Self.parisMidnight($0) }
+        query.to = params["au"].flatMap(CalendarDate.parse).flatMap { Self.parisMidnight($0)?.addingTimeInterval(86_400) }
+        query.sort = params["tri"].flatMap(InboxQuery.Sort.init(rawValue:)) ?? .newest
+        query.page = params["page"].flatMap(Int.init) ?? 1
+        let page = try await req.store.inbox(query, in: scope)
+
+        // Status labels come from the current definitions of the démarches shown.
+        var workflows: [String: WorkflowDefinition] = [:]
+        var statusOrder: [(id: String, label: String)] = []
+        let summaries = try await req.store.demarches(in: scope)
+        for summary in summaries {
+            guard let current = try await req.store.currentDemarche(slug: summary.slug, in: scope) else { continue }
+            workflows[summary.slug] = current.definition.workflow
+            for s in current.definition.workflow.statuses where !statusOrder.contains(where: { $0.id == s.id }) {
+                statusOrder.append((s.id, s.label))
+            }
+        }
+        func url(status: String?, page: Int? = nil) -> String {
+            var p = params
+            p["statut"] = status; p["page"] = page.map(String.init)
+            let items = p.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+            var c = URLComponents(); c.queryItems = items
+            return "/bo/\(scope.slug)/demandes" + (items.isEmpty ? "" : "?" + (c.percentEncodedQuery ?? ""))
+        }
+        var tabs = [InboxPageVM.Tab(label: "Toutes", count: page.countsByStatus.values.reduce(0, +), url: url(status: nil), current: query.status == nil)]
+        for s in statusOrder where page.countsByStatus[s.id] != nil || query.status == s.id {
+            tabs.append(.init(label: s.label, count: page.countsByStatus[s.id] ?? 0, url: url(status: s.id), current: query.status == s.id))
+        }
+        let rows = page.rows.map { r in
+            InboxPageVM.Row(number: r.number, title: r.demarcheTitle,
+                            status: workflows[r.demarcheSlug].map { StatusVM($0, r.status) } ?? StatusVM(WorkflowDefinition(initialStatus: "", statuses: [], transitions: []), r.status),
+                            email: r.email, submitted: FrenchDate.string(millis: r.submittedAt), updated: FrenchDate.string(millis: r.updatedAt))
+        }
+        let sortLabels: [InboxQuery.Sort: String] = [.newest: "Plus récentes", .oldest: "Plus anciennes", .number: "Numéro"]
+        let vm = InboxPageVM(
+            layout: try await req.layout(scope, title: "Demandes"), slug: scope.slug, isAdmin: scope.isAdmin, rows: rows, tabs: tabs,
+            demarches: summaries.map { .init(value: $0.slug, label: $0.title, selected: $0.slug == query.demarcheSlug) },
+            sorts: InboxQuery.Sort.allCases.map { .init(value: $0.rawValue, label: sortLabels[$0]!, selected: $0 == query.sort) },
+            q: query.text ?? "", from: params["du"] ?? "", to: params["au"] ?? "", total: page.total, page: page.page, pageCount: page.pageCount,
+            previousURL: page.page > 1 ? url(status: query.status, page: page.page - 1) : nil,
+            nextURL: page.page < page.pageCount ? url(status: query.status, page: page.page + 1) : nil)
+        return req.guichet.renderer.html("backoffice/inbox", vm)
+    }
+
+    struct DetailVM {
+        struct Action { var id: String; var label: String }
+        var layout: Layout
+        var slug: String
+        var number: String
+        var title: String
+        var version: Int
+        var status: StatusVM
+        var email: String
+        var submittedAt: String
+        var data: [DataItem]
+        var history: [EventVM]
+        var actions: [Action]
+        var error: String?
+    }
+
+    func show(req: Request) async throws -> Response {
+        let (scope, _) = try await req.agentScope()
+        return try await detailPage(req, scope, number: req.parameters.get("number") ?? "", error: nil)
+    }
+
+    func transition(req: Request) async throws -> Response {
+        let (scope, account) = try await req.agentScope()
+        let number = req.parameters.get("number") ?? ""
+        let result: Result<Status, TransitionRefusal>
+        do {
+            result = try await Filing(req.guichet).transition(number: number, transitionID: req.form.value("transition"), in: scope,
+                                                              actor: .agent(account.id, name: account.name))
+        } catch StoreError.notFound { throw Abort(.notFound) }
+        catch StoreError.conflict {
+            return try await detailPage(req, scope, number: number, error: "La demande a changé entre-temps : vérifiez son statut et recommencez.", status: .conflict)
+        }
+        switch result {
+        case .success(let status):
+            req.flash("Statut de la demande \(number) : \(status.label).")
+            return req.redirect(to: "/bo/\(scope.slug)/demandes/\(number)", redirectType: .normal)
+        case .failure(let refusal):
+            return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
+        }
+    }
+
+    func comment(req: Request) async throws -> Response {
+        let (scope, account) = try await req.agentScope()
+        let number = req.parameters.get("number") ?? ""
+        let body = req.form.value("texte").trimmingCharacters(in: .whitespacesAndNewlines)
+        let kind: DemandeEvent.Kind = req.form.value("type") == "message" ? .message : .note
+        guard !body.isEmpty, body.count <= 5000 else {
+            return try await detailPage(req, scope, number: number, error: "Le texte est vide ou dépasse 5 000 caractères.", status: .unprocessableEntity)
+        }
+        do { try await Filing(req.guichet).comment(number: number, kind: kind, body: body, in: scope, actor: .agent(account.id, name: account.name)) }
+        catch StoreError.notFound { throw Abort(.notFound) }
+        req.flash(kind == .message ? "Message envoyé à l'usager." : "Note ajoutée.")
+        return req.redirect(to: "/bo/\(scope.slug)/demandes/\(number)", redirectType: .normal)
+    }
+
+    func file(req: Request) async throws -> Response {
+        let (scope, _) = try await req.agentScope()
+        guard let detail = try await req.store.demande(number: req.parameters.get("number") ?? "", in: scope),
+              let (file, data) = try req.store.file(id: req.parameters.get("file") ?? "", of: detail) else { throw Abort(.notFound) }
+        return Download.response(file, data)
+    }
+
+    private func detailPage(_ req: Request, _ scope: TenantScope, number: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
+        let workflow = detail.demarche.definition.workflow
+        let roles = scope.isAdmin ? workflow.roles : scope.agentRoles
+        let vm = DetailVM(
+            layout: try await req.layout(scope, title: "Demande \(detail.number)"), slug: scope.slug, number: detail.number,
+            title: detail.demarche.definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
+            email: detail.email, submittedAt: FrenchDate.string(detail.submittedAt),
+            data: DataItem.list(form: detail.demarche.definition.form, data: detail.data) { "/bo/\(scope.slug)/demandes/\(detail.number)/fichiers/\($0.id)" },
+            history: EventVM.list(detail.events, workflow: workflow),
+            actions: workflow.availableTransitions(from: detail.status, roles: roles).map { .init(id: $0.id, label: $0.label) },
+            error: error)
+        return req.guichet.renderer.html("backoffice/demande", vm, status: status)
+    }
+
+    /// Midnight in Paris on an ISO date: the inbox's date filters are local days.
+    static func parisMidnight(_ iso: String) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let p = iso.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 3 else { return nil }
+        return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))
+    }
+}

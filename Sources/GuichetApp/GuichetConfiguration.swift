@@ -1,0 +1,56 @@
+import Foundation
+
+/// Configuration from environment variables (documented in README.md). Bad values stop start-up with a message.
+public struct GuichetConfiguration: Sendable {
+    public var dataDirectory: URL
+    /// `postgres://user:password@host:port/database`; nil means the embedded SQLite file in the data folder.
+    public var databaseURL: String?
+    /// Connections per event loop (one event loop per core).
+    public var databasePoolSize: Int
+    /// `smtp://…` or `smtps://…`; nil means e-mails are written as .eml files under `data/mail`.
+    public var smtpURL: String?
+    public var mailFrom: String
+    public var baseURL: String
+    /// Tests turn the background worker off and deliver the outbox themselves.
+    public var runOutboxWorker: Bool
+    /// bcrypt cost; 12 in production. Only the test harness lowers it.
+    public var bcryptCost: Int
+
+    public init(dataDirectory: URL, databaseURL: String? = nil, databasePoolSize: Int = 4, smtpURL: String? = nil,
+                mailFrom: String = "Guichet <ne-pas-repondre@guichet.localhost>", baseURL: String = "http://127.0.0.1:8080",
+                runOutboxWorker: Bool = true, bcryptCost: Int = 12) {
+        self.dataDirectory = dataDirectory; self.databaseURL = databaseURL; self.databasePoolSize = databasePoolSize
+        self.smtpURL = smtpURL; self.mailFrom = mailFrom; self.baseURL = baseURL; self.runOutboxWorker = runOutboxWorker
+        self.bcryptCost = bcryptCost
+    }
+
+    public struct Invalid: Error, CustomStringConvertible { public var description: String }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> GuichetConfiguration {
+        func value(_ key: String) -> String? { env[key].flatMap { $0.isEmpty ? nil : $0 } }
+        let data = URL(fileURLWithPath: value("GUICHET_DATA_DIR") ?? "data", isDirectory: true).standardizedFileURL
+        var config = GuichetConfiguration(dataDirectory: data)
+        if let url = value("DATABASE_URL") {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw Invalid(description: "DATABASE_URL must start with postgres:// (unset it to use the embedded SQLite database)")
+            }
+            config.databaseURL = url
+        }
+        if let size = value("DATABASE_POOL_SIZE") {
+            guard let n = Int(size), (1...64).contains(n) else { throw Invalid(description: "DATABASE_POOL_SIZE must be between 1 and 64") }
+            config.databasePoolSize = n
+        }
+        if let smtp = value("SMTP_URL") {
+            guard smtp.hasPrefix("smtp://") || smtp.hasPrefix("smtps://") else {
+                throw Invalid(description: "SMTP_URL must start with smtp:// or smtps://")
+            }
+            config.smtpURL = smtp
+        }
+        if let from = value("GUICHET_MAIL_FROM") { config.mailFrom = from }
+        if let base = value("GUICHET_BASE_URL") {
+            guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw Invalid(description: "GUICHET_BASE_URL must be an http(s) URL") }
+            config.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+        }
+        return config
+    }
+}

@@ -1,0 +1,191 @@
+import Demarches
+import Identity
+import Messaging
+import Storage
+import Vapor
+import WebSupport
+
+/// Accounts: sign-up with e-mail confirmation, sign-in, sign-out, password reset. One account per person; agents
+/// sign in here too. Designed so FranceConnect can later be linked to the same account by e-mail and identity.
+struct AccountController {
+    func register(_ routes: any RoutesBuilder) {
+        routes.get("compte", use: home)
+        routes.get("compte", "inscription", use: signUpForm)
+        routes.post("compte", "inscription", use: signUp)
+        routes.get("compte", "confirmer", use: confirm)
+        routes.get("compte", "connexion", use: signInForm)
+        routes.post("compte", "connexion", use: signIn)
+        routes.post("compte", "deconnexion", use: signOut)
+        routes.get("compte", "mot-de-passe-oublie", use: forgotForm)
+        routes.post("compte", "mot-de-passe-oublie", use: forgot)
+        routes.get("compte", "nouveau-mot-de-passe", use: resetForm)
+        routes.post("compte", "nouveau-mot-de-passe", use: reset)
+    }
+
+    struct AccountForm {
+        var layout: Layout
+        var email = ""
+        var name = ""
+        var token = ""
+        var back = ""
+        var errors: [String: String] = [:]
+        var emailError: String? { errors["email"] }
+        var nameError: String? { errors["name"] }
+        var passwordError: String? { errors["password"] }
+        var formError: String? { errors["form"] }
+        var hasErrors: Bool { !errors.isEmpty }
+    }
+
+    struct HomePage {
+        struct Row { var number: String; var title: String; var status: String; var date: String }
+        struct Agent { var slug: String; var name: String }
+        var layout: Layout
+        var name: String
+        var email: String
+        var demandes: [Row]
+        var agentOf: [Agent]
+    }
+
+    func home(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        let rows = try await req.store.demandes(ofAccount: account.id)
+        var demandes: [HomePage.Row] = []
+        for row in rows {
+            let status = try await req.store.demandeForCitizen(number: row.number, accountID: account.id, trackingCode: nil)
+                .map { $0.demarche.definition.workflow.status($0.status)?.label ?? $0.status } ?? row.status
+            demandes.append(.init(number: row.number, title: row.demarcheTitle, status: status, date: FrenchDate.string(millis: row.submittedAt)))
+        }
+        let agentOf = try await req.store.agentMemberships(accountID: account.id).map { HomePage.Agent(slug: $0.slug, name: $0.name) }
+        let page = HomePage(layout: try await Layout.make(req, title: "Mon compte"), name: account.name, email: account.email,
+                            demandes: demandes, agentOf: agentOf)
+        return req.guichet.renderer.html("account/home", page)
+    }
+
+    func signUpForm(req: Request) async throws -> Response {
+        req.guichet.renderer.html("account/signup", AccountForm(layout: try await Layout.make(req, title: "Créer un compte")))
+    }
+
+    func signUp(req: Request) async throws -> Response {
+        let email = req.form.value("email").trimmingCharacters(in: .whitespaces).lowercased()
+        let name = req.form.value("name").trimmingCharacters(in: .whitespacesAndNewlines)
+        let password = req.form.value("password")
+        var errors: [String: String] = [:]
+        if !Email.isValid(email) { errors["email"] = "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr." }
+        if name.isEmpty || name.count > 120 { errors["name"] = "Indiquez votre nom et votre prénom." }
+        if let problem = PasswordPolicy.problem(with: password, email: email) { errors["password"] = problem }
+        if errors.isEmpty, try await req.store.account(email: email) != nil {
+            // Saying so would let anyone test which addresses have an account; the owner gets an e-mail instead.
+            try await req.store.enqueue([Mails.resetPassword(to: email, link: req.guichet.url("/compte/mot-de-passe-oublie"))])
+            await req.guichet.mailQueued()
+            return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Vérifiez vos e-mails"),
+                heading: "Vérifiez vos e-mails", message: "Un message vient d'être envoyé à \(email) pour terminer l'opération.")
+        }
+        guard errors.isEmpty else {
+            let page = AccountForm(layout: try await Layout.make(req, title: "Erreur — Créer un compte"), email: email, name: name, errors: errors)
+            return req.guichet.renderer.html("account/signup", page, status: .unprocessableEntity)
+        }
+        let hash = try await req.password.async.hash(password)
+        let account: Account
+        do { account = try await req.store.createAccount(email: email, name: name, passwordHash: hash) }
+        catch StoreError.conflict { throw Abort(.conflict) }
+        let token = try await req.store.issueToken(accountID: account.id, purpose: .confirmEmail, lifetime: 48 * 3600)
+        try await req.store.enqueue([Mails.confirmAccount(to: email, link: req.guichet.url("/compte/confirmer?jeton=\(token)"))])
+        await req.guichet.mailQueued()
+        return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Vérifiez vos e-mails"),
+            heading: "Vérifiez vos e-mails", message: "Un message vient d'être envoyé à \(email) pour terminer l'opération.")
+    }
+
+    func confirm(req: Request) async throws -> Response {
+        let token = (try? req.query.get(String.self, at: "jeton")) ?? ""
+        guard let accountID = try await req.store.consumeToken(token, purpose: .confirmEmail),
+              let account = try await req.store.account(id: accountID) else {
+            return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Lien invalide"), heading: "Lien invalide ou expiré",
+                message: "Ce lien de confirmation n'est plus valable. Connectez-vous pour en recevoir un nouveau.", status: .notFound)
+        }
+        try await req.signIn(account)
+        req.flash("Votre adresse e-mail est confirmée. Bienvenue !")
+        return req.redirect(to: "/compte", redirectType: .normal)
+    }
+
+    func signInForm(req: Request) async throws -> Response {
+        let back = safeReturnPath(try? req.query.get(String.self, at: "retour"))
+        return req.guichet.renderer.html("account/signin", AccountForm(layout: try await Layout.make(req, title: "Se connecter"), back: back))
+    }
+
+    func signIn(req: Request) async throws -> Response {
+        let email = req.form.value("email").trimmingCharacters(in: .whitespaces).lowercased()
+        let password = req.form.value("password")
+        let back = safeReturnPath(req.form.value("retour"))
+        let keys = ["email:\(email)", "ip:\(req.remoteAddress?.ipAddress ?? "?")"]
+        func refuse(_ message: String, status: HTTPStatus) async throws -> Response {
+            let page = AccountForm(layout: try await Layout.make(req, title: "Erreur — Se connecter"), email: email, back: back, errors: ["form": message])
+            return req.guichet.renderer.html("account/signin", page, status: status)
+        }
+        guard await req.guichet.throttle.allows(keys) else {
+            return try await refuse("Trop de tentatives. Réessayez dans 15 minutes, ou choisissez un nouveau mot de passe.", status: .tooManyRequests)
+        }
+        guard let account = try await req.store.account(email: email),
+              try await req.password.async.verify(password, created: account.passwordHash) else {
+            await req.guichet.throttle.recordFailure(keys)
+            return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
+        }
+        guard account.isConfirmed else {
+            let token = try await req.store.issueToken(accountID: account.id, purpose: .confirmEmail, lifetime: 48 * 3600)
+            try await req.store.enqueue([Mails.confirmAccount(to: email, link: req.guichet.url("/compte/confirmer?jeton=\(token)"))])
+            await req.guichet.mailQueued()
+            return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)
+        }
+        await req.guichet.throttle.reset(["email:\(email)"])
+        try await req.signIn(account)
+        return req.redirect(to: back, redirectType: .normal)
+    }
+
+    func signOut(req: Request) async throws -> Response {
+        req.signOut()
+        return req.redirect(to: "/", redirectType: .normal)
+    }
+
+    func forgotForm(req: Request) async throws -> Response {
+        req.guichet.renderer.html("account/forgot", AccountForm(layout: try await Layout.make(req, title: "Mot de passe oublié")))
+    }
+
+    /// Always answers the same, whether the address has an account or not.
+    func forgot(req: Request) async throws -> Response {
+        let email = req.form.value("email").trimmingCharacters(in: .whitespaces).lowercased()
+        guard Email.isValid(email) else {
+            let page = AccountForm(layout: try await Layout.make(req, title: "Erreur — Mot de passe oublié"), email: email,
+                                   errors: ["email": "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr."])
+            return req.guichet.renderer.html("account/forgot", page, status: .unprocessableEntity)
+        }
+        if let account = try await req.store.account(email: email) {
+            let token = try await req.store.issueToken(accountID: account.id, purpose: .resetPassword, lifetime: 3600)
+            try await req.store.enqueue([Mails.resetPassword(to: email, link: req.guichet.url("/compte/nouveau-mot-de-passe?jeton=\(token)"))])
+            await req.guichet.mailQueued()
+        }
+        return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Vérifiez vos e-mails"), heading: "Vérifiez vos e-mails",
+            message: "Si un compte existe pour \(email), un lien pour choisir un nouveau mot de passe vient de lui être envoyé.")
+    }
+
+    func resetForm(req: Request) async throws -> Response {
+        let token = (try? req.query.get(String.self, at: "jeton")) ?? ""
+        return req.guichet.renderer.html("account/reset", AccountForm(layout: try await Layout.make(req, title: "Nouveau mot de passe"), token: token))
+    }
+
+    func reset(req: Request) async throws -> Response {
+        let token = req.form.value("jeton")
+        let password = req.form.value("password")
+        if let problem = PasswordPolicy.problem(with: password, email: "") {
+            let page = AccountForm(layout: try await Layout.make(req, title: "Erreur — Nouveau mot de passe"), token: token, errors: ["password": problem])
+            return req.guichet.renderer.html("account/reset", page, status: .unprocessableEntity)
+        }
+        guard let accountID = try await req.store.consumeToken(token, purpose: .resetPassword),
+              let account = try await req.store.account(id: accountID) else {
+            return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Lien invalide"), heading: "Lien invalide ou expiré",
+                message: "Ce lien n'est plus valable. Demandez-en un nouveau depuis « Mot de passe oublié ».", status: .notFound)
+        }
+        try await req.store.setPassword(accountID: accountID, passwordHash: try await req.password.async.hash(password))
+        try await req.signIn(account)
+        req.flash("Votre mot de passe a été changé.")
+        return req.redirect(to: "/compte", redirectType: .normal)
+    }
+}

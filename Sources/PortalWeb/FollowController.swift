@@ -1,0 +1,72 @@
+import Demarches
+import Storage
+import Vapor
+import WebSupport
+
+/// Following a request: by number and tracking code (no account needed), or from one's account.
+struct FollowController {
+    struct FollowForm {
+        var layout: Layout
+        var number: String
+        var error: String?
+    }
+
+    struct DemandePage {
+        var layout: Layout
+        var number: String
+        var title: String
+        var collectivite: String
+        var status: StatusVM
+        var isEnd: Bool
+        var submittedAt: String
+        var data: [DataItem]
+        var history: [EventVM]
+    }
+
+    func form(req: Request) async throws -> Response {
+        let number = (try? req.query.get(String.self, at: "numero")) ?? ""
+        return req.guichet.renderer.html("portal/follow", FollowForm(layout: try await Layout.make(req, title: "Suivre une demande"),
+                                                                     number: number, error: nil))
+    }
+
+    func lookup(req: Request) async throws -> Response {
+        let number = req.form.value("numero").trimmingCharacters(in: .whitespaces).uppercased()
+        let code = req.form.value("code")
+        let account = try await req.account()
+        guard let detail = try await req.store.demandeForCitizen(number: number, accountID: account?.id, trackingCode: code) else {
+            let page = FollowForm(layout: try await Layout.make(req, title: "Erreur — Suivre une demande"), number: number,
+                                  error: "Aucune demande ne correspond à ce numéro et à ce code de suivi. Vérifiez-les dans l'accusé de réception.")
+            return req.guichet.renderer.html("portal/follow", page, status: .notFound)
+        }
+        return try await page(req, detail, fileBase: nil)
+    }
+
+    func mine(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        guard let detail = try await req.store.demandeForCitizen(number: req.parameters.get("number") ?? "", accountID: account.id, trackingCode: nil)
+        else { throw Abort(.notFound) }
+        return try await page(req, detail, fileBase: "/compte/demandes/\(detail.number)/fichiers/")
+    }
+
+    /// Files are served to the request's owner only (agents have their own route).
+    func file(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        guard let detail = try await req.store.demandeForCitizen(number: req.parameters.get("number") ?? "", accountID: account.id, trackingCode: nil),
+              let (file, data) = try req.store.file(id: req.parameters.get("file") ?? "", of: detail)
+        else { throw Abort(.notFound) }
+        return Download.response(file, data)
+    }
+
+    private func page(_ req: Request, _ detail: DemandeDetail, fileBase: String?) async throws -> Response {
+        let definition = detail.demarche.definition
+        let c = try await req.store.collectivite(slug: detail.collectivite)
+        let page = DemandePage(
+            layout: try await Layout.make(req, title: "Demande \(detail.number)"), number: detail.number, title: definition.title,
+            collectivite: c?.name ?? "", status: StatusVM(definition.workflow, detail.status),
+            isEnd: definition.workflow.status(detail.status)?.isEnd ?? false,
+            submittedAt: FrenchDate.string(detail.submittedAt),
+            data: DataItem.list(form: definition.form, data: detail.data) { file in fileBase.map { $0 + file.id } ?? "" },
+            history: EventVM.list(detail.events, workflow: definition.workflow))
+        return req.guichet.renderer.html("portal/demande", page)
+    }
+}

@@ -1,0 +1,21 @@
+import Vapor
+import WebSupport
+
+/// The citizens' side: portal pages, démarche forms, receipts, follow-up, accounts.
+public enum PortalRoutes {
+    public static func register(_ routes: any RoutesBuilder) {
+        let html = routes.grouped(HTMLErrorMiddleware(), FormMiddleware())
+        let portal = PortalController()
+        html.get(use: portal.home)
+        html.get("c", ":slug", use: portal.collectivite)
+        html.get("c", ":slug", "demarches", ":demarche", use: portal.form)
+        html.post("c", ":slug", "demarches", ":demarche", use: portal.submit)
+        html.get("c", ":slug", "demandes", ":number", "recu", use: portal.receipt)
+        let follow = FollowController()
+        html.get("suivi", use: follow.form)
+        html.post("suivi", use: follow.lookup)
+        html.get("compte", "demandes", ":number", use: follow.mine)
+        html.get("compte", "demandes", ":number", "fichiers", ":file", use: follow.file)
+        AccountController().register(html)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Storage
+import Vapor
+import WebSupport
+
+/// The agents' API: a collectivité's requests, with the rights of the agent who created the Bearer token.
+struct AgentAPI {
+    struct ListDTO: Encodable {
+        struct Item: Encodable { var number: String; var demarche: String; var status: String; var email: String; var submittedAt: Date; var updatedAt: Date }
+        var total: Int; var page: Int; var pageSize: Int; var countsByStatus: [String: Int]; var items: [Item]
+    }
+
+    func list(req: Request) async throws -> Response {
+        let scope = try await agentScope(req)
+        var query = InboxQuery()
+        let params = (try? req.query.decode([String: String].self)) ?? [:]
+        query.status = params["status"]
+        query.demarcheSlug = params["demarche"]
+        query.text = params["q"]
+        query.from = try params["submitted_from"].map(Self.date)
+        query.to = try params["submitted_to"].map(Self.date)
+        query.sort = try params["sort"].map { s in
+            guard let sort = InboxQuery.Sort(rawValue: s) else { throw Problem(.badRequest, title: "Paramètre invalide", errors: ["sort": "Valeurs possibles : newest, oldest, number."]) }
+            return sort
+        } ?? .newest
+        query.page = try params["page"].map { try Self.int($0, "page", 1...1_000_000) } ?? 1
+        query.pageSize = try params["page_size"].map { try Self.int($0, "page_size", 1...200) } ?? 50
+        let page = try await req.store.inbox(query, in: scope)
+        return try APIJSON.response(ListDTO(total: page.total, page: page.page, pageSize: page.pageSize, countsByStatus: page.countsByStatus,
+            items: page.rows.map { .init(number: $0.number, demarche: $0.demarcheSlug, status: $0.status, email: $0.email,
+                                         submittedAt: Date(timeIntervalSince1970: Double($0.submittedAt) / 1000),
+                                         updatedAt: Date(timeIntervalSince1970: Double($0.updatedAt) / 1000)) }))
+    }
+
+    func show(req: Request) async throws -> Response {
+        let scope = try await agentScope(req)
+        guard let detail = try await req.store.demande(number: req.parameters.get("number") ?? "", in: scope) else {
+            throw Problem(.notFound, title: "Demande introuvable")
+        }
+        return try APIJSON.response(DemandeDTO(detail, includeData: true))
+    }
+
+    func transition(req: Request) async throws -> Response {
+        let scope = try await agentScope(req)
+        struct Body: Decodable { var transition: String }
+        guard let body = try? req.content.decode(Body.self, as: .json) else {
+            throw Problem(.badRequest, title: "Corps de requête illisible", detail: "Envoyez {\"transition\": \"identifiant\"}.")
+        }
+        guard let account = try await req.store.account(id: scope.agentID ?? "") else { throw Problem(.unauthorized, title: "Jeton invalide") }
+        let number = req.parameters.get("number") ?? ""
+        do {
+            switch try await Filing(req.guichet).transition(number: number, transitionID: body.transition, in: scope,
+                                                            actor: .agent(account.id, name: account.name)) {
+            case .success:
+                guard let detail = try await req.store.demande(number: number, in: scope) else { throw Problem(.notFound, title: "Demande introuvable") }
+                return try APIJSON.response(DemandeDTO(detail, includeData: false))
+            case .failure(let refusal):
+                throw Problem(.conflict, title: "Transition refusée", detail: refusal.frenchMessage)
+            }
+        } catch StoreError.notFound {
+            throw Problem(.notFound, title: "Demande introuvable")
+        } catch StoreError.conflict {
+            throw Problem(.conflict, title: "Transition refusée", detail: "La demande a changé entre-temps.")
+        }
+    }
+
+    private func agentScope(_ req: Request) async throws -> TenantScope {
+        guard let token = req.headers.bearerAuthorization?.token, let scope = try await req.store.apiScope(token: token) else {
+            let problem = Problem(.unauthorized, title: "Authentification requise", detail: "Fournissez un jeton d'API valide (Authorization: Bearer …).")
+            throw problem
+        }
+        return scope
+    }
+
+    static func date(_ s: String) throws -> Date {
+        if let d = ISO8601DateFormatter().date(from: s) { return d }
+        if let iso = CalendarDateParser.parse(s) { return iso }
+        throw Problem(.badRequest, title: "Paramètre invalide", errors: ["date": "Date attendue au format 2026-03-21 ou ISO 8601."])
+    }
+
+    static func int(_ s: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
+        guard let n = Int(s), range.contains(n) else {
+            throw Problem(.badRequest, title: "Paramètre invalide", errors: [name: "Nombre entier attendu entre \(range.lowerBound) et \(range.upperBound)."])
+        }
+        return n
+    }
+}
+
+/// "2026-03-21" as midnight UTC.
+enum CalendarDateParser {
+    static func parse(_ s: String) -> Date? {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"
+        return f.date(from: s)
+    }
+}

@@ -1,0 +1,113 @@
+import Demarches
+import Foundation
+import Storage
+import Territory
+import Vapor
+import WebSupport
+
+/// The public side: collectivités, démarches, filing, and following one's request.
+struct CatalogueAPI {
+    struct CollectiviteDTO: Encodable {
+        var slug: String; var insee: String?; var name: String; var kind: String; var membership: String
+        var hasInstance: Bool; var population: Int?; var populationYear: Int?
+    }
+
+    func collectivites(req: Request) async throws -> Response {
+        try APIJSON.response(try await req.store.collectivites().map {
+            CollectiviteDTO(slug: $0.slug, insee: $0.insee, name: $0.name, kind: $0.kind.rawValue, membership: $0.membership.rawValue,
+                            hasInstance: $0.hasInstance, population: $0.latestPopulation?.population, populationYear: $0.latestPopulation?.year)
+        })
+    }
+
+    struct DemarcheDTO: Encodable { var slug: String; var title: String; var summary: String; var version: Int }
+
+    func demarches(req: Request) async throws -> Response {
+        let scope = try await scope(req)
+        var items: [DemarcheDTO] = []
+        for summary in try await req.store.demarches(in: scope) {
+            guard let d = try await req.store.currentDemarche(slug: summary.slug, in: scope) else { continue }
+            items.append(DemarcheDTO(slug: summary.slug, title: summary.title, summary: d.definition.summary, version: d.version))
+        }
+        return try APIJSON.response(items)
+    }
+
+    /// The definition as authored (form and workflow), enough for a client to render and validate the form.
+    func demarche(req: Request) async throws -> Response {
+        let d = try await demarche(req, try await scope(req))
+        struct DTO: Encodable { var version: Int; var definition: DemarcheDefinition }
+        let body = try JSONEncoder().encode(d.definition)
+        var json = try JSONSerialization.jsonObject(with: body) as! [String: Any]
+        json["version"] = d.version
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(data: try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes])))
+    }
+
+    struct FiledDTO: Encodable { var number: String; var trackingCode: String; var status: String; var submittedAt: Date; var url: String }
+
+    func submit(req: Request) async throws -> Response {
+        let scope = try await scope(req)
+        let demarche = try await demarche(req, scope)
+        let raw = try JSONSubmission.raw(from: req)
+        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: try await req.account()) {
+        case .invalid(let errors):
+            throw Problem(.unprocessableEntity, title: "Demande invalide", detail: "Certains champs sont à corriger.", errors: errors,
+                          type: "https://guichet.example/problemes/demande-invalide")
+        case .filed(let filed):
+            let response = try APIJSON.response(FiledDTO(number: filed.number, trackingCode: filed.trackingCode, status: filed.status,
+                                                         submittedAt: filed.submittedAt, url: "/api/v1/demandes/\(filed.number)"), status: .created)
+            response.headers.replaceOrAdd(name: .location, value: "/api/v1/demandes/\(filed.number)")
+            return response
+        }
+    }
+
+    /// For its owner: the tracking code (header `X-Tracking-Code` or `?code=`), or the signed-in session.
+    func follow(req: Request) async throws -> Response {
+        let number = req.parameters.get("number") ?? ""
+        let code = req.headers.first(name: "X-Tracking-Code") ?? (try? req.query.get(String.self, at: "code"))
+        guard let detail = try await req.store.demandeForCitizen(number: number, accountID: try await req.account()?.id, trackingCode: code)
+        else { throw Problem(.notFound, title: "Demande introuvable", detail: "Aucune demande ne correspond à ce numéro et à ce code de suivi.") }
+        return try APIJSON.response(DemandeDTO(detail, includeData: true))
+    }
+
+    private func scope(_ req: Request) async throws -> TenantScope {
+        guard let scope = try await req.store.citizenScope(slug: req.parameters.get("slug") ?? "") else {
+            throw Problem(.notFound, title: "Collectivité introuvable", detail: "Cette collectivité n'existe pas ou ne propose pas de démarches en ligne.")
+        }
+        return scope
+    }
+
+    private func demarche(_ req: Request, _ scope: TenantScope) async throws -> VersionedDemarche {
+        guard let d = try await req.store.currentDemarche(slug: req.parameters.get("demarche") ?? "", in: scope) else {
+            throw Problem(.notFound, title: "Démarche introuvable")
+        }
+        return d
+    }
+}
+
+/// A request as the API shows it.
+struct DemandeDTO: Encodable {
+    struct Event: Encodable { var at: Date; var kind: String; var status: String?; var statusLabel: String?; var message: String? }
+    var number: String
+    var demarche: String
+    var demarcheVersion: Int
+    var status: String
+    var statusLabel: String
+    var isClosed: Bool
+    var email: String
+    var submittedAt: Date
+    var updatedAt: Date
+    var data: [String: FieldValue]?
+    var history: [Event]
+
+    init(_ d: DemandeDetail, includeData: Bool) {
+        let workflow = d.demarche.definition.workflow
+        number = d.number; demarche = d.demarcheSlug; demarcheVersion = d.demarche.version; status = d.status
+        statusLabel = workflow.status(d.status)?.label ?? d.status
+        isClosed = workflow.status(d.status)?.isEnd ?? false
+        email = d.email; submittedAt = d.submittedAt; updatedAt = d.updatedAt
+        data = includeData ? d.data : nil
+        history = d.events.map { Event(at: $0.date, kind: $0.kind, status: $0.toStatus, statusLabel: $0.toStatus.flatMap { workflow.status($0)?.label },
+                                       message: $0.body) }
+    }
+}

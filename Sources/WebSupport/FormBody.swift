@@ -1,0 +1,112 @@
+import Demarches
+import MultipartKit
+import Vapor
+
+/// A posted HTML form, parsed once (URL-encoded or multipart) by `FormMiddleware`.
+public struct FormBody: Sendable {
+    public var raw: RawSubmission
+    public func value(_ key: String) -> String { raw.first(key) }
+    public func values(_ key: String) -> [String] { raw.values[key] ?? [] }
+
+    static func parse(_ req: Request) throws -> FormBody {
+        guard let body = req.body.data else { return FormBody(raw: RawSubmission()) }
+        guard let contentType = req.headers.contentType else { throw Abort(.unsupportedMediaType) }
+        if contentType.type == "multipart", contentType.subType == "form-data", let boundary = contentType.parameters["boundary"] {
+            return FormBody(raw: try parseMultipart(body, boundary: boundary))
+        }
+        if contentType == .urlEncodedForm {
+            return FormBody(raw: RawSubmission(values: parseURLEncoded(String(buffer: body))))
+        }
+        throw Abort(.unsupportedMediaType)
+    }
+
+    static func parseURLEncoded(_ text: String) -> [String: [String]] {
+        var values: [String: [String]] = [:]
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            let key = decode(parts[0])
+            values[key, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+        }
+        return values
+    }
+
+    static func parseMultipart(_ body: ByteBuffer, boundary: String) throws -> RawSubmission {
+        final class Collector {
+            var raw = RawSubmission()
+            var name = ""
+            var filename: String?
+            var bytes: [UInt8] = []
+        }
+        let c = Collector()
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { field, value in
+            guard field.lowercased() == "content-disposition" else { return }
+            for param in value.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                if param.hasPrefix("name=") { c.name = String(param.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+                if param.hasPrefix("filename=") { c.filename = String(param.dropFirst(9)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+            }
+        }
+        parser.onBody = { buffer in c.bytes += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+        parser.onPartComplete = {
+            if let filename = c.filename {
+                if !filename.isEmpty || !c.bytes.isEmpty {
+                    c.raw.files[c.name, default: []].append(UploadedFile(filename: filename, bytes: c.bytes))
+                }
+            } else {
+                c.raw.values[c.name, default: []].append(String(decoding: c.bytes, as: UTF8.self))
+            }
+            c.name = ""; c.filename = nil; c.bytes = []
+        }
+        try parser.execute(body)
+        return c.raw
+    }
+}
+
+struct FormBodyKey: StorageKey { typealias Value = FormBody }
+
+extension Request {
+    /// The parsed form of a POST that went through `FormMiddleware`.
+    public var form: FormBody { storage[FormBodyKey.self] ?? FormBody(raw: RawSubmission()) }
+}
+
+/// Parses posted forms and checks their CSRF token against the session's before any handler runs:
+/// a state-changing form without the right token changes nothing.
+public struct FormMiddleware: AsyncMiddleware {
+    public init() {}
+
+    public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if req.method == .POST {
+            let form: FormBody
+            do { form = try FormBody.parse(req) } catch { return req.guichet.renderer.errorPage(.badRequest, "Le formulaire envoyé est illisible.") }
+            guard let expected = req.session.data[CSRF.sessionKey], !expected.isEmpty,
+                  CSRF.matches(form.value(CSRF.fieldName), expected)
+            else {
+                return req.guichet.renderer.errorPage(.forbidden,
+                    "Votre session a expiré ou le formulaire a été envoyé depuis un autre site. Rechargez la page et recommencez.")
+            }
+            req.storage[FormBodyKey.self] = form
+        }
+        return try await next.respond(to: req)
+    }
+}
+
+public enum CSRF {
+    public static let fieldName = "_csrf"
+    static let sessionKey = "csrf"
+
+    /// The session's token, created on first use.
+    public static func token(_ req: Request) -> String {
+        if let token = req.session.data[sessionKey], !token.isEmpty { return token }
+        let token = [UInt8].random(count: 24).base64
+        req.session.data[sessionKey] = token
+        return token
+    }
+
+    /// Constant-time comparison.
+    static func matches(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

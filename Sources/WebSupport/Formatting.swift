@@ -1,0 +1,52 @@
+import Foundation
+import Storage
+import Workflow
+
+/// French date formatting in the Paris time zone.
+public enum FrenchDate {
+    nonisolated(unsafe) private static let formatter: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "fr_FR")
+        f.timeZone = TimeZone(identifier: "Europe/Paris")
+        f.dateFormat = "dd/MM/yyyy 'à' HH'h'mm"
+        return f
+    }()
+    private static let lock = NSLock()
+
+    public static func string(_ date: Date) -> String { lock.withLock { formatter.string(from: date) } }
+    public static func string(millis: Int64) -> String { string(Date(timeIntervalSince1970: Double(millis) / 1000)) }
+}
+
+/// A status as a coloured badge.
+public struct StatusVM {
+    var label: String
+    var colour: String
+    public init(_ workflow: WorkflowDefinition, _ id: String) {
+        let status = workflow.status(id)
+        label = status?.label ?? id
+        colour = status?.colour.rawValue ?? "grey"
+    }
+}
+
+/// A history entry as shown; notes only ever reach agents' pages (the store filters them for citizens).
+public struct EventVM {
+    var date: String
+    var actor: String
+    var text: String
+    var body: String?
+    var isNote: Bool
+
+    public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition) -> [EventVM] {
+        events.reversed().map { e in
+            let text: String = switch e.eventKind {
+            case .submitted: "Demande déposée"
+            case .transition: "Statut : \(workflow.status(e.toStatus ?? "")?.label ?? e.toStatus ?? "")"
+            case .note: "Note interne"
+            case .message: "Message à l'usager"
+            case nil: e.kind
+            }
+            let actor = e.actorKind == "agent" ? "\(e.actorName) (agent)" : e.actorName
+            return EventVM(date: FrenchDate.string(millis: e.at), actor: actor, text: text, body: e.body, isNote: e.eventKind == .note)
+        }
+    }
+}

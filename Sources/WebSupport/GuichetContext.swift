@@ -1,0 +1,37 @@
+import Foundation
+import Identity
+import Storage
+import Vapor
+
+/// What every HTTP handler needs, set once at start-up.
+public struct GuichetContext: Sendable {
+    public let store: Store
+    public let renderer: Renderer
+    /// The public address of this instance, for links in e-mails ("https://guichet.example.fr").
+    public let baseURL: String
+    public let throttle: SignInThrottle
+    /// Tells the outbox worker that a commit queued mail, so it is sent now rather than at its next poll.
+    public let mailQueued: @Sendable () async -> Void
+
+    public init(store: Store, renderer: Renderer, baseURL: String, throttle: SignInThrottle,
+                mailQueued: @escaping @Sendable () async -> Void) {
+        self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.throttle = throttle
+        self.mailQueued = mailQueued
+    }
+
+    public func url(_ path: String) -> String { baseURL + path }
+}
+
+struct GuichetContextKey: StorageKey { typealias Value = GuichetContext }
+
+extension Application {
+    public var guichet: GuichetContext {
+        get { storage[GuichetContextKey.self]! }
+        set { storage[GuichetContextKey.self] = newValue }
+    }
+}
+
+extension Request {
+    public var guichet: GuichetContext { application.guichet }
+    public var store: Store { application.guichet.store }
+}

@@ -1,0 +1,66 @@
+import Vapor
+
+/// What the shared layout template needs on every page.
+public struct Layout: Sendable {
+    public var title: String
+    public var csrf: String
+    public var accountName: String?
+    public var flash: String?
+    public var isBackOffice: Bool
+    /// The collectivité whose pages these are, for the header.
+    public var collectiviteName: String?
+    public var collectiviteSlug: String?
+
+    public static func make(_ req: Request, title: String, backOffice: Bool = false,
+                            collectivite: (name: String, slug: String)? = nil) async throws -> Layout {
+        Layout(title: title, csrf: CSRF.token(req), accountName: try await req.account()?.name, flash: req.takeFlash(),
+               isBackOffice: backOffice, collectiviteName: collectivite?.name, collectiviteSlug: collectivite?.slug)
+    }
+}
+
+/// A simple page with a title and a message (errors, confirmations).
+struct MessagePage {
+    var layout: Layout
+    var heading: String
+    var message: String
+}
+
+extension Renderer {
+    /// A French error page with no session data (it can be shown before any is loaded).
+    public func errorPage(_ status: HTTPStatus, _ message: String) -> Response {
+        let layout = Layout(title: "Erreur", csrf: "", accountName: nil, flash: nil, isBackOffice: false)
+        let heading = switch status {
+        case .notFound: "Page introuvable"
+        case .forbidden: "Accès refusé"
+        case .badRequest: "Requête invalide"
+        default: "Une erreur est survenue"
+        }
+        return html("message", MessagePage(layout: layout, heading: heading, message: message), status: status)
+    }
+
+    public func messagePage(_ layout: Layout, heading: String, message: String, status: HTTPStatus = .ok) -> Response {
+        html("message", MessagePage(layout: layout, heading: heading, message: message), status: status)
+    }
+}
+
+/// Renders French error pages for HTML routes.
+public struct HTMLErrorMiddleware: AsyncMiddleware {
+    public init() {}
+    public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do { return try await next.respond(to: req) }
+        catch let redirect as Redirect { return req.redirect(to: redirect.location, redirectType: .normal) }
+        catch let abort as any AbortError {
+            let message = switch abort.status {
+            case .notFound: "La page demandée n'existe pas ou n'est plus disponible."
+            case .forbidden: "Vous n'avez pas accès à cette page."
+            case .payloadTooLarge: "Le formulaire envoyé est trop volumineux (20 Mo au plus)."
+            default: "La requête n'a pas pu aboutir."
+            }
+            return req.guichet.renderer.errorPage(abort.status, message)
+        } catch {
+            req.logger.report(error: error)
+            return req.guichet.renderer.errorPage(.internalServerError,
+                "Une erreur inattendue est survenue. Si elle se répète, contactez le support en citant le code \(req.id).")
+        }
+    }
+}

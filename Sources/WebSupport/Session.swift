@@ -1,0 +1,64 @@
+import Storage
+import Vapor
+
+struct AccountKey: StorageKey { typealias Value = Account }
+
+extension Request {
+    /// The signed-in account, loaded once per request from the server-side session.
+    public func account() async throws -> Account? {
+        if let cached = storage[AccountKey.self] { return cached }
+        guard hasSession, let id = session.data["account"], let account = try await store.account(id: id) else { return nil }
+        storage[AccountKey.self] = account
+        return account
+    }
+
+    public func requireAccount() async throws -> Account {
+        guard let account = try await account() else { throw Redirect.signIn(self) }
+        return account
+    }
+
+    /// Signs the account in under a new session id (so an id planted before sign-in is worthless), keeping the
+    /// session's other data (flash messages, receipts) and issuing a new CSRF token.
+    public func signIn(_ account: Account) async throws {
+        if let old = session.id {
+            try await application.sessions.driver.deleteSession(old, for: self).get()
+            session.id = nil
+        }
+        session.data["account"] = account.id
+        session.data[CSRF.sessionKey] = nil
+        storage[AccountKey.self] = account
+    }
+
+    public func signOut() {
+        session.destroy()
+        storage[AccountKey.self] = nil
+    }
+
+    /// A one-time message shown on the next page.
+    public func flash(_ message: String) { session.data["flash"] = message }
+
+    public func takeFlash() -> String? {
+        guard hasSession, let message = session.data["flash"] else { return nil }
+        session.data["flash"] = nil
+        return message
+    }
+}
+
+/// Thrown to send the browser elsewhere, e.g. to the sign-in page with a return address.
+public struct Redirect: Error, AbortError {
+    public let location: String
+    public var status: HTTPResponseStatus { .seeOther }
+    public var headers: HTTPHeaders { ["Location": location] }
+    public var reason: String { "redirect" }
+
+    public static func signIn(_ req: Request) -> Redirect {
+        let back = req.url.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/"
+        return Redirect(location: "/compte/connexion?retour=\(back)")
+    }
+}
+
+/// Keeps only local paths as return addresses, so sign-in cannot be used to bounce people to another site.
+public func safeReturnPath(_ path: String?) -> String {
+    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return "/compte" }
+    return path
+}
