@@ -66,14 +66,18 @@ let package = Package(
         .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
         .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
-        // Tests: one suite per domain, plus the HTTP flows.
+        // Tests: one suite per domain, plus the HTTP flows; a support library starts test apps.
+        .target(name: "GuichetTestSupport", dependencies: [
+            "GuichetApp", .product(name: "XCTVapor", package: "vapor"),
+            .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+        ], path: "Tests/GuichetTestSupport"),
         .testTarget(name: "TerritoryTests", dependencies: ["Territory"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "DemarchesTests", dependencies: ["Demarches"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetApp"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetApp"]),
-        .testTarget(name: "WebTests", dependencies: ["GuichetApp", .product(name: "XCTVapor", package: "vapor")]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetTestSupport"]),
+        .testTarget(name: "WebTests", dependencies: ["GuichetTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -59,4 +59,5 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
 
 public struct DefinitionError: Error, Sendable, Equatable {
     public var problems: [String]
+    public init(problems: [String]) { self.problems = problems }
 }

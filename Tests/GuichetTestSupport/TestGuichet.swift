@@ -1,0 +1,101 @@
+import FluentPostgresDriver
+import Foundation
+import GuichetApp
+import Logging
+import Storage
+import Vapor
+import XCTVapor
+
+/// A Guichet app for tests: a temporary SQLite file, or a fresh PostgreSQL database when
+/// `GUICHET_TEST_DATABASE_URL` points at a server (its database is only used to create and drop test ones).
+/// The outbox worker does not run; tests read the outbox or deliver it themselves.
+public final class TestGuichet: @unchecked Sendable {
+    public let app: Application
+    public var store: Store { app.guichet.store }
+    let directory: URL
+    let dropDatabase: (@Sendable () async throws -> Void)?
+
+    private static let quietLogs: Void = {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+            return handler
+        }
+    }()
+
+    public static var usesPostgres: Bool { ProcessInfo.processInfo.environment["GUICHET_TEST_DATABASE_URL"] != nil }
+
+    /// - Parameter seed: load the territory, demo démarches and demo accounts.
+    public static func make(seed: Bool = true, configure: (inout GuichetConfiguration) -> Void = { _ in }) async throws -> TestGuichet {
+        _ = quietLogs
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-test-\(UUID().uuidString)")
+        // bcrypt at cost 12 takes ~0.25 s a hash; production cost is checked in ConfigurationTests.
+        var config = GuichetConfiguration(dataDirectory: directory, runOutboxWorker: false, bcryptCost: 4)
+        var drop: (@Sendable () async throws -> Void)? = nil
+        if let admin = ProcessInfo.processInfo.environment["GUICHET_TEST_DATABASE_URL"] {
+            let name = "guichet_test_\(UUID().uuidString.prefix(8).lowercased())"
+            try await adminSQL(admin, "CREATE DATABASE \(name)")
+            config.databaseURL = Self.replacingDatabase(in: admin, with: name)
+            drop = { try await adminSQL(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+        }
+        configure(&config)
+        let app = try await Application.make(.testing)
+        do {
+            try await GuichetApp.configure(app, config)
+            if seed { _ = try await DemoData.seed(app.guichet.store, hash: { try await app.password.async.hash($0) }) }
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        return TestGuichet(app: app, directory: directory, dropDatabase: drop)
+    }
+
+    init(app: Application, directory: URL, dropDatabase: (@Sendable () async throws -> Void)?) {
+        self.app = app; self.directory = directory; self.dropDatabase = dropDatabase
+    }
+
+    public func shutdown() async throws {
+        try await app.asyncShutdown()
+        try await dropDatabase?()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    public func browser() -> Browser { Browser(app: app) }
+
+    /// E-mails waiting in the outbox, oldest first.
+    public func outbox() async throws -> [OutboxMail] { try await store.dueMail(limit: 10_000).map(\.mail) }
+
+    /// Where `.eml` files land when no SMTP server is configured.
+    public var mailFolder: URL { directory.appendingPathComponent("mail") }
+
+    /// A scope for an agent of the demo data, as the back-office would resolve it.
+    public func agentScope(_ email: String, _ slug: String) async throws -> TenantScope? {
+        guard let account = try await store.account(email: email) else { return nil }
+        return try await store.agentScope(slug: slug, accountID: account.id)
+    }
+
+    static func adminSQL(_ url: String, _ sql: String) async throws {
+        let app = try await Application.make(.testing)
+        app.databases.use(try .postgres(url: url), as: .psql)
+        do {
+            _ = try await (app.db as! any SQLDatabase).raw(SQLQueryString(sql)).all()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    static func replacingDatabase(in url: String, with name: String) -> String {
+        guard var components = URLComponents(string: url) else { return url }
+        components.path = "/" + name
+        return components.string ?? url
+    }
+}
+
+extension TestGuichet {
+    /// Sets a collectivité's request counter back to zero, to provoke a duplicate number in a test.
+    public func resetCounter(slug: String) async throws {
+        _ = try await (app.db as! any SQLDatabase).raw("UPDATE counters SET value = 0 WHERE collectivite = \(bind: slug)").all()
+    }
+}

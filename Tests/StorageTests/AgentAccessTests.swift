@@ -1,0 +1,126 @@
+import Demarches
+import Foundation
+import GuichetTestSupport
+import Storage
+import Workflow
+import XCTest
+
+/// Agents: tenant isolation, roles, transitions, history, inbox.
+final class AgentAccessTests: XCTestCase {
+    var guichet: TestGuichet!
+    override func setUp() async throws { guichet = try await TestGuichet.make() }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    func file(_ slug: String, _ demarche: String = "signalement-espace-public", text: String = "Tag") async throws -> FiledDemande {
+        let scope = try await XCTUnwrapAsync(try await guichet.store.citizenScope(slug: slug))
+        let d = try await XCTUnwrapAsync(try await guichet.store.currentDemarche(slug: demarche, in: scope))
+        return try await guichet.store.submit(NewDemande(demarche: d, values: ["description": .text(text)], files: [], accountID: nil,
+                                                         submitterName: "X", email: "x@exemple.fr", ), in: scope) { _ in [] }
+    }
+
+    func testAnAgentNeverSeesAnotherCollectivitesRequests() async throws {
+        let caluireRequest = try await file("caluire-et-cuire")
+        let bronRequest = try await file("bron")
+        let bronAgent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@bron.demo.fr", "bron"))
+        let value1 = try await guichet.store.demande(number: caluireRequest.number, in: bronAgent)
+        XCTAssertNil(value1)
+        let value2 = try await guichet.store.demande(number: bronRequest.number, in: bronAgent)
+        XCTAssertNotNil(value2)
+        let value3 = try await guichet.store.inbox(InboxQuery(), in: bronAgent).rows.map(\.number)
+        XCTAssertEqual(value3, [bronRequest.number])
+        let moved = try? await guichet.store.transition(number: caluireRequest.number, transitionID: "prendre", in: bronAgent,
+                                                        actor: .agent("x", name: "X")) { _, _ in [] }
+        XCTAssertNil(moved, "no transition on another tenant's request")
+        let value4 = try await guichet.agentScope("agent@bron.demo.fr", "caluire-et-cuire")
+        XCTAssertNil(value4, "no scope where one holds no role")
+    }
+
+    func testRolesDecideWhichDemarchesAnAgentSees() async throws {
+        let signalement = try await file("caluire-et-cuire")
+        let acte = try await file("caluire-et-cuire", "acte-etat-civil")
+        let account = try await XCTUnwrapAsync(try await guichet.store.createAccount(email: "voirie@exemple.fr", name: "V", passwordHash: "x", confirmed: true))
+        try await guichet.store.grantRoles(accountID: account.id, collectivite: "caluire-et-cuire", roles: ["services-techniques"])
+        let technician = try await XCTUnwrapAsync(try await guichet.store.agentScope(slug: "caluire-et-cuire", accountID: account.id))
+        let value5 = try await guichet.store.inbox(InboxQuery(), in: technician).rows.map(\.number)
+        XCTAssertEqual(value5, [signalement.number])
+        let value6 = try await guichet.store.demande(number: acte.number, in: technician)
+        XCTAssertNil(value6)
+        let admin = try await XCTUnwrapAsync(try await guichet.agentScope("admin@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        let value7 = try await guichet.store.inbox(InboxQuery(), in: admin).total
+        XCTAssertEqual(value7, 2)
+    }
+
+    func testTransitionsFollowTheWorkflowAndAreRecorded() async throws {
+        let filed = try await file("caluire-et-cuire")
+        let agent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        let refused = try await guichet.store.transition(number: filed.number, transitionID: "resoudre", in: agent, actor: .agent("a", name: "Camille")) { _, _ in
+            [OutboxMail(to: "x@exemple.fr", subject: "no", text: "no")]
+        }
+        XCTAssertEqual(refused, .failure(.notFromThisStatus))
+        let taken = try await guichet.store.transition(number: filed.number, transitionID: "prendre", in: agent, actor: .agent("a", name: "Camille")) { d, s in
+            [OutboxMail(to: d.email, subject: "Statut \(s.label)", text: "")]
+        }
+        XCTAssertEqual(try taken.get().id, "en_cours")
+        try await guichet.store.comment(number: filed.number, kind: .note, body: "Voir avec la voirie", in: agent, actor: .agent("a", name: "Camille")) { _ in
+            [OutboxMail(to: "x@exemple.fr", subject: "note must not be mailed", text: "")]
+        }
+        try await guichet.store.comment(number: filed.number, kind: .message, body: "Intervention prévue lundi", in: agent, actor: .agent("a", name: "Camille")) { d in
+            [OutboxMail(to: d.email, subject: "Message", text: "")]
+        }
+        let value8 = try await guichet.outbox().map(\.subject)
+        XCTAssertEqual(value8, ["Statut En cours de traitement", "Message"])
+        let detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: filed.number, in: agent))
+        XCTAssertEqual(detail.status, "en_cours")
+        XCTAssertEqual(detail.events.map(\.kind), ["submitted", "transition", "note", "message"])
+        XCTAssertEqual(detail.events.map(\.seq), [1, 2, 3, 4])
+        XCTAssertEqual(detail.events[1].actorName, "Camille")
+        XCTAssertEqual(detail.events[1].fromStatus, "recue")
+        let citizenView = try await XCTUnwrapAsync(try await guichet.store.demandeForCitizen(number: filed.number, accountID: nil, trackingCode: filed.trackingCode))
+        XCTAssertEqual(citizenView.events.map(\.kind), ["submitted", "transition", "message"], "internal notes stay internal")
+    }
+
+    func testInboxFiltersSortsPaginatesAndCounts() async throws {
+        for i in 0..<7 { _ = try await file("caluire-et-cuire", text: i == 3 ? "Lampadaire cassé 100%" : "Tag \(i)") }
+        _ = try await file("caluire-et-cuire", "acte-etat-civil")
+        let agent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        let first = try await guichet.store.inbox(InboxQuery(), in: agent)
+        let signalement = try XCTUnwrap(first.rows.first { $0.demarcheSlug == "signalement-espace-public" })
+        let taken = try await guichet.store.transition(number: signalement.number, transitionID: "prendre", in: agent, actor: .agent("a", name: "A")) { _, _ in [] }
+        XCTAssertEqual(try taken.get().id, "en_cours")
+
+        var q = InboxQuery()
+        q.pageSize = 3
+        let page1 = try await guichet.store.inbox(q, in: agent)
+        XCTAssertEqual(page1.total, 8)
+        XCTAssertEqual(page1.pageCount, 3)
+        XCTAssertEqual(page1.rows.count, 3)
+        XCTAssertEqual(page1.countsByStatus, ["recue": 7, "en_cours": 1])
+        q.page = 3
+        let value9 = try await guichet.store.inbox(q, in: agent).rows.count
+        XCTAssertEqual(value9, 2)
+
+        var byStatus = InboxQuery(); byStatus.status = "en_cours"
+        let inProgress = try await guichet.store.inbox(byStatus, in: agent)
+        XCTAssertEqual(inProgress.total, 1)
+        XCTAssertEqual(inProgress.countsByStatus["recue"], 7, "counts ignore the status filter, for the tabs")
+
+        var byDemarche = InboxQuery(); byDemarche.demarcheSlug = "acte-etat-civil"
+        let value10 = try await guichet.store.inbox(byDemarche, in: agent).total
+        XCTAssertEqual(value10, 1)
+
+        var text = InboxQuery(); text.text = "LAMPADAIRE cassé 100%"
+        let value11 = try await guichet.store.inbox(text, in: agent).total
+        XCTAssertEqual(value11, 1)
+        var wildcard = InboxQuery(); wildcard.text = "%"
+        let value12 = try await guichet.store.inbox(wildcard, in: agent).total
+        XCTAssertEqual(value12, 1, "% is a character, not a wildcard")
+
+        var oldest = InboxQuery(); oldest.sort = .oldest
+        let sorted = try await guichet.store.inbox(oldest, in: agent).rows.map(\.number)
+        XCTAssertEqual(sorted, sorted.sorted())
+
+        var future = InboxQuery(); future.from = Date().addingTimeInterval(3600)
+        let value13 = try await guichet.store.inbox(future, in: agent).total
+        XCTAssertEqual(value13, 0)
+    }
+}

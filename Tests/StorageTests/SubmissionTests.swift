@@ -1,0 +1,144 @@
+import Demarches
+import Foundation
+import GuichetTestSupport
+import Storage
+import XCTest
+
+/// The request store without HTTP: numbering, one transaction for request + history + outbox, versions pinned.
+final class SubmissionTests: XCTestCase {
+    var guichet: TestGuichet!
+    override func setUp() async throws { guichet = try await TestGuichet.make() }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    func file(_ slug: String = "caluire-et-cuire", email: String = "jean@exemple.fr", accountID: String? = nil) async throws -> FiledDemande {
+        try await Self.file(guichet, slug, email: email, accountID: accountID)
+    }
+
+    static func file(_ guichet: TestGuichet, _ slug: String = "caluire-et-cuire", email: String = "jean@exemple.fr",
+                     accountID: String? = nil) async throws -> FiledDemande {
+        let store = guichet.store
+        let scope = try await XCTUnwrapAsync(try await store.citizenScope(slug: slug))
+        let demarche = try await XCTUnwrapAsync(try await store.currentDemarche(slug: "signalement-espace-public", in: scope))
+        let new = NewDemande(demarche: demarche, values: ["description": .text("Tag rue Pasteur"), "email": .text(email)], files: [],
+                             accountID: accountID, submitterName: "Jean", email: email)
+        return try await store.submit(new, in: scope) { [OutboxMail(to: email, subject: "Reçu \($0.number)", text: "code \($0.trackingCode)")] }
+    }
+
+    func testNumbersFollowEachOtherPerCollectivite() async throws {
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let a = try await file()
+        let b = try await file()
+        let c = try await file("bron")
+        XCTAssertEqual(a.number, "CAL-\(year)-000001")
+        XCTAssertEqual(b.number, "CAL-\(year)-000002")
+        XCTAssertEqual(c.number, "BRO-\(year)-000001")
+        XCTAssertEqual(a.status, "recue")
+    }
+
+    func testConcurrentSubmissionsGetDistinctNumbers() async throws {
+        let guichet = self.guichet!
+        let numbers = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<40 { group.addTask { try await Self.file(guichet).number } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        XCTAssertEqual(Set(numbers).count, 40)
+        XCTAssertTrue(numbers.contains { $0.hasSuffix("-000040") })
+    }
+
+    func testTheReceiptIsQueuedWithTheRequest() async throws {
+        let filed = try await file()
+        let mails = try await guichet.outbox()
+        XCTAssertEqual(mails, [OutboxMail(to: "jean@exemple.fr", subject: "Reçu \(filed.number)", text: "code \(filed.trackingCode)")])
+    }
+
+    func testAFailedTransactionLeavesNeitherRequestNorMail() async throws {
+        let store = guichet.store
+        let scope = try await XCTUnwrapAsync(try await store.citizenScope(slug: "caluire-et-cuire"))
+        let demarche = try await XCTUnwrapAsync(try await store.currentDemarche(slug: "signalement-espace-public", in: scope))
+        // A receipt longer than nothing, to an address; the failure comes from a request number already taken.
+        let first = try await file()
+        _ = first
+        let new = NewDemande(demarche: demarche, values: [:], files: [], accountID: nil, submitterName: "X", email: "x@exemple.fr")
+        // Break the counter so the next number collides with the existing request: the insert fails, all rolls back.
+        try await guichet.resetCounter(slug: "caluire-et-cuire")
+        do {
+            _ = try await store.submit(new, in: scope) { _ in [OutboxMail(to: "x@exemple.fr", subject: "s", text: "t")] }
+            XCTFail("a duplicate number was accepted")
+        } catch {}
+        let agent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        let page = try await store.inbox(InboxQuery(), in: agent)
+        XCTAssertEqual(page.total, 1)
+        let value1 = try await guichet.outbox().map(\.to)
+        XCTAssertEqual(value1, ["jean@exemple.fr"], "the failed request's mail was not queued")
+    }
+
+    func testCitizensReadTheirRequestWithTheCodeOrTheirAccountOnly() async throws {
+        let filed = try await file()
+        let withCode = try await guichet.store.demandeForCitizen(number: filed.number, accountID: nil, trackingCode: filed.trackingCode.lowercased())
+        XCTAssertEqual(withCode?.number, filed.number)
+        let value2 = try await guichet.store.demandeForCitizen(number: filed.number, accountID: nil, trackingCode: "AAAA-BBBB")
+        XCTAssertNil(value2)
+        let value3 = try await guichet.store.demandeForCitizen(number: filed.number, accountID: nil, trackingCode: nil)
+        XCTAssertNil(value3)
+        let value4 = try await guichet.store.demandeForCitizen(number: filed.number, accountID: "someone-else", trackingCode: nil)
+        XCTAssertNil(value4)
+        let owner = try await XCTUnwrapAsync(try await guichet.store.account(email: "usager@demo.fr"))
+        let owned = try await file(accountID: owner.id)
+        let value5 = try await guichet.store.demandeForCitizen(number: owned.number, accountID: owner.id, trackingCode: nil)
+        XCTAssertNotNil(value5)
+        let value6 = try await guichet.store.demandes(ofAccount: owner.id).map(\.number)
+        XCTAssertEqual(value6, [owned.number])
+    }
+
+    func testARequestKeepsTheVersionItWasFiledWith() async throws {
+        let old = try await file()
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        var v2 = try DemoCatalogue.definition("signalement-espace-public")
+        v2.title = "Signaler un problème (v2)"
+        v2.workflow.statuses[0].label = "Bien reçue"
+        let published = try await guichet.store.publish(v2, in: scope)
+        XCTAssertEqual(published.version, 2)
+        let new = try await file()
+        let agent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        let oldDetail = try await XCTUnwrapAsync(try await guichet.store.demande(number: old.number, in: agent))
+        let newDetail = try await XCTUnwrapAsync(try await guichet.store.demande(number: new.number, in: agent))
+        XCTAssertEqual(oldDetail.demarche.version, 1)
+        XCTAssertEqual(oldDetail.demarche.definition.workflow.status("recue")?.label, "Reçue")
+        XCTAssertEqual(newDetail.demarche.version, 2)
+        XCTAssertEqual(newDetail.demarche.definition.workflow.status("recue")?.label, "Bien reçue")
+    }
+
+    func testPublishingIsForAdminsAndRefusesBrokenDefinitions() async throws {
+        let agent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        let definition = try DemoCatalogue.definition("acte-etat-civil")
+        do { _ = try await guichet.store.publish(definition, in: agent); XCTFail("an agent published") } catch StoreError.forbidden {}
+        let admin = try await XCTUnwrapAsync(try await guichet.agentScope("admin@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        var broken = definition
+        broken.workflow.initialStatus = "absente"
+        do { _ = try await guichet.store.publish(broken, in: admin); XCTFail("a broken definition was published") } catch StoreError.conflict {}
+        let current = try await guichet.store.currentDemarche(slug: "acte-etat-civil", in: admin)
+        XCTAssertEqual(current?.version, 1, "nothing changed")
+    }
+
+    func testDraftsAreKeptPerAccountAndDemarche() async throws {
+        let scope = try await XCTUnwrapAsync(try await guichet.store.citizenScope(slug: "caluire-et-cuire"))
+        let demarche = try await XCTUnwrapAsync(try await guichet.store.currentDemarche(slug: "acte-etat-civil", in: scope))
+        let account = try await XCTUnwrapAsync(try await guichet.store.account(email: "usager@demo.fr"))
+        try await guichet.store.saveDraft(accountID: account.id, demarcheID: demarche.id, values: ["titulaire_nom": ["Dupont"]], in: scope)
+        try await guichet.store.saveDraft(accountID: account.id, demarcheID: demarche.id, values: ["titulaire_nom": ["Durand"]], in: scope)
+        let value7 = try await guichet.store.draft(accountID: account.id, demarcheID: demarche.id)
+        XCTAssertEqual(value7, ["titulaire_nom": ["Durand"]])
+        let bron = try await XCTUnwrapAsync(try await guichet.store.citizenScope(slug: "bron"))
+        do {
+            try await guichet.store.saveDraft(accountID: account.id, demarcheID: demarche.id, values: [:], in: bron)
+            XCTFail("a draft was saved against another collectivité's démarche")
+        } catch StoreError.notFound {}
+        try await guichet.store.deleteDraft(accountID: account.id, demarcheID: demarche.id)
+        let value8 = try await guichet.store.draft(accountID: account.id, demarcheID: demarche.id)
+        XCTAssertNil(value8)
+    }
+}
+
+func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
+    try XCTUnwrap(value, file: file, line: line)
+}
