@@ -41,13 +41,15 @@ public struct SMTPTransport: MailTransport {
             if !config.verifyCertificates { c.certificateVerification = .none }
             return c
         }())
+        // SNI takes a host name; an IP address (a relay on the local network) is sent none.
+        let serverName: String? = config.host.contains(":") || config.host.wholeMatch(of: /[0-9.]+/) != nil ? nil : config.host
         let handler = ReplyHandler()
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if config.implicitTLS {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: config.host))
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
                     try channel.pipeline.syncOperations.addHandler(handler)
                 }
@@ -63,7 +65,7 @@ public struct SMTPTransport: MailTransport {
                 guard offersTLS else { throw SMTPError.startTLSUnavailable }
                 try await session.expect("STARTTLS", step: "STARTTLS", 220)
                 try await channel.eventLoop.submit {
-                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: config.host),
+                    try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverName),
                                                                    position: .first)
                 }.get()
                 secured = true
@@ -132,9 +134,13 @@ final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
     private var lines: [String] = []
     private var ready: [Reply] = []
     private var waiters: [EventLoopPromise<Reply>] = []
+    /// Set once the connection failed or closed: later waiters fail at once instead of timing out.
+    private var terminal: (any Error)?
 
     func await(_ promise: EventLoopPromise<Reply>) {
-        if ready.isEmpty { waiters.append(promise) } else { promise.succeed(ready.removeFirst()) }
+        if !ready.isEmpty { promise.succeed(ready.removeFirst()) }
+        else if let terminal { promise.fail(terminal) }
+        else { waiters.append(promise) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -165,6 +171,7 @@ final class ReplyHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     private func failAll(_ error: any Error) {
+        if terminal == nil { terminal = error }
         let pending = waiters
         waiters = []
         pending.forEach { $0.fail(error) }

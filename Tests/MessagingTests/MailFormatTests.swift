@@ -1,0 +1,48 @@
+import Foundation
+import Messaging
+import Storage
+import XCTest
+
+final class MailFormatTests: XCTestCase {
+    func testMessagesAreValidRFC5322WithUTF8() throws {
+        let text = MailFormat.render(OutboxMail(to: "jean@exemple.fr", subject: "Votre demande a été reçue", text: "Ligne 1\nLigne 2 é"),
+                                     from: "Guichet <ne-pas-repondre@guichet.example>", messageID: "abc", date: Date(timeIntervalSince1970: 0))
+        XCTAssertTrue(text.contains("Subject: =?UTF-8?B?\(Data("Votre demande a été reçue".utf8).base64EncodedString())?=\r\n"))
+        XCTAssertTrue(text.contains("Message-ID: <abc@guichet.example>\r\n"))
+        XCTAssertTrue(text.contains("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"))
+        XCTAssertTrue(text.split(separator: "\r\n", omittingEmptySubsequences: false).allSatisfy { $0.count <= 998 })
+        let body = String(text[text.range(of: "\r\n\r\n")!.upperBound...]).filter { !$0.isWhitespace }
+        XCTAssertEqual(Data(base64Encoded: body).map { String(decoding: $0, as: UTF8.self) }, "Ligne 1\r\nLigne 2 é")
+    }
+
+    func testASCIISubjectsStayReadable() {
+        let text = MailFormat.render(OutboxMail(to: "a@b.fr", subject: "Hello", text: ""), from: "a@b.fr", messageID: "1", date: Date())
+        XCTAssertTrue(text.contains("Subject: Hello\r\n"))
+    }
+
+    func testSMTPURLs() throws {
+        let plain = try XCTUnwrap(SMTPConfiguration(url: "smtp://mail.exemple.fr"))
+        XCTAssertEqual(plain.port, 25)
+        XCTAssertEqual(plain.startTLS, .auto)
+        XCTAssertTrue(plain.verifyCertificates)
+        XCTAssertNil(plain.username)
+        let full = try XCTUnwrap(SMTPConfiguration(url: "smtp://guichet%40lyon:p%40ss@mail.exemple.fr:587?starttls=always&verify=false"))
+        XCTAssertEqual(full.username, "guichet@lyon")
+        XCTAssertEqual(full.password, "p@ss")
+        XCTAssertEqual(full.port, 587)
+        XCTAssertEqual(full.startTLS, .always)
+        XCTAssertFalse(full.verifyCertificates)
+        let implicit = try XCTUnwrap(SMTPConfiguration(url: "smtps://mail.exemple.fr"))
+        XCTAssertEqual(implicit.port, 465)
+        XCTAssertTrue(implicit.implicitTLS)
+        XCTAssertNil(SMTPConfiguration(url: "http://mail.exemple.fr"))
+        XCTAssertNil(SMTPConfiguration(url: "smtp://mail.exemple.fr?starttls=peut-etre"))
+    }
+
+    func testBackoffGrowsThenCaps() {
+        XCTAssertEqual(OutboxWorker.backoff(attempts: 1), 30)
+        XCTAssertEqual(OutboxWorker.backoff(attempts: 2), 60)
+        XCTAssertEqual(OutboxWorker.backoff(attempts: 5), 480)
+        XCTAssertEqual(OutboxWorker.backoff(attempts: 20), 3600)
+    }
+}
