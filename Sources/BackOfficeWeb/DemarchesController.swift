@@ -29,7 +29,6 @@ struct DemarchesController {
         var slug: String
         var json: String
         var problems: [String]
-        var hasProblems: Bool { !problems.isEmpty }
     }
 
     func editor(req: Request) async throws -> Response {

@@ -24,16 +24,19 @@ struct AccountController {
 
     struct AccountForm {
         var layout: Layout
-        var email = ""
-        var name = ""
-        var token = ""
-        var back = ""
-        var errors: [String: String] = [:]
-        var emailError: String? { errors["email"] }
-        var nameError: String? { errors["name"] }
-        var passwordError: String? { errors["password"] }
-        var formError: String? { errors["form"] }
-        var hasErrors: Bool { !errors.isEmpty }
+        var email: String
+        var name: String
+        var token: String
+        var back: String
+        var emailError: String?
+        var nameError: String?
+        var passwordError: String?
+        var formError: String?
+
+        init(layout: Layout, email: String = "", name: String = "", token: String = "", back: String = "", errors: [String: String] = [:]) {
+            self.layout = layout; self.email = email; self.name = name; self.token = token; self.back = back
+            emailError = errors["email"]; nameError = errors["name"]; passwordError = errors["password"]; formError = errors["form"]
+        }
     }
 
     struct HomePage {

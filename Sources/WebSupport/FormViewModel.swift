@@ -1,5 +1,8 @@
 import Demarches
 
+// View models hold stored properties only: swift-mustache reads them through `Mirror`, which does not see
+// computed properties.
+
 /// A form field as the `field` template draws it: one flag per widget, the value typed so far, its error.
 public struct FieldVM {
     public struct Option { var value: String; var label: String; var checked: Bool }
@@ -19,7 +22,8 @@ public struct FieldVM {
     var accept: String?
     var isLongText = false, isSelect = false, isRadio = false, isMultiple = false, isCheckbox = false
     var isAddress = false, isFile = false
-    var isGroup: Bool { isRadio || isMultiple || isAddress }
+    /// Radios, checkboxes and addresses are drawn as a fieldset.
+    var isGroup = false
 }
 
 public struct ErrorItem { var id: String; var label: String; var message: String }
@@ -28,9 +32,9 @@ public struct ErrorItem { var id: String; var label: String; var message: String
 public struct FormVM {
     public var fields: [FieldVM]
     public var errorList: [ErrorItem]
-    public var hasErrors: Bool { !errorList.isEmpty }
-    public var errorCount: Int { errorList.count }
-    public var plural: Bool { errorList.count > 1 }
+    public var hasErrors: Bool
+    public var errorCount: Int
+    public var plural: Bool
 
     /// - Parameters:
     ///   - values: what the person typed (kept on error, restored from a draft).
@@ -38,6 +42,9 @@ public struct FormVM {
     public init(form: FormDefinition, values: [String: [String]], errors: [String: String]) {
         fields = form.fields.map { FormVM.field($0, values, errors[$0.id]) }
         errorList = form.fields.compactMap { f in errors[f.id].map { ErrorItem(id: f.id, label: f.label, message: $0) } }
+        hasErrors = !errorList.isEmpty
+        errorCount = errorList.count
+        plural = errorList.count > 1
     }
 
     static func field(_ f: Field, _ values: [String: [String]], _ error: String?) -> FieldVM {
@@ -65,6 +72,7 @@ public struct FormVM {
             vm.isFile = true
             vm.accept = f.effectiveAccept.map { "." + $0.rawValue }.joined(separator: ",")
         }
+        vm.isGroup = vm.isRadio || vm.isMultiple || vm.isAddress
         return vm
     }
 }
@@ -75,7 +83,6 @@ public struct DataItem {
     var label: String
     var text: String
     var files: [FileLink]
-    var hasFiles: Bool { !files.isEmpty }
 
     /// - Parameter fileURL: where each stored file is downloaded from, for whoever is looking.
     public static func list(form: FormDefinition, data: [String: FieldValue], fileURL: (StoredFile) -> String) -> [DataItem] {

@@ -1,0 +1,94 @@
+import Foundation
+import GuichetTestSupport
+import Vapor
+import XCTest
+
+final class AccountTests: XCTestCase {
+    var guichet: TestGuichet!
+    override func setUp() async throws { guichet = try await TestGuichet.make() }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    func link(_ path: String, in text: String) throws -> String {
+        let match = try XCTUnwrap(text.firstMatch(of: /http:\/\/127\.0\.0\.1:8080(\/compte\/[a-z-]+\?jeton=[A-Za-z0-9_-]+)/))
+        XCTAssertTrue(match.1.hasPrefix(path))
+        return String(match.1)
+    }
+
+    func testSignUpConfirmSignOutSignIn() async throws {
+        let browser = guichet.browser()
+        try await browser.get("/compte/inscription")
+        let weak = try await browser.post("/compte/inscription", [("name", "Inès"), ("email", "ines@exemple.fr"), ("password", "court")])
+        XCTAssertEqual(weak.status, .unprocessableEntity)
+        XCTAssertEqual(weak.fieldErrors["password"], "Le mot de passe doit compter au moins 12 caractères.")
+        XCTAssertTrue(weak.contains("value=\"ines@exemple.fr\""))
+        let done = try await browser.post("/compte/inscription", [("name", "Inès Bernard"), ("email", "Ines@Exemple.fr"), ("password", "Correct-Cheval-9")])
+        XCTAssertEqual(done.status, .ok)
+        let unconfirmed = try await guichet.browser().signIn("ines@exemple.fr", password: "Correct-Cheval-9")
+        XCTAssertEqual(unconfirmed.status, .forbidden, "not before the address is confirmed")
+        let mails = try await guichet.outbox()
+        let confirm = try link("/compte/confirmer", in: try XCTUnwrap(mails.first { $0.subject == "Confirmez votre adresse e-mail" }).text)
+        let confirmed = try await browser.get(confirm)
+        XCTAssertEqual(confirmed.location, "/compte")
+        let value1 = try await browser.get("/compte").contains("ines@exemple.fr")
+        XCTAssertTrue(value1)
+        let value2 = try await browser.get(confirm).status
+        XCTAssertEqual(value2, .notFound, "a link works once")
+        try await browser.post("/compte/deconnexion", [])
+        let value3 = try await browser.get("/compte").status
+        XCTAssertEqual(value3, .seeOther)
+        let value4 = try await browser.signIn("ines@exemple.fr", password: "Correct-Cheval-9").status
+        XCTAssertEqual(value4, .seeOther)
+    }
+
+    func testSigningUpWithATakenAddressRevealsNothing() async throws {
+        let browser = guichet.browser()
+        try await browser.get("/compte/inscription")
+        let page = try await browser.post("/compte/inscription", [("name", "X"), ("email", "usager@demo.fr"), ("password", "Correct-Cheval-9")])
+        XCTAssertEqual(page.status, .ok)
+        XCTAssertTrue(page.contains("Vérifiez vos e-mails"))
+    }
+
+    func testSignInIsThrottled() async throws {
+        let browser = guichet.browser()
+        for _ in 0..<5 {
+            let value5 = try await browser.signIn("usager@demo.fr", password: "mauvais").status
+            XCTAssertEqual(value5, .unauthorized)
+        }
+        let blocked = try await browser.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        XCTAssertEqual(blocked.status, .tooManyRequests, "even the right password waits")
+    }
+
+    func testPasswordReset() async throws {
+        let browser = guichet.browser()
+        try await browser.get("/compte/mot-de-passe-oublie")
+        let unknown = try await browser.post("/compte/mot-de-passe-oublie", [("email", "personne@exemple.fr")])
+        XCTAssertTrue(unknown.contains("Si un compte existe"))
+        try await browser.post("/compte/mot-de-passe-oublie", [("email", "usager@demo.fr")])
+        let mails = try await guichet.outbox()
+        XCTAssertEqual(mails.map(\.to), ["usager@demo.fr"], "no mail for an unknown address")
+        let reset = try link("/compte/nouveau-mot-de-passe", in: mails[0].text)
+        try await browser.get(reset)
+        let token = String(reset.split(separator: "=").last!)
+        let weak = try await browser.post("/compte/nouveau-mot-de-passe", [("jeton", token), ("password", "faible")])
+        XCTAssertEqual(weak.status, .unprocessableEntity)
+        let value6 = try await browser.post("/compte/nouveau-mot-de-passe", [("jeton", token), ("password", "Nouveau-Secret-42")]).status
+        XCTAssertEqual(value6, .seeOther)
+        let value7 = try await guichet.browser().signIn("usager@demo.fr", password: "Guichet-Demo-2026!").status
+        XCTAssertEqual(value7, .unauthorized)
+        let value8 = try await guichet.browser().signIn("usager@demo.fr", password: "Nouveau-Secret-42").status
+        XCTAssertEqual(value8, .seeOther)
+    }
+
+    func testSignInRedirectsOnlyToLocalPaths() async throws {
+        let browser = guichet.browser()
+        try await browser.get("/compte/connexion")
+        let page = try await browser.post("/compte/connexion", [("email", "usager@demo.fr"), ("password", "Guichet-Demo-2026!"), ("retour", "//evil.example/")])
+        XCTAssertEqual(page.location, "/compte")
+    }
+
+    func testSessionCookieIsHttpOnlyAndLax() async throws {
+        let page = try await guichet.browser().get("/compte/connexion")
+        let cookie = try XCTUnwrap(page.headers[.setCookie].first { $0.hasPrefix("guichet_session=") })
+        XCTAssertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), cookie)
+    }
+}
