@@ -1,0 +1,75 @@
+"""End-to-end fixtures: a real SMTP server (aiosmtpd) and the built `guichet` binary, seeded, on loopback.
+
+GUICHET_BIN picks the binary (default .build/debug/guichet); E2E_DATABASE_URL runs it on PostgreSQL instead of
+its embedded SQLite file.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("mail"))
+    port = free_port()
+    sink = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/tools/smtp_sink.py"), str(port), folder,
+                             "--parent", str(os.getpid())], stdout=subprocess.PIPE, text=True)
+    assert sink.stdout.readline().startswith("ready")
+    yield {"port": port, "folder": folder}
+    sink.kill()
+
+
+@pytest.fixture(scope="session")
+def guichet(smtp, tmp_path_factory):
+    binary = os.environ.get("GUICHET_BIN", os.path.join(ROOT, ".build/debug/guichet"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, GUICHET_DATA_DIR=str(tmp_path_factory.mktemp("data")), SMTP_URL=f"smtp://127.0.0.1:{smtp['port']}",
+               GUICHET_BASE_URL=base, LOG_FORMAT="json")
+    if os.environ.get("E2E_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["E2E_DATABASE_URL"]
+    subprocess.run([binary, "seed"], env=env, check=True, capture_output=True)
+    log = open(os.path.join(env["GUICHET_DATA_DIR"], "serve.log"), "w")
+    server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
+    for _ in range(100):
+        try:
+            if urllib.request.urlopen(base + "/readyz", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        server.kill()
+        pytest.fail("guichet did not become ready")
+    yield {"base": base, "mail": smtp["folder"], "log": log.name}
+    server.terminate()
+    server.wait(10)
+
+
+def wait_for_mail(folder, predicate, timeout=15):
+    """The first message the SMTP server accepted that satisfies `predicate`, decoded."""
+    import email
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".eml"):
+                with open(os.path.join(folder, name), "rb") as f:
+                    message = email.message_from_bytes(f.read())
+                subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
+                body = message.get_payload(decode=True).decode()
+                if predicate(subject, body):
+                    return subject, body
+        time.sleep(0.2)
+    raise AssertionError("no such e-mail arrived")

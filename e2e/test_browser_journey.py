@@ -1,0 +1,89 @@
+"""A citizen on a phone files a request in a real browser; an agent processes it; the citizen follows it."""
+import os
+import shutil
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from conftest import wait_for_mail
+
+PASSWORD = "Guichet-Demo-2026!"
+
+
+@pytest.fixture()
+def browser():
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844", "--lang=fr-FR"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def sign_in(browser, base, email):
+    browser.get(base + "/compte/connexion")
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+
+
+def sign_out(browser):
+    browser.find_element(By.XPATH, "//button[normalize-space()='Se déconnecter']").click()
+
+
+def test_citizen_files_agent_processes_citizen_follows(guichet, browser, tmp_path):
+    base = guichet["base"]
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "Caluire-et-Cuire").click()
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Signaler un problème").click()
+
+    # Sent empty: every required field says what is missing, nothing is filed.
+    browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']").click()
+    summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
+    assert "erreurs" in summary.text
+    assert browser.find_element(By.ID, "erreur-description").text == "Ce champ est obligatoire."
+
+    Select(browser.find_element(By.ID, "champ-categorie")).select_by_visible_text("Dépôt sauvage")
+    browser.find_element(By.ID, "gravite-pietons").click()
+    browser.find_element(By.ID, "champ-description").send_keys("Encombrants devant l'école")
+    browser.find_element(By.ID, "adresse-street").send_keys("2 avenue Barthélémy Thimonnier")
+    browser.find_element(By.ID, "adresse-postcode").send_keys("69300")
+    browser.find_element(By.ID, "adresse-city").send_keys("Caluire-et-Cuire")
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + b"\0" * 64)
+    browser.find_element(By.ID, "champ-photo").send_keys(str(photo))
+    browser.find_element(By.ID, "champ-nom").send_keys("Nour Habitante")
+    browser.find_element(By.ID, "champ-email").send_keys("nour@exemple.fr")
+    browser.find_element(By.ID, "champ-consentement").click()
+    browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']").click()
+
+    number = browser.find_element(By.ID, "numero").text
+    code = browser.find_element(By.ID, "code-suivi").text
+    assert number.startswith("CAL-")
+    wait_for_mail(guichet["mail"], lambda s, b: number in s and "reçue" in s)
+
+    # The agent of Caluire-et-Cuire takes it.
+    sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
+    browser.get(f"{base}/bo/caluire-et-cuire/demandes")
+    browser.find_element(By.LINK_TEXT, number).click()
+    assert browser.find_element(By.ID, "statut").text == "Reçue"
+    assert "photo.png" in browser.page_source
+    browser.find_element(By.XPATH, "//button[normalize-space()='Prendre en charge']").click()
+    assert browser.find_element(By.ID, "statut").text == "En cours de traitement"
+    sign_out(browser)
+
+    # The citizen follows it with the number and code.
+    browser.get(f"{base}/suivi?numero={number}")
+    browser.find_element(By.ID, "code").send_keys(code)
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    assert browser.find_element(By.ID, "statut").text == "En cours de traitement"
+    wait_for_mail(guichet["mail"], lambda s, b: s == f"Votre demande {number} : En cours de traitement")
+
+    # An agent of another commune cannot open it.
+    sign_in(browser, base, "agent@bron.demo.fr")
+    browser.get(f"{base}/bo/caluire-et-cuire/demandes/{number}")
+    assert "Accès refusé" in browser.page_source
