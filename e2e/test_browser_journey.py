@@ -6,7 +6,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import wait_for_mail
 
@@ -24,15 +25,22 @@ def browser():
     driver.quit()
 
 
+def click_and_wait(browser, element):
+    """Clicks and waits for the next page: a click returns before the browser has navigated."""
+    element.click()
+    WebDriverWait(browser, 10).until(EC.staleness_of(element))
+
+
 def sign_in(browser, base, email):
     browser.get(base + "/compte/connexion")
     browser.find_element(By.ID, "email").send_keys(email)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert "/compte/connexion" not in browser.current_url, browser.page_source
 
 
 def sign_out(browser):
-    browser.find_element(By.XPATH, "//button[normalize-space()='Se déconnecter']").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Se déconnecter']"))
 
 
 def test_citizen_files_agent_processes_citizen_follows(guichet, browser, tmp_path):
@@ -42,7 +50,7 @@ def test_citizen_files_agent_processes_citizen_follows(guichet, browser, tmp_pat
     browser.find_element(By.PARTIAL_LINK_TEXT, "Signaler un problème").click()
 
     # Sent empty: every required field says what is missing, nothing is filed.
-    browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']"))
     summary = browser.find_element(By.CSS_SELECTOR, ".error-summary")
     assert "erreurs" in summary.text
     assert browser.find_element(By.ID, "erreur-description").text == "Ce champ est obligatoire."
@@ -59,7 +67,7 @@ def test_citizen_files_agent_processes_citizen_follows(guichet, browser, tmp_pat
     browser.find_element(By.ID, "champ-nom").send_keys("Nour Habitante")
     browser.find_element(By.ID, "champ-email").send_keys("nour@exemple.fr")
     browser.find_element(By.ID, "champ-consentement").click()
-    browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']"))
 
     number = browser.find_element(By.ID, "numero").text
     code = browser.find_element(By.ID, "code-suivi").text
@@ -69,17 +77,17 @@ def test_citizen_files_agent_processes_citizen_follows(guichet, browser, tmp_pat
     # The agent of Caluire-et-Cuire takes it.
     sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
     browser.get(f"{base}/bo/caluire-et-cuire/demandes")
-    browser.find_element(By.LINK_TEXT, number).click()
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, number))
     assert browser.find_element(By.ID, "statut").text == "Reçue"
     assert "photo.png" in browser.page_source
-    browser.find_element(By.XPATH, "//button[normalize-space()='Prendre en charge']").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Prendre en charge']"))
     assert browser.find_element(By.ID, "statut").text == "En cours de traitement"
     sign_out(browser)
 
     # The citizen follows it with the number and code.
     browser.get(f"{base}/suivi?numero={number}")
     browser.find_element(By.ID, "code").send_keys(code)
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     assert browser.find_element(By.ID, "statut").text == "En cours de traitement"
     wait_for_mail(guichet["mail"], lambda s, b: s == f"Votre demande {number} : En cours de traitement")
 

@@ -15,7 +15,7 @@ as_pg "$initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8
 stop() { as_pg "$pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
 trap stop EXIT
 as_pg "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" start >/dev/null
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-off}" start >/dev/null
 psql -h 127.0.0.1 -p "$port" -U postgres -q -c "CREATE ROLE guichet LOGIN CREATEDB PASSWORD 'guichet'"
 psql -h 127.0.0.1 -p "$port" -U postgres -q -c "CREATE DATABASE guichet OWNER guichet"
 export PG_ADMIN_URL="postgres://guichet:guichet@127.0.0.1:$port/postgres"

@@ -32,19 +32,25 @@ public actor OutboxWorker {
 
     /// Delivers what is due now; returns how many were attempted. Tests call this directly.
     @discardableResult
-    public func deliverDue(limit: Int = 20) async throws -> Int {
+    public func deliverDue(limit: Int = 100) async throws -> Int {
         let due = try await store.dueMail(limit: limit)
+        var sent: [String] = []
+        var storeFailure: (any Error)?
         for entry in due {
             do {
                 try await transport.send(entry.mail, id: entry.id)
-                try await store.markSent(entry.id)
+                sent.append(entry.id)
             } catch {
                 let delay = Self.backoff(attempts: entry.attempts + 1)
                 logger.warning("outbox delivery failed", metadata: ["message": "\(entry.id)", "attempt": "\(entry.attempts + 1)",
                                                                     "error": "\(error)", "retry_in_s": "\(Int(delay))"])
-                try await store.markFailed(entry.id, error: "\(error)", retryAt: store.clock().addingTimeInterval(delay))
+                do { try await store.markFailed(entry.id, error: "\(error)", retryAt: store.clock().addingTimeInterval(delay)) }
+                catch { storeFailure = error; break }
             }
         }
+        // What the server accepted is recorded even if recording a failure did not work.
+        try await store.markSent(sent)
+        if let storeFailure { throw storeFailure }
         return due.count
     }
 

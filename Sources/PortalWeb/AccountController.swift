@@ -91,11 +91,16 @@ struct AccountController {
         let account: Account
         do { account = try await req.store.createAccount(email: email, name: name, passwordHash: hash) }
         catch StoreError.conflict { throw Abort(.conflict) }
-        let token = try await req.store.issueToken(accountID: account.id, purpose: .confirmEmail, lifetime: 48 * 3600)
-        try await req.store.enqueue([Mails.confirmAccount(to: email, link: req.guichet.url("/compte/confirmer?jeton=\(token)"))])
-        await req.guichet.mailQueued()
+        try await sendConfirmation(req, account)
         return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Vérifiez vos e-mails"),
             heading: "Vérifiez vos e-mails", message: "Un message vient d'être envoyé à \(email) pour terminer l'opération.")
+    }
+
+    /// E-mails a 48-hour link that confirms the address (and signs the person in).
+    private func sendConfirmation(_ req: Request, _ account: Account) async throws {
+        let token = try await req.store.issueToken(accountID: account.id, purpose: .confirmEmail, lifetime: 48 * 3600)
+        try await req.store.enqueue([Mails.confirmAccount(to: account.email, link: req.guichet.url("/compte/confirmer?jeton=\(token)"))])
+        await req.guichet.mailQueued()
     }
 
     func confirm(req: Request) async throws -> Response {
@@ -133,9 +138,7 @@ struct AccountController {
             return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
         }
         guard account.isConfirmed else {
-            let token = try await req.store.issueToken(accountID: account.id, purpose: .confirmEmail, lifetime: 48 * 3600)
-            try await req.store.enqueue([Mails.confirmAccount(to: email, link: req.guichet.url("/compte/confirmer?jeton=\(token)"))])
-            await req.guichet.mailQueued()
+            try await sendConfirmation(req, account)
             return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)
         }
         await req.guichet.throttle.reset(["email:\(email)"])

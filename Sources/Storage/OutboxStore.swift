@@ -50,10 +50,12 @@ extension Store {
         try await sql.raw("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").first(decodingColumn: "n", as: Int.self) ?? 0
     }
 
-    public func markSent(_ id: String) async throws {
+    /// Marks messages sent, in one transaction (a batch costs one commit, not one per message).
+    public func markSent(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
         let now = nowMillis
         try await write { sql in
-            try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = NULL WHERE id = \(bind: id)").run()
+            try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = NULL WHERE id IN (\(binds: ids))").run()
         }
     }
 

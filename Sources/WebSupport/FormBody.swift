@@ -77,6 +77,11 @@ public struct FormMiddleware: AsyncMiddleware {
 
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.method == .POST {
+            // Route middleware runs before Vapor collects a streamed body for the handler: collect it here, or a
+            // form sent in several packets (any real browser's multipart upload) would look empty.
+            let limit = req.application.routes.defaultMaxBodySize.value
+            do { _ = try await req.body.collect(max: limit).get() }
+            catch { return req.guichet.renderer.errorPage(.payloadTooLarge, "Le formulaire envoyé est trop volumineux (20 Mo au plus).") }
             let form: FormBody
             do { form = try FormBody.parse(req) } catch { return req.guichet.renderer.errorPage(.badRequest, "Le formulaire envoyé est illisible.") }
             guard let expected = req.session.data[CSRF.sessionKey], !expected.isEmpty,

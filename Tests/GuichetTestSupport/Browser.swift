@@ -104,3 +104,8 @@ public final class Browser: @unchecked Sendable {
         s.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
     }
 }
+
+/// `XCTUnwrap` for values that come from `await` (XCTest's autoclosures cannot await).
+public func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
+    try XCTUnwrap(value, file: file, line: line)
+}

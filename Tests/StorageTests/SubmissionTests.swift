@@ -138,7 +138,3 @@ final class SubmissionTests: XCTestCase {
         XCTAssertNil(value8)
     }
 }
-
-func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
-    try XCTUnwrap(value, file: file, line: line)
-}

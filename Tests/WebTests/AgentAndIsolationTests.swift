@@ -95,7 +95,3 @@ final class AgentAndIsolationTests: XCTestCase {
         XCTAssertEqual(value9, .forbidden, "agents are not admins")
     }
 }
-
-func XCTUnwrapAsync<T>(_ value: T?, file: StaticString = #filePath, line: UInt = #line) async throws -> T {
-    try XCTUnwrap(value, file: file, line: line)
-}
