@@ -77,12 +77,18 @@ extension Application {
     public var outboxWorker: OutboxWorker { storage[OutboxWorkerKey.self]! }
 }
 
-/// Runs the outbox worker while the server runs.
+/// Runs the outbox worker while the server runs. Shutdown waits for the worker to stop before the database pools
+/// close, so no query is cut off mid-flight.
 struct OutboxLifecycle: LifecycleHandler {
     let worker: OutboxWorker
     final class TaskBox: @unchecked Sendable { var task: Task<Void, Never>? }
     let box = TaskBox()
 
     func didBootAsync(_ application: Application) async throws { box.task = Task { await worker.run() } }
-    func shutdownAsync(_ application: Application) async { box.task?.cancel(); box.task = nil }
+    func shutdownAsync(_ application: Application) async {
+        guard let task = box.task else { return }
+        task.cancel()
+        await task.value
+        box.task = nil
+    }
 }
