@@ -43,9 +43,9 @@ struct RequestsController {
         // Status labels come from the current definitions of the démarches shown.
         var workflows: [String: WorkflowDefinition] = [:]
         var statusOrder: [(id: String, label: String)] = []
-        let summaries = try await req.store.demarches(in: scope)
-        for summary in summaries {
-            guard let current = try await req.store.currentDemarche(slug: summary.slug, in: scope) else { continue }
+        let demarches = try await req.store.currentDemarches(in: scope)
+        let summaries = demarches.map(\.summary)
+        for (summary, current) in demarches {
             workflows[summary.slug] = current.definition.workflow
             for s in current.definition.workflow.statuses where !statusOrder.contains(where: { $0.id == s.id }) {
                 statusOrder.append((s.id, s.label))

@@ -39,9 +39,8 @@ struct PortalController {
         guard let c = try await req.store.collectivite(slug: req.parameters.get("slug") ?? "") else { throw Abort(.notFound) }
         var items: [CollectivitePage.Item] = []
         if let scope = try await req.store.citizenScope(slug: c.slug) {
-            for summary in try await req.store.demarches(in: scope) {
-                let current = try await req.store.currentDemarche(slug: summary.slug, in: scope)
-                items.append(.init(url: "/c/\(c.slug)/demarches/\(summary.slug)", title: summary.title, summary: current?.definition.summary ?? ""))
+            for (summary, current) in try await req.store.currentDemarches(in: scope) {
+                items.append(.init(url: "/c/\(c.slug)/demarches/\(summary.slug)", title: summary.title, summary: current.definition.summary))
             }
         }
         let townHall = c.townHall.map {

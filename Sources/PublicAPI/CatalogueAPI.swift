@@ -24,8 +24,7 @@ struct CatalogueAPI {
     func demarches(req: Request) async throws -> Response {
         let scope = try await scope(req)
         var items: [DemarcheDTO] = []
-        for summary in try await req.store.demarches(in: scope) {
-            guard let d = try await req.store.currentDemarche(slug: summary.slug, in: scope) else { continue }
+        for (summary, d) in try await req.store.currentDemarches(in: scope) {
             items.append(DemarcheDTO(slug: summary.slug, title: summary.title, summary: d.definition.summary, version: d.version))
         }
         return try APIJSON.response(items)

@@ -17,7 +17,7 @@ extension Store {
         let search = Self.searchText(new.values, email: new.email)
         let id = newID()
         let initial = new.demarche.definition.workflow.initialStatus
-        return try await write { sql in
+        let filed = try await write { sql in
             let sequence = try await sql.raw("""
                 INSERT INTO counters (collectivite, year, value) VALUES (\(bind: scope.slug), \(bind: year), 1)
                 ON CONFLICT (collectivite, year) DO UPDATE SET value = counters.value + 1 RETURNING value
@@ -45,6 +45,8 @@ extension Store {
             try await self.enqueue(mails(filed), on: sql)
             return filed
         }
+        inboxCounts.invalidate(scope.slug)
+        return filed
     }
 
     /// A request of the scope's collectivité, if the agent's roles let them see its démarche.
@@ -103,6 +105,7 @@ extension Store {
                                        from: detail.status, to: target.id, body: nil, at: now)
             if notifies { try await self.enqueue(mails(detail, target), on: sql) }
         }
+        inboxCounts.invalidate(scope.slug)
         return .success(target)
     }
 

@@ -46,6 +46,16 @@ extension Store {
                                  definition: try await definition(demarcheID: summary.id, version: summary.currentVersion))
     }
 
+    /// The current version of every démarche the scope sees, in one query (definitions come from the cache).
+    public func currentDemarches(in scope: TenantScope) async throws -> [(summary: DemarcheSummary, current: VersionedDemarche)] {
+        var result: [(summary: DemarcheSummary, current: VersionedDemarche)] = []
+        for summary in try await demarches(in: scope) {
+            let definition = try await definition(demarcheID: summary.id, version: summary.currentVersion)
+            result.append((summary, VersionedDemarche(id: summary.id, version: summary.currentVersion, definition: definition)))
+        }
+        return result
+    }
+
     func definition(demarcheID: String, version: Int) async throws -> DemarcheDefinition {
         if let cached = definitionCache.get(demarcheID, version) { return cached }
         guard let text = try await sql.raw("""

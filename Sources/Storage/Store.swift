@@ -11,6 +11,7 @@ public struct Store: Sendable {
     public let files: FileVault
     public let clock: @Sendable () -> Date
     let definitionCache = DefinitionCache()
+    let inboxCounts = InboxCounts()
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
