@@ -23,7 +23,7 @@ export GUICHET_DATA_DIR="$data" GUICHET_BASE_URL="http://127.0.0.1:8099" LOG_LEV
 "$bin" seed >/dev/null
 "$bin" serve --hostname 127.0.0.1 --port 8099 --log warning >"$data/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -sf http://127.0.0.1:8099/readyz >/dev/null && break; sleep 0.1; done
 
 url=http://127.0.0.1:8099/api/v1/collectivites/caluire-et-cuire/demarches/signalement-espace-public/demandes
@@ -39,6 +39,8 @@ curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d email
 cookie="guichet_session=$(awk '$6=="guichet_session"{print $7}' "$jar")"
 total() { curl -s -H "Cookie: $cookie" http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep -o 'id="total">[0-9]*' | grep -o '[0-9]*$'; }
 while [ "$(total)" -lt 100000 ]; do wrk -t2 -c"$connections" -d10s -s submit.lua "$url" >/dev/null; done
+echo "== $mode: inbox page at $(total) requests, 1 connection (one agent), ${duration}s"
+GUICHET_COOKIE="$cookie" wrk -t1 -c1 -d"${duration}s" -s inbox.lua http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep RESULT
 echo "== $mode: inbox page at $(total) requests, 8 connections, ${duration}s"
 GUICHET_COOKIE="$cookie" wrk -t2 -c8 -d"${duration}s" -s inbox.lua http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep RESULT
 echo "== $mode: inbox page filtered by status and free text"
