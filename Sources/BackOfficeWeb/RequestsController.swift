@@ -143,14 +143,13 @@ struct RequestsController {
     private func detailPage(_ req: Request, _ scope: TenantScope, number: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
         let workflow = detail.demarche.definition.workflow
-        let roles = scope.isAdmin ? workflow.roles : scope.agentRoles
         let vm = DetailVM(
             layout: try await req.layout(scope, title: "Demande \(detail.number)"), slug: scope.slug, number: detail.number,
             title: detail.demarche.definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
             email: detail.email, submittedAt: FrenchDate.string(detail.submittedAt),
             data: DataItem.list(form: detail.demarche.definition.form, data: detail.data) { "/bo/\(scope.slug)/demandes/\(detail.number)/fichiers/\($0.id)" },
             history: EventVM.list(detail.events, workflow: workflow),
-            actions: workflow.availableTransitions(from: detail.status, roles: roles).map { .init(id: $0.id, label: $0.label) },
+            actions: workflow.availableTransitions(from: detail.status, roles: scope.roles(on: workflow)).map { .init(id: $0.id, label: $0.label) },
             error: error)
         return req.guichet.renderer.html("backoffice/demande", vm, status: status)
     }

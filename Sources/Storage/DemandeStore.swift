@@ -90,8 +90,8 @@ extension Store {
     public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor,
                            mails: @escaping @Sendable (DemandeDetail, Status) -> [OutboxMail]) async throws -> Result<Status, TransitionRefusal> {
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
-        let roles = scope.isAdmin ? detail.demarche.definition.workflow.roles : scope.agentRoles
-        let decision = detail.demarche.definition.workflow.decide(transition: transitionID, from: detail.status, roles: roles)
+        let workflow = detail.demarche.definition.workflow
+        let decision = workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: workflow))
         guard case .success(let target) = decision else { return decision }
         let notifies = detail.demarche.definition.workflow.transitions.first { $0.id == transitionID }?.notifiesCitizen ?? false
         let now = nowMillis

@@ -1,6 +1,7 @@
 import Foundation
 import SQLKit
 import Territory
+import Workflow
 
 /// The only way to reach tenant data. A scope names one collectivité and who is acting; every tenant query in
 /// this target takes one and filters on its collectivité. Scopes are made here only, after the checks below,
@@ -30,6 +31,11 @@ public struct TenantScope: Sendable {
     public var agentRoles: Set<String> {
         if case .agent(_, let roles) = access { return roles }
         return []
+    }
+
+    /// The roles this scope acts with on a workflow: an admin may make any of its transitions.
+    public func roles(on workflow: WorkflowDefinition) -> Set<String> {
+        isAdmin ? workflow.roles : agentRoles
     }
 
     public var agentID: String? {

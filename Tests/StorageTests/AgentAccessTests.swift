@@ -48,6 +48,10 @@ final class AgentAccessTests: XCTestCase {
         let admin = try await XCTUnwrapAsync(try await guichet.agentScope("admin@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
         let value7 = try await guichet.store.inbox(InboxQuery(), in: admin).total
         XCTAssertEqual(value7, 2)
+        let byAdmin = try await guichet.store.transition(number: acte.number, transitionID: "instruire", in: admin, actor: .agent("a", name: "Alex")) { _, _ in [] }
+        XCTAssertEqual(try byAdmin.get().id, "instruction", "an admin may make any transition of the workflow")
+        let byTechnician = try await guichet.store.transition(number: signalement.number, transitionID: "resoudre", in: technician, actor: .agent("v", name: "V")) { _, _ in [] }
+        XCTAssertEqual(byTechnician, .failure(.notFromThisStatus))
     }
 
     func testTransitionsFollowTheWorkflowAndAreRecorded() async throws {
