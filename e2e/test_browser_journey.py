@@ -5,8 +5,8 @@ import shutil
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import wait_for_mail
@@ -27,8 +27,18 @@ def browser():
 
 def click_and_wait(browser, element):
     """Clicks and waits for the next page: a click returns before the browser has navigated."""
+    old_page = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, 10).until(EC.staleness_of(element))
+
+    def old_page_gone(_):
+        try:
+            old_page.is_enabled()
+            return False
+        except WebDriverException:  # stale, or "node does not belong to the document" mid-navigation
+            return True
+
+    WebDriverWait(browser, 10).until(old_page_gone)
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def sign_in(browser, base, email):
