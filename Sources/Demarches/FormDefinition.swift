@@ -3,6 +3,18 @@ import Foundation
 public struct FormDefinition: Sendable, Codable, Equatable {
     public var fields: [Field]
     public init(fields: [Field]) { self.fields = fields }
+
+    /// Where the receipt and status e-mails go when the citizen is not signed in: the form's first e-mail field.
+    public var contactEmailField: Field? { fields.first { $0.type == .email } }
+
+    /// The field naming the person filing, by convention the text field `nom`.
+    public var contactNameField: Field? { fields.first { $0.id == "nom" && $0.type == .text } }
+
+    /// The text a validated submission holds for a contact field.
+    public func text(of field: Field?, in values: [String: FieldValue]) -> String? {
+        guard let field, case .text(let s) = values[field.id] else { return nil }
+        return s
+    }
 }
 
 public enum FieldType: String, Sendable, Codable, CaseIterable {

@@ -51,12 +51,8 @@ struct AccountController {
 
     func home(req: Request) async throws -> Response {
         let account = try await req.requireAccount()
-        let rows = try await req.store.demandes(ofAccount: account.id)
-        var demandes: [HomePage.Row] = []
-        for row in rows {
-            let status = try await req.store.demandeForCitizen(number: row.number, accountID: account.id, trackingCode: nil)
-                .map { $0.demarche.definition.workflow.status($0.status)?.label ?? $0.status } ?? row.status
-            demandes.append(.init(number: row.number, title: row.demarcheTitle, status: status, date: FrenchDate.string(millis: row.submittedAt)))
+        let demandes = try await req.store.demandes(ofAccount: account.id).map {
+            HomePage.Row(number: $0.number, title: $0.demarcheTitle, status: $0.statusLabel, date: FrenchDate.string($0.submittedAt))
         }
         let agentOf = try await req.store.agentMemberships(accountID: account.id).map { HomePage.Agent(slug: $0.slug, name: $0.name) }
         let page = HomePage(layout: try await Layout.make(req, title: "Mon compte"), name: account.name, email: account.email,

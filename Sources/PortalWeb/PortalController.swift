@@ -140,10 +140,8 @@ struct PortalController {
     /// Prefills contact fields from the signed-in account.
     private func prefill(_ form: FormDefinition, account: Account?) -> [String: [String]] {
         var values: [String: [String]] = [:]
-        for field in form.fields {
-            if field.type == .email, let email = account?.email { values[field.id] = [email] }
-            if field.id == "nom", let name = account?.name { values[field.id] = [name] }
-        }
+        if let field = form.contactEmailField, let email = account?.email { values[field.id] = [email] }
+        if let field = form.contactNameField, let name = account?.name { values[field.id] = [name] }
         return values
     }
 }

@@ -33,7 +33,6 @@ struct CatalogueAPI {
     /// The definition as authored (form and workflow), enough for a client to render and validate the form.
     func demarche(req: Request) async throws -> Response {
         let d = try await demarche(req, try await scope(req))
-        struct DTO: Encodable { var version: Int; var definition: DemarcheDefinition }
         let body = try JSONEncoder().encode(d.definition)
         var json = try JSONSerialization.jsonObject(with: body) as! [String: Any]
         json["version"] = d.version

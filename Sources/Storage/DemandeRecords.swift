@@ -92,6 +92,14 @@ public struct InboxRow: Sendable, Equatable, Decodable {
     public var updatedAt: Int64
 }
 
+/// A line of a citizen's « Mes demandes ».
+public struct AccountDemande: Sendable, Equatable {
+    public var number: String
+    public var demarcheTitle: String
+    public var statusLabel: String
+    public var submittedAt: Date
+}
+
 public struct InboxPage: Sendable {
     public var rows: [InboxRow]
     public var total: Int

@@ -53,7 +53,7 @@ extension Store {
     public func demande(number: String, in scope: TenantScope) async throws -> DemandeDetail? {
         guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: scope.slug) else { return nil }
         if case .agent = scope.access, !scope.isAdmin {
-            let visible = try await visibleDemarcheIDs(in: scope)
+            let visible = visibleDemarcheIDs(try await demarches(in: scope), in: scope)
             guard visible.contains(detail.demarche.id) else { return nil }
         }
         return detail
@@ -76,13 +76,22 @@ extension Store {
         return visible
     }
 
-    /// The requests a citizen filed while signed in, newest first.
-    public func demandes(ofAccount accountID: String) async throws -> [InboxRow] {
-        try await sql.raw("""
-            SELECT d.number, d.status, m.slug AS demarche_slug, m.title AS demarche_title, d.email, d.submitted_at, d.updated_at
-            FROM demandes d JOIN demarches m ON m.id = d.demarche_id
-            WHERE d.account_id = \(bind: accountID) ORDER BY d.submitted_at DESC LIMIT 200
-            """).all(decoding: InboxRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+    /// The requests a citizen filed while signed in, newest first, with their status as the version they were
+    /// filed under names it.
+    public func demandes(ofAccount accountID: String) async throws -> [AccountDemande] {
+        struct Row: Decodable { var number: String; var status: String; var demarcheId: String; var demarcheVersion: Int; var submittedAt: Int64 }
+        let rows = try await sql.raw("""
+            SELECT number, status, demarche_id, demarche_version, submitted_at FROM demandes
+            WHERE account_id = \(bind: accountID) ORDER BY submitted_at DESC LIMIT 200
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var result: [AccountDemande] = []
+        for row in rows {
+            let definition = try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion)
+            result.append(AccountDemande(number: row.number, demarcheTitle: definition.title,
+                                         statusLabel: definition.workflow.status(row.status)?.label ?? row.status,
+                                         submittedAt: Date(millis: row.submittedAt)))
+        }
+        return result
     }
 
     /// Makes a workflow transition as an agent. Refused (and nothing written) if the workflow of the request's
@@ -131,8 +140,9 @@ extension Store {
 
     // MARK: - Internals
 
-    func visibleDemarcheIDs(in scope: TenantScope) async throws -> Set<String> {
-        let all = try await demarches(in: scope)
+    /// The démarches among `all` whose requests the scope's agent may see: those whose workflow names one of
+    /// their roles, or all of them for an admin.
+    func visibleDemarcheIDs(_ all: [DemarcheSummary], in scope: TenantScope) -> Set<String> {
         if scope.isAdmin { return Set(all.map(\.id)) }
         return Set(all.filter { !$0.roleSet.isDisjoint(with: scope.agentRoles) }.map(\.id))
     }

@@ -7,7 +7,7 @@ extension Store {
     /// per status. Three indexed queries; the free-text filter is a LIKE on a lowercased digest.
     public func inbox(_ query: InboxQuery, in scope: TenantScope) async throws -> InboxPage {
         let demarches = try await demarches(in: scope)
-        let visible = try await visibleDemarcheIDs(in: scope)
+        let visible = visibleDemarcheIDs(demarches, in: scope)
         var ids = demarches.filter { visible.contains($0.id) }.map(\.id)
         if let slug = query.demarcheSlug, !slug.isEmpty { ids = demarches.filter { $0.slug == slug && visible.contains($0.id) }.map(\.id) }
         let pageSize = min(max(query.pageSize, 1), 200)

@@ -31,11 +31,6 @@ extension Store {
             .first(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase)?.model()
     }
 
-    public func setMembership(_ membership: Membership, slug: String) async throws {
-        try await write { sql in
-            try await sql.raw("UPDATE collectivites SET membership = \(bind: membership.rawValue) WHERE slug = \(bind: slug)").run()
-        }
-    }
 }
 
 struct CollectiviteRow: Decodable {

@@ -18,10 +18,4 @@ public enum Slug {
         return out.hasSuffix("-") ? String(out.dropLast()) : out
     }
 
-    /// Whether a string has the shape of a slug; used to refuse odd path components early.
-    public static func isValid(_ s: String) -> Bool {
-        !s.isEmpty && s.count <= 80 && s.unicodeScalars.allSatisfy {
-            ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-"
-        }
-    }
 }

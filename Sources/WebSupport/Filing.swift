@@ -20,9 +20,9 @@ public struct Filing: Sendable {
     public func submit(_ raw: RawSubmission, demarche: VersionedDemarche, in scope: TenantScope, account: Account?) async throws -> Outcome {
         let outcome = FormValidator.validate(raw, against: demarche.definition.form)
         guard outcome.isValid else { return .invalid(outcome.errors) }
-        let email = account?.email ?? demarche.definition.form.fields.first { $0.type == .email }
-            .flatMap { if case .text(let s) = outcome.values[$0.id] { s } else { nil } } ?? ""
-        let name = account?.name ?? { if case .text(let s) = outcome.values["nom"] { s } else { "Usager" } }()
+        let form = demarche.definition.form
+        let email = account?.email ?? form.text(of: form.contactEmailField, in: outcome.values) ?? ""
+        let name = account?.name ?? form.text(of: form.contactNameField, in: outcome.values) ?? "Usager"
         let new = NewDemande(demarche: demarche, values: outcome.values, files: outcome.files, accountID: account?.id,
                              submitterName: name, email: email)
         let context = self.context

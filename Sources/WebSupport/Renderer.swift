@@ -21,8 +21,6 @@ public struct Renderer: Sendable {
         headers.contentType = .html
         return Response(status: status, headers: headers, body: .init(string: body))
     }
-
-    public func text(_ template: String, _ model: Any) -> String { library.render(model, withTemplate: template) ?? "" }
 }
 
 /// Where static files (CSS, icons) live in the bundle.

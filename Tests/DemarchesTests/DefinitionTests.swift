@@ -45,6 +45,17 @@ final class DefinitionTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8)), values)
     }
 
+    func testContactFieldsAreTheFirstEmailFieldAndNom() throws {
+        let form = try DemoCatalogue.definition("acte-etat-civil").form
+        XCTAssertEqual(form.contactEmailField?.id, "email")
+        XCTAssertEqual(form.contactNameField?.id, "nom")
+        XCTAssertEqual(form.text(of: form.contactEmailField, in: ["email": .text("a@b.fr")]), "a@b.fr")
+        XCTAssertNil(form.text(of: form.contactEmailField, in: [:]))
+        let noContact = FormDefinition(fields: [Field(id: "nom", label: "Nom", type: .longText)])
+        XCTAssertNil(noContact.contactEmailField)
+        XCTAssertNil(noContact.contactNameField, "only a one-line text field named nom")
+    }
+
     func testRequestNumbers() {
         XCTAssertEqual(RequestNumber.format(prefix: "CAL", year: 2026, sequence: 123), "CAL-2026-000123")
         XCTAssertEqual(RequestNumber.format(prefix: "LYO", year: 2026, sequence: 1_234_567), "LYO-2026-1234567")

@@ -55,9 +55,7 @@ final class SubmissionTests: XCTestCase {
         let store = guichet.store
         let scope = try await XCTUnwrapAsync(try await store.citizenScope(slug: "caluire-et-cuire"))
         let demarche = try await XCTUnwrapAsync(try await store.currentDemarche(slug: "signalement-espace-public", in: scope))
-        // A receipt longer than nothing, to an address; the failure comes from a request number already taken.
-        let first = try await file()
-        _ = first
+        _ = try await file()
         let new = NewDemande(demarche: demarche, values: [:], files: [], accountID: nil, submitterName: "X", email: "x@exemple.fr")
         // Break the counter so the next number collides with the existing request: the insert fails, all rolls back.
         try await guichet.resetCounter(slug: "caluire-et-cuire")
@@ -86,7 +84,9 @@ final class SubmissionTests: XCTestCase {
         let owned = try await file(accountID: owner.id)
         let value5 = try await guichet.store.demandeForCitizen(number: owned.number, accountID: owner.id, trackingCode: nil)
         XCTAssertNotNil(value5)
-        let value6 = try await guichet.store.demandes(ofAccount: owner.id).map(\.number)
+        let mine = try await guichet.store.demandes(ofAccount: owner.id)
+        XCTAssertEqual(mine.map(\.statusLabel), ["Reçue"])
+        let value6 = mine.map(\.number)
         XCTAssertEqual(value6, [owned.number])
     }
 

@@ -9,7 +9,7 @@ final class TerritoryDataTests: XCTestCase {
         XCTAssertEqual(all.filter { $0.kind == .commune }.count, 58)
         XCTAssertEqual(Set(all.map(\.slug)).count, 59, "slugs are unique")
         XCTAssertEqual(Set(all.map(\.requestPrefix)).count, 59, "request prefixes are unique")
-        XCTAssertTrue(all.allSatisfy { Slug.isValid($0.slug) })
+        XCTAssertTrue(all.allSatisfy { $0.slug.wholeMatch(of: /[a-z0-9]+(-[a-z0-9]+)*/) != nil }, "URL-safe slugs")
     }
 
     func testCaluireCarriesItsDataAndItsPartenaireOffer() throws {
@@ -52,7 +52,6 @@ final class TerritoryDataTests: XCTestCase {
         XCTAssertEqual(Slug.make("Marcy-l'Étoile"), "marcy-l-etoile")
         XCTAssertEqual(Slug.make("Sainte-Foy-lès-Lyon"), "sainte-foy-les-lyon")
         XCTAssertEqual(Slug.make("  La Tour-de-Salvagny "), "la-tour-de-salvagny")
-        XCTAssertFalse(Slug.isValid("../etc"))
-        XCTAssertFalse(Slug.isValid("Caluire"))
+        XCTAssertEqual(Slug.make("../etc"), "etc")
     }
 }
