@@ -68,12 +68,21 @@ public enum FormValidator {
     static func number(_ text: String, _ field: Field) -> Check {
         let normalised = text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
             .replacingOccurrences(of: "\u{202F}", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
-        guard normalised.wholeMatch(of: /[-+]?[0-9]{1,15}(\.[0-9]{1,6})?/) != nil, let value = Decimal(string: normalised)
+        guard isDecimalShape(normalised), let value = Decimal(string: normalised)
         else { return .invalid(Messages.number) }
         if field.integer == true, normalised.contains(".") { return .invalid(Messages.integer) }
         if let min = field.min, value < min { return .invalid(Messages.atLeast(min)) }
         if let max = field.max, value > max { return .invalid(Messages.atMost(max)) }
         return .valid(.number(value))
+    }
+
+    /// An optional sign, 1 to 15 digits, then optionally a dot and 1 to 6 digits.
+    static func isDecimalShape(_ s: String) -> Bool {
+        var b = Substring(s).utf8
+        if let first = b.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") { b = b.dropFirst() }
+        let parts = b.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard ASCIIShape.digits(parts[0], count: 1...15) else { return false }
+        return parts.count == 1 || ASCIIShape.digits(parts[1], count: 1...6)
     }
 
     static func address(_ field: Field, _ raw: RawSubmission) -> Check {
@@ -82,7 +91,7 @@ public enum FormValidator {
         let city = raw.first("\(field.id).city").trimmingCharacters(in: .whitespacesAndNewlines)
         if street.isEmpty && postcode.isEmpty && city.isEmpty { return .empty }
         if street.isEmpty { return .invalid(Messages.street) }
-        if postcode.wholeMatch(of: /[0-9]{5}/) == nil { return .invalid(Messages.postcode) }
+        if !ASCIIShape.digits(postcode.utf8, count: 5...5) { return .invalid(Messages.postcode) }
         if city.isEmpty { return .invalid(Messages.city) }
         if street.count > 255 || city.count > 100 { return .invalid(Messages.tooLong(255)) }
         return .valid(.address(Address(street: street, postcode: postcode, city: city)))

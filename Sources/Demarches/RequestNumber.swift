@@ -7,6 +7,8 @@ public enum RequestNumber {
 
     /// Whether a string has the shape of a number; used to refuse odd input before any lookup.
     public static func isWellFormed(_ s: String) -> Bool {
-        s.wholeMatch(of: /[A-Z]{3}-[0-9]{4}-[0-9]{6,9}/) != nil
+        let parts = s.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0].count == 3 && parts[0].allSatisfy(ASCIIShape.isUpper)
+            && ASCIIShape.digits(parts[1], count: 4...4) && ASCIIShape.digits(parts[2], count: 6...9)
     }
 }

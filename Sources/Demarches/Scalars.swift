@@ -3,9 +3,23 @@ import Foundation
 /// E-mail addresses: a pragmatic check (one @, a dotted domain, no spaces), not RFC 5322's full grammar.
 public enum Email {
     public static func isValid(_ s: String) -> Bool {
-        guard s.count <= 254, s.wholeMatch(of: /[A-Za-z0-9.!#$%&'*+\/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+/) != nil
-        else { return false }
-        return !s.hasPrefix(".") && !s.contains("..")
+        let bytes = Array(s.utf8)
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = bytes[..<at], domain = bytes[(at + 1)...]
+        guard !local.isEmpty, local.first != UInt8(ascii: "."), local.allSatisfy(isLocalByte) else { return false }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        return labels.allSatisfy(isDomainLabel) && !s.contains("..")
+    }
+
+    private static let localPunctuation = Set("!#$%&'*+/=?^_`{|}~-.".utf8)
+    private static func isLocalByte(_ b: UInt8) -> Bool { ASCIIShape.isAlnum(b) || localPunctuation.contains(b) }
+
+    /// 1 to 63 letters, digits or hyphens, neither first nor last a hyphen.
+    private static func isDomainLabel(_ label: ArraySlice<UInt8>) -> Bool {
+        guard (1...63).contains(label.count), let first = label.first, let last = label.last,
+              ASCIIShape.isAlnum(first), ASCIIShape.isAlnum(last) else { return false }
+        return label.allSatisfy { ASCIIShape.isAlnum($0) || $0 == UInt8(ascii: "-") }
     }
 }
 
@@ -14,9 +28,15 @@ public enum Email {
 public enum Phone {
     public static func normalise(_ s: String) -> String? {
         let compact = s.filter { !" .-()\u{00A0}".contains($0) }
-        if compact.wholeMatch(of: /0[1-9][0-9]{8}/) != nil { return grouped(compact) }
-        if compact.wholeMatch(of: /(\+33|0033)[1-9][0-9]{8}/) != nil { return grouped("0" + compact.suffix(9)) }
-        if compact.wholeMatch(of: /\+[1-9][0-9]{7,14}/) != nil { return compact }
+        let b = Array(compact.utf8)
+        func nationalNine(_ tail: ArraySlice<UInt8>) -> Bool {
+            tail.count == 9 && tail.first != UInt8(ascii: "0") && ASCIIShape.digits(tail, count: 9...9)
+        }
+        if b.first == UInt8(ascii: "0"), nationalNine(b.dropFirst()) { return grouped(compact) }
+        if (b.starts(with: "+33".utf8) && nationalNine(b.dropFirst(3))) || (b.starts(with: "0033".utf8) && nationalNine(b.dropFirst(4))) {
+            return grouped("0" + compact.suffix(9))
+        }
+        if b.first == UInt8(ascii: "+"), b.dropFirst().first != UInt8(ascii: "0"), ASCIIShape.digits(b.dropFirst(), count: 8...15) { return compact }
         return nil
     }
     private static func grouped(_ ten: String) -> String {
@@ -30,10 +50,14 @@ public enum Phone {
 public enum CalendarDate {
     public static func parse(_ s: String) -> String? {
         let y: Int, m: Int, d: Int
-        if let match = s.wholeMatch(of: /([0-9]{4})-([0-9]{2})-([0-9]{2})/) {
-            (y, m, d) = (Int(match.1)!, Int(match.2)!, Int(match.3)!)
-        } else if let match = s.wholeMatch(of: /([0-9]{1,2})\/([0-9]{1,2})\/([0-9]{4})/) {
-            (y, m, d) = (Int(match.3)!, Int(match.2)!, Int(match.1)!)
+        let dashed = s.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        let slashed = s.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        if dashed.count == 3, dashed[0].count == 4, dashed[1].count == 2, dashed[2].count == 2,
+           let year = ASCIIShape.number(dashed[0]), let month = ASCIIShape.number(dashed[1]), let day = ASCIIShape.number(dashed[2]) {
+            (y, m, d) = (year, month, day)
+        } else if slashed.count == 3, (1...2).contains(slashed[0].count), (1...2).contains(slashed[1].count), slashed[2].count == 4,
+                  let day = ASCIIShape.number(slashed[0]), let month = ASCIIShape.number(slashed[1]), let year = ASCIIShape.number(slashed[2]) {
+            (y, m, d) = (year, month, day)
         } else { return nil }
         guard (1900...2200).contains(y), (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
         return String(format: "%04d-%02d-%02d", y, m, d)

@@ -23,6 +23,7 @@ enum Operations {
             registry.emit(into: &buffer)
             let pending = try await store.pendingMailCount()
             let failing = try await store.failingMail(limit: 10_000).count
+            let filings = await store.filingCounts()
             var text = String(decoding: buffer, as: UTF8.self)
             text += """
                 # HELP guichet_outbox_pending E-mails not yet delivered.
@@ -31,6 +32,12 @@ enum Operations {
                 # HELP guichet_outbox_failing Undelivered e-mails that failed at least once.
                 # TYPE guichet_outbox_failing gauge
                 guichet_outbox_failing \(failing)
+                # HELP guichet_filings_total Requests filed since the process started.
+                # TYPE guichet_filings_total counter
+                guichet_filings_total \(filings.requests)
+                # HELP guichet_filing_transactions_total Transactions that wrote them (group commit: several requests each).
+                # TYPE guichet_filing_transactions_total counter
+                guichet_filing_transactions_total \(filings.transactions)
 
                 """
             var headers = HTTPHeaders()

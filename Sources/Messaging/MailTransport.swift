@@ -25,9 +25,6 @@ public struct FileMailTransport: MailTransport {
 /// RFC 5322 rendering: UTF-8 subject in RFC 2047 encoded words, base64 body so no line is ever too long.
 public enum MailFormat {
     public static func render(_ mail: OutboxMail, from: String, messageID: String, date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         let domain = from.split(separator: "@").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "guichet.localhost"
         let body = Data(mail.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
             .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
@@ -35,7 +32,7 @@ public enum MailFormat {
             "From: \(from)",
             "To: \(mail.to)",
             "Subject: \(encodedWord(mail.subject))",
-            "Date: \(formatter.string(from: date))",
+            "Date: \(rfc5322(date))",
             "Message-ID: <\(messageID)@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
@@ -44,6 +41,18 @@ public enum MailFormat {
             body,
             "",
         ].joined(separator: "\r\n")
+    }
+
+    /// "Sun, 22 Nov 2026 15:04:05 +0000". Built by hand: a DateFormatter per message cost more than the rest of it.
+    static func rfc5322(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ n: Int?) -> String { let n = n ?? 0; return n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[(c.weekday ?? 1) - 1]), \(two(c.day)) \(months[(c.month ?? 1) - 1]) \(c.year ?? 1970) "
+            + "\(two(c.hour)):\(two(c.minute)):\(two(c.second)) +0000"
     }
 
     static func encodedWord(_ s: String) -> String {

@@ -42,7 +42,7 @@ public struct SMTPTransport: MailTransport {
             return c
         }())
         // SNI takes a host name; an IP address (a relay on the local network) is sent none.
-        let serverName: String? = config.host.contains(":") || config.host.wholeMatch(of: /[0-9.]+/) != nil ? nil : config.host
+        let serverName: String? = config.host.contains(":") || config.host.allSatisfy({ $0 == "." || ("0"..."9").contains($0) }) ? nil : config.host
         let handler = ReplyHandler()
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(10))

@@ -5,50 +5,6 @@ import SQLKit
 import Workflow
 
 extension Store {
-    /// Files a request: number, request row, first history entry, files and the e-mails `mails` composes, all in
-    /// one transaction. Files' bytes are written to the vault just before.
-    public func submit(_ new: NewDemande, in scope: TenantScope,
-                       mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) async throws -> FiledDemande {
-        for (file, bytes) in new.files { try files.write(id: file.id, bytes: bytes) }
-        let now = nowMillis
-        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris")!, from: clock()).year!
-        let trackingCode = Secret.trackingCode()
-        let data = try jsonText(new.values)
-        let search = Self.searchText(new.values, email: new.email)
-        let id = newID()
-        let initial = new.demarche.definition.workflow.initialStatus
-        let filed = try await write { sql in
-            let sequence = try await sql.raw("""
-                INSERT INTO counters (collectivite, year, value) VALUES (\(bind: scope.slug), \(bind: year), 1)
-                ON CONFLICT (collectivite, year) DO UPDATE SET value = counters.value + 1 RETURNING value
-                """).first(decodingColumn: "value", as: Int.self) ?? 1
-            let number = RequestNumber.format(prefix: scope.collectivite.requestPrefix, year: year, sequence: sequence)
-            try await sql.raw("""
-                INSERT INTO demandes (id, collectivite, demarche_id, demarche_version, number, status, account_id, email,
-                                      tracking_hash, data, search_text, submitted_at, updated_at)
-                VALUES (\(bind: id), \(bind: scope.slug), \(bind: new.demarche.id), \(bind: new.demarche.version), \(bind: number),
-                        \(bind: initial), \(bind: new.accountID), \(bind: new.email),
-                        \(bind: Secret.hash(Secret.normaliseTrackingCode(trackingCode))), \(bind: data),
-                        \(bind: number.lowercased() + " " + search), \(bind: now), \(bind: now))
-                """).run()
-            try await self.appendEvent(on: sql, demandeID: id, seq: 1, kind: .submitted,
-                                       actor: .citizen(new.accountID, name: new.submitterName), from: nil, to: initial, body: nil, at: now)
-            for (file, _) in new.files {
-                guard let field = new.values.first(where: { if case .files(let fs) = $0.value { fs.contains(file) } else { false } })?.key
-                else { continue }
-                try await sql.raw("""
-                    INSERT INTO demande_files (id, demande_id, field_id, filename, content_type, size)
-                    VALUES (\(bind: file.id), \(bind: id), \(bind: field), \(bind: file.filename), \(bind: file.contentType), \(bind: file.size))
-                    """).run()
-            }
-            let filed = FiledDemande(id: id, number: number, trackingCode: trackingCode, status: initial, submittedAt: Date(millis: now))
-            try await self.enqueue(mails(filed), on: sql)
-            return filed
-        }
-        inboxCounts.invalidate(scope.slug)
-        return filed
-    }
-
     /// A request of the scope's collectivité, if the agent's roles let them see its démarche.
     public func demande(number: String, in scope: TenantScope) async throws -> DemandeDetail? {
         guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: scope.slug) else { return nil }
@@ -110,7 +66,7 @@ extension Store {
                 WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug) AND status = \(bind: detail.status) RETURNING id
                 """).first()
             guard moved != nil else { throw StoreError.conflict("status changed") }
-            try await self.appendEvent(on: sql, demandeID: detail.id, seq: nil, kind: .transition, actor: actor,
+            try await self.appendEvent(on: sql, demandeID: detail.id, kind: .transition, actor: actor,
                                        from: detail.status, to: target.id, body: nil, at: now)
             if notifies { try await self.enqueue(mails(detail, target), on: sql) }
         }
@@ -125,7 +81,7 @@ extension Store {
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
         let now = nowMillis
         try await write { sql in
-            try await self.appendEvent(on: sql, demandeID: detail.id, seq: nil, kind: kind, actor: actor,
+            try await self.appendEvent(on: sql, demandeID: detail.id, kind: kind, actor: actor,
                                        from: nil, to: nil, body: body, at: now)
             try await sql.raw("UPDATE demandes SET updated_at = \(bind: now) WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug)").run()
             if kind == .message { try await self.enqueue(mails(detail), on: sql) }
@@ -147,18 +103,20 @@ extension Store {
         return Set(all.filter { !$0.roleSet.isDisjoint(with: scope.agentRoles) }.map(\.id))
     }
 
-    private func appendEvent(on sql: any SQLDatabase, demandeID: String, seq: Int?, kind: DemandeEvent.Kind, actor: Actor,
+    private func appendEvent(on sql: any SQLDatabase, demandeID: String, kind: DemandeEvent.Kind, actor: Actor,
                              from: String?, to: String?, body: String?, at: Int64) async throws {
-        let next: Int
-        if let seq { next = seq } else {
-            next = (try await sql.raw("SELECT MAX(seq) AS s FROM demande_events WHERE demande_id = \(bind: demandeID)")
-                .first(decodingColumn: "s", as: Int?.self) ?? nil).map { $0 + 1 } ?? 1
-        }
-        try await sql.raw("""
-            INSERT INTO demande_events (id, demande_id, seq, kind, actor_kind, actor_id, actor_name, from_status, to_status, body, at)
-            VALUES (\(bind: newID()), \(bind: demandeID), \(bind: next), \(bind: kind.rawValue), \(bind: actor.kind), \(bind: actor.id),
-                    \(bind: actor.name), \(bind: from), \(bind: to), \(bind: body), \(bind: at))
-            """).run()
+        let next = (try await sql.raw("SELECT MAX(seq) AS s FROM demande_events WHERE demande_id = \(bind: demandeID)")
+            .first(decodingColumn: "s", as: Int?.self) ?? nil).map { $0 + 1 } ?? 1
+        try await Self.insertRows(into: "demande_events", columns: Self.eventColumns, [
+            Self.eventRow(demandeID: demandeID, seq: next, kind: kind, actor: actor, from: from, to: to, body: body, at: at),
+        ], on: sql)
+    }
+
+    static let eventColumns = ["id", "demande_id", "seq", "kind", "actor_kind", "actor_id", "actor_name", "from_status", "to_status", "body", "at"]
+
+    static func eventRow(demandeID: String, seq: Int, kind: DemandeEvent.Kind, actor: Actor, from: String?, to: String?,
+                         body: String?, at: Int64) -> [any Encodable & Sendable] {
+        [newID(), demandeID, seq, kind.rawValue, actor.kind, actor.id, actor.name, from, to, body, at]
     }
 
     private func loadDemande(whereClause: String, _ value: String, collectivite: String?) async throws -> DemandeDetail? {

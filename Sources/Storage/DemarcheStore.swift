@@ -30,13 +30,15 @@ final class DefinitionCache: Sendable {
 
 extension Store {
     /// The démarches of the scope's collectivité: published ones for citizens, all for its agents.
+    /// Read on nearly every page and submission, so kept in `catalogue` until the collectivité publishes.
     public func demarches(in scope: TenantScope) async throws -> [DemarcheSummary] {
-        let onlyPublished = scope.access == .citizen
-        return try await sql.raw("""
-            SELECT id, slug, title, current_version, published_at, roles FROM demarches
-            WHERE collectivite = \(bind: scope.slug) \(unsafeRaw: onlyPublished ? "AND published_at IS NOT NULL" : "")
-            ORDER BY title
-            """).all(decoding: DemarcheSummary.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let all = try await catalogue.value(tenant: scope.slug) {
+            try await sql.raw("""
+                SELECT id, slug, title, current_version, published_at, roles FROM demarches
+                WHERE collectivite = \(bind: scope.slug) ORDER BY title
+                """).all(decoding: DemarcheSummary.self, keyDecodingStrategy: .convertFromSnakeCase)
+        }
+        return scope.access == .citizen ? all.filter(\.isPublished) : all
     }
 
     /// The current version of a démarche, as citizens file it (published only, for citizens).
@@ -74,7 +76,7 @@ extension Store {
         guard definition.problems.isEmpty else { throw StoreError.conflict(definition.problems.joined(separator: " ")) }
         let text = String(decoding: definition.canonicalJSON(), as: UTF8.self)
         let now = nowMillis
-        return try await write { sql in
+        let published = try await write { sql in
             let existing = try await sql.raw("""
                 SELECT id, slug, title, current_version, published_at, roles FROM demarches
                 WHERE collectivite = \(bind: scope.slug) AND slug = \(bind: definition.slug)
@@ -100,6 +102,8 @@ extension Store {
                 """).run()
             return VersionedDemarche(id: id, version: version, definition: definition)
         }
+        catalogue.invalidate(scope.slug)
+        return published
     }
 
     /// Takes a démarche off the portal (or puts it back); filed requests are unaffected. Admins only.
@@ -112,5 +116,6 @@ extension Store {
                 WHERE collectivite = \(bind: scope.slug) AND slug = \(bind: slug)
                 """).run()
         }
+        catalogue.invalidate(scope.slug)
     }
 }

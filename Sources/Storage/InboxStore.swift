@@ -1,6 +1,5 @@
 import Foundation
 import SQLKit
-import Synchronization
 
 extension Store {
     /// The agent's inbox: requests of the démarches their roles see, filtered, sorted and paginated, with counts
@@ -50,48 +49,19 @@ extension Store {
             LIMIT \(unsafeRaw: String(pageSize)) OFFSET \(unsafeRaw: String((page - 1) * pageSize))
             """).all(decoding: InboxRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         // Counts without date or text filters are what every inbox view shows: cached per tenant until a write
-        // changes them (see `InboxCounts`), they cost nothing on the next view.
+        // changes them (see `TenantCache`), they cost nothing on the next view.
         let cacheable = query.from == nil && query.to == nil && (query.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty
         let cacheKey = ids.sorted().joined(separator: ",")
-        let byStatus: [String: Int]
-        if cacheable, let cached = inboxCounts.get(tenant: scope.slug, key: cacheKey) {
-            byStatus = cached
-        } else {
-            let generation = inboxCounts.generation(scope.slug)
+        let countByStatus = { () async throws -> [String: Int] in
             struct Count: Decodable { var status: String; var n: Int }
             let counts = try await sql.raw("""
                 SELECT d.status, COUNT(*) AS n FROM demandes d WHERE \(filters(includingStatus: false)) GROUP BY d.status
                 """).all(decoding: Count.self)
-            byStatus = Dictionary(uniqueKeysWithValues: counts.map { ($0.status, $0.n) })
-            if cacheable { inboxCounts.put(tenant: scope.slug, key: cacheKey, counts: byStatus, generation: generation) }
+            return Dictionary(uniqueKeysWithValues: counts.map { ($0.status, $0.n) })
         }
+        let byStatus = cacheable ? try await inboxCounts.value(tenant: scope.slug, key: cacheKey, read: countByStatus)
+                                 : try await countByStatus()
         let total = query.status.map { $0.isEmpty ? nil : $0 }.flatMap { $0 }.map { byStatus[$0] ?? 0 } ?? byStatus.values.reduce(0, +)
         return InboxPage(rows: rows, total: total, countsByStatus: byStatus, page: page, pageSize: pageSize)
     }
-}
-
-/// Inbox counts per status, by tenant and set of démarches. Every committed write that adds a request or changes a
-/// status bumps its tenant's generation, which voids that tenant's entries; an entry computed while a write was
-/// committing carries the older generation and is never served. Exact because Guichet is one process per database.
-final class InboxCounts: Sendable {
-    private struct State {
-        var generations: [String: Int] = [:]
-        var entries: [String: (generation: Int, counts: [String: Int])] = [:]
-    }
-    private let state = Mutex(State())
-
-    func generation(_ tenant: String) -> Int { state.withLock { $0.generations[tenant, default: 0] } }
-
-    func get(tenant: String, key: String) -> [String: Int]? {
-        state.withLock { s in
-            guard let entry = s.entries["\(tenant)|\(key)"], entry.generation == s.generations[tenant, default: 0] else { return nil }
-            return entry.counts
-        }
-    }
-
-    func put(tenant: String, key: String, counts: [String: Int], generation: Int) {
-        state.withLock { $0.entries["\(tenant)|\(key)"] = (generation, counts) }
-    }
-
-    func invalidate(_ tenant: String) { state.withLock { $0.generations[tenant, default: 0] += 1 } }
 }

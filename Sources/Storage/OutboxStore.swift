@@ -22,13 +22,14 @@ public struct OutboxEntry: Sendable, Equatable {
 extension Store {
     /// Adds messages inside the caller's transaction: they exist if and only if the state change does.
     func enqueue(_ mails: [OutboxMail], on sql: any SQLDatabase) async throws {
-        let now = nowMillis
-        for mail in mails where !mail.to.isEmpty {
-            try await sql.raw("""
-                INSERT INTO outbox (id, kind, payload, attempts, next_attempt_at, created_at)
-                VALUES (\(bind: newID()), 'email', \(bind: try jsonText(mail)), 0, \(bind: now), \(bind: now))
-                """).run()
-        }
+        try await Self.insertOutbox(mails, at: nowMillis, on: sql)
+    }
+
+    /// Messages without a recipient are dropped.
+    static func insertOutbox(_ mails: [OutboxMail], at now: Int64, on sql: any SQLDatabase) async throws {
+        try await insertRows(into: "outbox", columns: ["id", "kind", "payload", "attempts", "next_attempt_at", "created_at"],
+                             try mails.filter { !$0.to.isEmpty }.map { mail in [newID(), "email", try jsonText(mail), 0, now, now] },
+                             on: sql)
     }
 
     /// Queues messages on their own (no state change goes with them: account e-mails).

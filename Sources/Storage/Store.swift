@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import SQLKit
+import Territory
 
 /// The database as Guichet's code sees it: raw SQL through SQLKit (portable between SQLite and PostgreSQL),
 /// write transactions, and the clock. Every query lives in this target; callers use the typed functions.
@@ -11,15 +12,26 @@ public struct Store: Sendable {
     public let files: FileVault
     public let clock: @Sendable () -> Date
     let definitionCache = DefinitionCache()
-    let inboxCounts = InboxCounts()
+    /// Inbox counts per status, voided by every request filed or moved in the tenant.
+    let inboxCounts = TenantCache<[String: Int]>()
+    /// Each collectivité's démarches (published or not), voided by publishing.
+    let catalogue = TenantCache<[DemarcheSummary]>()
+    /// All collectivités by slug, under one key: they change only when the territory is loaded.
+    let territory = TenantCache<[String: Collectivite]>()
+    /// Requests being filed, written in batches (see `GroupCommit`).
+    let filings: GroupCommit<PendingFiling, FiledDemande>
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
     public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, clock: @escaping @Sendable () -> Date = Date.init) {
+        let gate = serialiseWrites ? WriteGate() : nil
         self.database = database
-        self.gate = serialiseWrites ? WriteGate() : nil
+        self.gate = gate
         self.files = files
         self.clock = clock
+        self.filings = GroupCommit(maxBatch: 256) { batch in
+            try await Self.write(on: database, gate: gate) { sql in try await Self.file(batch, on: sql) }
+        }
     }
 
     var sql: any SQLDatabase { database() as! any SQLDatabase }
@@ -28,6 +40,11 @@ public struct Store: Sendable {
 
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await Self.write(on: database, gate: gate, body)
+    }
+
+    private static func write<T: Sendable>(on database: @Sendable () -> any Database, gate: WriteGate?,
+                                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         if let gate { await gate.enter() }
         do {
             let result = try await database().transaction { tx in try await body(tx as! any SQLDatabase) }
@@ -36,6 +53,18 @@ public struct Store: Sendable {
         } catch {
             await gate?.leave()
             throw error
+        }
+    }
+
+    /// `INSERT INTO table (columns) VALUES (…), (…), …`: one statement for many rows, sliced so that no statement
+    /// comes near either database's limit on bound parameters (32,766 for SQLite, 65,535 for PostgreSQL).
+    static func insertRows(into table: String, columns: [String], _ rows: [[any Encodable & Sendable]],
+                           on sql: any SQLDatabase) async throws {
+        let perStatement = max(1, 16_000 / max(columns.count, 1))
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let insert = sql.insert(into: table).columns(columns)
+            for row in rows[start..<min(start + perStatement, rows.count)] { insert.values(row) }
+            try await insert.run()
         }
     }
 

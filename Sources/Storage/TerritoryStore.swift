@@ -19,16 +19,28 @@ extension Store {
                     """).run()
             }
         }
+        territory.invalidateAll()
     }
 
+    /// The Métropole first, then the communes by name as a French reader sorts them (Écully among the E).
     public func collectivites() async throws -> [Collectivite] {
-        try await sql.raw("SELECT * FROM collectivites ORDER BY kind DESC, name")
-            .all(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { try $0.model() }
+        func key(_ c: Collectivite) -> (Int, String) {
+            (c.kind == .metropole ? 0 : 1, c.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
+        }
+        return try await territoryBySlug().values.sorted { key($0) < key($1) }
     }
 
     public func collectivite(slug: String) async throws -> Collectivite? {
-        try await sql.raw("SELECT * FROM collectivites WHERE slug = \(bind: slug)")
-            .first(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase)?.model()
+        try await territoryBySlug()[slug]
+    }
+
+    /// Every request starts by finding its collectivité: read them all once, keep them until the territory changes.
+    private func territoryBySlug() async throws -> [String: Collectivite] {
+        try await territory.value(tenant: "*") {
+            let rows = try await sql.raw("SELECT * FROM collectivites")
+                .all(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            return Dictionary(uniqueKeysWithValues: try rows.map { row in let c = try row.model(); return (c.slug, c) })
+        }
     }
 
 }

@@ -4,7 +4,7 @@ import Workflow
 
 /// French date formatting in the Paris time zone.
 public enum FrenchDate {
-    nonisolated(unsafe) private static let formatter: DateFormatter = {
+    private static let formatter: DateFormatter = {
         let f = DateFormatter()
         f.locale = Locale(identifier: "fr_FR")
         f.timeZone = TimeZone(identifier: "Europe/Paris")

@@ -15,6 +15,16 @@ final class MailFormatTests: XCTestCase {
         XCTAssertEqual(Data(base64Encoded: body).map { String(decoding: $0, as: UTF8.self) }, "Ligne 1\r\nLigne 2 é")
     }
 
+    func testDatesAreRFC5322InUTC() {
+        func date(_ seconds: TimeInterval) -> String {
+            let text = MailFormat.render(OutboxMail(to: "a@b.fr", subject: "s", text: ""), from: "a@b.fr", messageID: "1",
+                                         date: Date(timeIntervalSince1970: seconds))
+            return text.split(separator: "\r\n").first { $0.hasPrefix("Date: ") }.map(String.init) ?? ""
+        }
+        XCTAssertEqual(date(1_795_359_845), "Date: Sun, 22 Nov 2026 15:04:05 +0000")
+        XCTAssertEqual(date(1_709_197_200), "Date: Thu, 29 Feb 2024 09:00:00 +0000")
+    }
+
     func testASCIISubjectsStayReadable() {
         let text = MailFormat.render(OutboxMail(to: "a@b.fr", subject: "Hello", text: ""), from: "a@b.fr", messageID: "1", date: Date())
         XCTAssertTrue(text.contains("Subject: Hello\r\n"))

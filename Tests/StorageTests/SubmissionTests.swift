@@ -24,6 +24,10 @@ final class SubmissionTests: XCTestCase {
         return try await store.submit(new, in: scope) { [OutboxMail(to: email, subject: "Reçu \($0.number)", text: "code \($0.trackingCode)")] }
     }
 
+    static func attempt<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
     func testNumbersFollowEachOtherPerCollectivite() async throws {
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
         let a = try await file()
@@ -35,14 +39,52 @@ final class SubmissionTests: XCTestCase {
         XCTAssertEqual(a.status, "recue")
     }
 
-    func testConcurrentSubmissionsGetDistinctNumbers() async throws {
+    func testConcurrentSubmissionsAreCommittedTogetherWithGaplessNumbers() async throws {
         let guichet = self.guichet!
-        let numbers = try await withThrowingTaskGroup(of: String.self) { group in
-            for _ in 0..<40 { group.addTask { try await Self.file(guichet).number } }
-            return try await group.reduce(into: [String]()) { $0.append($1) }
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let filed = try await withThrowingTaskGroup(of: FiledDemande.self) { group in
+            for i in 0..<60 { group.addTask { try await Self.file(guichet, i % 3 == 0 ? "bron" : "caluire-et-cuire", email: "n\(i)@exemple.fr") } }
+            return try await group.reduce(into: [FiledDemande]()) { $0.append($1) }
         }
-        XCTAssertEqual(Set(numbers).count, 40)
-        XCTAssertTrue(numbers.contains { $0.hasSuffix("-000040") })
+        XCTAssertEqual(Set(filed.map(\.number)), Set((1...40).map { RequestNumber.format(prefix: "CAL", year: year, sequence: $0) }
+            + (1...20).map { RequestNumber.format(prefix: "BRO", year: year, sequence: $0) }))
+        // Each caller got its own request back, with its own receipt queued.
+        let mails = try await guichet.outbox()
+        XCTAssertEqual(mails.count, 60)
+        for request in filed {
+            XCTAssertEqual(mails.filter { $0.subject == "Reçu \(request.number)" }.map(\.text), ["code \(request.trackingCode)"])
+        }
+        let counts = await guichet.store.filingCounts()
+        XCTAssertEqual(counts.requests, 60)
+        XCTAssertLessThan(counts.transactions, 60, "requests filed at the same moment share a transaction")
+    }
+
+    func testABadRequestInABatchFailsAloneAndLeavesNoGap() async throws {
+        let guichet = self.guichet!
+        let store = guichet.store
+        let scope = try await XCTUnwrapAsync(try await store.citizenScope(slug: "caluire-et-cuire"))
+        let real = try await XCTUnwrapAsync(try await store.currentDemarche(slug: "signalement-espace-public", in: scope))
+        // A démarche that is not in the database: the foreign key refuses the row, and with it the whole batch.
+        let ghost = { var d = real; d.id = "absente"; return d }()
+        let results = await withTaskGroup(of: Result<FiledDemande, any Error>.self) { group in
+            for i in 0..<30 {
+                group.addTask {
+                    if i == 15 {
+                        let new = NewDemande(demarche: ghost, values: [:], files: [], accountID: nil, submitterName: "X", email: "x@exemple.fr")
+                        return await Self.attempt { try await store.submit(new, in: scope) { _ in [OutboxMail(to: "x@exemple.fr", subject: "s", text: "t")] } }
+                    }
+                    return await Self.attempt { try await Self.file(guichet) }
+                }
+            }
+            return await group.reduce(into: [Result<FiledDemande, any Error>]()) { $0.append($1) }
+        }
+        let filed: [FiledDemande] = results.compactMap { try? $0.get() }
+        XCTAssertEqual(filed.count, 29, "only the bad request fails")
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        XCTAssertEqual(Set(filed.map(\.number)), Set((1...29).map { RequestNumber.format(prefix: "CAL", year: year, sequence: $0) }))
+        let queued = try await guichet.outbox().map(\.to)
+        XCTAssertFalse(queued.contains("x@exemple.fr"))
+        XCTAssertEqual(queued.count, 29)
     }
 
     func testTheReceiptIsQueuedWithTheRequest() async throws {

@@ -1,0 +1,106 @@
+import Demarches
+import Foundation
+import Identity
+import SQLKit
+
+extension Store {
+    /// Files a request: its number, row, first history entry, files and the e-mails `mails` composes are written
+    /// in one transaction, shared with the other requests filed at the same moment (`GroupCommit`); returns once
+    /// it has committed. Files' bytes are written to the vault just before.
+    public func submit(_ new: NewDemande, in scope: TenantScope,
+                       mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) async throws -> FiledDemande {
+        for (file, bytes) in new.files { try files.write(id: file.id, bytes: bytes) }
+        let filed = try await filings.submit(PendingFiling(new, in: scope, at: clock(), mails: mails))
+        inboxCounts.invalidate(scope.slug)
+        return filed
+    }
+
+    /// Requests filed since start and the transactions that wrote them.
+    public func filingCounts() async -> (requests: Int, transactions: Int) {
+        let committed = await filings.committed
+        return (committed.items, committed.batches)
+    }
+
+    /// Writes a batch of requests with a handful of statements whatever its size: one counter update per
+    /// collectivité and year, then one multi-row insert per table.
+    static func file(_ batch: [PendingFiling], on sql: any SQLDatabase) async throws -> [FiledDemande] {
+        var numbers = [String](repeating: "", count: batch.count)
+        let byCounter = Dictionary(grouping: batch.indices) { CounterKey(collectivite: batch[$0].collectivite, year: batch[$0].year) }
+        for (key, indices) in byCounter.sorted(by: { ($0.key.collectivite, $0.key.year) < ($1.key.collectivite, $1.key.year) }) {
+            let last = try await sql.raw("""
+                INSERT INTO counters (collectivite, year, value) VALUES (\(bind: key.collectivite), \(bind: key.year), \(bind: indices.count))
+                ON CONFLICT (collectivite, year) DO UPDATE SET value = counters.value + \(bind: indices.count) RETURNING value
+                """).first(decodingColumn: "value", as: Int.self) ?? indices.count
+            for (offset, index) in indices.enumerated() {
+                let pending = batch[index]
+                numbers[index] = RequestNumber.format(prefix: pending.prefix, year: key.year, sequence: last - indices.count + 1 + offset)
+            }
+        }
+        let filed = zip(batch, numbers).map { pending, number in
+            FiledDemande(id: pending.id, number: number, trackingCode: pending.trackingCode, status: pending.status,
+                         submittedAt: Date(millis: pending.at))
+        }
+        try await insertRows(into: "demandes", columns: [
+            "id", "collectivite", "demarche_id", "demarche_version", "number", "status", "account_id", "email",
+            "tracking_hash", "data", "search_text", "submitted_at", "updated_at",
+        ], batch.indices.map { i in
+            let p = batch[i]
+            return [p.id, p.collectivite, p.demarcheID, p.demarcheVersion, numbers[i], p.status, p.accountID, p.email,
+                    p.trackingHash, p.data, numbers[i].lowercased() + " " + p.searchText, p.at, p.at]
+        }, on: sql)
+        try await insertRows(into: "demande_events", columns: eventColumns, batch.map { p in
+            eventRow(demandeID: p.id, seq: 1, kind: .submitted, actor: .citizen(p.accountID, name: p.submitterName),
+                     from: nil, to: p.status, body: nil, at: p.at)
+        }, on: sql)
+        try await insertRows(into: "demande_files", columns: ["id", "demande_id", "field_id", "filename", "content_type", "size"],
+                             batch.flatMap { p in p.files.map { f in [f.file.id, p.id, f.fieldID, f.file.filename, f.file.contentType, f.file.size] } },
+                             on: sql)
+        try await insertOutbox(zip(batch, filed).flatMap { pending, filed in pending.mails(filed) },
+                               at: batch.map(\.at).max() ?? 0, on: sql)
+        return filed
+    }
+
+    private struct CounterKey: Hashable { var collectivite: String; var year: Int }
+}
+
+/// A request ready to be written: everything is decided but its number, which the batch allocates.
+struct PendingFiling: Sendable {
+    var id = newID()
+    var collectivite: String
+    var prefix: String
+    var year: Int
+    var demarcheID: String
+    var demarcheVersion: Int
+    var status: String
+    var accountID: String?
+    var submitterName: String
+    var email: String
+    var trackingCode: String
+    var trackingHash: String
+    var data: String
+    var searchText: String
+    var at: Int64
+    var files: [(file: StoredFile, fieldID: String)]
+    var mails: @Sendable (FiledDemande) -> [OutboxMail]
+
+    init(_ new: NewDemande, in scope: TenantScope, at date: Date, mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) throws {
+        collectivite = scope.slug
+        prefix = scope.collectivite.requestPrefix
+        year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris")!, from: date).year!
+        demarcheID = new.demarche.id
+        demarcheVersion = new.demarche.version
+        status = new.demarche.definition.workflow.initialStatus
+        accountID = new.accountID
+        submitterName = new.submitterName
+        email = new.email
+        trackingCode = Secret.trackingCode()
+        trackingHash = Secret.hash(Secret.normaliseTrackingCode(trackingCode))
+        data = try jsonText(new.values)
+        searchText = Store.searchText(new.values, email: new.email)
+        at = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        files = new.files.compactMap { file, _ in
+            new.values.first { if case .files(let fs) = $0.value { fs.contains(file) } else { false } }.map { (file, $0.key) }
+        }
+        self.mails = mails
+    }
+}
