@@ -24,7 +24,15 @@ public enum Secret {
         code.uppercased().filter { $0.isLetter || $0.isNumber }
     }
 
+    /// Lowercase hex SHA-256 (hand-encoded: `String(format:)` per byte showed up in the submission profile).
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(secret.utf8)) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -83,10 +83,17 @@ struct PendingFiling: Sendable {
     var files: [(file: StoredFile, fieldID: String)]
     var mails: @Sendable (FiledDemande) -> [OutboxMail]
 
+    /// Numbers count by the year in Lyon. Made once: building a time zone per request showed in the profile.
+    static let paris: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        return calendar
+    }()
+
     init(_ new: NewDemande, in scope: TenantScope, at date: Date, mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) throws {
         collectivite = scope.slug
         prefix = scope.collectivite.requestPrefix
-        year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris")!, from: date).year!
+        year = Self.paris.component(.year, from: date)
         demarcheID = new.demarche.id
         demarcheVersion = new.demarche.version
         status = new.demarche.definition.workflow.initialStatus

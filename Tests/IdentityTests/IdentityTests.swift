@@ -26,6 +26,8 @@ final class IdentityTests: XCTestCase {
         XCTAssertEqual(Secret.hash(token), Secret.hash(token))
         XCTAssertEqual(Secret.hash(token).count, 64)
         XCTAssertNotEqual(Secret.hash(token), Secret.hash(Secret.token()))
+        // FIPS 180-2's test vector: hashes already stored must keep matching.
+        XCTAssertEqual(Secret.hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     func testThrottleBlocksAfterFiveFailuresWithinTheWindow() async {
