@@ -43,5 +43,9 @@ echo "== $mode: inbox page at $(total) requests, 1 connection (one agent), ${dur
 GUICHET_COOKIE="$cookie" wrk -t1 -c1 -d"${duration}s" -s inbox.lua http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep RESULT
 echo "== $mode: inbox page at $(total) requests, 8 connections, ${duration}s"
 GUICHET_COOKIE="$cookie" wrk -t2 -c8 -d"${duration}s" -s inbox.lua http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep RESULT
-echo "== $mode: inbox page filtered by status and free text"
-GUICHET_COOKIE="$cookie" wrk -t2 -c8 -d"${duration}s" -s inbox.lua "http://127.0.0.1:8099/bo/caluire-et-cuire/demandes?statut=recue&q=pasteur" | grep RESULT
+echo "== $mode: inbox page searched for a street (about 1 request in 40), 1 connection"
+GUICHET_COOKIE="$cookie" wrk -t1 -c1 -d"${duration}s" -s inbox.lua "http://127.0.0.1:8099/bo/caluire-et-cuire/demandes?q=rue+pasteur" | grep RESULT
+echo "== $mode: inbox page searched for a surname (about 1 in 60) and a status, 8 connections"
+GUICHET_COOKIE="$cookie" wrk -t2 -c8 -d"${duration}s" -s inbox.lua "http://127.0.0.1:8099/bo/caluire-et-cuire/demandes?statut=recue&q=fontaine" | grep RESULT
+echo "== $mode: inbox page searched for a request number, 1 connection"
+GUICHET_COOKIE="$cookie" wrk -t1 -c1 -d"${duration}s" -s inbox.lua "http://127.0.0.1:8099/bo/caluire-et-cuire/demandes?q=cal-$(date +%Y)-004242" | grep RESULT

@@ -1,8 +1,35 @@
--- wrk script: file a "signalement" through the JSON API, as the mobile app does.
+-- wrk script: file a "signalement" through the JSON API, as the mobile app does. Each request differs (street,
+-- number, name, e-mail), drawn from lists, so that the inbox's free-text search later meets realistic data: a
+-- street matches about 1 request in 40, a surname about 1 in 60.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = [[{"data": {"categorie": "tag", "description": "Tag sur la façade de l'école, côté rue",
-  "adresse": {"street": "12 rue Pasteur", "postcode": "69300", "city": "Caluire-et-Cuire"},
-  "nom": "Banc d'essai", "email": "bench@exemple.fr", "telephone": "04 78 00 00 00", "consentement": true}}]]
+
+local streets = {"rue Pasteur", "avenue Barthélemy-Thimonier", "montée des Soldats", "rue Jean-Moulin", "chemin de Vassieux",
+  "rue Coste", "grande rue de Saint-Clair", "quai Clémenceau", "rue François-Peissel", "avenue de Margnolles",
+  "rue de la Caille", "chemin de Crépieux", "rue Jules-Ferry", "rue Victor-Hugo", "place Jules-Ferry", "rue des Chartreux",
+  "rue Curie", "avenue Général-de-Gaulle", "rue Paul-Painlevé", "rue Pierre-Brunier", "impasse Ronsard", "rue du Bourg",
+  "chemin des Grandes-Terres", "rue Dumenge", "rue Sainte-Clotilde", "rue de l'Oratoire", "allée des Écureuils",
+  "rue Voltaire", "rue André-Lassagne", "chemin de Wette-Fays", "rue Marie-Curie", "rue Claude-Baudrand",
+  "rue Neuve", "rue Lucien-Sportisse", "avenue Elie-Vignal", "rue Guérin", "rue Calmette", "rue Chanoine-Boursier",
+  "rue Bellevue", "rue Jacquard"}
+local surnames = {"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent",
+  "Simon", "Michel", "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel", "Fournier", "Girard", "Bonnet",
+  "Dupont", "Lambert", "Fontaine", "Rousseau", "Vincent", "Muller", "Lefèvre", "Faure", "André", "Mercier", "Blanc",
+  "Guérin", "Boyer", "Garnier", "Chevalier", "François", "Legrand", "Gauthier", "Garcia", "Perrin", "Robin",
+  "Clément", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval", "Denis",
+  "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier"}
+local categories = {"voirie", "eclairage", "depot", "tag", "mobilier", "autre"}
+local n = 0
+
+request = function()
+  n = n + 1
+  local street = streets[math.random(#streets)]
+  local surname = surnames[math.random(#surnames)]
+  local body = string.format([[{"data": {"categorie": "%s", "description": "Signalé devant le %d %s, merci d'intervenir",
+  "adresse": {"street": "%d %s", "postcode": "69300", "city": "Caluire-et-Cuire"},
+  "nom": "Camille %s", "email": "camille.%d@exemple.fr", "telephone": "04 78 00 00 00", "consentement": true}}]],
+    categories[math.random(#categories)], n % 150 + 1, street, n % 150 + 1, street, surname, n)
+  return wrk.format(nil, nil, nil, body)
+end
 
 done = require("report").done

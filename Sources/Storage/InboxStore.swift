@@ -3,7 +3,8 @@ import SQLKit
 
 extension Store {
     /// The agent's inbox: requests of the démarches their roles see, filtered, sorted and paginated, with counts
-    /// per status. Three indexed queries; the free-text filter is a LIKE on a lowercased digest.
+    /// per status. Indexed queries; the free-text filter looks for a substring of a lowercased digest of each
+    /// request (number, e-mail, text answers) through a trigram index (migration 002).
     public func inbox(_ query: InboxQuery, in scope: TenantScope) async throws -> InboxPage {
         let demarches = try await demarches(in: scope)
         let visible = visibleDemarcheIDs(demarches, in: scope)
@@ -29,10 +30,8 @@ extension Store {
                 q.appendInterpolation(unsafeRaw: " AND d.submitted_at < "); q.appendInterpolation(bind: Int64(to.timeIntervalSince1970 * 1000))
             }
             if let text = query.text?.trimmingCharacters(in: .whitespaces).lowercased(), !text.isEmpty {
-                let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_")
-                q.appendInterpolation(unsafeRaw: " AND d.search_text LIKE "); q.appendInterpolation(bind: "%\(escaped)%")
-                q.appendInterpolation(unsafeRaw: " ESCAPE '\\'")
+                q.appendInterpolation(unsafeRaw: " AND ")
+                q.appendInterpolation(textFilter(text, sqlite: sql.dialect.name == "sqlite"))
             }
             return q
         }
@@ -63,5 +62,18 @@ extension Store {
                                  : try await countByStatus()
         let total = query.status.map { $0.isEmpty ? nil : $0 }.flatMap { $0 }.map { byStatus[$0] ?? 0 } ?? byStatus.values.reduce(0, +)
         return InboxPage(rows: rows, total: total, countsByStatus: byStatus, page: page, pageSize: pageSize)
+    }
+
+    /// `text` anywhere in the request's digest. SQLite asks its FTS5 trigram table (a quoted phrase is a substring
+    /// search there); PostgreSQL's LIKE uses the pg_trgm index by itself. Trigrams need three characters: shorter
+    /// searches read the collectivité's requests, as before the index.
+    func textFilter(_ text: String, sqlite: Bool) -> SQLQueryString {
+        if sqlite && text.count >= 3 {
+            let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "d.id IN (SELECT demande_id FROM demandes_text WHERE demandes_text MATCH \(bind: phrase))"
+        }
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return "d.search_text LIKE \(bind: "%\(escaped)%") ESCAPE '\\'"
     }
 }

@@ -127,4 +127,27 @@ final class AgentAccessTests: XCTestCase {
         let value13 = try await guichet.store.inbox(future, in: agent).total
         XCTAssertEqual(value13, 0)
     }
+
+    func testFreeTextFindsSubstringsWithinTheCollectiviteOnly() async throws {
+        let pasteur = try await file("caluire-et-cuire", text: "Nid-de-poule au 12 rue Pasteur")
+        _ = try await file("caluire-et-cuire", text: "Dépôt sauvage \"quai Clémenceau\"")
+        _ = try await file("bron", text: "Nid-de-poule rue Pasteur à Bron")
+        let agent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        func search(_ text: String) async throws -> [String] {
+            var q = InboxQuery(); q.text = text
+            return try await guichet.store.inbox(q, in: agent).rows.map(\.number)
+        }
+        let inWord = try await search("aste")
+        XCTAssertEqual(inWord, [pasteur.number], "a piece of a word is found, and Bron's request is not")
+        let accents = try await search("CLÉMENCEAU")
+        XCTAssertEqual(accents.count, 1)
+        let quoted = try await search("\"quai clé")
+        XCTAssertEqual(quoted.count, 1, "quotes are searched for, not query syntax")
+        let short = try await search("12")
+        XCTAssertTrue(short.contains(pasteur.number), "two characters are searched too")
+        let number = try await search(pasteur.number)
+        XCTAssertEqual(number, [pasteur.number])
+        let nothing = try await search("inexistant")
+        XCTAssertEqual(nothing, [])
+    }
 }

@@ -8,6 +8,8 @@ public enum GuichetMigrations {
         CreateCollectivites(), CreateAccounts(), CreateAgentRoles(), CreateTokens(),
         CreateDemarches(), CreateDemarcheVersions(), CreateDemandes(), CreateDemandeEvents(), CreateDemandeFiles(),
         CreateDrafts(), CreateCounters(), CreateOutbox(),
+        // 002
+        UpdateDemandesAddTextIndex(),
     ]
 }
 
