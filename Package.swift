@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
@@ -40,6 +41,7 @@ let package = Package(
         // Domain: pure Swift.
         .target(name: "Territory", resources: [.copy("Data")]),
         .target(name: "Workflow"),
+        .target(name: "Expressions"),
         .target(name: "Demarches", dependencies: ["Workflow"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Persistence and delivery.
@@ -73,7 +75,8 @@ let package = Package(
         ], path: "Tests/GuichetTestSupport"),
         .testTarget(name: "TerritoryTests", dependencies: ["Territory"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
-        .testTarget(name: "DemarchesTests", dependencies: ["Demarches"]),
+        .testTarget(name: "ExpressionsTests", dependencies: ["Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "DemarchesTests", dependencies: ["Demarches", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetTestSupport"]),

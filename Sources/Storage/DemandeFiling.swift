@@ -46,7 +46,7 @@ extension Store {
         ], batch.indices.map { i in
             let p = batch[i]
             return [p.id, p.collectivite, p.demarcheID, p.demarcheVersion, numbers[i], p.status, p.accountID, p.email,
-                    p.trackingHash, p.data, numbers[i].lowercased() + " " + p.searchText, p.at, p.at]
+                    p.trackingHash, p.data, SearchWords.digest([numbers[i]]) + " " + p.searchText, p.at, p.at]
         }, on: sql)
         try await insertRows(into: "demande_events", columns: eventColumns, batch.map { p in
             eventRow(demandeID: p.id, seq: 1, kind: .submitted, actor: .citizen(p.accountID, name: p.submitterName),

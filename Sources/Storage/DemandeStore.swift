@@ -157,6 +157,6 @@ extension Store {
             default: break
             }
         }
-        return String(parts.joined(separator: " ").lowercased().prefix(2000))
+        return SearchWords.digest(parts)
     }
 }

@@ -3,8 +3,8 @@ import SQLKit
 
 extension Store {
     /// The agent's inbox: requests of the démarches their roles see, filtered, sorted and paginated, with counts
-    /// per status. Indexed queries; the free-text filter looks for a substring of a lowercased digest of each
-    /// request (number, e-mail, text answers) through a trigram index (migration 002).
+    /// per status. Indexed queries; the free-text filter searches the words of each request (number, e-mail, text
+    /// answers) through a full-text index (migration 002).
     public func inbox(_ query: InboxQuery, in scope: TenantScope) async throws -> InboxPage {
         let demarches = try await demarches(in: scope)
         let visible = visibleDemarcheIDs(demarches, in: scope)
@@ -29,9 +29,9 @@ extension Store {
             if let to = query.to {
                 q.appendInterpolation(unsafeRaw: " AND d.submitted_at < "); q.appendInterpolation(bind: Int64(to.timeIntervalSince1970 * 1000))
             }
-            if let text = query.text?.trimmingCharacters(in: .whitespaces).lowercased(), !text.isEmpty {
+            if let text = query.text, let filter = textFilter(text, sqlite: sql.dialect.name == "sqlite") {
                 q.appendInterpolation(unsafeRaw: " AND ")
-                q.appendInterpolation(textFilter(text, sqlite: sql.dialect.name == "sqlite"))
+                q.appendInterpolation(filter)
             }
             return q
         }
@@ -64,16 +64,18 @@ extension Store {
         return InboxPage(rows: rows, total: total, countsByStatus: byStatus, page: page, pageSize: pageSize)
     }
 
-    /// `text` anywhere in the request's digest. SQLite asks its FTS5 trigram table (a quoted phrase is a substring
-    /// search there); PostgreSQL's LIKE uses the pg_trgm index by itself. Trigrams need three characters: shorter
-    /// searches read the collectivité's requests, as before the index.
-    func textFilter(_ text: String, sqlite: Bool) -> SQLQueryString {
-        if sqlite && text.count >= 3 {
-            let phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            return "d.id IN (SELECT demande_id FROM demandes_text WHERE demandes_text MATCH \(bind: phrase))"
+    /// Every word of `text` begins a word of the request, in any order ("past cal" finds "12 rue Pasteur,
+    /// Caluire"; "CAL-2026-000042" finds that request): FTS5 on SQLite, a `simple` text-search index on PostgreSQL
+    /// (migration 002).
+    /// Nil when the search has no words (only punctuation): it filters nothing.
+    func textFilter(_ text: String, sqlite: Bool) -> SQLQueryString? {
+        let words = SearchWords.words(text).prefix(12)
+        guard !words.isEmpty else { return nil }
+        if sqlite {
+            let query = words.map { "\"\($0)\"*" }.joined(separator: " ")
+            return "d.id IN (SELECT demande_id FROM demandes_text WHERE demandes_text MATCH \(bind: query))"
         }
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-        return "d.search_text LIKE \(bind: "%\(escaped)%") ESCAPE '\\'"
+        let query = words.map { "\($0):*" }.joined(separator: " & ")
+        return "to_tsvector('simple', d.search_text) @@ to_tsquery('simple', \(bind: query))"
     }
 }
