@@ -39,6 +39,12 @@ curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d email
 cookie="guichet_session=$(awk '$6=="guichet_session"{print $7}' "$jar")"
 total() { curl -s -H "Cookie: $cookie" http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep -o 'id="total">[0-9]*' | grep -o '[0-9]*$'; }
 while [ "$(total)" -lt 100000 ]; do wrk -t2 -c"$connections" -d10s -s submit.lua "$url" >/dev/null; done
+# Let the outbox deliver the receipts first: the inbox is measured on a settled system, and the wait tells how
+# fast the outbox worker delivers (here to .eml files).
+pending() { curl -s http://127.0.0.1:8099/metrics | awk '$1=="guichet_outbox_pending"{print $2}'; }
+start=$(date +%s); backlog=$(pending)
+while [ "$(pending)" -gt 0 ]; do sleep 1; done
+echo "RESULT outbox_backlog=$backlog drained_in_s=$(( $(date +%s) - start ))"
 echo "== $mode: inbox page at $(total) requests, 1 connection (one agent), ${duration}s"
 GUICHET_COOKIE="$cookie" wrk -t1 -c1 -d"${duration}s" -s inbox.lua http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep RESULT
 echo "== $mode: inbox page at $(total) requests, 8 connections, ${duration}s"

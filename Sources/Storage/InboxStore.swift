@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 import SQLKit
 
@@ -14,8 +15,12 @@ extension Store {
         let page = max(query.page, 1)
         guard !ids.isEmpty else { return InboxPage(rows: [], total: 0, countsByStatus: [:], page: page, pageSize: pageSize) }
 
+        let sqlite = sql.dialect.name == "sqlite"
+        let searchFilter = query.text.flatMap { self.textFilter($0, sqlite: sqlite) }
         func filters(includingStatus: Bool) -> SQLQueryString {
-            var q = SQLQueryString("d.collectivite = \(bind: scope.slug)")
+            // With a word search, SQLite must start from the (few) matching requests, not walk the collectivité's
+            // index and test each one: `+` keeps that index out of the plan. The tenant condition still applies.
+            var q: SQLQueryString = searchFilter != nil && sqlite ? "+d.collectivite = \(bind: scope.slug)" : "d.collectivite = \(bind: scope.slug)"
             if ids.count == 1 { q.appendInterpolation(unsafeRaw: " AND d.demarche_id = "); q.appendInterpolation(bind: ids[0]) }
             else if ids.count < demarches.count {
                 q.appendInterpolation(unsafeRaw: " AND d.demarche_id IN ("); q.appendInterpolation(binds: ids); q.appendInterpolation(unsafeRaw: ")")
@@ -29,9 +34,9 @@ extension Store {
             if let to = query.to {
                 q.appendInterpolation(unsafeRaw: " AND d.submitted_at < "); q.appendInterpolation(bind: Int64(to.timeIntervalSince1970 * 1000))
             }
-            if let text = query.text, let filter = textFilter(text, sqlite: sql.dialect.name == "sqlite") {
+            if let searchFilter {
                 q.appendInterpolation(unsafeRaw: " AND ")
-                q.appendInterpolation(filter)
+                q.appendInterpolation(searchFilter)
             }
             return q
         }
@@ -68,7 +73,10 @@ extension Store {
     /// Caluire"; "CAL-2026-000042" finds that request): FTS5 on SQLite, a `simple` text-search index on PostgreSQL
     /// (migration 002).
     /// Nil when the search has no words (only punctuation): it filters nothing.
+    /// A request number alone ("cal-2026-000042", as citizens read it out on the phone) is looked up exactly.
     func textFilter(_ text: String, sqlite: Bool) -> SQLQueryString? {
+        let number = text.trimmingCharacters(in: .whitespaces).uppercased()
+        if RequestNumber.isWellFormed(number) { return "d.number = \(bind: number)" }
         let words = SearchWords.words(text).prefix(12)
         guard !words.isEmpty else { return nil }
         if sqlite {
