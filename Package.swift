@@ -60,7 +60,7 @@ let package = Package(
         ]),
         // HTTP shells.
         .target(name: "WebSupport", dependencies: [
-            "Identity", "Storage", "Demarches", "Workflow", "Messaging",
+            "Territory", "Identity", "Storage", "Demarches", "Workflow", "Messaging",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),

@@ -37,7 +37,7 @@ struct AdminController {
                        created: FrenchDate.string($0.createdAt), next: FrenchDate.string($0.nextAttemptAt))
         }
         let vm = MailVM(layout: try await req.layout(scope, title: "Courriels en échec"), slug: scope.slug,
-                        pending: try await req.store.pendingMailCount(), rows: rows)
+                        pending: try await req.store.mailCounts().pending, rows: rows)
         return req.guichet.renderer.html("backoffice/mail", vm)
     }
 

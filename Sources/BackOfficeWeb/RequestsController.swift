@@ -34,8 +34,8 @@ struct RequestsController {
         query.demarcheSlug = params["demarche"].flatMap { $0.isEmpty ? nil : $0 }
         query.status = params["statut"].flatMap { $0.isEmpty ? nil : $0 }
         query.text = params["q"]
-        query.from = params["du"].flatMap(CalendarDate.parse).flatMap { Self.parisMidnight($0) }
-        query.to = params["au"].flatMap(CalendarDate.parse).flatMap { Self.parisMidnight($0)?.addingTimeInterval(86_400) }
+        query.from = params["du"].flatMap(InboxQuery.start(ofDay:))
+        query.to = params["au"].flatMap(InboxQuery.end(ofDay:))
         query.sort = params["tri"].flatMap(InboxQuery.Sort.init(rawValue:)) ?? .newest
         query.page = params["page"].flatMap(Int.init) ?? 1
         let page = try await req.store.inbox(query, in: scope)
@@ -152,14 +152,5 @@ struct RequestsController {
             actions: workflow.availableTransitions(from: detail.status, roles: scope.roles(on: workflow)).map { .init(id: $0.id, label: $0.label) },
             error: error)
         return req.guichet.renderer.html("backoffice/demande", vm, status: status)
-    }
-
-    /// Midnight in Paris on an ISO date: the inbox's date filters are local days.
-    static func parisMidnight(_ iso: String) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        let p = iso.split(separator: "-").compactMap { Int($0) }
-        guard p.count == 3 else { return nil }
-        return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))
     }
 }

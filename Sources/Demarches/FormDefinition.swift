@@ -10,6 +10,14 @@ public struct FormDefinition: Sendable, Codable, Equatable {
     /// The field naming the person filing, by convention the text field `nom`.
     public var contactNameField: Field? { fields.first { $0.id == "nom" && $0.type == .text } }
 
+    /// A new form's answers for a signed-in person: their e-mail and name in the contact fields.
+    public func prefill(email: String?, name: String?) -> [String: [String]] {
+        var values: [String: [String]] = [:]
+        if let field = contactEmailField, let email { values[field.id] = [email] }
+        if let field = contactNameField, let name { values[field.id] = [name] }
+        return values
+    }
+
     /// The text a validated submission holds for a contact field.
     public func text(of field: Field?, in values: [String: FieldValue]) -> String? {
         guard let field, case .text(let s) = values[field.id] else { return nil }

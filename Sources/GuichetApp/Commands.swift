@@ -33,7 +33,8 @@ struct OutboxCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let store = context.application.guichet.store
         if signature.retry { try await store.retryFailingMail() }
-        context.console.print("\(try await store.pendingMailCount()) e-mail(s) pending")
+        let counts = try await store.mailCounts()
+        context.console.print("\(counts.pending) e-mail(s) pending, \(counts.failing) failing")
         for entry in try await store.failingMail() {
             context.console.print("\(entry.id)  \(entry.attempts) attempt(s)  to \(entry.mail.to)  «\(entry.mail.subject)»  \(entry.lastError ?? "")")
         }

@@ -21,8 +21,7 @@ enum Operations {
         app.get("metrics") { req async throws -> Response in
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
-            let pending = try await store.pendingMailCount()
-            let failing = try await store.failingMail(limit: 10_000).count
+            let (pending, failing) = try await store.mailCounts()
             let filings = await store.filingCounts()
             var text = String(decoding: buffer, as: UTF8.self)
             text += """

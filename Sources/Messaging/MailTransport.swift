@@ -43,11 +43,15 @@ public enum MailFormat {
         ].joined(separator: "\r\n")
     }
 
-    /// "Sun, 22 Nov 2026 15:04:05 +0000". Built by hand: a DateFormatter per message cost more than the rest of it.
-    static func rfc5322(_ date: Date) -> String {
+    private static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        return calendar
+    }()
+
+    /// "Sun, 22 Nov 2026 15:04:05 +0000". Built by hand: a DateFormatter per message cost more than the rest of it.
+    static func rfc5322(_ date: Date) -> String {
+        let c = utc.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
         func two(_ n: Int?) -> String { let n = n ?? 0; return n < 10 ? "0\(n)" : "\(n)" }

@@ -70,7 +70,7 @@ struct PortalController {
         if let account, let draft = try await req.store.draft(accountID: account.id, demarcheID: demarche.id) {
             values = draft; hasDraft = true
         } else {
-            values = prefill(demarche.definition.form, account: account)
+            values = demarche.definition.form.prefill(email: account?.email, name: account?.name)
         }
         return try await formPage(req, scope, demarche, values: values, errors: [:], hasDraft: hasDraft)
     }
@@ -135,13 +135,5 @@ struct PortalController {
                             summary: demarche.definition.summary, form: FormVM(form: demarche.definition.form, values: values, errors: errors),
                             signedIn: try await req.account() != nil, hasDraft: hasDraft)
         return req.guichet.renderer.html("portal/form", page, status: status)
-    }
-
-    /// Prefills contact fields from the signed-in account.
-    private func prefill(_ form: FormDefinition, account: Account?) -> [String: [String]] {
-        var values: [String: [String]] = [:]
-        if let field = form.contactEmailField, let email = account?.email { values[field.id] = [email] }
-        if let field = form.contactNameField, let name = account?.name { values[field.id] = [name] }
-        return values
     }
 }

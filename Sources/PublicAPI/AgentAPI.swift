@@ -17,8 +17,8 @@ struct AgentAPI {
         query.status = params["status"]
         query.demarcheSlug = params["demarche"]
         query.text = params["q"]
-        query.from = try params["submitted_from"].map(Self.date)
-        query.to = try params["submitted_to"].map(Self.date)
+        query.from = try params["submitted_from"].map { try Self.day($0, "submitted_from", InboxQuery.start(ofDay:)) }
+        query.to = try params["submitted_to"].map { try Self.day($0, "submitted_to", InboxQuery.end(ofDay:)) }
         query.sort = try params["sort"].map { s in
             guard let sort = InboxQuery.Sort(rawValue: s) else { throw Problem(.badRequest, title: "Paramètre invalide", errors: ["sort": "Valeurs possibles : newest, oldest, number."]) }
             return sort
@@ -72,10 +72,12 @@ struct AgentAPI {
         return scope
     }
 
-    static func date(_ s: String) throws -> Date {
-        if let d = ISO8601DateFormatter().date(from: s) { return d }
-        if let iso = CalendarDateParser.parse(s) { return iso }
-        throw Problem(.badRequest, title: "Paramètre invalide", errors: ["date": "Date attendue au format 2026-03-21 ou ISO 8601."])
+    /// A day in Lyon, both ends included, as in the back-office (`InboxQuery.start(ofDay:)`).
+    static func day(_ s: String, _ name: String, _ bound: (String) -> Date?) throws -> Date {
+        guard let date = bound(s) else {
+            throw Problem(.badRequest, title: "Paramètre invalide", errors: [name: "Date attendue au format 2026-03-21."])
+        }
+        return date
     }
 
     static func int(_ s: String, _ name: String, _ range: ClosedRange<Int>) throws -> Int {
@@ -83,14 +85,5 @@ struct AgentAPI {
             throw Problem(.badRequest, title: "Paramètre invalide", errors: [name: "Nombre entier attendu entre \(range.lowerBound) et \(range.upperBound)."])
         }
         return n
-    }
-}
-
-/// "2026-03-21" as midnight UTC.
-enum CalendarDateParser {
-    static func parse(_ s: String) -> Date? {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX"); f.timeZone = TimeZone(identifier: "UTC"); f.dateFormat = "yyyy-MM-dd"
-        return f.date(from: s)
     }
 }

@@ -2,6 +2,7 @@ import Demarches
 import Foundation
 import Identity
 import SQLKit
+import Territory
 
 extension Store {
     /// Files a request: its number, row, first history entry, files and the e-mails `mails` composes are written
@@ -46,7 +47,7 @@ extension Store {
         ], batch.indices.map { i in
             let p = batch[i]
             return [p.id, p.collectivite, p.demarcheID, p.demarcheVersion, numbers[i], p.status, p.accountID, p.email,
-                    p.trackingHash, p.data, SearchWords.digest([numbers[i]]) + " " + p.searchText, p.at, p.at]
+                    p.trackingHash, p.data, SearchWords.digest(number: numbers[i], answers: p.searchAnswers), p.at, p.at]
         }, on: sql)
         try await insertRows(into: "demande_events", columns: eventColumns, batch.map { p in
             eventRow(demandeID: p.id, seq: 1, kind: .submitted, actor: .citizen(p.accountID, name: p.submitterName),
@@ -78,22 +79,15 @@ struct PendingFiling: Sendable {
     var trackingCode: String
     var trackingHash: String
     var data: String
-    var searchText: String
+    var searchAnswers: String
     var at: Int64
     var files: [(file: StoredFile, fieldID: String)]
     var mails: @Sendable (FiledDemande) -> [OutboxMail]
 
-    /// Numbers count by the year in Lyon. Made once: building a time zone per request showed in the profile.
-    static let paris: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
-        return calendar
-    }()
-
     init(_ new: NewDemande, in scope: TenantScope, at date: Date, mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) throws {
         collectivite = scope.slug
         prefix = scope.collectivite.requestPrefix
-        year = Self.paris.component(.year, from: date)
+        year = LocalTime.calendar.component(.year, from: date)
         demarcheID = new.demarche.id
         demarcheVersion = new.demarche.version
         status = new.demarche.definition.workflow.initialStatus
@@ -103,7 +97,7 @@ struct PendingFiling: Sendable {
         trackingCode = Secret.trackingCode()
         trackingHash = Secret.hash(Secret.normaliseTrackingCode(trackingCode))
         data = try jsonText(new.values)
-        searchText = Store.searchText(new.values, email: new.email)
+        searchAnswers = SearchWords.answers(email: new.email, values: new.values)
         at = Int64((date.timeIntervalSince1970 * 1000).rounded())
         files = new.files.compactMap { file, _ in
             new.values.first { if case .files(let fs) = $0.value { fs.contains(file) } else { false } }.map { (file, $0.key) }

@@ -147,16 +147,4 @@ extension Store {
                              submittedAt: Date(millis: row.submittedAt), updatedAt: Date(millis: row.updatedAt),
                              events: events, files: files)
     }
-
-    static func searchText(_ values: [String: FieldValue], email: String) -> String {
-        var parts = [email]
-        for value in values.values {
-            switch value {
-            case .text(let s): parts.append(s)
-            case .address(let a): parts.append(a.oneLine)
-            default: break
-            }
-        }
-        return SearchWords.digest(parts)
-    }
 }

@@ -54,7 +54,7 @@ extension Store {
             """).all(decoding: InboxRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         // Counts without date or text filters are what every inbox view shows: cached per tenant until a write
         // changes them (see `TenantCache`), they cost nothing on the next view.
-        let cacheable = query.from == nil && query.to == nil && (query.text ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+        let cacheable = query.from == nil && query.to == nil && searchFilter == nil
         let cacheKey = ids.sorted().joined(separator: ",")
         let countByStatus = { () async throws -> [String: Int] in
             struct Count: Decodable { var status: String; var n: Int }
@@ -65,7 +65,7 @@ extension Store {
         }
         let byStatus = cacheable ? try await inboxCounts.value(tenant: scope.slug, key: cacheKey, read: countByStatus)
                                  : try await countByStatus()
-        let total = query.status.map { $0.isEmpty ? nil : $0 }.flatMap { $0 }.map { byStatus[$0] ?? 0 } ?? byStatus.values.reduce(0, +)
+        let total = if let status = query.status, !status.isEmpty { byStatus[status] ?? 0 } else { byStatus.values.reduce(0, +) }
         return InboxPage(rows: rows, total: total, countsByStatus: byStatus, page: page, pageSize: pageSize)
     }
 

@@ -47,8 +47,13 @@ extension Store {
         try await entries(where: "sent_at IS NULL AND attempts > 0", limit: limit)
     }
 
-    public func pendingMailCount() async throws -> Int {
-        try await sql.raw("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").first(decodingColumn: "n", as: Int.self) ?? 0
+    /// Undelivered messages, and among them those that failed at least once; one query, for `/metrics` and admins.
+    public func mailCounts() async throws -> (pending: Int, failing: Int) {
+        struct Counts: Decodable { var pending: Int; var failing: Int? }
+        let counts = try await sql.raw("""
+            SELECT COUNT(*) AS pending, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS failing FROM outbox WHERE sent_at IS NULL
+            """).first(decoding: Counts.self)
+        return (counts?.pending ?? 0, counts?.failing ?? 0)
     }
 
     /// Marks messages sent, in one transaction (a batch costs one commit, not one per message).

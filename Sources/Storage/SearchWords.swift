@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 
 /// The words of a request, as the inbox's search indexes them: lowercase, without accents, split at anything
@@ -10,8 +11,22 @@ enum SearchWords {
             .split { !($0.isLetter || $0.isNumber) }.map(String.init)
     }
 
-    /// The stored digest: words separated by one space, at most 2,000 characters.
-    static func digest(_ parts: [String]) -> String {
-        String(parts.flatMap(words).joined(separator: " ").prefix(2000))
+    /// What a request stores for the search: its number, e-mail and text answers (addresses included), as words
+    /// separated by one space, at most 2,000 characters. In two steps, so that the answers are folded before
+    /// filing, outside the batch's transaction, and only the number's words are added inside it.
+    static func digest(number: String, answers: String) -> String {
+        String((words(number) + [answers]).joined(separator: " ").prefix(2000))
+    }
+
+    static func answers(email: String, values: [String: FieldValue]) -> String {
+        var parts = [email]
+        for value in values.values {
+            switch value {
+            case .text(let s): parts.append(s)
+            case .address(let a): parts.append(a.oneLine)
+            default: break
+            }
+        }
+        return String(parts.flatMap(words).joined(separator: " ").prefix(2000))
     }
 }

@@ -16,8 +16,8 @@ public struct Store: Sendable {
     let inboxCounts = TenantCache<[String: Int]>()
     /// Each collectivité's démarches (published or not), voided by publishing.
     let catalogue = TenantCache<[DemarcheSummary]>()
-    /// All collectivités by slug, under one key: they change only when the territory is loaded.
-    let territory = TenantCache<[String: Collectivite]>()
+    /// All collectivités, under one key: they change only when the territory is loaded.
+    let territory = TenantCache<LoadedTerritory>()
     /// Requests being filed, written in batches (see `GroupCommit`).
     let filings: GroupCommit<PendingFiling, FiledDemande>
 

@@ -24,23 +24,34 @@ extension Store {
 
     /// The Métropole first, then the communes by name as a French reader sorts them (Écully among the E).
     public func collectivites() async throws -> [Collectivite] {
-        func key(_ c: Collectivite) -> (Int, String) {
-            (c.kind == .metropole ? 0 : 1, c.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
-        }
-        return try await territoryBySlug().values.sorted { key($0) < key($1) }
+        try await loadedTerritory().ordered
     }
 
     public func collectivite(slug: String) async throws -> Collectivite? {
-        try await territoryBySlug()[slug]
+        try await loadedTerritory().bySlug[slug]
     }
 
-    /// Every request starts by finding its collectivité: read them all once, keep them until the territory changes.
-    private func territoryBySlug() async throws -> [String: Collectivite] {
+    /// Every request starts by finding its collectivité: read them all once, sorted once, kept until the territory
+    /// changes.
+    private func loadedTerritory() async throws -> LoadedTerritory {
         try await territory.value(tenant: "*") {
             let rows = try await sql.raw("SELECT * FROM collectivites")
                 .all(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-            return Dictionary(uniqueKeysWithValues: try rows.map { row in let c = try row.model(); return (c.slug, c) })
+            return LoadedTerritory(try rows.map { try $0.model() })
         }
+    }
+}
+
+struct LoadedTerritory: Sendable {
+    let ordered: [Collectivite]
+    let bySlug: [String: Collectivite]
+
+    init(_ all: [Collectivite]) {
+        func key(_ c: Collectivite) -> (Int, String) {
+            (c.kind == .metropole ? 0 : 1, c.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
+        }
+        ordered = all.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        bySlug = Dictionary(uniqueKeysWithValues: all.map { ($0.slug, $0) })
     }
 
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Territory
 import Workflow
 
 /// French date formatting in the Paris time zone.
@@ -7,7 +8,7 @@ public enum FrenchDate {
     private static let formatter: DateFormatter = {
         let f = DateFormatter()
         f.locale = Locale(identifier: "fr_FR")
-        f.timeZone = TimeZone(identifier: "Europe/Paris")
+        f.timeZone = LocalTime.calendar.timeZone
         f.dateFormat = "dd/MM/yyyy 'à' HH'h'mm"
         return f
     }()

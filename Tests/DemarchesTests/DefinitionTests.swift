@@ -54,6 +54,9 @@ final class DefinitionTests: XCTestCase {
         let noContact = FormDefinition(fields: [Field(id: "nom", label: "Nom", type: .longText)])
         XCTAssertNil(noContact.contactEmailField)
         XCTAssertNil(noContact.contactNameField, "only a one-line text field named nom")
+        XCTAssertEqual(form.prefill(email: "a@b.fr", name: "Camille Martin"), ["email": ["a@b.fr"], "nom": ["Camille Martin"]])
+        XCTAssertEqual(form.prefill(email: nil, name: nil), [:], "nobody signed in: nothing prefilled")
+        XCTAssertEqual(noContact.prefill(email: "a@b.fr", name: "Camille"), [:])
     }
 
     func testRequestNumbers() {

@@ -38,6 +38,9 @@ final class SMTPDeliveryTests: XCTestCase {
         XCTAssertFalse(failing.first?.lastError?.isEmpty ?? true)
         let retryIn = try XCTUnwrap(failing.first?.nextAttemptAt.timeIntervalSinceNow)
         XCTAssertGreaterThan(retryIn, 20)
+        let whileDown = try await guichet.store.mailCounts()
+        XCTAssertEqual(whileDown.pending, 1)
+        XCTAssertEqual(whileDown.failing, 1)
         let value1 = try await guichet.store.dueMail(limit: 10).count
         XCTAssertEqual(value1, 0, "not due again before its backoff")
 
@@ -45,8 +48,9 @@ final class SMTPDeliveryTests: XCTestCase {
         _ = (try SMTPSink.start(port: port, folder: folder))
         try await guichet.store.retryFailingMail()
         try await worker.deliverDue()
-        let pending = try await guichet.store.pendingMailCount()
-        XCTAssertEqual(pending, 0)
+        let afterDelivery = try await guichet.store.mailCounts()
+        XCTAssertEqual(afterDelivery.pending, 0)
+        XCTAssertEqual(afterDelivery.failing, 0)
         let received = try SMTPSink.messages(in: folder)
         XCTAssertEqual(received.count, 1)
         let message = try XCTUnwrap(received.first)

@@ -154,4 +154,16 @@ final class AgentAccessTests: XCTestCase {
         let nothing = try await search("inexistant")
         XCTAssertEqual(nothing, [])
     }
+
+    func testDateFiltersAreWholeDaysInLyon() throws {
+        let start = try XCTUnwrap(InboxQuery.start(ofDay: "29/03/2026"))
+        XCTAssertEqual(start, InboxQuery.start(ofDay: "2026-03-29"), "French and ISO days are the same day")
+        XCTAssertEqual(start.timeIntervalSince1970, 1_774_738_800, "midnight in Lyon is 23:00 UTC the day before in winter")
+        let end = try XCTUnwrap(InboxQuery.end(ofDay: "2026-03-29"))
+        XCTAssertEqual(end.timeIntervalSince(start), 23 * 3600, "the day the clocks go forward lasts 23 hours")
+        let autumn = try XCTUnwrap(InboxQuery.start(ofDay: "2026-10-25"))
+        XCTAssertEqual(InboxQuery.end(ofDay: "2026-10-25")?.timeIntervalSince(autumn), 25 * 3600)
+        XCTAssertNil(InboxQuery.start(ofDay: "31/02/2026"))
+        XCTAssertNil(InboxQuery.end(ofDay: "demain"))
+    }
 }

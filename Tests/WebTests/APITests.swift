@@ -114,6 +114,15 @@ final class APITests: XCTestCase {
         XCTAssertEqual((list["items"] as? [[String: Any]])?.compactMap { $0["number"] as? String }, [caluire])
         let value8 = try await api.get("/api/v1/agent/demandes?page_size=0", headers: auth).status
         XCTAssertEqual(value8, .badRequest)
+        // Days in Lyon, both ends included, as in the back-office.
+        let today = FrenchDayFormat.iso(Date())
+        let sameDay = try json(try await api.get("/api/v1/agent/demandes?submitted_from=\(today)&submitted_to=\(today)", headers: auth))
+        XCTAssertEqual(sameDay["total"] as? Int, 1)
+        let before = try json(try await api.get("/api/v1/agent/demandes?submitted_to=2000-01-01", headers: auth))
+        XCTAssertEqual(before["total"] as? Int, 0)
+        let badDay = try await api.get("/api/v1/agent/demandes?submitted_to=2026-02-30", headers: auth)
+        XCTAssertEqual(badDay.status, .badRequest)
+        XCTAssertNotNil((try json(badDay)["errors"] as? [String: String])?["submitted_to"])
         let value9 = try await api.get("/api/v1/agent/demandes/\(bron)", headers: auth).status
         XCTAssertEqual(value9, .notFound)
         let value10 = try await api.json(.POST, "/api/v1/agent/demandes/\(bron)/transitions", ["transition": "instruire"], headers: auth).status
@@ -125,5 +134,15 @@ final class APITests: XCTestCase {
         let refused = try await api.json(.POST, "/api/v1/agent/demandes/\(caluire)/transitions", ["transition": "instruire"], headers: auth)
         XCTAssertEqual(refused.status, .conflict)
         XCTAssertEqual(try json(refused)["detail"] as? String, "Cette action n'est pas possible dans le statut actuel de la demande.")
+    }
+}
+
+/// Today as Lyon writes it in ISO form, for day filters.
+enum FrenchDayFormat {
+    static func iso(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris")!
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
     }
 }

@@ -13,7 +13,9 @@ final class OperationsTests: XCTestCase {
         let value2 = try await browser.get("/readyz").status
         XCTAssertEqual(value2, .ok)
         let metrics = try await browser.get("/metrics")
-        XCTAssertTrue(metrics.contains("guichet_outbox_pending 0"), metrics.body)
+        XCTAssertTrue(metrics.contains("guichet_outbox_pending 0\n"), metrics.body)
+        XCTAssertTrue(metrics.contains("guichet_outbox_failing 0\n"), "an empty outbox counts 0, not NULL: \(metrics.body)")
+        XCTAssertTrue(metrics.contains("guichet_filings_total 0\n"), metrics.body)
         try await guichet.shutdown()
     }
 
