@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Territory", resources: [.copy("Data")]),
         .target(name: "Workflow"),
         .target(name: "Expressions"),
-        .target(name: "Demarches", dependencies: ["Workflow"], resources: [.copy("Demo")]),
+        .target(name: "Demarches", dependencies: ["Workflow", "Expressions"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
@@ -60,7 +60,7 @@ let package = Package(
         ]),
         // HTTP shells.
         .target(name: "WebSupport", dependencies: [
-            "Territory", "Identity", "Storage", "Demarches", "Workflow", "Messaging",
+            "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "TerritoryTests", dependencies: ["Territory"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "DemarchesTests", dependencies: ["Demarches", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetTestSupport"]),

@@ -1,14 +1,15 @@
 import Foundation
 
-/// The démarches seeded for the demo: three for each commune with an instance, three for the Métropole.
+/// The démarches seeded for the demo: four for each commune with an instance (one of them a multi-page form
+/// with conditions, checks and a computed field), three for the Métropole.
 public enum DemoCatalogue {
-    public static let communeDemarches = ["signalement-espace-public", "occupation-domaine-public", "acte-etat-civil"]
+    public static let communeDemarches = ["signalement-espace-public", "occupation-domaine-public", "acte-etat-civil", "subvention-association"]
     public static let metropoleDemarches = ["signalement-espace-public", "occupation-domaine-public", "bac-de-collecte"]
 
     /// The agents' roles (services) the demo démarches name.
     public static let roles: [(slug: String, name: String)] = [
         ("accueil", "Accueil"), ("services-techniques", "Services techniques"), ("domaine-public", "Domaine public"),
-        ("etat-civil", "État civil"), ("proprete", "Propreté"),
+        ("etat-civil", "État civil"), ("proprete", "Propreté"), ("vie-associative", "Vie associative"),
     ]
 
     public static func definition(_ slug: String) throws -> DemarcheDefinition {

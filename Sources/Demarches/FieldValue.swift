@@ -2,7 +2,8 @@ import Foundation
 
 /// A validated value, stored as plain JSON so that data reads naturally in exports and the API:
 /// text → "…", number → 12.5, choices → ["a","b"], checkbox → true, address → {street, postcode, city},
-/// files → [{id, filename, contentType, size}].
+/// files → [{id, filename, contentType, size}], date or time range → {start, end}, map point → {lat, lon},
+/// table → [[cell, …], …] by row.
 public enum FieldValue: Sendable, Equatable, Codable {
     case text(String)
     case number(Decimal)
@@ -10,6 +11,9 @@ public enum FieldValue: Sendable, Equatable, Codable {
     case flag(Bool)
     case address(Address)
     case files([StoredFile])
+    case range(ValueRange)
+    case point(GeoPoint)
+    case table([[String]])
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -17,7 +21,10 @@ public enum FieldValue: Sendable, Equatable, Codable {
         else if let s = try? c.decode(String.self) { self = .text(s) }
         else if let n = try? c.decode(Decimal.self) { self = .number(n) }
         else if let a = try? c.decode(Address.self) { self = .address(a) }
+        else if let r = try? c.decode(ValueRange.self) { self = .range(r) }
+        else if let p = try? c.decode(GeoPoint.self) { self = .point(p) }
         else if let l = try? c.decode([String].self) { self = .choices(l) }
+        else if let t = try? c.decode([[String]].self) { self = .table(t) }
         else { self = .files(try c.decode([StoredFile].self)) }
     }
 
@@ -30,8 +37,25 @@ public enum FieldValue: Sendable, Equatable, Codable {
         case .flag(let b): try c.encode(b)
         case .address(let a): try c.encode(a)
         case .files(let f): try c.encode(f)
+        case .range(let r): try c.encode(r)
+        case .point(let p): try c.encode(p)
+        case .table(let t): try c.encode(t)
         }
     }
+}
+
+/// Two ends, both ISO dates ("2026-07-01") or both times ("08:30"), the start never after the end.
+public struct ValueRange: Sendable, Equatable, Codable {
+    public var start: String
+    public var end: String
+    public init(start: String, end: String) { self.start = start; self.end = end }
+}
+
+/// A place picked on a map, in WGS 84 degrees.
+public struct GeoPoint: Sendable, Equatable, Codable {
+    public var lat: Decimal
+    public var lon: Decimal
+    public init(lat: Decimal, lon: Decimal) { self.lat = lat; self.lon = lon }
 }
 
 public struct Address: Sendable, Equatable, Codable {
@@ -57,8 +81,11 @@ public struct StoredFile: Sendable, Equatable, Codable {
 public struct RawSubmission: Sendable {
     public var values: [String: [String]]
     public var files: [String: [UploadedFile]]
-    public init(values: [String: [String]] = [:], files: [String: [UploadedFile]] = [:]) {
-        self.values = values; self.files = files
+    /// Files already accepted and stored on an earlier page of this same filing, by field id; a field with
+    /// no new upload keeps them. Only the server sets these (from the citizen's session), never a client.
+    public var keptFiles: [String: [StoredFile]]
+    public init(values: [String: [String]] = [:], files: [String: [UploadedFile]] = [:], keptFiles: [String: [StoredFile]] = [:]) {
+        self.values = values; self.files = files; self.keptFiles = keptFiles
     }
     public func first(_ key: String) -> String { values[key]?.first ?? "" }
 }

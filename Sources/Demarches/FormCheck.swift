@@ -11,8 +11,16 @@ public enum FormCheck {
             }
             if !seen.insert(field.id).inserted { problems.append("Deux champs ont l'identifiant « \(field.id) ».") }
             if field.label.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("Le champ « \(field.id) » n'a pas de libellé.") }
+            if field.type.isStructural && field.required { problems.append("« \(name) » ne peut pas être obligatoire : il n'attend aucune réponse.") }
+            if field.postConditions?.isEmpty == false && field.type != .page {
+                problems.append("Seul un saut de page peut porter des vérifications (« \(name) »).")
+            }
+            for post in field.postConditions ?? [] where post.message.trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append("Une vérification de la page « \(name) » n'a pas de message pour l'usager.")
+            }
+            if field.expression != nil && field.type != .computed { problems.append("Seul un champ calculé a une expression (« \(name) »).") }
             switch field.type {
-            case .singleChoice, .multipleChoice:
+            case .singleChoice, .multipleChoice, .rankedChoice:
                 let values = (field.options ?? []).map(\.value)
                 if values.isEmpty { problems.append("Le champ « \(name) » doit proposer au moins une option.") }
                 if Set(values).count != values.count { problems.append("Le champ « \(name) » propose deux fois la même option.") }
@@ -25,6 +33,12 @@ public enum FormCheck {
                     problems.append("Le champ « \(name) » doit limiter les fichiers à \(FileKind.absoluteMaxBytes / 1_000_000) Mo au plus.")
                 }
                 if field.accept?.isEmpty == true { problems.append("Le champ « \(name) » n'accepte aucun type de fichier.") }
+                if let n = field.maxFiles, n < 1 || n > 20 { problems.append("Le champ « \(name) » doit accepter de 1 à 20 fichiers.") }
+            case .table:
+                if (field.rows ?? []).isEmpty || (field.columns ?? []).isEmpty {
+                    problems.append("Le tableau « \(name) » doit avoir au moins une ligne et une colonne.")
+                }
+                if (field.rows ?? []).count * (field.columns ?? []).count > 400 { problems.append("Le tableau « \(name) » dépasse 400 cases.") }
             case .text, .longText:
                 if let max = field.maxLength, max <= 0 || max > 100_000 {
                     problems.append("Le champ « \(name) » a une longueur maximale invalide.")
@@ -32,6 +46,9 @@ public enum FormCheck {
             default: break
             }
         }
-        return problems
+        if form.fields.allSatisfy({ !$0.type.isInput }) && !form.fields.isEmpty {
+            problems.append("Le formulaire ne pose aucune question.")
+        }
+        return problems + form.logic.problems
     }
 }

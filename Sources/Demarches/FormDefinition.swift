@@ -1,8 +1,28 @@
 import Foundation
 
+/// A form: its fields in order, page breaks included. Its logic is compiled whenever the fields are set, so a
+/// definition read once (and cached) is evaluated without parsing.
 public struct FormDefinition: Sendable, Codable, Equatable {
-    public var fields: [Field]
-    public init(fields: [Field]) { self.fields = fields }
+    public var fields: [Field] { didSet { logic = FormLogic(fields) } }
+    public private(set) var logic: FormLogic
+
+    public init(fields: [Field]) { self.fields = fields; logic = FormLogic(fields) }
+
+    enum CodingKeys: String, CodingKey { case fields }
+
+    public init(from decoder: Decoder) throws {
+        self.init(fields: try decoder.container(keyedBy: CodingKeys.self).decode([Field].self, forKey: .fields))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(fields, forKey: .fields)
+    }
+
+    public static func == (a: FormDefinition, b: FormDefinition) -> Bool { a.fields == b.fields }
+
+    /// More than one page: the portal then walks page by page and shows a summary before sending.
+    public var isMultiPage: Bool { logic.pages.count > 1 }
 
     /// Where the receipt and status e-mails go when the citizen is not signed in: the form's first e-mail field.
     public var contactEmailField: Field? { fields.first { $0.type == .email } }
@@ -11,8 +31,16 @@ public struct FormDefinition: Sendable, Codable, Equatable {
     public var contactNameField: Field? { fields.first { $0.id == "nom" && $0.type == .text } }
 
     /// A new form's answers for a signed-in person: their e-mail and name in the contact fields.
-    public func prefill(email: String?, name: String?) -> [String: [String]] {
+    /// Answers given in the address (`?nom=Dupont&quartier=centre`) prefill the fields they name, so a
+    /// partner site can link to a démarche already started; only fields the citizen fills are taken, and every
+    /// value is still validated on submission.
+    public func prefill(email: String?, name: String?, query: [String: String] = [:]) -> [String: [String]] {
         var values: [String: [String]] = [:]
+        for field in fields where field.type.isInput && field.type != .file {
+            for (key, value) in query where key == field.id || key.hasPrefix(field.id + ".") {
+                values[key] = [String(value.prefix(field.effectiveMaxLength))]
+            }
+        }
         if let field = contactEmailField, let email { values[field.id] = [email] }
         if let field = contactNameField, let name { values[field.id] = [name] }
         return values
@@ -23,66 +51,6 @@ public struct FormDefinition: Sendable, Codable, Equatable {
         guard let field, case .text(let s) = values[field.id] else { return nil }
         return s
     }
-}
-
-public enum FieldType: String, Sendable, Codable, CaseIterable {
-    case text, longText = "long_text", email, phone, number, date
-    case singleChoice = "single_choice", multipleChoice = "multiple_choice", checkbox, address, file
-}
-
-public struct Choice: Sendable, Codable, Equatable {
-    public var value: String
-    public var label: String
-    public init(value: String, label: String) { self.value = value; self.label = label }
-}
-
-/// One typed field. Options that do not apply to a type are ignored for it; `FormCheck` refuses contradictions.
-public struct Field: Sendable, Codable, Equatable {
-    public var id: String
-    public var label: String
-    public var type: FieldType
-    public var required: Bool
-    public var help: String?
-    /// Choices, for single and multiple choice.
-    public var options: [Choice]?
-    /// Bounds and integrality, for numbers.
-    public var min: Decimal?
-    public var max: Decimal?
-    public var integer: Bool?
-    /// Maximum length in characters, for text (default 255) and long text (default 10,000).
-    public var maxLength: Int?
-    /// Accepted file kinds, for files (default: pdf, jpeg, png).
-    public var accept: [FileKind]?
-    /// Maximum size of one file in bytes (default 10 MB, never more than `FileKind.absoluteMaxBytes`).
-    public var maxBytes: Int?
-
-    public init(id: String, label: String, type: FieldType, required: Bool = false, help: String? = nil,
-                options: [Choice]? = nil, min: Decimal? = nil, max: Decimal? = nil, integer: Bool? = nil,
-                maxLength: Int? = nil, accept: [FileKind]? = nil, maxBytes: Int? = nil) {
-        self.id = id; self.label = label; self.type = type; self.required = required; self.help = help
-        self.options = options; self.min = min; self.max = max; self.integer = integer
-        self.maxLength = maxLength; self.accept = accept; self.maxBytes = maxBytes
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(String.self, forKey: .id)
-        label = try c.decode(String.self, forKey: .label)
-        type = try c.decode(FieldType.self, forKey: .type)
-        required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
-        help = try c.decodeIfPresent(String.self, forKey: .help)
-        options = try c.decodeIfPresent([Choice].self, forKey: .options)
-        min = try c.decodeIfPresent(Decimal.self, forKey: .min)
-        max = try c.decodeIfPresent(Decimal.self, forKey: .max)
-        integer = try c.decodeIfPresent(Bool.self, forKey: .integer)
-        maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength)
-        accept = try c.decodeIfPresent([FileKind].self, forKey: .accept)
-        maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes)
-    }
-
-    public var effectiveMaxLength: Int { maxLength ?? (type == .longText ? 10_000 : 255) }
-    public var effectiveAccept: [FileKind] { accept ?? [.pdf, .jpeg, .png] }
-    public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
 }
 
 /// File kinds Guichet accepts, each recognised by its content, not only its name.

@@ -1,27 +1,77 @@
+import Expressions
 import Foundation
 
 /// Server-side validation of a submission against a form definition. Pure: it neither stores nor reads anything.
+///
+/// Fields are walked in order. A field is asked only when its page's condition and its own hold over the answers
+/// before it; a field not asked is neither required nor kept, whatever the client sent. Computed fields take
+/// their value as they are reached, and a page's post-conditions run once its own fields are valid.
 public enum FormValidator {
     public struct Outcome: Sendable {
-        /// Valid values by field id; optional fields left empty are absent.
+        /// Valid values by field id, computed ones included; fields left empty or not asked are absent.
         public var values: [String: FieldValue]
-        /// Files accepted, with their bytes, to store under `StoredFile.id`.
+        /// Files accepted, with their bytes, to store under `StoredFile.id` (kept files are not repeated here).
         public var files: [(StoredFile, [UInt8])]
-        /// A French message per field id in error.
+        /// A French message per field id in error; a failed page check is keyed by its page break's id.
         public var errors: [String: String]
+        /// Ids of the fields (structure included) that were asked, given the answers.
+        public var visible: Set<String>
+        /// Indices of the pages shown, given the answers, in order.
+        public var visiblePages: [Int]
         public var isValid: Bool { errors.isEmpty }
     }
 
-    public static func validate(_ raw: RawSubmission, against form: FormDefinition,
+    /// - Parameters:
+    ///   - throughPage: validate only the pages up to this index (moving on in a multi-page form); nil for all.
+    ///   - context: the day `aujourdhui()` and `age()` count from (Lyon's, given by the caller).
+    public static func validate(_ raw: RawSubmission, against form: FormDefinition, throughPage: Int? = nil,
+                                context: EvaluationContext,
                                 newFileID: () -> String = { UUID().uuidString.lowercased() }) -> Outcome {
-        var outcome = Outcome(values: [:], files: [], errors: [:])
-        for field in form.fields {
+        let logic = form.logic
+        var outcome = Outcome(values: [:], files: [], errors: [:], visible: [], visiblePages: [])
+        var env: [String: Value] = [:]
+        var pageShown = true
+        var openPage: FormLogic.Page? = logic.pages.first
+        if logic.pages.first?.pageField == nil { outcome.visiblePages.append(0) }
+
+        func closePage() {
+            guard let page = openPage, pageShown, let pageField = page.pageField else { return }
+            let pageHasErrors = page.fieldIndices.contains { outcome.errors[form.fields[$0].id] != nil }
+            guard !pageHasErrors else { return }
+            if let failed = page.postConditions.first(where: { !Evaluator.holds($0.expr, values: env, context: context) }) {
+                outcome.errors[pageField.id] = failed.message
+            }
+        }
+
+        for (i, field) in form.fields.enumerated() {
+            if let last = throughPage, logic.pageOfField[i] > last { break }
+            if field.type == .page {
+                closePage()
+                openPage = logic.pages[logic.pageOfField[i]]
+                pageShown = logic.conditions[i].map { Evaluator.holds($0, values: env, context: context) } ?? true
+                if pageShown { outcome.visiblePages.append(logic.pageOfField[i]); outcome.visible.insert(field.id) }
+                continue
+            }
+            guard pageShown, logic.conditions[i].map({ Evaluator.holds($0, values: env, context: context) }) ?? true else { continue }
+            outcome.visible.insert(field.id)
+            if field.type.isStructural { continue }
+            if field.type == .computed {
+                if let expr = logic.expressions[i] {
+                    let value = Evaluator.evaluate(expr, values: env, context: context)
+                    env[field.id] = value
+                    if let stored = FieldValue(value) { outcome.values[field.id] = stored }
+                }
+                continue
+            }
             switch check(field, raw, newFileID) {
             case .empty: if field.required { outcome.errors[field.id] = Messages.required(field.type) }
-            case .valid(let value, let files): outcome.values[field.id] = value; outcome.files += files
+            case .valid(let value, let files):
+                outcome.values[field.id] = value; outcome.files += files
+                value.bind(field, into: &env)
             case .invalid(let message): outcome.errors[field.id] = message
             }
         }
+        closePage()
         return outcome
     }
 
@@ -29,6 +79,10 @@ public enum FormValidator {
 
     static func check(_ field: Field, _ raw: RawSubmission, _ newFileID: () -> String) -> Check {
         let text = raw.first(field.id).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let identifier = field.type.identifier {
+            if text.isEmpty { return .empty }
+            return identifier(text).map { .valid(.text($0)) } ?? .invalid(Messages.identifier(field.type))
+        }
         switch field.type {
         case .text, .longText:
             if text.isEmpty { return .empty }
@@ -47,22 +101,98 @@ public enum FormValidator {
         case .date:
             if text.isEmpty { return .empty }
             return CalendarDate.parse(text).map { .valid(.text($0)) } ?? .invalid(Messages.date)
+        case .dateRange, .timeRange:
+            return range(field, raw)
         case .singleChoice:
             if text.isEmpty { return .empty }
-            return (field.options ?? []).contains { $0.value == text } ? .valid(.text(text)) : .invalid(Messages.choice)
+            return choice(text, field).map { .valid(.text($0)) } ?? .invalid(Messages.choice)
         case .multipleChoice:
             let picked = (raw.values[field.id] ?? []).filter { !$0.isEmpty }
             if picked.isEmpty { return .empty }
             let allowed = (field.options ?? []).map(\.value)
             guard picked.allSatisfy(allowed.contains) else { return .invalid(Messages.choice) }
             return .valid(.choices(allowed.filter(picked.contains)))
+        case .rankedChoice:
+            return ranked(field, raw)
         case .checkbox:
             return ["on", "true", "1", "oui"].contains(text.lowercased()) ? .valid(.flag(true)) : .empty
         case .address:
             return address(field, raw)
+        case .mapPoint:
+            return point(field, raw)
         case .file:
             return files(field, raw, newFileID)
+        case .table:
+            return table(field, raw)
+        case .siret, .siren, .nir, .iban, .postcode, .rna, .antsPreApplication, .computed, .page, .section, .comment:
+            return .empty
         }
+    }
+
+    /// A single choice, by its value or, from a suggestion box, by its label typed without care for case or accents.
+    static func choice(_ text: String, _ field: Field) -> String? {
+        let options = field.options ?? []
+        if let exact = options.first(where: { $0.value == text }) { return exact.value }
+        return options.first { $0.label.compare(text, options: [.caseInsensitive, .diacriticInsensitive]) == .orderedSame }?.value
+    }
+
+    /// Ranked choice, sent either as the options in order (`id` repeated: the API) or as a rank per option
+    /// (`id.<value>` = 1, 2…: the HTML form). Ranks must be distinct; options left unranked are left out.
+    static func ranked(_ field: Field, _ raw: RawSubmission) -> Check {
+        let allowed = (field.options ?? []).map(\.value)
+        let ordered = (raw.values[field.id] ?? []).filter { !$0.isEmpty }
+        if !ordered.isEmpty {
+            guard ordered.allSatisfy(allowed.contains), Set(ordered).count == ordered.count else { return .invalid(Messages.choice) }
+            return .valid(.choices(ordered))
+        }
+        var ranks: [(Int, String)] = []
+        for value in allowed {
+            let given = raw.first("\(field.id).\(value)").trimmingCharacters(in: .whitespaces)
+            if given.isEmpty { continue }
+            guard let rank = Int(given), (1...allowed.count).contains(rank) else { return .invalid(Messages.rank(allowed.count)) }
+            ranks.append((rank, value))
+        }
+        if ranks.isEmpty { return .empty }
+        guard Set(ranks.map(\.0)).count == ranks.count else { return .invalid(Messages.rankTwice) }
+        return .valid(.choices(ranks.sorted { $0.0 < $1.0 }.map(\.1)))
+    }
+
+    static func range(_ field: Field, _ raw: RawSubmission) -> Check {
+        let start = raw.first("\(field.id).start").trimmingCharacters(in: .whitespaces)
+        let end = raw.first("\(field.id).end").trimmingCharacters(in: .whitespaces)
+        if start.isEmpty && end.isEmpty { return .empty }
+        let isDate = field.type == .dateRange
+        func parsed(_ text: String) -> String? { isDate ? CalendarDate.parse(text) : ClockTime.parse(text) }
+        let invalid = isDate ? Messages.date : Messages.time
+        guard let s = parsed(start) else { return .invalid(start.isEmpty ? Messages.rangeStart : invalid) }
+        guard let e = parsed(end) else { return .invalid(end.isEmpty ? Messages.rangeEnd : invalid) }
+        // ISO dates and zero-padded times both order as text.
+        if isDate ? s > e : s >= e { return .invalid(Messages.rangeOrder(field.type)) }
+        return .valid(.range(ValueRange(start: s, end: e)))
+    }
+
+    static func point(_ field: Field, _ raw: RawSubmission) -> Check {
+        let lat = raw.first("\(field.id).lat").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+        let lon = raw.first("\(field.id).lon").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+        if lat.isEmpty && lon.isEmpty { return .empty }
+        guard isDecimalShape(lat), isDecimalShape(lon), let la = Decimal(string: lat), let lo = Decimal(string: lon),
+              (-90...90).contains(la), (-180...180).contains(lo) else { return .invalid(Messages.point) }
+        return .valid(.point(GeoPoint(lat: la, lon: lo)))
+    }
+
+    static func table(_ field: Field, _ raw: RawSubmission) -> Check {
+        let rows = field.rows ?? [], columns = field.columns ?? []
+        var cells: [[String]] = []
+        for r in rows.indices {
+            var row: [String] = []
+            for c in columns.indices {
+                let cell = raw.first("\(field.id).\(r).\(c)").trimmingCharacters(in: .whitespacesAndNewlines)
+                if cell.count > 255 || cell.contains(where: \.isNewline) { return .invalid(Messages.cell) }
+                row.append(cell)
+            }
+            cells.append(row)
+        }
+        return cells.joined().allSatisfy(\.isEmpty) ? .empty : .valid(.table(cells))
     }
 
     static func number(_ text: String, _ field: Field) -> Check {
@@ -99,7 +229,8 @@ public enum FormValidator {
 
     static func files(_ field: Field, _ raw: RawSubmission, _ newFileID: () -> String) -> Check {
         let uploads = (raw.files[field.id] ?? []).filter { !$0.bytes.isEmpty || !$0.filename.isEmpty }
-        if uploads.isEmpty { return .empty }
+        if uploads.isEmpty { return raw.keptFiles[field.id].map { .valid(.files($0)) } ?? .empty }
+        if uploads.count > field.effectiveMaxFiles { return .invalid(Messages.tooManyFiles(field.effectiveMaxFiles)) }
         var stored: [(StoredFile, [UInt8])] = []
         for upload in uploads {
             if upload.bytes.count > field.effectiveMaxBytes { return .invalid(Messages.fileTooBig(field.effectiveMaxBytes)) }
@@ -121,6 +252,9 @@ enum Messages {
         case .checkbox: "Cochez cette case pour continuer."
         case .singleChoice, .multipleChoice: "Choisissez une option."
         case .file: "Joignez un fichier."
+        case .rankedChoice: "Classez au moins une option."
+        case .mapPoint: "Indiquez un point sur la carte."
+        case .table: "Remplissez au moins une case du tableau."
         default: "Ce champ est obligatoire."
         }
     }
@@ -131,6 +265,29 @@ enum Messages {
     static let integer = "Saisissez un nombre entier."
     static let date = "Saisissez une date valide, par exemple 21/03/2026."
     static let choice = "Choisissez une des options proposées."
+    static let time = "Saisissez une heure valide, par exemple 08:30."
+    static let rangeStart = "Indiquez le début."
+    static let rangeEnd = "Indiquez la fin."
+    static func rangeOrder(_ type: FieldType) -> String {
+        type == .dateRange ? "La date de fin ne peut pas précéder la date de début." : "L'heure de fin doit suivre l'heure de début."
+    }
+    static func rank(_ n: Int) -> String { "Chaque rang est un nombre de 1 à \(n)." }
+    static let rankTwice = "Deux options ont le même rang."
+    static let point = "Ce point n'est pas une position valide (latitude entre -90 et 90, longitude entre -180 et 180)."
+    static let cell = "Chaque case du tableau tient sur une ligne de 255 caractères au plus."
+    static func tooManyFiles(_ n: Int) -> String { n == 1 ? "Joignez un seul fichier." : "Joignez au plus \(n) fichiers." }
+    static func identifier(_ type: FieldType) -> String {
+        switch type {
+        case .siret: "Ce numéro SIRET n'est pas valide : il compte 14 chiffres (vérifiez qu'aucun n'a été inversé)."
+        case .siren: "Ce numéro SIREN n'est pas valide : il compte 9 chiffres (vérifiez qu'aucun n'a été inversé)."
+        case .nir: "Ce numéro de sécurité sociale n'est pas valide : 15 caractères, clé comprise."
+        case .iban: "Cet IBAN n'est pas valide ; recopiez-le depuis votre RIB, par exemple FR76 3000 6000 0112 3456 7890 189."
+        case .postcode: "Saisissez un code postal français de 5 chiffres, par exemple 69300."
+        case .rna: "Le numéro RNA commence par W suivi de 9 chiffres, par exemple W691234567."
+        case .antsPreApplication: "Le numéro de pré-demande ANTS compte 10 lettres ou chiffres."
+        default: "Cette valeur n'est pas valide."
+        }
+    }
     static let street = "Indiquez le numéro et le nom de la voie."
     static let postcode = "Le code postal compte 5 chiffres."
     static let city = "Indiquez la commune."

@@ -77,3 +77,22 @@ public enum CalendarDate {
         }
     }
 }
+
+/// Times of day: accepts "08:30", "8:30", "8h30", "8h" and returns "08:30".
+public enum ClockTime {
+    public static func parse(_ s: String) -> String? {
+        let lowered = s.lowercased()
+        let separator: Character = lowered.contains("h") ? "h" : ":"
+        let parts = lowered.split(separator: separator, maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 || separator == "h" else { return nil }
+        guard let hours = ASCIIShape.number(parts[0].utf8), (1...2).contains(parts[0].count), hours < 24 else { return nil }
+        let minutesText = parts.count == 2 ? parts[1] : ""
+        let minutes: Int
+        if minutesText.isEmpty && separator == "h" { minutes = 0 }
+        else {
+            guard minutesText.count == 2, let m = ASCIIShape.number(minutesText.utf8), m < 60 else { return nil }
+            minutes = m
+        }
+        return (hours < 10 ? "0" : "") + String(hours) + ":" + (minutes < 10 ? "0" : "") + String(minutes)
+    }
+}

@@ -56,3 +56,16 @@ public enum BinaryOperator: String, Sendable, Equatable, CaseIterable {
         }
     }
 }
+
+extension Expr {
+    /// Every field the expression names, in order of appearance, to check it names only fields it may see.
+    public var fieldNames: [String] {
+        switch self {
+        case .literal: []
+        case .field(let name): [name]
+        case .list(let items), .call(_, let items): items.flatMap(\.fieldNames)
+        case .unary(_, let operand): operand.fieldNames
+        case .binary(_, let l, let r): l.fieldNames + r.fieldNames
+        }
+    }
+}

@@ -51,6 +51,9 @@ public struct CivilDate: Sendable, Equatable, Comparable, Hashable {
 
     public init(day: Int) { self.day = day }
 
+    /// From a calendar's year, month and day (assumed valid, as a `Calendar` gives them).
+    public init(year: Int, month: Int, day: Int) { self.day = CivilDate.daysFromCivil(year, month, day) }
+
     /// From "2026-03-21"; nil for anything else or an impossible day.
     public init?(iso: String) {
         let parts = iso.split(separator: "-", omittingEmptySubsequences: false)

@@ -14,10 +14,10 @@ public enum DemoData {
 
     public static let accounts: [DemoAccount] = [
         .init(email: "agent@caluire-et-cuire.demo.fr", name: "Camille Agent (Caluire-et-Cuire)", collectivite: "caluire-et-cuire",
-              roles: ["accueil", "services-techniques", "domaine-public", "etat-civil"]),
+              roles: ["accueil", "services-techniques", "domaine-public", "etat-civil", "vie-associative"]),
         .init(email: "admin@caluire-et-cuire.demo.fr", name: "Alex Admin (Caluire-et-Cuire)", collectivite: "caluire-et-cuire", roles: ["admin"]),
         .init(email: "agent@bron.demo.fr", name: "Bastien Agent (Bron)", collectivite: "bron",
-              roles: ["accueil", "services-techniques", "domaine-public", "etat-civil"]),
+              roles: ["accueil", "services-techniques", "domaine-public", "etat-civil", "vie-associative"]),
         .init(email: "admin@metropole.demo.fr", name: "Morgane Admin (Métropole)", collectivite: TerritoryData.metropoleSlug, roles: ["admin"]),
         .init(email: "usager@demo.fr", name: "Dominique Usager", collectivite: nil, roles: []),
     ]

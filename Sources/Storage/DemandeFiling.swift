@@ -99,8 +99,10 @@ struct PendingFiling: Sendable {
         data = try jsonText(new.values)
         searchAnswers = SearchWords.answers(email: new.email, values: new.values)
         at = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        files = new.files.compactMap { file, _ in
-            new.values.first { if case .files(let fs) = $0.value { fs.contains(file) } else { false } }.map { (file, $0.key) }
+        // Every file the answers hold, uploaded now or kept from an earlier page of the same filing.
+        files = new.values.sorted { $0.key < $1.key }.flatMap { key, value -> [(file: StoredFile, fieldID: String)] in
+            guard case .files(let fs) = value else { return [] }
+            return fs.map { (file: $0, fieldID: key) }
         }
         self.mails = mails
     }

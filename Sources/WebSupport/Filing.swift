@@ -1,7 +1,9 @@
 import Demarches
+import Expressions
 import Foundation
 import Messaging
 import Storage
+import Territory
 import Workflow
 
 /// The operations on requests that cause e-mails, shared by the portal, the back-office and the API so each
@@ -18,7 +20,7 @@ public struct Filing: Sendable {
 
     /// Validates and files a request. Invalid input changes nothing.
     public func submit(_ raw: RawSubmission, demarche: VersionedDemarche, in scope: TenantScope, account: Account?) async throws -> Outcome {
-        let outcome = FormValidator.validate(raw, against: demarche.definition.form)
+        let outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext)
         guard outcome.isValid else { return .invalid(outcome.errors) }
         let form = demarche.definition.form
         let email = account?.email ?? form.text(of: form.contactEmailField, in: outcome.values) ?? ""
@@ -59,5 +61,11 @@ public struct Filing: Sendable {
 }
 
 extension GuichetContext {
+    /// Expressions count days in Lyon, by the store's clock (which tests move).
+    public var evaluationContext: EvaluationContext {
+        let day = LocalTime.calendar.dateComponents([.year, .month, .day], from: store.clock())
+        return EvaluationContext(today: CivilDate(year: day.year ?? 1970, month: day.month ?? 1, day: day.day ?? 1))
+    }
+
     func followURL(_ number: String) -> String { url("/suivi?numero=\(number)") }
 }

@@ -20,7 +20,7 @@ public struct FormBody: Sendable {
         throw Abort(.unsupportedMediaType)
     }
 
-    static func parseURLEncoded(_ text: String) -> [String: [String]] {
+    public static func parseURLEncoded(_ text: String) -> [String: [String]] {
         var values: [String: [String]] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

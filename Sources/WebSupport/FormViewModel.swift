@@ -1,11 +1,15 @@
 import Demarches
+import Foundation
 
 // View models hold stored properties only: swift-mustache reads them through `Mirror`, which does not see
 // computed properties.
 
 /// A form field as the `field` template draws it: one flag per widget, the value typed so far, its error.
 public struct FieldVM {
-    public struct Option { var value: String; var label: String; var checked: Bool }
+    public struct Option { var value: String; var label: String; var checked: Bool; var ranks: [Rank] }
+    public struct Rank { var n: Int; var selected: Bool }
+    public struct Row { var heading: String; var cells: [Cell] }
+    public struct Cell { var name: String; var label: String; var value: String }
     var id: String
     var label: String
     var help: String?
@@ -13,17 +17,29 @@ public struct FieldVM {
     var error: String?
     var value: String
     var options: [Option]
+    /// Not asked given the answers so far: drawn with `hidden`, so the live-conditions script can reveal it.
+    var hidden: Bool
+    /// Its visibility depends on answers: the script asks the server again when they change.
+    var conditional: Bool
     var street = "", postcode = "", city = ""
+    var start = "", end = "", rangeType = "", startLabel = "", endLabel = ""
+    var lat = "", lon = ""
+    var columns: [String] = []
+    var rows: [Row] = []
+    var keptFiles: [String] = []
     var checked = false
     var inputType: String?
     var inputMode: String?
     var autocomplete: String?
     var maxLength: Int?
     var accept: String?
+    var multipleFiles = false
     var isLongText = false, isSelect = false, isRadio = false, isMultiple = false, isCheckbox = false
-    var isAddress = false, isFile = false
-    /// Radios, checkboxes and addresses are drawn as a fieldset.
+    var isAddress = false, isFile = false, isRange = false, isRanked = false, isAutocomplete = false
+    var isPoint = false, isTable = false, isSection = false, isComment = false
+    /// Radios, checkboxes, addresses, ranges, rankings, points and tables are drawn as a fieldset.
     var isGroup = false
+    var isInput = true
 }
 
 public struct ErrorItem { var id: String; var label: String; var message: String }
@@ -35,23 +51,39 @@ public struct FormVM {
     public var hasErrors: Bool
     public var errorCount: Int
     public var plural: Bool
+    /// A failed page check, shown above the fields.
+    public var pageError: String?
 
     /// - Parameters:
     ///   - values: what the person typed (kept on error, restored from a draft).
     ///   - errors: French messages by field id.
-    public init(form: FormDefinition, values: [String: [String]], errors: [String: String]) {
-        fields = form.fields.map { FormVM.field($0, values, errors[$0.id]) }
-        errorList = form.fields.compactMap { f in errors[f.id].map { ErrorItem(id: f.id, label: f.label, message: $0) } }
-        hasErrors = !errorList.isEmpty
+    ///   - page: the page drawn (all fields of a one-page form).
+    ///   - visible: the fields asked given the answers; others are drawn hidden.
+    ///   - keptFiles: files already attached on an earlier visit of this page.
+    public init(form: FormDefinition, values: [String: [String]], errors: [String: String], page: Int = 0,
+                visible: Set<String>, keptFiles: [String: [StoredFile]] = [:]) {
+        let logic = form.logic
+        let indices = logic.pages.indices.contains(page) ? logic.pages[page].fieldIndices : []
+        let shown = indices.map { form.fields[$0] }.filter { $0.type != .computed }
+        fields = shown.map { FormVM.field($0, values, errors[$0.id], hidden: !visible.contains($0.id), kept: keptFiles[$0.id] ?? []) }
+        errorList = shown.compactMap { f in errors[f.id].map { ErrorItem(id: f.id, label: f.label, message: $0) } }
+        pageError = logic.pages.indices.contains(page) ? logic.pages[page].pageField.flatMap { errors[$0.id] } : nil
+        hasErrors = !errorList.isEmpty || pageError != nil
         errorCount = errorList.count
         plural = errorList.count > 1
     }
 
-    static func field(_ f: Field, _ values: [String: [String]], _ error: String?) -> FieldVM {
+    static func field(_ f: Field, _ values: [String: [String]], _ error: String?, hidden: Bool, kept: [StoredFile]) -> FieldVM {
         let current = values[f.id] ?? []
-        let options = (f.options ?? []).map { FieldVM.Option(value: $0.value, label: $0.label, checked: current.contains($0.value)) }
+        let count = f.options?.count ?? 0
+        let options = (f.options ?? []).map { o in
+            let rank = Int(values["\(f.id).\(o.value)"]?.first ?? "")
+            return FieldVM.Option(value: o.value, label: o.label, checked: current.contains(o.value),
+                                  ranks: f.type == .rankedChoice ? (1...max(count, 1)).map { FieldVM.Rank(n: $0, selected: $0 == rank) } : [])
+        }
         var vm = FieldVM(id: f.id, label: f.label, help: f.help, required: f.required, error: error,
-                         value: current.first ?? "", options: options)
+                         value: current.first ?? "", options: options, hidden: hidden, conditional: f.condition != nil)
+        func part(_ name: String) -> String { values["\(f.id).\(name)"]?.first ?? "" }
         switch f.type {
         case .text: vm.inputType = "text"; vm.maxLength = f.effectiveMaxLength
             if f.id == "nom" { vm.autocomplete = "name" }
@@ -60,19 +92,49 @@ public struct FormVM {
         case .phone: vm.inputType = "tel"; vm.autocomplete = "tel"; vm.maxLength = 20
         case .number: vm.inputType = "text"; vm.inputMode = f.integer == true ? "numeric" : "decimal"; vm.maxLength = 20
         case .date: vm.inputType = "date"
-        case .singleChoice: if options.count <= 5 { vm.isRadio = true } else { vm.isSelect = true }
+        case .dateRange, .timeRange:
+            vm.isRange = true; vm.rangeType = f.type == .dateRange ? "date" : "time"
+            (vm.startLabel, vm.endLabel) = f.type == .dateRange ? ("Du", "Au") : ("De", "À")
+            vm.start = part("start"); vm.end = part("end")
+        case .siret, .siren, .postcode:
+            vm.inputType = "text"; vm.inputMode = "numeric"; vm.maxLength = f.type == .postcode ? 5 : 20
+            if f.type == .postcode { vm.autocomplete = "postal-code" }
+        case .nir, .iban, .rna, .antsPreApplication:
+            vm.inputType = "text"; vm.maxLength = 42; vm.autocomplete = "off"
+        case .singleChoice:
+            switch f.effectiveDisplay {
+            case .radio: vm.isRadio = true
+            case .list: vm.isSelect = true
+            case .autocomplete:
+                vm.isAutocomplete = true; vm.inputType = "text"; vm.autocomplete = "off"
+                vm.value = (f.options ?? []).first { $0.value == vm.value }?.label ?? vm.value
+            }
         case .multipleChoice: vm.isMultiple = true
+        case .rankedChoice: vm.isRanked = true
         case .checkbox: vm.isCheckbox = true; vm.checked = !vm.value.isEmpty
         case .address:
             vm.isAddress = true
-            vm.street = values["\(f.id).street"]?.first ?? ""
-            vm.postcode = values["\(f.id).postcode"]?.first ?? ""
-            vm.city = values["\(f.id).city"]?.first ?? ""
+            vm.street = part("street"); vm.postcode = part("postcode"); vm.city = part("city")
+        case .mapPoint:
+            vm.isPoint = true; vm.lat = part("lat"); vm.lon = part("lon")
         case .file:
             vm.isFile = true
             vm.accept = f.effectiveAccept.map { "." + $0.rawValue }.joined(separator: ",")
+            vm.multipleFiles = f.effectiveMaxFiles > 1
+            vm.keptFiles = kept.map(\.filename)
+        case .table:
+            vm.isTable = true
+            vm.columns = f.columns ?? []
+            vm.rows = (f.rows ?? []).enumerated().map { r, heading in
+                FieldVM.Row(heading: heading, cells: (f.columns ?? []).enumerated().map { c, column in
+                    FieldVM.Cell(name: "\(f.id).\(r).\(c)", label: "\(heading), \(column)", value: part("\(r).\(c)"))
+                })
+            }
+        case .section: vm.isSection = true; vm.isInput = false
+        case .comment: vm.isComment = true; vm.isInput = false
+        case .computed, .page: vm.isInput = false
         }
-        vm.isGroup = vm.isRadio || vm.isMultiple || vm.isAddress
+        vm.isGroup = vm.isRadio || vm.isMultiple || vm.isAddress || vm.isRange || vm.isRanked || vm.isPoint || vm.isTable
         return vm
     }
 }
@@ -84,26 +146,48 @@ public struct DataItem {
     var text: String
     var files: [FileLink]
 
-    /// - Parameter fileURL: where each stored file is downloaded from, for whoever is looking.
-    public static func list(form: FormDefinition, data: [String: FieldValue], fileURL: (StoredFile) -> String) -> [DataItem] {
-        form.fields.compactMap { f in
+    /// - Parameters:
+    ///   - only: the indices of the fields to list (one page of the summary); all when nil.
+    ///   - fileURL: where each stored file is downloaded from, for whoever is looking.
+    public static func list(form: FormDefinition, data: [String: FieldValue], only: [Int]? = nil,
+                            fileURL: (StoredFile) -> String) -> [DataItem] {
+        (only ?? Array(form.fields.indices)).compactMap { i in
+            let f = form.fields[i]
             guard let value = data[f.id] else { return nil }
-            switch value {
-            case .text(let s):
-                let shown = f.type == .date ? CalendarDate.french(s)
-                    : f.type == .singleChoice ? (f.options?.first { $0.value == s }?.label ?? s) : s
-                return DataItem(label: f.label, text: shown, files: [])
-            case .number(let n): return DataItem(label: f.label, text: "\(n)".replacingOccurrences(of: ".", with: ","), files: [])
-            case .choices(let l):
-                let labels = l.map { v in f.options?.first { $0.value == v }?.label ?? v }
-                return DataItem(label: f.label, text: labels.joined(separator: ", "), files: [])
-            case .flag(let b): return DataItem(label: f.label, text: b ? "Oui" : "Non", files: [])
-            case .address(let a): return DataItem(label: f.label, text: "\(a.street)\n\(a.postcode) \(a.city)", files: [])
-            case .files(let fs):
+            if case .files(let fs) = value {
                 return DataItem(label: f.label, text: "", files: fs.map {
                     FileLink(name: $0.filename, url: fileURL($0), size: "\(max(1, $0.size / 1000)) ko")
                 })
             }
+            return DataItem(label: f.label, text: text(value, f), files: [])
         }
     }
+
+    static func text(_ value: FieldValue, _ f: Field) -> String {
+        switch value {
+        case .text(let s):
+            if f.type == .date || (f.type == .computed && CivilDateText.isISO(s)) { return CalendarDate.french(s) }
+            return f.type == .singleChoice ? (f.options?.first { $0.value == s }?.label ?? s) : s
+        case .number(let n): return "\(n)".replacingOccurrences(of: ".", with: ",")
+        case .choices(let l):
+            let labels = l.map { v in f.options?.first { $0.value == v }?.label ?? v }
+            return f.type == .rankedChoice ? labels.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n") : labels.joined(separator: ", ")
+        case .flag(let b): return b ? "Oui" : "Non"
+        case .address(let a): return "\(a.street)\n\(a.postcode) \(a.city)"
+        case .range(let r):
+            return f.type == .dateRange ? "du \(CalendarDate.french(r.start)) au \(CalendarDate.french(r.end))" : "de \(r.start) à \(r.end)"
+        case .point(let p): return "\(p.lat), \(p.lon)"
+        case .table(let rows):
+            return zip(f.rows ?? [], rows).compactMap { heading, cells in
+                let filled = zip(f.columns ?? [], cells).filter { !$0.1.isEmpty }.map { "\($0.0) : \($0.1)" }
+                return filled.isEmpty ? nil : "\(heading) — \(filled.joined(separator: ", "))"
+            }.joined(separator: "\n")
+        case .files: return ""
+        }
+    }
+}
+
+/// ISO dates as computed fields store them ("2026-03-21"), told apart from other texts to display them in French.
+enum CivilDateText {
+    static func isISO(_ s: String) -> Bool { s.utf8.count == 10 && CalendarDate.parse(s) == s }
 }

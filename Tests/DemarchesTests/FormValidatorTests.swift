@@ -1,10 +1,16 @@
 import Demarches
+import Expressions
 import Foundation
 import XCTest
 
+extension EvaluationContext {
+    /// A fixed day, so tests do not depend on when they run.
+    static let test = EvaluationContext(today: CivilDate(iso: "2026-11-22")!)
+}
+
 final class FormValidatorTests: XCTestCase {
     func validate(_ field: Field, _ values: [String: [String]], files: [String: [UploadedFile]] = [:]) -> FormValidator.Outcome {
-        FormValidator.validate(RawSubmission(values: values, files: files), against: FormDefinition(fields: [field]), newFileID: { "f1" })
+        FormValidator.validate(RawSubmission(values: values, files: files), against: FormDefinition(fields: [field]), context: .test, newFileID: { "f1" })
     }
 
     func testRequiredFieldsSayWhatIsMissing() {
@@ -111,7 +117,7 @@ final class FormValidatorTests: XCTestCase {
 
     func testEveryFieldOfADemoFormReportsItsOwnError() throws {
         let definition = try DemoCatalogue.definition("occupation-domaine-public")
-        let outcome = FormValidator.validate(RawSubmission(values: ["surface": ["-3"], "email": ["x"], "date_debut": ["hier"]]), against: definition.form)
+        let outcome = FormValidator.validate(RawSubmission(values: ["surface": ["-3"], "email": ["x"], "date_debut": ["hier"]]), against: definition.form, context: .test)
         XCTAssertEqual(outcome.errors["surface"], "Le nombre doit être supérieur ou égal à 1.")
         XCTAssertEqual(outcome.errors["email"], "Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")
         XCTAssertEqual(outcome.errors["date_debut"], "Saisissez une date valide, par exemple 21/03/2026.")

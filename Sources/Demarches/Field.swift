@@ -1,0 +1,86 @@
+import Foundation
+
+public struct Choice: Sendable, Codable, Equatable {
+    public var value: String
+    public var label: String
+    public init(value: String, label: String) { self.value = value; self.label = label }
+}
+
+/// One element of a form: a question, a computed value, or structure (page break, section title, explanatory
+/// text). Options that do not apply to a type are ignored for it; `FormCheck` refuses contradictions.
+public struct Field: Sendable, Codable, Equatable {
+    public var id: String
+    /// The question; for a page break, the page title; for explanatory text, the text itself.
+    public var label: String
+    public var type: FieldType
+    public var required: Bool
+    public var help: String?
+    /// Shown (and validated, and kept) only when this expression holds. On a page break, it applies to the
+    /// whole page. It may name only fields that come before it.
+    public var condition: String?
+    /// For a computed field: the expression whose value it keeps.
+    public var expression: String?
+    /// For a page break: the checks the page's answers must pass before the citizen moves on.
+    public var postConditions: [PostCondition]?
+    /// Choices, for single, multiple and ranked choice.
+    public var options: [Choice]?
+    /// How a single choice is drawn (default: radio buttons up to 5 options, a list beyond).
+    public var display: ChoiceDisplay?
+    /// Bounds and integrality, for numbers.
+    public var min: Decimal?
+    public var max: Decimal?
+    public var integer: Bool?
+    /// Maximum length in characters, for text (default 255) and long text (default 10,000).
+    public var maxLength: Int?
+    /// Accepted file kinds, for files (default: pdf, jpeg, png).
+    public var accept: [FileKind]?
+    /// Maximum size of one file in bytes (default 10 MB, never more than `FileKind.absoluteMaxBytes`).
+    public var maxBytes: Int?
+    /// How many files one may attach (default 1).
+    public var maxFiles: Int?
+    /// Row and column headings, for a table.
+    public var rows: [String]?
+    public var columns: [String]?
+
+    public init(id: String, label: String, type: FieldType, required: Bool = false, help: String? = nil,
+                condition: String? = nil, expression: String? = nil, postConditions: [PostCondition]? = nil,
+                options: [Choice]? = nil, display: ChoiceDisplay? = nil,
+                min: Decimal? = nil, max: Decimal? = nil, integer: Bool? = nil,
+                maxLength: Int? = nil, accept: [FileKind]? = nil, maxBytes: Int? = nil, maxFiles: Int? = nil,
+                rows: [String]? = nil, columns: [String]? = nil) {
+        self.id = id; self.label = label; self.type = type; self.required = required; self.help = help
+        self.condition = condition; self.expression = expression; self.postConditions = postConditions
+        self.options = options; self.display = display; self.min = min; self.max = max; self.integer = integer
+        self.maxLength = maxLength; self.accept = accept; self.maxBytes = maxBytes; self.maxFiles = maxFiles
+        self.rows = rows; self.columns = columns
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        label = try c.decode(String.self, forKey: .label)
+        type = try c.decode(FieldType.self, forKey: .type)
+        required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
+        help = try c.decodeIfPresent(String.self, forKey: .help)
+        condition = try c.decodeIfPresent(String.self, forKey: .condition)
+        expression = try c.decodeIfPresent(String.self, forKey: .expression)
+        postConditions = try c.decodeIfPresent([PostCondition].self, forKey: .postConditions)
+        options = try c.decodeIfPresent([Choice].self, forKey: .options)
+        display = try c.decodeIfPresent(ChoiceDisplay.self, forKey: .display)
+        min = try c.decodeIfPresent(Decimal.self, forKey: .min)
+        max = try c.decodeIfPresent(Decimal.self, forKey: .max)
+        integer = try c.decodeIfPresent(Bool.self, forKey: .integer)
+        maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength)
+        accept = try c.decodeIfPresent([FileKind].self, forKey: .accept)
+        maxBytes = try c.decodeIfPresent(Int.self, forKey: .maxBytes)
+        maxFiles = try c.decodeIfPresent(Int.self, forKey: .maxFiles)
+        rows = try c.decodeIfPresent([String].self, forKey: .rows)
+        columns = try c.decodeIfPresent([String].self, forKey: .columns)
+    }
+
+    public var effectiveMaxLength: Int { maxLength ?? (type == .longText ? 10_000 : 255) }
+    public var effectiveAccept: [FileKind] { accept ?? [.pdf, .jpeg, .png] }
+    public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
+    public var effectiveMaxFiles: Int { Swift.max(1, maxFiles ?? 1) }
+    public var effectiveDisplay: ChoiceDisplay { display ?? ((options?.count ?? 0) <= 5 ? .radio : .list) }
+}
