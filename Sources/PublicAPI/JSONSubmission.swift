@@ -4,8 +4,9 @@ import Vapor
 import WebSupport
 
 /// Turns a JSON body `{"data": {field: value}}` into the same raw form the HTML side produces, so both channels
-/// share one validator: strings and numbers as text, booleans as a ticked box, arrays as several choices,
-/// `{street, postcode, city}` as an address, `[{filename, content_base64}]` as files.
+/// share one validator: strings and numbers as text, booleans as a ticked box, arrays as several choices (in
+/// order, for a ranking), objects by part (`{street, postcode, city}` an address, `{start, end}` a range,
+/// `{lat, lon}` a map point), arrays of arrays as a table's rows, `[{filename, content_base64}]` as files.
 enum JSONSubmission {
     static func raw(from req: Request) throws -> RawSubmission {
         guard req.headers.contentType == .json else {
@@ -23,8 +24,10 @@ enum JSONSubmission {
             case .bool(let b): raw.values[key] = b ? ["on"] : []
             case .number(let n): raw.values[key] = [n]
             case .strings(let list): raw.values[key] = list
-            case .object(let address):
-                for part in ["street", "postcode", "city"] { raw.values["\(key).\(part)"] = [address[part] ?? ""] }
+            case .object(let parts):
+                for (part, text) in parts { raw.values["\(key).\(part)"] = [text] }
+            case .rows(let rows):
+                for (r, row) in rows.enumerated() { for (c, cell) in row.enumerated() { raw.values["\(key).\(r).\(c)"] = [cell] } }
             case .files(let files):
                 raw.files[key] = files.map { UploadedFile(filename: $0.filename, bytes: Array(Data(base64Encoded: $0.contentBase64) ?? Data())) }
                 if files.contains(where: { Data(base64Encoded: $0.contentBase64) == nil }) { errors[key] = "Le contenu d'un fichier n'est pas du base64 valide." }
@@ -44,7 +47,15 @@ enum JSONSubmission {
 enum JSONValue: Decodable {
     struct File: Decodable { var filename: String; var contentBase64: String
         enum CodingKeys: String, CodingKey { case filename, contentBase64 = "content_base64" } }
-    case string(String), bool(Bool), number(String), strings([String]), object([String: String]), files([File]), null, unsupported
+    /// A part of an object: text or a number (a map point's coordinates), kept as text for the validator.
+    struct Part: Decodable {
+        var text: String
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) { text = s } else { text = "\(try c.decode(Decimal.self))" }
+        }
+    }
+    case string(String), bool(Bool), number(String), strings([String]), rows([[String]]), object([String: String]), files([File]), null, unsupported
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -53,8 +64,9 @@ enum JSONValue: Decodable {
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let n = try? c.decode(Decimal.self) { self = .number("\(n)") }
         else if let l = try? c.decode([String].self) { self = .strings(l) }
+        else if let r = try? c.decode([[String]].self) { self = .rows(r) }
         else if let f = try? c.decode([File].self) { self = .files(f) }
-        else if let o = try? c.decode([String: String].self) { self = .object(o) }
+        else if let o = try? c.decode([String: Part].self) { self = .object(o.mapValues(\.text)) }
         else { self = .unsupported }
     }
 }

@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 import GuichetTestSupport
 import Vapor
@@ -58,6 +59,34 @@ final class APITests: XCTestCase {
         XCTAssertEqual(value1, .notFound)
         let value2 = try await api.get("/api/v1/demandes/\(number)").status
         XCTAssertEqual(value2, .notFound)
+    }
+
+    /// The multi-page démarche in one JSON body: the same conditions, page checks and computed fields apply.
+    func testTheAPIAppliesTheFormsLogic() async throws {
+        let api = guichet.browser()
+        let path = "/api/v1/collectivites/caluire-et-cuire/demarches/subvention-association/demandes"
+        var data: [String: Any] = [
+            "association": "Les Amis du Parc", "rna": "W691234567", "a_siret": false,
+            "adresse_siege": ["street": "3 place de la Mairie", "postcode": "69300", "city": "Caluire-et-Cuire"],
+            "objet": "evenement", "evenement_dates": ["start": "2027-06-20", "end": "2027-06-21"], "evenement_lieu": "Parc",
+            "description": "Fête", "budget": 1000, "montant": 900, "iban": "FR7630006000011234567890189",
+            "statuts": [["filename": "statuts.pdf", "content_base64": Data("%PDF-1.4 s".utf8).base64EncodedString()]],
+            "nom": "Paul Durand", "fonction": "president", "email": "paul@exemple.fr", "engagement": true,
+            "siret": "not asked, ignored",
+        ]
+        let refused = try await api.json(.POST, path, ["data": data])
+        XCTAssertEqual(refused.status, .unprocessableEntity)
+        XCTAssertEqual((try json(refused)["errors"] as? [String: String])?["p_budget"], "La subvention demandée ne peut pas dépasser 80 % du budget du projet.")
+        data["montant"] = 500
+        let created = try await api.json(.POST, path, ["data": data])
+        XCTAssertEqual(created.status, .created, created.body)
+        let body = try json(created)
+        let followed = try json(try await api.get("/api/v1/demandes/\(body["number"] as! String)", headers: ["X-Tracking-Code": body["tracking_code"] as! String]))
+        let stored = try XCTUnwrap(followed["data"] as? [String: Any])
+        XCTAssertEqual(stored["evenement_dates"] as? [String: String], ["start": "2027-06-20", "end": "2027-06-21"])
+        XCTAssertEqual(stored["taux"] as? Double, 50)
+        XCTAssertEqual(stored["iban"] as? String, "FR76 3000 6000 0112 3456 7890 189")
+        XCTAssertNil(stored["siret"])
     }
 
     func testInvalidSubmissionsGetProblemDetailsPerFieldAndChangeNothing() async throws {

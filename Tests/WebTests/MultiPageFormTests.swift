@@ -1,0 +1,126 @@
+import Foundation
+import GuichetTestSupport
+import Vapor
+import XCTest
+
+/// The demo subsidy démarche on the portal: four pages, conditional questions, a page check, a computed share,
+/// a file kept from one page to the end, a summary, then the request with only the questions asked.
+final class MultiPageFormTests: XCTestCase {
+    var guichet: TestGuichet!
+    override func setUp() async throws { guichet = try await TestGuichet.make() }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    static let form = "/c/caluire-et-cuire/demarches/subvention-association"
+    static let pdf = Array("%PDF-1.4 statuts".utf8)
+
+    func page(_ n: Int, _ fields: [(String, String)], action: String = "suivant", files: [(field: String, filename: String, bytes: [UInt8])] = [],
+              _ browser: Browser) async throws -> Browser.Page {
+        try await browser.postMultipart(Self.form, [("_page", "\(n)"), ("action", action)] + fields, files: files)
+    }
+
+    func testACitizenWalksThePagesAndSendsFromTheSummary() async throws {
+        let citizen = guichet.browser()
+        let first = try await citizen.get(Self.form + "?association=Les%20Amis%20du%20Parc")
+        XCTAssertTrue(first.contains("Étape 1 sur 4"))
+        XCTAssertTrue(first.contains("value=\"Les Amis du Parc\""), "prefilled from the address")
+        XCTAssertTrue(first.contains("id=\"bloc-siret\" hidden"), "asked only with a SIRET")
+
+        // Page 1: the SIRET box is ticked, so the SIRET becomes required.
+        let missing = try await page(0, [("association", "Les Amis du Parc"), ("rna", "W691234567"), ("a_siret", "on"),
+                                         ("adresse_siege.street", "3 place de la Mairie"), ("adresse_siege.postcode", "69300"),
+                                         ("adresse_siege.city", "Caluire-et-Cuire")], citizen)
+        XCTAssertEqual(missing.status, .unprocessableEntity)
+        XCTAssertEqual(missing.fieldErrors["siret"], "Ce champ est obligatoire.")
+        let next = try await page(0, [("association", "Les Amis du Parc"), ("rna", "W691234567"),
+                                      ("adresse_siege.street", "3 place de la Mairie"), ("adresse_siege.postcode", "69300"),
+                                      ("adresse_siege.city", "Caluire-et-Cuire")], citizen)
+        XCTAssertEqual(next.location, Self.form + "?page=1")
+
+        // One cannot jump past an incomplete page.
+        let jump = try await citizen.get(Self.form + "?page=3")
+        XCTAssertEqual(jump.location, Self.form + "?page=1")
+
+        // Page 2: an event needs its dates and place.
+        let event = try await page(1, [("objet", "evenement"), ("description", "Fête de quartier")], citizen)
+        XCTAssertEqual(event.fieldErrors["evenement_dates"], "Ce champ est obligatoire.")
+        XCTAssertEqual(event.fieldErrors["evenement_lieu"], "Ce champ est obligatoire.")
+        try await page(1, [("objet", "evenement"), ("description", "Fête de quartier"), ("evenement_dates.start", "2027-06-20"),
+                           ("evenement_dates.end", "2027-06-21"), ("evenement_lieu", "Parc de la Jonchère")], citizen)
+
+        // Page 3: asking for more than 80 % of the budget is refused with the page's own message.
+        let greedy = try await page(2, [("budget", "1000"), ("montant", "900"), ("iban", "FR76 3000 6000 0112 3456 7890 189")],
+                                    files: [("statuts", "statuts.pdf", Self.pdf)], citizen)
+        XCTAssertEqual(greedy.status, .unprocessableEntity)
+        XCTAssertTrue(greedy.contains("La subvention demandée ne peut pas dépasser 80 % du budget du projet."))
+        XCTAssertTrue(greedy.contains("Déjà joint : statuts.pdf"), "the file sent with the refused page is kept")
+        let budget = try await page(2, [("budget", "1000"), ("montant", "750"), ("iban", "FR76 3000 6000 0112 3456 7890 189")], citizen)
+        XCTAssertEqual(budget.location, Self.form + "?page=3")
+
+        // Page 4, then the summary.
+        let done = try await page(3, [("nom", "Paul Durand"), ("fonction", "president"), ("email", "paul@exemple.fr"), ("engagement", "on")], citizen)
+        XCTAssertEqual(done.location, Self.form + "?etape=recapitulatif")
+        let summary = try await citizen.get(try XCTUnwrap(done.location))
+        XCTAssertTrue(summary.contains("Vérifiez votre demande"))
+        XCTAssertTrue(summary.contains("du 20/06/2027 au 21/06/2027"))
+        XCTAssertTrue(summary.contains("Part du budget demandée (%)") && summary.contains("<dd>75</dd>"), "computed share")
+        XCTAssertTrue(summary.contains("statuts.pdf"))
+        XCTAssertFalse(summary.contains("Numéro SIRET"), "not asked, not shown")
+        XCTAssertTrue(summary.contains("href=\"\(Self.form)?page=1\""), "a way back to each page")
+
+        let sent = try await citizen.post(Self.form, [("action", "envoyer")])
+        XCTAssertEqual(sent.status, .seeOther)
+        XCTAssertTrue(try XCTUnwrap(sent.location).hasSuffix("/recu"))
+        let number = try XCTUnwrap(sent.location?.split(separator: "/").dropLast().last.map(String.init))
+
+        let agent = guichet.browser()
+        try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        let detail = try await agent.get("/bo/caluire-et-cuire/demandes/\(number)")
+        XCTAssertTrue(detail.contains("Les Amis du Parc") && detail.contains("FR76 3000 6000 0112 3456 7890 189") && detail.contains("statuts.pdf"))
+        XCTAssertTrue(detail.contains("Fête de quartier"))
+
+        // The answers are gone from the session once sent: the form starts afresh.
+        let again = try await citizen.get(Self.form)
+        XCTAssertFalse(again.contains("Les Amis du Parc"))
+    }
+
+    func testChangingAnEarlierAnswerDropsTheQuestionsItNoLongerAsks() async throws {
+        let citizen = guichet.browser()
+        try await citizen.get(Self.form)
+        try await page(0, [("association", "Club"), ("rna", "W691234567"), ("adresse_siege.street", "1 rue A"),
+                           ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire")], citizen)
+        try await page(1, [("objet", "evenement"), ("description", "Tournoi"), ("evenement_dates.start", "2027-05-01"),
+                           ("evenement_dates.end", "2027-05-01"), ("evenement_lieu", "Gymnase")], citizen)
+        // Back on page 2, the citizen now asks for equipment: the event questions no longer apply.
+        try await page(1, [("objet", "equipement"), ("description", "Filets")], citizen)
+        try await page(2, [("budget", "500"), ("montant", "100"), ("iban", "FR7630006000011234567890189")],
+                       files: [("statuts", "statuts.pdf", Self.pdf)], citizen)
+        let mandate = try await page(3, [("nom", "Ana"), ("fonction", "autre"), ("email", "ana@exemple.fr"), ("engagement", "on")], citizen)
+        XCTAssertEqual(mandate.fieldErrors["mandat"], "Joignez un fichier.")
+        try await page(3, [("nom", "Ana"), ("fonction", "tresorier"), ("email", "ana@exemple.fr"), ("engagement", "on")], citizen)
+        let summary = try await citizen.get(Self.form + "?etape=recapitulatif")
+        XCTAssertFalse(summary.contains("Gymnase"))
+        XCTAssertTrue(summary.contains("Un achat d&#39;équipement") || summary.contains("Un achat d'équipement"), summary.body)
+    }
+
+    func testTheLiveConditionsAnswerForThePageOnly() async throws {
+        let citizen = guichet.browser()
+        try await citizen.get(Self.form + "?page=0")
+        let answer = try await citizen.post(Self.form + "/visibilite", [("_page", "0"), ("a_siret", "on")])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: [String]])
+        XCTAssertTrue(json["visible"]?.contains("siret") == true)
+        let off = try await citizen.post(Self.form + "/visibilite", [("_page", "0")])
+        let hidden = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(off.body.utf8)) as? [String: [String]])
+        XCTAssertEqual(hidden["hidden"], ["siret"])
+    }
+
+    func testAnswersAreKeptPerSessionNotShared() async throws {
+        let a = guichet.browser(), b = guichet.browser()
+        try await a.get(Self.form)
+        try await page(0, [("association", "Secret de A"), ("rna", "W691234567"), ("adresse_siege.street", "1 rue A"),
+                           ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire")], a)
+        let other = try await b.get(Self.form)
+        XCTAssertFalse(other.contains("Secret de A"))
+        let mine = try await a.get(Self.form)
+        XCTAssertTrue(mine.contains("Secret de A"))
+    }
+}
