@@ -1,0 +1,73 @@
+import Demarches
+import Expressions
+import Foundation
+
+// The form engine's benchmark, without HTTP or database (bench/forms.sh adds the HTTP and storage side):
+//   form-bench                 timings, as RESULT lines
+//   form-bench definition      the 50-question démarche as JSON (to publish it)
+//   form-bench body            a valid JSON submission for it
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "definition": FileHandle.standardOutput.write(BenchForm.definition.canonicalJSON())
+case "body": FileHandle.standardOutput.write(BenchForm.bodyJSON)
+default: runTimings()
+}
+
+func measure(_ label: String, iterations: Int, unit: String = "us", _ body: () -> Void) {
+    for _ in 0..<max(1, iterations / 10) { body() }  // warm up
+    var samples: [Double] = []
+    samples.reserveCapacity(iterations)
+    for _ in 0..<iterations {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+    }
+    samples.sort()
+    let scale = unit == "ms" ? 1000.0 : 1.0
+    func f(_ x: Double) -> String { String(format: "%.1f", x / scale) }
+    let mean = samples.reduce(0, +) / Double(samples.count)
+    print("RESULT \(label) iterations=\(iterations) mean_\(unit)=\(f(mean)) p50_\(unit)=\(f(samples[samples.count / 2])) p99_\(unit)=\(f(samples[samples.count * 99 / 100]))")
+}
+
+func runTimings() {
+    let definition = BenchForm.definition
+    let problems = definition.problems
+    guard problems.isEmpty else { print("the bench form does not check: \(problems)"); exit(1) }
+    let json = definition.canonicalJSON()
+    let context = EvaluationContext(today: CivilDate(iso: "2026-11-22")!)
+    let raw = BenchForm.raw
+    let outcome = FormValidator.validate(raw, against: definition.form, context: context)
+    guard outcome.isValid else { print("the bench submission is invalid: \(outcome.errors)"); exit(1) }
+    let conditional = definition.form.fields.filter { $0.condition != nil }.count
+    print("form: \(definition.form.fields.count) elements, \(definition.form.fields.filter(\.type.isInput).count) questions, \(conditional) conditions, \(outcome.values.count) values kept")
+
+    measure("form_parse_and_check_50_fields", iterations: 2_000) {
+        _ = DemarcheDefinition.parse(json: json)
+    }
+    measure("form_validate_50_fields_20_conditions", iterations: 20_000) {
+        _ = FormValidator.validate(raw, against: definition.form, context: context)
+    }
+
+    // 10,000 conditions of the shapes authors write, over one set of answers.
+    let types: [String: ValueType] = ["n": .number, "t": .text, "d": .date, "b": .bool, "l": .list]
+    let shapes = [
+        "n > %d et b", "t == \"valeur %d\" ou non b", "age(d) >= %d", "\"x%d\" dans l ou vide(t)",
+        "si(b, n * 2, n / 2) >= %d", "jours_entre(d, aujourdhui()) > %d et longueur(t) < 40",
+    ]
+    var conditions: [Expr] = []
+    for i in 0..<10_000 {
+        let source = String(format: shapes[i % shapes.count], i % 97)
+        conditions.append(try! Checker.condition(source, fields: types))
+    }
+    let values: [String: Value] = ["n": .number(42), "t": .text("valeur 12"), "d": .date(CivilDate(iso: "1988-04-02")!),
+                                   "b": .bool(true), "l": .list(["x1", "x2", "x3"])]
+    var holding = 0
+    measure("evaluate_10000_conditions", iterations: 200, unit: "ms") {
+        holding = 0
+        for condition in conditions where Evaluator.holds(condition, values: values, context: context) { holding += 1 }
+    }
+    print("(\(holding) of 10000 conditions hold)")
+    measure("parse_and_check_10000_conditions", iterations: 20, unit: "ms") {
+        for i in 0..<10_000 { _ = try? Checker.condition(String(format: shapes[i % shapes.count], i % 97), fields: types) }
+    }
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The démarche engine's benchmark (issue 3):
+#  1. FormBench, in process: parse+check a 50-question definition, validate a submission of it (20 conditions,
+#     3 computed fields, a page check), evaluate 10,000 conditions.
+#  2. Over HTTP on the embedded SQLite file, same server, same duration: the spine's 13-field "signalement"
+#     submissions, then submissions of the 50-question form (validated and stored), to compare throughputs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration="${BENCH_SECONDS:-15}"
+connections="${BENCH_CONNECTIONS:-32}"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product guichet >/dev/null
+swift build -c release --product FormBench >/dev/null
+bin="$PWD/.build/release/guichet"
+formbench="$PWD/.build/release/FormBench"
+
+echo "== in process"
+"$formbench"
+
+data=$(mktemp -d /tmp/guichet-forms.XXXXXX)
+export GUICHET_DATA_DIR="$data" GUICHET_BASE_URL="http://127.0.0.1:8099" LOG_LEVEL=warning
+"$bin" seed >/dev/null
+"$bin" serve --hostname 127.0.0.1 --port 8099 --log warning >"$data/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 100); do curl -sf http://127.0.0.1:8099/readyz >/dev/null && break; sleep 0.1; done
+
+# Publish the 50-question démarche as Caluire-et-Cuire's admin, through the back-office editor.
+jar="$data/cookies"
+token() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
+csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/compte/connexion | token)
+curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d email=admin@caluire-et-cuire.demo.fr \
+  --data-urlencode 'password=Guichet-Demo-2026!' http://127.0.0.1:8099/compte/connexion
+csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/bo/caluire-et-cuire/demarches/editer | token)
+"$formbench" definition >"$data/definition.json"
+status=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
+  --data-urlencode "definition@$data/definition.json" http://127.0.0.1:8099/bo/caluire-et-cuire/demarches/editer)
+[ "$status" = 303 ] || { echo "publishing the bench démarche failed ($status)"; exit 1; }
+"$formbench" body >"$data/body.json"
+api=http://127.0.0.1:8099/api/v1/collectivites/caluire-et-cuire/demarches
+curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$data/body.json" "$api/formulaire-50-champs/demandes" \
+  || { echo "the bench submission is refused:"; curl -s -H 'Content-Type: application/json' --data-binary "@$data/body.json" "$api/formulaire-50-champs/demandes"; exit 1; }
+
+cd bench
+echo "== HTTP, SQLite: the spine's signalement (13 fields), $connections connections, ${duration}s"
+wrk -t2 -c"$connections" -d"${duration}s" -s submit.lua "$api/signalement-espace-public/demandes" | grep RESULT
+echo "== HTTP, SQLite: the 50-question form (20 conditions), $connections connections, ${duration}s"
+BENCH_BODY="$data/body.json" wrk -t2 -c"$connections" -d"${duration}s" -s submit50.lua "$api/formulaire-50-champs/demandes" | grep RESULT
