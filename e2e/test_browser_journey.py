@@ -19,6 +19,8 @@ def browser():
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844", "--lang=fr-FR"):
         options.add_argument(arg)
+    # Headless Chromium will not make a window narrower than 500 px: emulate the phone's viewport instead.
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 3}})
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     driver.implicitly_wait(5)
     yield driver
