@@ -76,7 +76,7 @@ def test_multi_page_conditional_form_on_a_phone(guichet, browser, tmp_path):  # 
     browser.find_element(By.ID, "champ-engagement").click()
     click_and_wait(browser, button(browser, "Continuer"))
     text = browser.find_element(By.TAG_NAME, "main").text
-    assert "Vérifiez votre demande" in text
+    assert "Vérifiez votre demande" in text, browser.find_element(By.TAG_NAME, "main").get_attribute("innerHTML")[:3000]
     assert "du 20/06/2027 au 21/06/2027" in text
     assert "75" in text and "Part du budget demandée" in text
     assert "statuts.pdf" in text

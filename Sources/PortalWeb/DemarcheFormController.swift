@@ -59,7 +59,12 @@ struct DemarcheFormController {
         let context = req.guichet.evaluationContext
         if req.query[String.self, at: "etape"] == "recapitulatif" {
             let outcome = FormValidator.validate(progress.raw, against: form, context: context)
-            if let first = firstPageWithErrors(outcome, form) { return redirect(req, scope, demarche, page: first) }
+            // An answer the summary cannot accept (a page skipped by hand, a form republished meanwhile): show its
+            // page with the message rather than a summary of invalid answers.
+            if let first = firstPageWithErrors(outcome, form) {
+                return try await page(req, scope, demarche, page: first, values: progress.values, errors: outcome.errors,
+                                      hasDraft: false, keptFiles: progress.files, status: .unprocessableEntity)
+            }
             return try await summary(req, scope, demarche, outcome)
         }
         let requested = req.query[Int.self, at: "page"] ?? 0

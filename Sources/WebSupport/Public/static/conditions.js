@@ -18,5 +18,13 @@
       })
       .catch(function () {});
   }
-  form.addEventListener("change", function () { clearTimeout(pending); pending = setTimeout(refresh, 150); });
+  // Every request with a session cookie writes the session back when it ends (Vapor's sessions), so a check
+  // still running when the page is sent could put back the answers as they were before it. Never start one
+  // once the form is being sent: the change event of the last field fires just before the submit.
+  var sending = false;
+  form.addEventListener("submit", function () { sending = true; clearTimeout(pending); });
+  form.addEventListener("change", function () {
+    clearTimeout(pending);
+    if (!sending) pending = setTimeout(refresh, 150);
+  });
 })();
