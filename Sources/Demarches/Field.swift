@@ -78,6 +78,12 @@ public struct Field: Sendable, Codable, Equatable {
         columns = try c.decodeIfPresent([String].self, forKey: .columns)
     }
 
+    /// Whether a posted key carries this field's answer: its id, or one of its parts (`adresse.city`,
+    /// `dates.start`, `tableau.0.1`).
+    public func owns(rawKey key: String) -> Bool {
+        key == id || key.hasPrefix(id + ".")
+    }
+
     public var effectiveMaxLength: Int { maxLength ?? (type == .longText ? 10_000 : 255) }
     public var effectiveAccept: [FileKind] { accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }

@@ -30,14 +30,14 @@ public struct FormDefinition: Sendable, Codable, Equatable {
     /// The field naming the person filing, by convention the text field `nom`.
     public var contactNameField: Field? { fields.first { $0.id == "nom" && $0.type == .text } }
 
-    /// A new form's answers for a signed-in person: their e-mail and name in the contact fields.
-    /// Answers given in the address (`?nom=Dupont&quartier=centre`) prefill the fields they name, so a
-    /// partner site can link to a démarche already started; only fields the citizen fills are taken, and every
-    /// value is still validated on submission.
+    /// A new form's answers: those given in the address (`?nom=Dupont&quartier=centre`) for the fields they name,
+    /// so a partner site can link to a démarche already started (only fields the citizen fills are taken, and every
+    /// value is still validated on submission); then, for a signed-in person, their e-mail and name in the contact
+    /// fields.
     public func prefill(email: String?, name: String?, query: [String: String] = [:]) -> [String: [String]] {
         var values: [String: [String]] = [:]
         for field in fields where field.type.isInput && field.type != .file {
-            for (key, value) in query where key == field.id || key.hasPrefix(field.id + ".") {
+            for (key, value) in query where field.owns(rawKey: key) {
                 values[key] = [String(value.prefix(field.effectiveMaxLength))]
             }
         }

@@ -16,8 +16,8 @@ public final class FormLogic: Sendable {
 
     public let pages: [Page]
     /// The page each field is on, by field index.
-    let pageOfField: [Int]
-    public func pageOfField(_ index: Int) -> Int { pageOfField[index] }
+    private let fieldPages: [Int]
+    public func pageOfField(_ index: Int) -> Int { fieldPages[index] }
     /// Parsed conditions and computed expressions, by field index (nil: none, or it did not check).
     let conditions: [Expr?]
     let expressions: [Expr?]
@@ -83,7 +83,7 @@ public final class FormLogic: Sendable {
         }
         closePage()
         self.pages = pages.isEmpty ? [Page(index: 0, pageField: nil, fieldIndices: [], postConditions: [])] : pages
-        self.pageOfField = pageOfField
+        self.fieldPages = pageOfField
         self.conditions = conditions
         self.expressions = expressions
         self.types = types

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// Fields are walked in order. A field is asked only when its page's condition and its own hold over the answers
 /// before it; a field not asked is neither required nor kept, whatever the client sent. Computed fields take
-/// their value as they are reached, and a page's post-conditions run once its own fields are valid.
+/// their value as they are reached, and a page's post-conditions run once its own fields are valid. Since nothing
+/// on a page depends on later pages, one walk serves both sending a whole form and moving between its pages
+/// (`FormNavigation`).
 public enum FormValidator {
     public struct Outcome: Sendable {
         /// Valid values by field id, computed ones included; fields left empty or not asked are absent.
@@ -14,6 +16,8 @@ public enum FormValidator {
         public var files: [(StoredFile, [UInt8])]
         /// A French message per field id in error; a failed page check is keyed by its page break's id.
         public var errors: [String: String]
+        /// The pages holding an error (a failed page check counts for its page).
+        public var pagesWithErrors: Set<Int>
         /// Ids of the fields (structure included) that were asked, given the answers.
         public var visible: Set<String>
         /// Indices of the pages shown, given the answers, in order.
@@ -21,35 +25,32 @@ public enum FormValidator {
         public var isValid: Bool { errors.isEmpty }
     }
 
-    /// - Parameters:
-    ///   - throughPage: validate only the pages up to this index (moving on in a multi-page form); nil for all.
-    ///   - context: the day `aujourdhui()` and `age()` count from (Lyon's, given by the caller).
-    public static func validate(_ raw: RawSubmission, against form: FormDefinition, throughPage: Int? = nil,
-                                context: EvaluationContext,
+    /// - Parameter context: the day `aujourdhui()` and `age()` count from (Lyon's, given by the caller).
+    public static func validate(_ raw: RawSubmission, against form: FormDefinition, context: EvaluationContext,
                                 newFileID: () -> String = { UUID().uuidString.lowercased() }) -> Outcome {
         let logic = form.logic
-        var outcome = Outcome(values: [:], files: [], errors: [:], visible: [], visiblePages: [])
+        var outcome = Outcome(values: [:], files: [], errors: [:], pagesWithErrors: [], visible: [], visiblePages: [])
         var env: [String: Value] = [:]
         var pageShown = true
         var openPage: FormLogic.Page? = logic.pages.first
         if logic.pages.first?.pageField == nil { outcome.visiblePages.append(0) }
 
         func closePage() {
-            guard let page = openPage, pageShown, let pageField = page.pageField else { return }
-            let pageHasErrors = page.fieldIndices.contains { outcome.errors[form.fields[$0].id] != nil }
-            guard !pageHasErrors else { return }
+            guard let page = openPage, pageShown, let pageField = page.pageField,
+                  !outcome.pagesWithErrors.contains(page.index) else { return }
             if let failed = page.postConditions.first(where: { !Evaluator.holds($0.expr, values: env, context: context) }) {
                 outcome.errors[pageField.id] = failed.message
+                outcome.pagesWithErrors.insert(page.index)
             }
         }
 
         for (i, field) in form.fields.enumerated() {
-            if let last = throughPage, logic.pageOfField[i] > last { break }
+            let pageIndex = logic.pageOfField(i)
             if field.type == .page {
                 closePage()
-                openPage = logic.pages[logic.pageOfField[i]]
+                openPage = logic.pages[pageIndex]
                 pageShown = logic.conditions[i].map { Evaluator.holds($0, values: env, context: context) } ?? true
-                if pageShown { outcome.visiblePages.append(logic.pageOfField[i]); outcome.visible.insert(field.id) }
+                if pageShown { outcome.visiblePages.append(pageIndex); outcome.visible.insert(field.id) }
                 continue
             }
             guard pageShown, logic.conditions[i].map({ Evaluator.holds($0, values: env, context: context) }) ?? true else { continue }
@@ -63,13 +64,15 @@ public enum FormValidator {
                 }
                 continue
             }
+            var error: String?
             switch check(field, raw, newFileID) {
-            case .empty: if field.required { outcome.errors[field.id] = Messages.required(field.type) }
+            case .empty: if field.required { error = Messages.required(field.type) }
             case .valid(let value, let files):
                 outcome.values[field.id] = value; outcome.files += files
                 value.bind(field, into: &env)
-            case .invalid(let message): outcome.errors[field.id] = message
+            case .invalid(let message): error = message
             }
+            if let error { outcome.errors[field.id] = error; outcome.pagesWithErrors.insert(pageIndex) }
         }
         closePage()
         return outcome
@@ -79,11 +82,10 @@ public enum FormValidator {
 
     static func check(_ field: Field, _ raw: RawSubmission, _ newFileID: () -> String) -> Check {
         let text = raw.first(field.id).trimmingCharacters(in: .whitespacesAndNewlines)
-        if let identifier = field.type.identifier {
-            if text.isEmpty { return .empty }
-            return identifier(text).map { .valid(.text($0)) } ?? .invalid(Messages.identifier(field.type))
-        }
         switch field.type {
+        case .siret, .siren, .nir, .iban, .postcode, .rna, .antsPreApplication:
+            if text.isEmpty { return .empty }
+            return field.type.identifier?(text).map { .valid(.text($0)) } ?? .invalid(Messages.identifier(field.type))
         case .text, .longText:
             if text.isEmpty { return .empty }
             if text.count > field.effectiveMaxLength { return .invalid(Messages.tooLong(field.effectiveMaxLength)) }
@@ -124,8 +126,8 @@ public enum FormValidator {
             return files(field, raw, newFileID)
         case .table:
             return table(field, raw)
-        case .siret, .siren, .nir, .iban, .postcode, .rna, .antsPreApplication, .computed, .page, .section, .comment:
-            return .empty
+        case .computed, .page, .section, .comment:
+            return .empty  // nothing to read: `validate` computes or skips these
         }
     }
 

@@ -21,7 +21,8 @@ struct DemarcheFormController {
         var pageTitle: String?
         var stepLabel: String?
         var hasPrevious: Bool
-        var isLast: Bool
+        /// A one-page form is sent from its page; a multi-page form from its summary.
+        var sendsFromHere: Bool
         var live: Bool
     }
 
@@ -41,42 +42,37 @@ struct DemarcheFormController {
         let (scope, demarche) = try await resolve(req)
         let form = demarche.definition.form
         let account = try await req.account()
-        var hasDraft = false
-        if !form.isMultiPage {
-            var values = form.prefill(email: account?.email, name: account?.name, query: query(req))
-            if let account, let draft = try await req.store.draft(accountID: account.id, demarcheID: demarche.id) { values = draft; hasDraft = true }
-            return try await page(req, scope, demarche, page: 0, values: values, errors: [:], hasDraft: hasDraft)
+        /// What a form starts from: the citizen's draft if they saved one, else prefilled answers.
+        func start() async throws -> (values: [String: [String]], isDraft: Bool) {
+            if let account, let draft = try await req.store.draft(accountID: account.id, demarcheID: demarche.id) { return (draft, true) }
+            return (form.prefill(email: account?.email, name: account?.name, query: query(req)), false)
         }
-        var progress: FormProgress
+        if !form.isMultiPage {
+            let (values, isDraft) = try await start()
+            return try await page(req, scope, demarche, page: 0, progress: FormProgress(values: values, files: [:]), hasDraft: isDraft)
+        }
+        var restored = false
+        let progress: FormProgress
         if let kept = FormProgress.load(req, demarcheID: demarche.id) { progress = kept }
         else {
-            progress = FormProgress(values: form.prefill(email: account?.email, name: account?.name, query: query(req)), files: [:])
-            if let account, let draft = try await req.store.draft(accountID: account.id, demarcheID: demarche.id) {
-                progress.values = draft; hasDraft = true
-            }
+            let (values, isDraft) = try await start()
+            progress = FormProgress(values: values, files: [:])
+            restored = isDraft
             try progress.save(req, demarcheID: demarche.id)
         }
-        let context = req.guichet.evaluationContext
+        let outcome = FormValidator.validate(progress.raw, against: form, context: req.guichet.evaluationContext)
         if req.query[String.self, at: "etape"] == "recapitulatif" {
-            let outcome = FormValidator.validate(progress.raw, against: form, context: context)
             // An answer the summary cannot accept (a page skipped by hand, a form republished meanwhile): show its
             // page with the message rather than a summary of invalid answers.
-            if let first = firstPageWithErrors(outcome, form) {
-                return try await page(req, scope, demarche, page: first, values: progress.values, errors: outcome.errors,
-                                      hasDraft: false, keptFiles: progress.files, status: .unprocessableEntity)
+            if let fix = outcome.pagesWithErrors.min() {
+                return try await page(req, scope, demarche, page: fix, progress: progress, outcome: outcome, showErrors: true)
             }
             return try await summary(req, scope, demarche, outcome)
         }
         let requested = req.query[Int.self, at: "page"] ?? 0
-        // A page is shown only once the pages before it are complete, and only if it applies.
-        let before = FormValidator.validate(progress.raw, against: form, throughPage: requested - 1, context: context)
-        if requested > 0, let first = firstPageWithErrors(before, form) { return redirect(req, scope, demarche, page: first) }
-        let all = FormValidator.validate(progress.raw, against: form, context: context)
-        guard all.visiblePages.contains(requested) else {
-            return redirect(req, scope, demarche, page: all.visiblePages.first { $0 > requested } ?? all.visiblePages.first ?? 0)
-        }
-        return try await page(req, scope, demarche, page: requested, values: progress.values, errors: [:], hasDraft: hasDraft,
-                              keptFiles: progress.files)
+        let shown = outcome.pageToShow(requested: requested)
+        guard shown == requested else { return redirect(req, scope, demarche, page: shown) }
+        return try await page(req, scope, demarche, page: requested, progress: progress, outcome: outcome, hasDraft: restored)
     }
 
     // MARK: - Posting
@@ -89,7 +85,7 @@ struct DemarcheFormController {
         var values = posted.values
         values[CSRF.fieldName] = nil; values["action"] = nil; values["_page"] = nil
         guard form.isMultiPage else {
-            if action == "brouillon" { return try await saveDraft(req, scope, demarche, values: values, page: 0) }
+            if action == "brouillon" { return try await saveDraft(req, scope, demarche, progress: FormProgress(values: values, files: [:]), page: 0) }
             return try await send(req, scope, demarche, posted)
         }
         var progress = FormProgress.load(req, demarcheID: demarche.id) ?? FormProgress(values: [:], files: [:])
@@ -100,33 +96,27 @@ struct DemarcheFormController {
         guard form.logic.pages.indices.contains(index) else { throw Abort(.badRequest) }
         let page = form.logic.pages[index]
         progress.merge(page: page, of: form, posted: values)
-        let context = req.guichet.evaluationContext
-        switch action {
-        case "precedent":
+        if action == "brouillon" || action == "precedent" {
             try progress.save(req, demarcheID: demarche.id)
-            let all = FormValidator.validate(progress.raw, against: form, context: context)
-            return redirect(req, scope, demarche, page: all.visiblePages.last { $0 < index } ?? 0)
-        case "brouillon":
-            try progress.save(req, demarcheID: demarche.id)
-            return try await saveDraft(req, scope, demarche, values: progress.values, page: index)
-        default:
-            var raw = progress.raw
-            raw.files = posted.files
-            let outcome = FormValidator.validate(raw, against: form, throughPage: index, context: context)
-            for (file, bytes) in outcome.files { try req.store.files.write(id: file.id, bytes: bytes) }
-            for i in page.fieldIndices where form.fields[i].type == .file {
-                let id = form.fields[i].id
-                if case .files(let kept) = outcome.values[id] { progress.files[id] = kept } else if posted.files[id] != nil { progress.files[id] = nil }
-            }
-            try progress.save(req, demarcheID: demarche.id)
-            if let first = firstPageWithErrors(outcome, form) {
-                return try await self.page(req, scope, demarche, page: first, values: progress.values, errors: outcome.errors,
-                                           hasDraft: false, keptFiles: progress.files, status: .unprocessableEntity)
-            }
-            let all = FormValidator.validate(progress.raw, against: form, context: context)
-            if let next = all.visiblePages.first(where: { $0 > index }) { return redirect(req, scope, demarche, page: next) }
-            return req.redirect(to: url(scope, demarche) + "?etape=recapitulatif", redirectType: .normal)
+            if action == "brouillon" { return try await saveDraft(req, scope, demarche, progress: progress, page: index) }
+            let outcome = FormValidator.validate(progress.raw, against: form, context: req.guichet.evaluationContext)
+            return redirect(req, scope, demarche, page: outcome.page(before: index) ?? 0)
         }
+        // "Continuer": this page's files are checked and stored now, then only referenced until the request is sent.
+        var raw = progress.raw
+        raw.files = posted.files
+        let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
+        for (file, bytes) in outcome.files { try req.store.files.write(id: file.id, bytes: bytes) }
+        for i in page.fieldIndices where form.fields[i].type == .file {
+            let id = form.fields[i].id
+            if case .files(let kept) = outcome.values[id] { progress.files[id] = kept } else if posted.files[id] != nil { progress.files[id] = nil }
+        }
+        try progress.save(req, demarcheID: demarche.id)
+        if let fix = outcome.pageToFix(through: index) {
+            return try await self.page(req, scope, demarche, page: fix, progress: progress, outcome: outcome, showErrors: true)
+        }
+        if let next = outcome.page(after: index) { return redirect(req, scope, demarche, page: next) }
+        return req.redirect(to: url(scope, demarche) + "?etape=recapitulatif", redirectType: .normal)
     }
 
     /// Answers the live-conditions script: which fields of the page apply given the answers typed so far.
@@ -141,7 +131,7 @@ struct DemarcheFormController {
             progress.merge(page: form.logic.pages[index], of: form, posted: posted.values)
             raw = progress.raw
         }
-        let outcome = FormValidator.validate(raw, against: form, throughPage: index, context: req.guichet.evaluationContext)
+        let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
         let ids = form.logic.pages[index].fieldIndices.map { form.fields[$0].id }
         struct Answer: Content { var visible: [String]; var hidden: [String] }
         let answer = Answer(visible: ids.filter(outcome.visible.contains), hidden: ids.filter { !outcome.visible.contains($0) })
@@ -154,12 +144,9 @@ struct DemarcheFormController {
                       progress: Bool = false) async throws -> Response {
         let account = try await req.account()
         switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: account) {
-        case .invalid(let errors):
-            let form = demarche.definition.form
-            let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
-            let first = firstPageWithErrors(outcome, form) ?? 0
-            return try await page(req, scope, demarche, page: first, values: raw.values, errors: errors, hasDraft: false,
-                                  keptFiles: raw.keptFiles, status: .unprocessableEntity)
+        case .invalid(let outcome):
+            return try await page(req, scope, demarche, page: outcome.pagesWithErrors.min() ?? 0,
+                                  progress: FormProgress(values: raw.values, files: raw.keptFiles), outcome: outcome, showErrors: true)
         case .filed(let filed):
             if let account { try await req.store.deleteDraft(accountID: account.id, demarcheID: demarche.id) }
             if progress { FormProgress.clear(req, demarcheID: demarche.id) }
@@ -168,13 +155,13 @@ struct DemarcheFormController {
         }
     }
 
-    private func saveDraft(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, values: [String: [String]],
+    private func saveDraft(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, progress: FormProgress,
                            page index: Int) async throws -> Response {
         guard let account = try await req.account() else {
             req.flash("Connectez-vous pour enregistrer un brouillon : vos saisies seront conservées.")
-            return try await page(req, scope, demarche, page: index, values: values, errors: [:], hasDraft: false)
+            return try await page(req, scope, demarche, page: index, progress: progress)
         }
-        try await req.store.saveDraft(accountID: account.id, demarcheID: demarche.id, values: values, in: scope)
+        try await req.store.saveDraft(accountID: account.id, demarcheID: demarche.id, values: progress.values, in: scope)
         req.flash("Brouillon enregistré. Vous le retrouverez en revenant sur cette démarche (les fichiers joints ne sont pas conservés).")
         return redirect(req, scope, demarche, page: index)
     }
@@ -195,34 +182,32 @@ struct DemarcheFormController {
         return req.guichet.renderer.html("portal/summary", view)
     }
 
+    /// Draws one page of the form with the answers so far. `outcome` is the validation of those answers when the
+    /// caller has it (it decides which questions are hidden and the step count); `showErrors` shows its messages.
     private func page(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, page index: Int,
-                      values: [String: [String]], errors: [String: String], hasDraft: Bool,
-                      keptFiles: [String: [StoredFile]] = [:], status: HTTPStatus = .ok) async throws -> Response {
+                      progress: FormProgress, outcome known: FormValidator.Outcome? = nil, showErrors: Bool = false,
+                      hasDraft: Bool = false) async throws -> Response {
         let definition = demarche.definition
         let form = definition.form
-        let raw = RawSubmission(values: values, keptFiles: keptFiles)
-        let all = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
+        let outcome = known ?? FormValidator.validate(progress.raw, against: form, context: req.guichet.evaluationContext)
+        let errors = showErrors ? outcome.errors : [:]
         let pageInfo = form.logic.pages[index]
-        let position = (all.visiblePages.firstIndex(of: index) ?? 0) + 1
+        let position = (outcome.visiblePages.firstIndex(of: index) ?? 0) + 1
         let title = errors.isEmpty ? definition.title : "Erreur — \(definition.title)"
         let view = FormPage(
             layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)),
             slug: scope.slug, demarcheSlug: definition.slug, title: definition.title, summary: definition.summary,
-            form: FormVM(form: form, values: values, errors: errors, page: index, visible: all.visible, keptFiles: keptFiles),
+            form: FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files),
             signedIn: try await req.account() != nil, hasDraft: hasDraft, multiPage: form.isMultiPage, page: index,
             pageTitle: pageInfo.pageField?.label,
-            stepLabel: form.isMultiPage ? "Étape \(position) sur \(all.visiblePages.count)" : nil,
-            hasPrevious: form.isMultiPage && all.visiblePages.contains { $0 < index },
-            isLast: !form.isMultiPage,
+            stepLabel: form.isMultiPage ? "Étape \(position) sur \(outcome.visiblePages.count)" : nil,
+            hasPrevious: form.isMultiPage && outcome.page(before: index) != nil,
+            sendsFromHere: !form.isMultiPage,
             live: pageInfo.fieldIndices.contains { form.fields[$0].condition != nil })
-        return req.guichet.renderer.html("portal/form", view, status: status)
+        return req.guichet.renderer.html("portal/form", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     // MARK: - Helpers
-
-    private func firstPageWithErrors(_ outcome: FormValidator.Outcome, _ form: FormDefinition) -> Int? {
-        form.fields.indices.filter { outcome.errors[form.fields[$0].id] != nil }.map { form.logic.pageOfField($0) }.min()
-    }
 
     private func query(_ req: Request) -> [String: String] {
         guard let q = req.url.query else { return [:] }

@@ -29,8 +29,8 @@ struct FormProgress: Codable {
     /// Replaces the answers of one page's fields with what was just posted for them; keys of other pages'
     /// fields in the post are ignored, so a page can only change its own answers.
     mutating func merge(page: FormLogic.Page, of form: FormDefinition, posted: [String: [String]]) {
-        let ids = page.fieldIndices.map { form.fields[$0].id }
-        func belongs(_ key: String) -> Bool { ids.contains { key == $0 || key.hasPrefix($0 + ".") } }
+        let fields = page.fieldIndices.map { form.fields[$0] }
+        func belongs(_ key: String) -> Bool { fields.contains { $0.owns(rawKey: key) } }
         values = values.filter { !belongs($0.key) }
         for (key, value) in posted where belongs(key) { values[key] = value }
     }

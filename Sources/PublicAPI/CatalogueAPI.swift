@@ -48,8 +48,8 @@ struct CatalogueAPI {
         let demarche = try await demarche(req, scope)
         let raw = try JSONSubmission.raw(from: req)
         switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: try await req.account()) {
-        case .invalid(let errors):
-            throw Problem(.unprocessableEntity, title: "Demande invalide", detail: "Certains champs sont à corriger.", errors: errors,
+        case .invalid(let outcome):
+            throw Problem(.unprocessableEntity, title: "Demande invalide", detail: "Certains champs sont à corriger.", errors: outcome.errors,
                           type: "https://guichet.example/problemes/demande-invalide")
         case .filed(let filed):
             let response = try APIJSON.response(FiledDTO(number: filed.number, trackingCode: filed.trackingCode, status: filed.status,

@@ -15,13 +15,14 @@ public struct Filing: Sendable {
 
     public enum Outcome: Sendable {
         case filed(FiledDemande)
-        case invalid([String: String])
+        /// Nothing was filed; the validation says what to fix, and on which page.
+        case invalid(FormValidator.Outcome)
     }
 
     /// Validates and files a request. Invalid input changes nothing.
     public func submit(_ raw: RawSubmission, demarche: VersionedDemarche, in scope: TenantScope, account: Account?) async throws -> Outcome {
         let outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext)
-        guard outcome.isValid else { return .invalid(outcome.errors) }
+        guard outcome.isValid else { return .invalid(outcome) }
         let form = demarche.definition.form
         let email = account?.email ?? form.text(of: form.contactEmailField, in: outcome.values) ?? ""
         let name = account?.name ?? form.text(of: form.contactNameField, in: outcome.values) ?? "Usager"

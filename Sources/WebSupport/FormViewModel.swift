@@ -19,8 +19,6 @@ public struct FieldVM {
     var options: [Option]
     /// Not asked given the answers so far: drawn with `hidden`, so the live-conditions script can reveal it.
     var hidden: Bool
-    /// Its visibility depends on answers: the script asks the server again when they change.
-    var conditional: Bool
     var street = "", postcode = "", city = ""
     var start = "", end = "", rangeType = "", startLabel = "", endLabel = ""
     var lat = "", lon = ""
@@ -82,7 +80,7 @@ public struct FormVM {
                                   ranks: f.type == .rankedChoice ? (1...max(count, 1)).map { FieldVM.Rank(n: $0, selected: $0 == rank) } : [])
         }
         var vm = FieldVM(id: f.id, label: f.label, help: f.help, required: f.required, error: error,
-                         value: current.first ?? "", options: options, hidden: hidden, conditional: f.condition != nil)
+                         value: current.first ?? "", options: options, hidden: hidden)
         func part(_ name: String) -> String { values["\(f.id).\(name)"]?.first ?? "" }
         switch f.type {
         case .text: vm.inputType = "text"; vm.maxLength = f.effectiveMaxLength
@@ -159,14 +157,15 @@ public struct DataItem {
                     FileLink(name: $0.filename, url: fileURL($0), size: "\(max(1, $0.size / 1000)) ko")
                 })
             }
-            return DataItem(label: f.label, text: text(value, f), files: [])
+            return DataItem(label: f.label, text: text(value, f, isDate: form.logic.types[f.id] == .date), files: [])
         }
     }
 
-    static func text(_ value: FieldValue, _ f: Field) -> String {
+    /// - Parameter isDate: the answer is a day (a date field, or a computed field whose expression gives a date).
+    static func text(_ value: FieldValue, _ f: Field, isDate: Bool) -> String {
         switch value {
         case .text(let s):
-            if f.type == .date || (f.type == .computed && CivilDateText.isISO(s)) { return CalendarDate.french(s) }
+            if isDate { return CalendarDate.french(s) }
             return f.type == .singleChoice ? (f.options?.first { $0.value == s }?.label ?? s) : s
         case .number(let n): return "\(n)".replacingOccurrences(of: ".", with: ",")
         case .choices(let l):
@@ -185,9 +184,4 @@ public struct DataItem {
         case .files: return ""
         }
     }
-}
-
-/// ISO dates as computed fields store them ("2026-03-21"), told apart from other texts to display them in French.
-enum CivilDateText {
-    static func isISO(_ s: String) -> Bool { s.utf8.count == 10 && CalendarDate.parse(s) == s }
 }

@@ -18,8 +18,8 @@ final class FormLogicTests: XCTestCase {
         Field(id: "ok", label: "J'accepte", type: .checkbox, required: true),
     ])
 
-    func validate(_ values: [String: [String]], throughPage: Int? = nil) -> FormValidator.Outcome {
-        FormValidator.validate(RawSubmission(values: values), against: form, throughPage: throughPage, context: .test)
+    func validate(_ values: [String: [String]]) -> FormValidator.Outcome {
+        FormValidator.validate(RawSubmission(values: values), against: form, context: .test)
     }
 
     func testTheDefinitionChecksAndHasFourPages() {
@@ -31,33 +31,37 @@ final class FormLogicTests: XCTestCase {
     }
 
     func testAFieldIsRequiredOnlyWhenItsConditionHolds() {
-        let adult = validate(["naissance": ["1990-05-01"]], throughPage: 0)
-        XCTAssertEqual(adult.errors, [:])
+        let adult = validate(["naissance": ["1990-05-01"]])
+        XCTAssertNil(adult.errors["tuteur"])
+        XCTAssertFalse(adult.pagesWithErrors.contains(0))
         XCTAssertEqual(adult.values["majeur"], .flag(true))
         XCTAssertFalse(adult.visible.contains("tuteur"))
-        let child = validate(["naissance": ["2015-05-01"]], throughPage: 0)
+        let child = validate(["naissance": ["2015-05-01"]])
         XCTAssertEqual(child.errors["tuteur"], "Ce champ est obligatoire.")
+        XCTAssertTrue(child.pagesWithErrors.contains(0))
         XCTAssertEqual(child.values["majeur"], .flag(false))
     }
 
     func testAnswersToQuestionsNotAskedAreDropped() {
-        let adult = validate(["naissance": ["1990-05-01"], "tuteur": ["Glissé par le client"]], throughPage: 0)
+        let adult = validate(["naissance": ["1990-05-01"], "tuteur": ["Glissé par le client"]])
         XCTAssertNil(adult.values["tuteur"])
     }
 
     func testAgeCountsFromTheContextDay() {
         // Born 2008-11-22: 18 on the test day (2026-11-22), not the day before.
-        XCTAssertEqual(validate(["naissance": ["2008-11-22"]], throughPage: 0).values["majeur"], .flag(true))
-        XCTAssertEqual(validate(["naissance": ["2008-11-23"]], throughPage: 0).values["majeur"], .flag(false))
+        XCTAssertEqual(validate(["naissance": ["2008-11-22"]]).values["majeur"], .flag(true))
+        XCTAssertEqual(validate(["naissance": ["2008-11-23"]]).values["majeur"], .flag(false))
     }
 
     func testAPageCheckBlocksWithItsMessageOnceTheFieldsAreValid() {
-        let long = validate(["naissance": ["1990-05-01"], "sejour.start": ["2026-07-01"], "sejour.end": ["2026-07-20"]], throughPage: 1)
-        XCTAssertEqual(long.errors, ["p2": "Deux semaines au plus."])
+        let long = validate(["naissance": ["1990-05-01"], "sejour.start": ["2026-07-01"], "sejour.end": ["2026-07-20"]])
+        XCTAssertEqual(long.errors["p2"], "Deux semaines au plus.")
+        XCTAssertEqual(long.pageToFix(through: 1), 1)
         XCTAssertEqual(long.values["nuits"], .number(19))
         // A field error on the page comes first: the check is not run on incomplete answers.
-        let broken = validate(["naissance": ["1990-05-01"], "sejour.start": ["2026-07-20"], "sejour.end": ["2026-07-01"]], throughPage: 1)
-        XCTAssertEqual(broken.errors, ["sejour": "La date de fin ne peut pas précéder la date de début."])
+        let broken = validate(["naissance": ["1990-05-01"], "sejour.start": ["2026-07-20"], "sejour.end": ["2026-07-01"]])
+        XCTAssertEqual(broken.errors["sejour"], "La date de fin ne peut pas précéder la date de début.")
+        XCTAssertNil(broken.errors["p2"])
     }
 
     func testAPageWhoseConditionFailsIsSkippedWithItsRequiredFields() {
@@ -69,9 +73,19 @@ final class FormLogicTests: XCTestCase {
         XCTAssertEqual(week.errors, ["justificatif": "Ce champ est obligatoire."])
     }
 
-    func testValidatingThroughAPageIgnoresLaterPages() {
-        XCTAssertEqual(validate(["naissance": ["1990-05-01"]], throughPage: 0).errors, [:])
-        XCTAssertEqual(validate(["naissance": ["1990-05-01"]]).errors.keys.sorted(), ["ok", "sejour"])
+    func testNavigationShowsAPageOnlyOnceThePagesBeforeItAreComplete() {
+        let started = validate(["naissance": ["1990-05-01"]])
+        XCTAssertEqual(started.pageToFix(through: 0), nil, "page 1 is complete: moving on is allowed")
+        XCTAssertEqual(started.pageToShow(requested: 1), 1)
+        XCTAssertEqual(started.pageToShow(requested: 3), 1, "page 2 is not answered yet")
+        XCTAssertEqual(started.pageToShow(requested: 2), 1)
+        let short = validate(["naissance": ["1990-05-01"], "sejour.start": ["2026-07-01"], "sejour.end": ["2026-07-03"]])
+        XCTAssertEqual(short.page(after: 1), 3, "the supporting-document page does not apply to a short stay")
+        XCTAssertEqual(short.page(before: 3), 1)
+        XCTAssertEqual(short.pageToShow(requested: 2), 3, "asking for a page that does not apply lands on the next one")
+        XCTAssertEqual(short.page(after: 3), nil, "the summary comes next")
+        let child = validate(["naissance": ["2015-05-01"], "sejour.start": ["2026-07-01"], "sejour.end": ["2026-07-03"]])
+        XCTAssertEqual(child.pageToShow(requested: 3), 0, "the guardian is missing on page 1")
     }
 
     func testConditionsAreCheckedWhenTheDefinitionIsSaved() {
@@ -107,7 +121,7 @@ final class FormLogicTests: XCTestCase {
         let back = try JSONDecoder().decode(FormDefinition.self, from: data)
         XCTAssertEqual(back, form)
         XCTAssertEqual(back.logic.pages.count, 4)
-        XCTAssertEqual(FormValidator.validate(RawSubmission(values: ["naissance": ["2015-01-01"]]), against: back, throughPage: 0, context: .test).errors["tuteur"],
+        XCTAssertEqual(FormValidator.validate(RawSubmission(values: ["naissance": ["2015-01-01"]]), against: back, context: .test).errors["tuteur"],
                        "Ce champ est obligatoire.")
     }
 
@@ -122,7 +136,8 @@ final class FormLogicTests: XCTestCase {
             Field(id: "nom", label: "Nom", type: .text), Field(id: "adresse", label: "Adresse", type: .address),
             Field(id: "calc", label: "Calc", type: .computed, expression: "1"),
         ])
-        let values = form.prefill(email: nil, name: nil, query: ["nom": "Dupont", "adresse.city": "Bron", "calc": "9", "autre": "x"])
+        let values = form.prefill(email: nil, name: nil, query: ["nom": "Dupont", "adresse.city": "Bron", "calc": "9", "autre": "x",
+                                                                 "nom_usage": "pas le champ nom", "adressecity": "x"])
         XCTAssertEqual(values, ["nom": ["Dupont"], "adresse.city": ["Bron"]])
         XCTAssertEqual(form.prefill(email: nil, name: "Compte", query: ["nom": "Dupont"])["nom"], ["Compte"])
     }
