@@ -1,32 +1,69 @@
-/// A démarche's processing workflow: statuses, and the transitions agents may make between them.
+/// A démarche's processing workflow: statuses, the transitions between them (buttons agents press, automatic
+/// ones decided by a condition, timed ones), actions run on the way, actions available from any status, and
+/// the legal deadline after which silence decides.
 public struct WorkflowDefinition: Sendable, Codable, Equatable {
     public var initialStatus: String
     public var statuses: [Status]
     public var transitions: [Transition]
+    /// Buttons available from every status that is not an end ("Relancer l'usager", "Anonymiser").
+    public var globalActions: [GlobalAction]
+    /// Silence vaut accord / rejet: the decision taken if none is made in time.
+    public var deadline: LegalDeadline?
 
-    public init(initialStatus: String, statuses: [Status], transitions: [Transition]) {
+    public init(initialStatus: String, statuses: [Status], transitions: [Transition], globalActions: [GlobalAction] = [],
+                deadline: LegalDeadline? = nil) {
         self.initialStatus = initialStatus; self.statuses = statuses; self.transitions = transitions
+        self.globalActions = globalActions; self.deadline = deadline
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        initialStatus = try c.decode(String.self, forKey: .initialStatus)
+        statuses = try c.decode([Status].self, forKey: .statuses)
+        transitions = try c.decode([Transition].self, forKey: .transitions)
+        globalActions = try c.decodeIfPresent([GlobalAction].self, forKey: .globalActions) ?? []
+        deadline = try c.decodeIfPresent(LegalDeadline.self, forKey: .deadline)
     }
 
     public func status(_ id: String) -> Status? { statuses.first { $0.id == id } }
+    public func transition(_ id: String) -> Transition? { transitions.first { $0.id == id } }
+    public func globalAction(_ id: String) -> GlobalAction? { globalActions.first { $0.id == id } }
 
-    /// The transitions an agent holding `roles` may make from `status`. End statuses have none.
-    public func availableTransitions(from status: String, roles: Set<String>) -> [Transition] {
+    /// The buttons an agent holding `roles` may press in `status`. End statuses have none. A button with a
+    /// condition is shown only while the condition holds on the request.
+    public func availableTransitions(from status: String, roles: Set<String>, holds: (String) -> Bool = { _ in true }) -> [Transition] {
         guard let current = self.status(status), !current.isEnd else { return [] }
-        return transitions.filter { $0.from.contains(status) && !roles.isDisjoint(with: $0.roles) }
+        return transitions.filter {
+            $0.trigger == .manual && $0.from.contains(status) && !roles.isDisjoint(with: $0.roles) && ($0.condition.map(holds) ?? true)
+        }
     }
 
-    /// Decides a transition: the status it leads to, or why it is refused.
-    public func decide(transition id: String, from status: String, roles: Set<String>) -> Result<Status, TransitionRefusal> {
-        guard let transition = transitions.first(where: { $0.id == id }) else { return .failure(.unknownTransition) }
+    /// Global actions an agent holding `roles` may run in `status`.
+    public func availableGlobalActions(in status: String, roles: Set<String>) -> [GlobalAction] {
+        guard let current = self.status(status), !current.isEnd else { return [] }
+        return globalActions.filter { !roles.isDisjoint(with: $0.roles) }
+    }
+
+    /// Decides a button press: the transition, or why it is refused.
+    public func decide(transition id: String, from status: String, roles: Set<String>,
+                       holds: (String) -> Bool = { _ in true }) -> Result<Transition, TransitionRefusal> {
+        guard let transition = transition(id), transition.trigger == .manual, self.status(transition.to) != nil
+        else { return .failure(.unknownTransition) }
         guard transition.from.contains(status), self.status(status)?.isEnd == false else { return .failure(.notFromThisStatus) }
         guard !roles.isDisjoint(with: transition.roles) else { return .failure(.roleNotAllowed) }
-        guard let target = self.status(transition.to) else { return .failure(.unknownTransition) }
-        return .success(target)
+        if let condition = transition.condition, !holds(condition) { return .failure(.conditionNotMet) }
+        return .success(transition)
     }
 
-    /// Every role named by a transition: the services that handle this démarche.
-    public var roles: Set<String> { Set(transitions.flatMap(\.roles)) }
+    /// Whether filing a request does more than record it in the initial status: actions on entry, automatic or
+    /// timed transitions out of it, or a legal deadline to arm. Filing skips the engine otherwise.
+    public var startsWithWork: Bool {
+        deadline != nil || !(status(initialStatus)?.onEnter.isEmpty ?? true)
+            || transitions.contains { $0.from.contains(initialStatus) && $0.trigger != .manual }
+    }
+
+    /// Every role named by a button or a global action: the services that handle this démarche.
+    public var roles: Set<String> { Set(transitions.flatMap(\.roles) + globalActions.flatMap(\.roles)) }
 }
 
 public struct Status: Sendable, Codable, Equatable {
@@ -36,9 +73,25 @@ public struct Status: Sendable, Codable, Equatable {
     /// A colour from the palette the templates know (see `StatusColour`).
     public var colour: StatusColour
     public var isEnd: Bool
+    /// A status hidden from the citizen shows them the last visible status they went through.
+    public var visibleToCitizen: Bool
+    /// Actions run each time a request enters this status.
+    public var onEnter: [WorkflowAction]
 
-    public init(id: String, label: String, colour: StatusColour, isEnd: Bool = false) {
+    public init(id: String, label: String, colour: StatusColour, isEnd: Bool = false, visibleToCitizen: Bool = true,
+                onEnter: [WorkflowAction] = []) {
         self.id = id; self.label = label; self.colour = colour; self.isEnd = isEnd
+        self.visibleToCitizen = visibleToCitizen; self.onEnter = onEnter
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        label = try c.decode(String.self, forKey: .label)
+        colour = try c.decode(StatusColour.self, forKey: .colour)
+        isEnd = try c.decodeIfPresent(Bool.self, forKey: .isEnd) ?? false
+        visibleToCitizen = try c.decodeIfPresent(Bool.self, forKey: .visibleToCitizen) ?? true
+        onEnter = try c.decodeIfPresent([WorkflowAction].self, forKey: .onEnter) ?? []
     }
 }
 
@@ -49,29 +102,91 @@ public enum StatusColour: String, Sendable, Codable, CaseIterable {
 
 public struct Transition: Sendable, Codable, Equatable {
     public var id: String
-    /// The button label ("Accepter", "Rejeter").
+    /// The button label ("Accepter", "Rejeter"); for automatic and timed transitions, what the history says.
     public var label: String
     public var from: [String]
     public var to: String
-    /// Roles (services) whose agents may make this transition.
+    /// What makes it happen: an agent's button, a condition becoming true, or time passing in the status.
+    public var trigger: Trigger
+    /// Roles (services) whose agents may press the button; empty for automatic and timed transitions.
     public var roles: [String]
-    /// Whether the citizen is e-mailed when this transition is made.
+    /// An expression: a button is offered, an automatic transition taken, a timed one taken, only if it holds.
+    public var condition: String?
+    /// Actions run before entering the target status (the target's own actions run after).
+    public var actions: [WorkflowAction]
+    /// Whether the citizen is e-mailed the new status.
     public var notifiesCitizen: Bool
 
-    public init(id: String, label: String, from: [String], to: String, roles: [String], notifiesCitizen: Bool = true) {
-        self.id = id; self.label = label; self.from = from; self.to = to; self.roles = roles
-        self.notifiesCitizen = notifiesCitizen
+    public init(id: String, label: String, from: [String], to: String, trigger: Trigger = .manual, roles: [String] = [],
+                condition: String? = nil, actions: [WorkflowAction] = [], notifiesCitizen: Bool = true) {
+        self.id = id; self.label = label; self.from = from; self.to = to; self.trigger = trigger; self.roles = roles
+        self.condition = condition; self.actions = actions; self.notifiesCitizen = notifiesCitizen
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        label = try c.decode(String.self, forKey: .label)
+        from = try c.decode([String].self, forKey: .from)
+        to = try c.decode(String.self, forKey: .to)
+        trigger = try c.decodeIfPresent(Trigger.self, forKey: .trigger) ?? .manual
+        roles = try c.decodeIfPresent([String].self, forKey: .roles) ?? []
+        condition = try c.decodeIfPresent(String.self, forKey: .condition)
+        actions = try c.decodeIfPresent([WorkflowAction].self, forKey: .actions) ?? []
+        notifiesCitizen = try c.decodeIfPresent(Bool.self, forKey: .notifiesCitizen) ?? true
+    }
+}
+
+/// `"manual"`, `"automatic"`, or `{"after": {"days": 15}}`.
+public enum Trigger: Sendable, Equatable, Codable {
+    case manual
+    case automatic
+    case after(Delay)
+
+    private enum Keys: String, CodingKey { case after }
+
+    public init(from decoder: any Decoder) throws {
+        if let word = try? decoder.singleValueContainer().decode(String.self) {
+            switch word {
+            case "manual": self = .manual
+            case "automatic": self = .automatic
+            default: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "trigger \(word)"))
+            }
+            return
+        }
+        self = .after(try decoder.container(keyedBy: Keys.self).decode(Delay.self, forKey: .after))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .manual: var c = encoder.singleValueContainer(); try c.encode("manual")
+        case .automatic: var c = encoder.singleValueContainer(); try c.encode("automatic")
+        case .after(let delay): var c = encoder.container(keyedBy: Keys.self); try c.encode(delay, forKey: .after)
+        }
+    }
+}
+
+/// A button available in every status that is not an end; it runs actions without changing the status.
+public struct GlobalAction: Sendable, Codable, Equatable {
+    public var id: String
+    public var label: String
+    public var roles: [String]
+    public var actions: [WorkflowAction]
+
+    public init(id: String, label: String, roles: [String], actions: [WorkflowAction]) {
+        self.id = id; self.label = label; self.roles = roles; self.actions = actions
     }
 }
 
 public enum TransitionRefusal: Error, Equatable, Sendable {
-    case unknownTransition, notFromThisStatus, roleNotAllowed
+    case unknownTransition, notFromThisStatus, roleNotAllowed, conditionNotMet
 
     public var frenchMessage: String {
         switch self {
         case .unknownTransition: "Cette action n'existe pas pour cette démarche."
         case .notFromThisStatus: "Cette action n'est pas possible dans le statut actuel de la demande."
         case .roleNotAllowed: "Vos rôles ne vous permettent pas cette action."
+        case .conditionNotMet: "Les conditions de cette action ne sont pas remplies pour cette demande."
         }
     }
 }

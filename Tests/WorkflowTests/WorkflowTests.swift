@@ -17,7 +17,7 @@ final class WorkflowTests: XCTestCase {
     }
 
     func testDecideGivesTheReasonOfARefusal() {
-        XCTAssertEqual(try workflow.decide(transition: "prendre", from: "recue", roles: ["accueil"]).get().id, "en_cours")
+        XCTAssertEqual(try workflow.decide(transition: "prendre", from: "recue", roles: ["accueil"]).get().to, "en_cours")
         XCTAssertEqual(workflow.decide(transition: "prendre", from: "recue", roles: ["technique"]), .failure(.roleNotAllowed))
         XCTAssertEqual(workflow.decide(transition: "prendre", from: "en_cours", roles: ["accueil"]), .failure(.notFromThisStatus))
         XCTAssertEqual(workflow.decide(transition: "clore", from: "close", roles: ["technique"]), .failure(.notFromThisStatus))
