@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
@@ -40,23 +41,27 @@ let package = Package(
         ]),
         // Domain: pure Swift.
         .target(name: "Territory", resources: [.copy("Data")]),
-        .target(name: "Workflow"),
+        .target(name: "Workflow", dependencies: ["Expressions"]),
         .target(name: "Expressions"),
         .target(name: "Demarches", dependencies: ["Workflow", "Expressions"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Documents"),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
-            "Territory", "Workflow", "Demarches", "Identity",
+            "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Messaging", dependencies: [
-            "Storage",
+            "Storage", "Workflow",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // HTTP shells.
         .target(name: "WebSupport", dependencies: [
@@ -66,7 +71,7 @@ let package = Package(
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Templates"), .copy("Public")]),
         .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
-        .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
+        .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Identity", "Messaging"]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions"], path: "bench/FormBench"),
@@ -76,10 +81,11 @@ let package = Package(
             .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
         ], path: "Tests/GuichetTestSupport"),
         .testTarget(name: "TerritoryTests", dependencies: ["Territory"]),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Expressions"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetTestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["GuichetTestSupport"]),

@@ -12,6 +12,7 @@ public enum BackOfficeRoutes {
         bo.get(":slug", "demandes", ":number", use: requests.show)
         bo.post(":slug", "demandes", ":number", "transition", use: requests.transition)
         bo.post(":slug", "demandes", ":number", "commentaire", use: requests.comment)
+        bo.post(":slug", "demandes", ":number", "action", use: requests.globalAction)
         bo.get(":slug", "demandes", ":number", "fichiers", ":file", use: requests.file)
         let demarches = DemarchesController()
         bo.get(":slug", "demarches", use: demarches.list)

@@ -1,6 +1,8 @@
 import Demarches
+import Expressions
 import Foundation
 import Storage
+import Territory
 import Vapor
 import WebSupport
 import Workflow
@@ -80,6 +82,8 @@ struct RequestsController {
 
     struct DetailVM {
         struct Action { var id: String; var label: String }
+        struct Item { var label: String; var text: String }
+        struct Document { var title: String; var url: String; var forCitizen: Bool }
         var layout: Layout
         var slug: String
         var number: String
@@ -91,6 +95,12 @@ struct RequestsController {
         var data: [DataItem]
         var history: [EventVM]
         var actions: [Action]
+        var globalActions: [Action]
+        /// Back-office fields and webhook answers: agents only.
+        var backOffice: [Item]
+        var assigned: String?
+        var correction: String?
+        var documents: [Document]
         var error: String?
     }
 
@@ -113,6 +123,30 @@ struct RequestsController {
         switch result {
         case .success(let status):
             req.flash("Statut de la demande \(number) : \(status.label).")
+            return req.redirect(to: "/bo/\(scope.slug)/demandes/\(number)", redirectType: .normal)
+        case .failure(let refusal):
+            return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
+        }
+    }
+
+    func globalAction(req: Request) async throws -> Response {
+        let (scope, account) = try await req.agentScope()
+        let number = req.parameters.get("number") ?? ""
+        let result: Result<GlobalAction, TransitionRefusal>
+        do {
+            result = try await Filing(req.guichet).runAction(number: number, actionID: req.form.value("action"), in: scope,
+                                                             actor: .agent(account.id, name: account.name))
+        } catch StoreError.notFound { throw Abort(.notFound) }
+        catch StoreError.conflict {
+            return try await detailPage(req, scope, number: number, error: "La demande a changé entre-temps : vérifiez-la et recommencez.", status: .conflict)
+        }
+        switch result {
+        case .success(let action):
+            req.flash("« \(action.label) » : fait.")
+            // A deleting action leaves nothing to show.
+            if try await req.store.demande(number: number, in: scope) == nil {
+                return req.redirect(to: "/bo/\(scope.slug)/demandes", redirectType: .normal)
+            }
             return req.redirect(to: "/bo/\(scope.slug)/demandes/\(number)", redirectType: .normal)
         case .failure(let refusal):
             return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
@@ -143,13 +177,25 @@ struct RequestsController {
     private func detailPage(_ req: Request, _ scope: TenantScope, number: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
         let workflow = detail.demarche.definition.workflow
+        let engine = detail.demarche.definition.engine(calendar: LocalTime.calendar, context: req.guichet.evaluationContext)
+        let values = req.store.expressionValues(of: detail)
+        let roles = scope.roles(on: workflow)
+        let fileURL = { (id: String) in "/bo/\(scope.slug)/demandes/\(detail.number)/fichiers/\(id)" }
         let vm = DetailVM(
             layout: try await req.layout(scope, title: "Demande \(detail.number)"), slug: scope.slug, number: detail.number,
             title: detail.demarche.definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
             email: detail.email, submittedAt: FrenchDate.string(detail.submittedAt),
-            data: DataItem.list(form: detail.demarche.definition.form, data: detail.data) { "/bo/\(scope.slug)/demandes/\(detail.number)/fichiers/\($0.id)" },
+            data: DataItem.list(form: detail.demarche.definition.form, data: detail.data) { fileURL($0.id) },
             history: EventVM.list(detail.events, workflow: workflow),
-            actions: workflow.availableTransitions(from: detail.status, roles: scope.roles(on: workflow)).map { .init(id: $0.id, label: $0.label) },
+            actions: workflow.availableTransitions(from: detail.status, roles: roles) { engine.holds($0, values: values) }
+                .map { .init(id: $0.id, label: $0.label) },
+            globalActions: workflow.availableGlobalActions(in: detail.status, roles: roles).map { .init(id: $0.id, label: $0.label) },
+            backOffice: detail.backOffice.sorted { $0.key < $1.key }.map {
+                .init(label: $0.key, text: $0.value.expressionValue(as: detail.demarche.definition.workflowLogic.backOfficeFields[$0.key] ?? .text).frenchText)
+            },
+            assigned: detail.assignedRole.map { role in detail.assignedAgent.map { "\(role) — \($0)" } ?? role },
+            correction: detail.correction,
+            documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
             error: error)
         return req.guichet.renderer.html("backoffice/demande", vm, status: status)
     }

@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 import Workflow
 
@@ -7,11 +8,56 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
     public var slug: String
     public var title: String
     public var summary: String
-    public var form: FormDefinition
-    public var workflow: WorkflowDefinition
+    public var form: FormDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
+    public var workflow: WorkflowDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
+    /// The workflow's expressions compiled against the form's fields; follows `form` and `workflow`.
+    public private(set) var workflowLogic: WorkflowLogic
 
     public init(slug: String, title: String, summary: String, form: FormDefinition, workflow: WorkflowDefinition) {
         self.slug = slug; self.title = title; self.summary = summary; self.form = form; self.workflow = workflow
+        workflowLogic = WorkflowLogic(workflow, fields: form.logic.types)
+    }
+
+    private enum CodingKeys: String, CodingKey { case slug, title, summary, form, workflow }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(slug: try c.decode(String.self, forKey: .slug), title: try c.decode(String.self, forKey: .title),
+                  summary: try c.decode(String.self, forKey: .summary), form: try c.decode(FormDefinition.self, forKey: .form),
+                  workflow: try c.decode(WorkflowDefinition.self, forKey: .workflow))
+    }
+
+    public static func == (a: DemarcheDefinition, b: DemarcheDefinition) -> Bool {
+        a.slug == b.slug && a.title == b.title && a.summary == b.summary && a.form == b.form && a.workflow == b.workflow
+    }
+
+    /// A workflow engine for this definition, on the given day and calendar.
+    public func engine(calendar: Calendar, context: EvaluationContext) -> WorkflowEngine {
+        WorkflowEngine(workflow: workflow, logic: workflowLogic, calendar: calendar, context: context)
+    }
+
+    /// What workflow expressions see of a stored request: its answers under the form's names and types, its
+    /// back-office fields, and the built-in names.
+    public func expressionValues(data: [String: FieldValue], backOffice: [String: FieldValue], number: String,
+                                 status: String, submitted: CivilDate) -> [String: Value] {
+        var env: [String: Value] = [:]
+        for field in form.fields { data[field.id]?.bind(field, into: &env) }
+        // Computed dates are stored as text; their checked type says they are dates.
+        for (name, type) in form.logic.types where type == .date {
+            if case .text(let t)? = env[name] { env[name] = CivilDate(iso: t).map(Value.date) ?? .null }
+        }
+        for (name, type) in workflowLogic.backOfficeFields {
+            guard let value = backOffice[name] else { continue }
+            env[name] = value.expressionValue(as: type)
+        }
+        for (name, value) in backOffice where name.hasPrefix("reponse_") {
+            if case .text(let t) = value { env[name] = .text(t) }
+        }
+        env[WorkflowNames.number] = .text(number)
+        env[WorkflowNames.status] = .text(workflow.status(status)?.label ?? status)
+        env[WorkflowNames.submitted] = .date(submitted)
+        env[WorkflowNames.demarche] = .text(title)
+        return env
     }
 
     /// Parses a definition and checks it; a definition with problems is refused with all of them.
@@ -27,7 +73,7 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         var problems: [String] = []
         if !Self.isIdentifier(slug, allowDash: true) { problems.append("L'identifiant de la démarche doit être en minuscules, chiffres et tirets.") }
         if title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("La démarche doit avoir un titre.") }
-        return problems + FormCheck.problems(in: form) + WorkflowCheck.problems(in: workflow)
+        return problems + FormCheck.problems(in: form) + WorkflowCheck.problems(in: workflow, logic: workflowLogic)
     }
 
     /// Canonical JSON (sorted keys, pretty) used for storage and export, so an export re-imports identical.

@@ -2,7 +2,7 @@ import Expressions
 
 extension FieldValue {
     /// A computed field's value as stored with the request; nil when the expression had nothing to work on.
-    init?(_ value: Value) {
+    public init?(_ value: Value) {
         switch value {
         case .bool(let b): self = .flag(b)
         case .number(let n): self = .number(n)
@@ -10,6 +10,18 @@ extension FieldValue {
         case .date(let d): self = .text(d.iso)
         case .list(let l): self = .choices(l)
         case .null: return nil
+        }
+    }
+
+    /// A stored back-office value as expressions read it (dates are kept as ISO text).
+    public func expressionValue(as type: ValueType) -> Value {
+        switch (self, type) {
+        case (.text(let t), .date): CivilDate(iso: t).map(Value.date) ?? .null
+        case (.text(let t), _): .text(t)
+        case (.number(let n), _): .number(n)
+        case (.flag(let b), _): .bool(b)
+        case (.choices(let l), _): .list(l)
+        default: .null
         }
     }
 

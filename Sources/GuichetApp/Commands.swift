@@ -29,14 +29,15 @@ struct OutboxCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Flag(name: "retry", help: "Make failing messages due now.") var retry: Bool
     }
-    var help: String { "Lists undelivered e-mails; --retry makes failing ones due now." }
+    var help: String { "Lists undelivered messages (e-mails, SMS, webhooks); --retry makes failing ones due now." }
     func run(using context: CommandContext, signature: Signature) async throws {
         let store = context.application.guichet.store
-        if signature.retry { try await store.retryFailingMail() }
-        let counts = try await store.mailCounts()
-        context.console.print("\(counts.pending) e-mail(s) pending, \(counts.failing) failing")
-        for entry in try await store.failingMail() {
-            context.console.print("\(entry.id)  \(entry.attempts) attempt(s)  to \(entry.mail.to)  «\(entry.mail.subject)»  \(entry.lastError ?? "")")
+        if signature.retry { try await store.retryFailingMessages() }
+        let counts = try await store.outboxCounts()
+        context.console.print("\(counts.pending) message(s) pending, \(counts.failing) failing")
+        for entry in try await store.failingMessages() {
+            let summary = entry.message.summary
+            context.console.print("\(entry.id)  \(summary.kind)  \(entry.attempts) attempt(s)  to \(summary.to)  «\(summary.subject)»  \(entry.lastError ?? "")")
         }
     }
 }

@@ -34,8 +34,9 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     }
     try await app.autoMigrate()
 
+    let baseURL = config.baseURL
     let store = Store(database: { app.db }, files: FileVault(root: config.dataDirectory.appendingPathComponent("uploads")),
-                      serialiseWrites: isSQLite)
+                      serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock)
     let transport: any MailTransport
     if let smtp = config.smtpURL {
         guard let smtpConfig = SMTPConfiguration(url: smtp) else { throw GuichetConfiguration.Invalid(description: "SMTP_URL is not a valid smtp:// URL") }
@@ -43,11 +44,19 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     } else {
         transport = FileMailTransport(folder: config.dataDirectory.appendingPathComponent("mail"), from: config.mailFrom)
     }
-    let worker = OutboxWorker(store: store, transport: transport, logger: Logger(label: "guichet.outbox"))
+    let sms: any SMSGateway = config.smsGatewayURL.map { HTTPSMSGateway(url: $0, token: config.smsGatewayToken) }
+        ?? FileSMSGateway(folder: config.dataDirectory.appendingPathComponent("sms"))
+    let keys = WebhookKeys(secret: try webhookSecret(config))
+    let worker = OutboxWorker(store: store, transport: transport, sms: sms, webhooks: WebhookClient(keys: keys, clock: config.clock),
+                              logger: Logger(label: "guichet.outbox"))
+    let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"))
     app.storage[OutboxWorkerKey.self] = worker
     app.guichet = GuichetContext(store: store, renderer: try await Renderer.load(), baseURL: config.baseURL,
-                                 throttle: SignInThrottle(), mailQueued: { await worker.wake() })
-    if config.runOutboxWorker { app.lifecycle.use(OutboxLifecycle(worker: worker)) }
+                                 throttle: SignInThrottle(), webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
+    if config.runOutboxWorker {
+        app.lifecycle.use(WorkerLifecycle { await worker.run() })
+        app.lifecycle.use(WorkerLifecycle { await timers.run() })
+    }
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.routes.defaultMaxBodySize = "22mb"
@@ -77,14 +86,27 @@ extension Application {
     public var outboxWorker: OutboxWorker { storage[OutboxWorkerKey.self]! }
 }
 
-/// Runs the outbox worker while the server runs. Shutdown waits for the worker to stop before the database pools
-/// close, so no query is cut off mid-flight.
-struct OutboxLifecycle: LifecycleHandler {
-    let worker: OutboxWorker
+/// The webhook signing secret: configured, or generated once and kept in the data folder (owner-only).
+func webhookSecret(_ config: GuichetConfiguration) throws -> Data {
+    if let secret = config.webhookSecret { return Data(secret.utf8) }
+    let file = config.dataDirectory.appendingPathComponent("webhook-secret")
+    if let existing = try? Data(contentsOf: file), existing.count >= 32 { return existing }
+    let secret = Data(Secret.token().utf8)
+    try secret.write(to: file, options: .atomic)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+    return secret
+}
+
+/// Runs a background worker (outbox, timers) while the server runs. Shutdown waits for it to stop before the
+/// database pools close, so no query is cut off mid-flight.
+struct WorkerLifecycle: LifecycleHandler {
+    let body: @Sendable () async -> Void
     final class TaskBox: @unchecked Sendable { var task: Task<Void, Never>? }
     let box = TaskBox()
 
-    func didBootAsync(_ application: Application) async throws { box.task = Task { await worker.run() } }
+    init(_ body: @escaping @Sendable () async -> Void) { self.body = body }
+
+    func didBootAsync(_ application: Application) async throws { box.task = Task { await body() } }
     func shutdownAsync(_ application: Application) async {
         guard let task = box.task else { return }
         task.cancel()

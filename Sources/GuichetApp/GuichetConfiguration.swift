@@ -11,8 +11,15 @@ public struct GuichetConfiguration: Sendable {
     public var smtpURL: String?
     public var mailFrom: String
     public var baseURL: String
-    /// Tests turn the background worker off and deliver the outbox themselves.
+    /// Tests turn the background workers (outbox, timers) off and run them themselves.
     public var runOutboxWorker: Bool
+    /// `https://…` of an SMS gateway (see `HTTPSMSGateway`); nil means SMS are written as files under `data/sms`.
+    public var smsGatewayURL: String?
+    public var smsGatewayToken: String?
+    /// The secret webhook signing keys derive from; nil means one generated once and kept in `data/webhook-secret`.
+    public var webhookSecret: String?
+    /// What time it is; tests move it.
+    public var clock: @Sendable () -> Date = Date.init
     /// bcrypt cost; 12 in production. Only the test harness lowers it.
     public var bcryptCost: Int
 
@@ -47,6 +54,15 @@ public struct GuichetConfiguration: Sendable {
             config.smtpURL = smtp
         }
         if let from = value("GUICHET_MAIL_FROM") { config.mailFrom = from }
+        if let sms = value("SMS_GATEWAY_URL") {
+            guard sms.hasPrefix("https://") || sms.hasPrefix("http://") else { throw Invalid(description: "SMS_GATEWAY_URL must be an http(s) URL") }
+            config.smsGatewayURL = sms
+        }
+        config.smsGatewayToken = value("SMS_GATEWAY_TOKEN")
+        if let secret = value("GUICHET_WEBHOOK_SECRET") {
+            guard secret.count >= 32 else { throw Invalid(description: "GUICHET_WEBHOOK_SECRET must be at least 32 characters") }
+            config.webhookSecret = secret
+        }
         if let base = value("GUICHET_BASE_URL") {
             guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw Invalid(description: "GUICHET_BASE_URL must be an http(s) URL") }
             config.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base

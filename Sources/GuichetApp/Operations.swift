@@ -21,7 +21,7 @@ enum Operations {
         app.get("metrics") { req async throws -> Response in
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
-            let (pending, failing) = try await store.mailCounts()
+            let (pending, failing) = try await store.outboxCounts()
             let filings = await store.filingCounts()
             var text = String(decoding: buffer, as: UTF8.self)
             text += """

@@ -12,8 +12,13 @@ struct FollowController {
     }
 
     struct DemandePage {
+        struct Document { var title: String; var url: String? }
         var layout: Layout
         var number: String
+        /// The tracking code, when the citizen came with it (to post to the correction form).
+        var code: String?
+        var correction: String?
+        var documents: [Document]
         var title: String
         var collectivite: String
         var status: StatusVM
@@ -38,7 +43,7 @@ struct FollowController {
                                   error: "Aucune demande ne correspond à ce numéro et à ce code de suivi. Vérifiez-les dans l'accusé de réception.")
             return req.guichet.renderer.html("portal/follow", page, status: .notFound)
         }
-        return try await page(req, detail, fileBase: nil)
+        return try await page(req, detail, fileBase: nil, code: code)
     }
 
     func mine(req: Request) async throws -> Response {
@@ -57,16 +62,19 @@ struct FollowController {
         return Download.response(file, data)
     }
 
-    private func page(_ req: Request, _ detail: DemandeDetail, fileBase: String?) async throws -> Response {
+    private func page(_ req: Request, _ detail: DemandeDetail, fileBase: String?, code: String? = nil) async throws -> Response {
         let definition = detail.demarche.definition
         let c = try await req.store.collectivite(slug: detail.collectivite)
         let page = DemandePage(
-            layout: try await Layout.make(req, title: "Demande \(detail.number)"), number: detail.number, title: definition.title,
-            collectivite: c?.name ?? "", status: StatusVM(definition.workflow, detail.status),
+            layout: try await Layout.make(req, title: "Demande \(detail.number)"), number: detail.number, code: code,
+            correction: detail.correction,
+            documents: detail.documents.map { doc in .init(title: doc.file.filename, url: fileBase.map { $0 + doc.file.id }) },
+            title: definition.title,
+            collectivite: c?.name ?? "", status: StatusVM(citizenView: definition.workflow, detail.status, events: detail.events),
             isEnd: definition.workflow.status(detail.status)?.isEnd ?? false,
             submittedAt: FrenchDate.string(detail.submittedAt),
             data: DataItem.list(form: definition.form, data: detail.data) { file in fileBase.map { $0 + file.id } ?? "" },
-            history: EventVM.list(detail.events, workflow: definition.workflow))
+            history: EventVM.list(detail.events, workflow: definition.workflow, forCitizen: true))
         return req.guichet.renderer.html("portal/demande", page)
     }
 }

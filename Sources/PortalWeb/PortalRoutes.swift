@@ -18,6 +18,10 @@ public enum PortalRoutes {
         html.post("suivi", use: follow.lookup)
         html.get("compte", "demandes", ":number", use: follow.mine)
         html.get("compte", "demandes", ":number", "fichiers", ":file", use: follow.file)
+        let correction = CorrectionController()
+        html.get("compte", "demandes", ":number", "corriger", use: correction.mine)
+        html.post("compte", "demandes", ":number", "corriger", use: correction.mine)
+        html.post("suivi", "corriger", use: correction.anonymous)
         AccountController().register(html)
     }
 }

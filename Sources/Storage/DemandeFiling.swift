@@ -11,7 +11,12 @@ extension Store {
     public func submit(_ new: NewDemande, in scope: TenantScope,
                        mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) async throws -> FiledDemande {
         for (file, bytes) in new.files { try files.write(id: file.id, bytes: bytes) }
-        let filed = try await filings.submit(PendingFiling(new, in: scope, at: clock(), mails: mails))
+        var pending = try PendingFiling(new, in: scope, at: clock(), mails: mails)
+        if new.demarche.definition.workflow.startsWithWork {
+            let store = self, at = pending.at
+            pending.startWorkflow = { filed, sql in try await store.startWorkflow(of: new, filed: filed, in: scope, at: at, on: sql) }
+        }
+        let filed = try await filings.submit(pending)
         inboxCounts.invalidate(scope.slug)
         return filed
     }
@@ -37,7 +42,7 @@ extension Store {
                 numbers[index] = RequestNumber.format(prefix: pending.prefix, year: key.year, sequence: last - indices.count + 1 + offset)
             }
         }
-        let filed = zip(batch, numbers).map { pending, number in
+        var filed = zip(batch, numbers).map { pending, number in
             FiledDemande(id: pending.id, number: number, trackingCode: pending.trackingCode, status: pending.status,
                          submittedAt: Date(millis: pending.at))
         }
@@ -58,7 +63,31 @@ extension Store {
                              on: sql)
         try await insertOutbox(zip(batch, filed).flatMap { pending, filed in pending.mails(filed) },
                                at: batch.map(\.at).max() ?? 0, on: sql)
+        for i in batch.indices {
+            if let start = batch[i].startWorkflow { filed[i].status = try await start(filed[i], sql) }
+        }
         return filed
+    }
+
+    /// Runs what a workflow does when a request enters it (actions of the initial status, automatic transitions,
+    /// timers, the legal deadline), in the filing's transaction. Returns the status the request ends in.
+    func startWorkflow(of new: NewDemande, filed: FiledDemande, in scope: TenantScope, at: Int64, on sql: any SQLDatabase) async throws -> String {
+        let definition = new.demarche.definition
+        let detail = DemandeDetail(id: filed.id, collectivite: scope.slug, number: filed.number, status: filed.status,
+                                   demarcheSlug: definition.slug, demarche: new.demarche, accountID: new.accountID, email: new.email,
+                                   data: new.values, submittedAt: filed.submittedAt, updatedAt: filed.submittedAt, events: [],
+                                   files: new.files.map(\.0), backOffice: [:], assignedRole: nil, assignedAgent: nil,
+                                   correction: nil, correctionThen: nil, updatedMillis: at, documents: [])
+        let run = engine(for: definition).file(values: values(of: detail), now: filed.submittedAt)
+        if let deadline = definition.workflow.deadline {
+            try await Self.insertRows(into: "timers", columns: Self.timerColumns, [
+                Self.timerRow(demandeID: filed.id, kind: "deadline", transitionID: nil, status: filed.status,
+                              due: deadline.delay.after(filed.submittedAt, in: LocalTime.calendar)),
+            ], on: sql)
+        }
+        // Files a deletion removes are gone with the transaction; their bytes are orphans, which is harmless.
+        _ = try await apply(run, to: detail, actor: .system, at: at, on: sql)
+        return run.deleted ? filed.status : run.status
     }
 
     private struct CounterKey: Hashable { var collectivite: String; var year: Int }
@@ -83,6 +112,8 @@ struct PendingFiling: Sendable {
     var at: Int64
     var files: [(file: StoredFile, fieldID: String)]
     var mails: @Sendable (FiledDemande) -> [OutboxMail]
+    /// Set when the workflow has something to do on filing; runs in the batch's transaction once numbered.
+    var startWorkflow: (@Sendable (FiledDemande, any SQLDatabase) async throws -> String)?
 
     init(_ new: NewDemande, in scope: TenantScope, at date: Date, mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) throws {
         collectivite = scope.slug

@@ -16,11 +16,31 @@ public struct DemandeDetail: Sendable {
     public var submittedAt: Date
     public var updatedAt: Date
     public var events: [DemandeEvent]
+    /// The files answered in the form and the documents the workflow generated (see `documents`).
     public var files: [StoredFile]
+    /// Back-office fields set by the workflow and webhook answers; agents see them, citizens do not.
+    public var backOffice: [String: FieldValue]
+    public var assignedRole: String?
+    public var assignedAgent: String?
+    /// The message of a correction asked of the citizen and not yet sent back; nil when none is pending.
+    public var correction: String?
+    public var correctionThen: String?
+    var updatedMillis: Int64
+    /// Generated documents, with whether the citizen may see each.
+    public var documents: [(file: StoredFile, visibleToCitizen: Bool)]
+
+    /// `demande_files.field_id` of generated documents.
+    static let documentField = "_document"
+    static let internalDocumentField = "_document_interne"
 }
 
 public struct DemandeEvent: Sendable, Equatable, Decodable {
-    public enum Kind: String, Sendable { case submitted, transition, note, message }
+    public enum Kind: String, Sendable {
+        case submitted, transition, note, message
+        case assigned, document, anonymised, action
+        case correctionRequested = "correction_requested", corrected
+        case webhookAnswered = "webhook_answered", webhookFailed = "webhook_failed"
+    }
     public var seq: Int
     public var kind: String
     public var actorKind: String
@@ -32,8 +52,13 @@ public struct DemandeEvent: Sendable, Equatable, Decodable {
 
     public var eventKind: Kind? { Kind(rawValue: kind) }
     public var date: Date { Date(millis: at) }
-    /// Internal notes are for agents only.
-    public var visibleToCitizen: Bool { eventKind != .note }
+    /// Internal notes and the workings of the back-office are for agents only.
+    public var visibleToCitizen: Bool {
+        switch eventKind {
+        case .note, .assigned, .action, .webhookAnswered, .webhookFailed: false
+        default: true
+        }
+    }
 }
 
 /// Who did something, as the history records it.
@@ -43,6 +68,8 @@ public struct Actor: Sendable {
     public var name: String
     public static func citizen(_ accountID: String?, name: String) -> Actor { Actor(kind: "citizen", id: accountID, name: name) }
     public static func agent(_ accountID: String, name: String) -> Actor { Actor(kind: "agent", id: accountID, name: name) }
+    /// Guichet itself: timers, automatic decisions, webhook answers.
+    public static let system = Actor(kind: "system", id: nil, name: "Guichet")
 }
 
 public struct NewDemande: Sendable {

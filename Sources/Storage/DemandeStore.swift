@@ -29,6 +29,10 @@ extension Store {
         guard ownsIt || codeMatches else { return nil }
         var visible = detail
         visible.events = detail.events.filter(\.visibleToCitizen)
+        let agentsOnly = Set(detail.documents.filter { !$0.visibleToCitizen }.map(\.file.id))
+        visible.files = detail.files.filter { !agentsOnly.contains($0.id) }
+        visible.documents = detail.documents.filter(\.visibleToCitizen)
+        visible.backOffice = [:]
         return visible
     }
 
@@ -48,30 +52,6 @@ extension Store {
                                          submittedAt: Date(millis: row.submittedAt)))
         }
         return result
-    }
-
-    /// Makes a workflow transition as an agent. Refused (and nothing written) if the workflow of the request's
-    /// version does not allow it from the current status for the agent's roles, or if someone moved it meanwhile.
-    public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor,
-                           mails: @escaping @Sendable (DemandeDetail, Status) -> [OutboxMail]) async throws -> Result<Status, TransitionRefusal> {
-        guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
-        let workflow = detail.demarche.definition.workflow
-        let decision = workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: workflow))
-        guard case .success(let target) = decision else { return decision }
-        let notifies = detail.demarche.definition.workflow.transitions.first { $0.id == transitionID }?.notifiesCitizen ?? false
-        let now = nowMillis
-        try await write { sql in
-            let moved = try await sql.raw("""
-                UPDATE demandes SET status = \(bind: target.id), updated_at = \(bind: now)
-                WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug) AND status = \(bind: detail.status) RETURNING id
-                """).first()
-            guard moved != nil else { throw StoreError.conflict("status changed") }
-            try await self.appendEvent(on: sql, demandeID: detail.id, kind: .transition, actor: actor,
-                                       from: detail.status, to: target.id, body: nil, at: now)
-            if notifies { try await self.enqueue(mails(detail, target), on: sql) }
-        }
-        inboxCounts.invalidate(scope.slug)
-        return .success(target)
     }
 
     /// Appends an internal note (agents only) or a message to the citizen (e-mailed) to the history.
@@ -103,7 +83,7 @@ extension Store {
         return Set(all.filter { !$0.roleSet.isDisjoint(with: scope.agentRoles) }.map(\.id))
     }
 
-    private func appendEvent(on sql: any SQLDatabase, demandeID: String, kind: DemandeEvent.Kind, actor: Actor,
+    func appendEvent(on sql: any SQLDatabase, demandeID: String, kind: DemandeEvent.Kind, actor: Actor,
                              from: String?, to: String?, body: String?, at: Int64) async throws {
         let next = (try await sql.raw("SELECT MAX(seq) AS s FROM demande_events WHERE demande_id = \(bind: demandeID)")
             .first(decodingColumn: "s", as: Int?.self) ?? nil).map { $0 + 1 } ?? 1
@@ -119,15 +99,17 @@ extension Store {
         [newID(), demandeID, seq, kind.rawValue, actor.kind, actor.id, actor.name, from, to, body, at]
     }
 
-    private func loadDemande(whereClause: String, _ value: String, collectivite: String?) async throws -> DemandeDetail? {
+    func loadDemande(whereClause: String, _ value: String, collectivite: String?) async throws -> DemandeDetail? {
         struct Row: Decodable {
             var id: String; var collectivite: String; var number: String; var status: String; var demarcheId: String
             var demarcheVersion: Int; var demarcheSlug: String; var accountId: String?; var email: String; var data: String
-            var submittedAt: Int64; var updatedAt: Int64
+            var submittedAt: Int64; var updatedAt: Int64; var workflowData: String; var assignedRole: String?
+            var assignedAgent: String?; var correction: String?; var correctionThen: String?
         }
         var query = SQLQueryString("""
             SELECT d.id, d.collectivite, d.number, d.status, d.demarche_id, d.demarche_version, m.slug AS demarche_slug,
-                   d.account_id, d.email, d.data, d.submitted_at, d.updated_at
+                   d.account_id, d.email, d.data, d.submitted_at, d.updated_at, d.workflow_data, d.assigned_role,
+                   d.assigned_agent, d.correction, d.correction_then
             FROM demandes d JOIN demarches m ON m.id = d.demarche_id WHERE \(unsafeRaw: whereClause)\(bind: value)
             """)
         if let collectivite { query.appendInterpolation(unsafeRaw: " AND d.collectivite = "); query.appendInterpolation(bind: collectivite) }
@@ -136,15 +118,26 @@ extension Store {
             SELECT seq, kind, actor_kind, actor_name, from_status, to_status, body, at FROM demande_events
             WHERE demande_id = \(bind: row.id) ORDER BY seq
             """).all(decoding: DemandeEvent.self, keyDecodingStrategy: .convertFromSnakeCase)
-        let files = try await sql.raw("""
-            SELECT id, filename, content_type, size FROM demande_files WHERE demande_id = \(bind: row.id) ORDER BY filename
-            """).all(decoding: StoredFile.self, keyDecodingStrategy: .convertFromSnakeCase)
+        struct FileRow: Decodable { var id: String; var fieldId: String; var filename: String; var contentType: String; var size: Int }
+        let fileRows = try await sql.raw("""
+            SELECT id, field_id, filename, content_type, size FROM demande_files WHERE demande_id = \(bind: row.id) ORDER BY filename
+            """).all(decoding: FileRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let files = fileRows.map { StoredFile(id: $0.id, filename: $0.filename, contentType: $0.contentType, size: $0.size) }
+        let documents = fileRows.enumerated().compactMap { i, f -> (file: StoredFile, visibleToCitizen: Bool)? in
+            switch f.fieldId {
+            case DemandeDetail.documentField: (files[i], true)
+            case DemandeDetail.internalDocumentField: (files[i], false)
+            default: nil
+            }
+        }
         let definition = try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion)
         return DemandeDetail(id: row.id, collectivite: row.collectivite, number: row.number, status: row.status,
                              demarcheSlug: row.demarcheSlug,
                              demarche: VersionedDemarche(id: row.demarcheId, version: row.demarcheVersion, definition: definition),
                              accountID: row.accountId, email: row.email, data: try fromJSON([String: FieldValue].self, row.data),
                              submittedAt: Date(millis: row.submittedAt), updatedAt: Date(millis: row.updatedAt),
-                             events: events, files: files)
+                             events: events, files: files, backOffice: try fromJSON([String: FieldValue].self, row.workflowData),
+                             assignedRole: row.assignedRole, assignedAgent: row.assignedAgent, correction: row.correction,
+                             correctionThen: row.correctionThen, updatedMillis: row.updatedAt, documents: documents)
     }
 }

@@ -10,9 +10,70 @@ public struct OutboxMail: Sendable, Codable, Equatable {
     public init(to: String, subject: String, text: String) { self.to = to; self.subject = subject; self.text = text }
 }
 
+/// A text message for the SMS gateway.
+public struct SMSMessage: Sendable, Codable, Equatable {
+    public var to: String
+    public var text: String
+    public init(to: String, text: String) { self.to = to; self.text = text }
+}
+
+/// A webhook call of a workflow: the request as JSON, POSTed signed to `url`; its answer goes back into the
+/// request (see `recordWebhookAnswer`).
+public struct WebhookCall: Sendable, Codable, Equatable {
+    public var demandeID: String
+    public var collectivite: String
+    public var number: String
+    public var actionID: String
+    public var url: String
+    public var onError: String?
+    public var body: String
+}
+
+/// What the outbox delivers.
+public enum OutboxMessage: Sendable, Equatable {
+    case email(OutboxMail)
+    case sms(SMSMessage)
+    case webhook(WebhookCall)
+
+    var kind: String {
+        switch self {
+        case .email: "email"
+        case .sms: "sms"
+        case .webhook: "webhook"
+        }
+    }
+
+    func payload() throws -> String {
+        switch self {
+        case .email(let m): try jsonText(m)
+        case .sms(let m): try jsonText(m)
+        case .webhook(let w): try jsonText(w)
+        }
+    }
+
+    init(kind: String, payload: String) throws {
+        switch kind {
+        case "sms": self = .sms(try fromJSON(SMSMessage.self, payload))
+        case "webhook": self = .webhook(try fromJSON(WebhookCall.self, payload))
+        default: self = .email(try fromJSON(OutboxMail.self, payload))
+        }
+    }
+
+    /// Recipient and subject, as the admins' list of failing deliveries shows them.
+    public var summary: (kind: String, to: String, subject: String) {
+        switch self {
+        case .email(let m): ("E-mail", m.to, m.subject)
+        case .sms(let m): ("SMS", m.to, String(m.text.prefix(60)))
+        case .webhook(let w): ("Webhook", w.url, "Demande \(w.number) — \(w.actionID)")
+        }
+    }
+}
+
 public struct OutboxEntry: Sendable, Equatable {
+    /// The e-mail, if this entry is one.
+    public var mail: OutboxMail? { if case .email(let m) = message { m } else { nil } }
     public var id: String
-    public var mail: OutboxMail
+    public var message: OutboxMessage
     public var attempts: Int
     public var lastError: String?
     public var createdAt: Date
@@ -27,8 +88,12 @@ extension Store {
 
     /// Messages without a recipient are dropped.
     static func insertOutbox(_ mails: [OutboxMail], at now: Int64, on sql: any SQLDatabase) async throws {
+        try await insertOutbox(mails.map(OutboxMessage.email), at: now, on: sql)
+    }
+
+    static func insertOutbox(_ messages: [OutboxMessage], at now: Int64, on sql: any SQLDatabase) async throws {
         try await insertRows(into: "outbox", columns: ["id", "kind", "payload", "attempts", "next_attempt_at", "created_at"],
-                             try mails.filter { !$0.to.isEmpty }.map { mail in [newID(), "email", try jsonText(mail), 0, now, now] },
+                             try messages.filter { $0.summary.to.isEmpty == false }.map { m in [newID(), m.kind, try m.payload(), 0, now, now] },
                              on: sql)
     }
 
@@ -38,17 +103,17 @@ extension Store {
     }
 
     /// Messages due for delivery now, oldest first.
-    public func dueMail(limit: Int) async throws -> [OutboxEntry] {
+    public func dueMessages(limit: Int) async throws -> [OutboxEntry] {
         try await entries(where: "sent_at IS NULL AND next_attempt_at <= \(nowMillis)", limit: limit)
     }
 
     /// Undelivered messages that have failed at least once: what admins must see.
-    public func failingMail(limit: Int = 100) async throws -> [OutboxEntry] {
+    public func failingMessages(limit: Int = 100) async throws -> [OutboxEntry] {
         try await entries(where: "sent_at IS NULL AND attempts > 0", limit: limit)
     }
 
     /// Undelivered messages, and among them those that failed at least once; one query, for `/metrics` and admins.
-    public func mailCounts() async throws -> (pending: Int, failing: Int) {
+    public func outboxCounts() async throws -> (pending: Int, failing: Int) {
         struct Counts: Decodable { var pending: Int; var failing: Int? }
         let counts = try await sql.raw("""
             SELECT COUNT(*) AS pending, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS failing FROM outbox WHERE sent_at IS NULL
@@ -76,7 +141,7 @@ extension Store {
     }
 
     /// Makes failing messages due now (the admin's "retry now").
-    public func retryFailingMail() async throws {
+    public func retryFailingMessages() async throws {
         let now = nowMillis
         try await write { sql in
             try await sql.raw("UPDATE outbox SET next_attempt_at = \(bind: now) WHERE sent_at IS NULL").run()
@@ -84,12 +149,12 @@ extension Store {
     }
 
     private func entries(where condition: String, limit: Int) async throws -> [OutboxEntry] {
-        struct Row: Decodable { var id: String; var payload: String; var attempts: Int; var lastError: String?; var createdAt: Int64; var nextAttemptAt: Int64 }
+        struct Row: Decodable { var id: String; var kind: String; var payload: String; var attempts: Int; var lastError: String?; var createdAt: Int64; var nextAttemptAt: Int64 }
         return try await sql.raw("""
-            SELECT id, payload, attempts, last_error, created_at, next_attempt_at FROM outbox
+            SELECT id, kind, payload, attempts, last_error, created_at, next_attempt_at FROM outbox
             WHERE \(unsafeRaw: condition) ORDER BY created_at LIMIT \(unsafeRaw: String(limit))
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-            OutboxEntry(id: $0.id, mail: try fromJSON(OutboxMail.self, $0.payload), attempts: $0.attempts, lastError: $0.lastError,
+            OutboxEntry(id: $0.id, message: try OutboxMessage(kind: $0.kind, payload: $0.payload), attempts: $0.attempts, lastError: $0.lastError,
                         createdAt: Date(millis: $0.createdAt), nextAttemptAt: Date(millis: $0.nextAttemptAt))
         }
     }

@@ -11,6 +11,8 @@ public struct Store: Sendable {
     let gate: WriteGate?
     public let files: FileVault
     public let clock: @Sendable () -> Date
+    /// The wording of the e-mails workflows cause.
+    let mails: WorkflowMails
     let definitionCache = DefinitionCache()
     /// Inbox counts per status, voided by every request filed or moved in the tenant.
     let inboxCounts = TenantCache<[String: Int]>()
@@ -23,8 +25,10 @@ public struct Store: Sendable {
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
-    public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, mails: WorkflowMails,
+                clock: @escaping @Sendable () -> Date = Date.init) {
         let gate = serialiseWrites ? WriteGate() : nil
+        self.mails = mails
         self.database = database
         self.gate = gate
         self.files = files

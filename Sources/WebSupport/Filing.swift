@@ -38,15 +38,28 @@ public struct Filing: Sendable {
         return .filed(filed)
     }
 
+    /// An agent's button; the workflow's actions and the status e-mail are committed with the move.
     public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor) async throws -> Result<Status, TransitionRefusal> {
-        let context = self.context
-        let collectivite = scope.collectivite.name
-        let result = try await context.store.transition(number: number, transitionID: transitionID, in: scope, actor: actor) { detail, status in
-            [Mails.statusChanged(to: detail.email, collectivite: collectivite, demarche: detail.demarche.definition.title,
-                                 number: detail.number, status: status.label, followURL: context.followURL(detail.number))]
-        }
+        let result = try await context.store.transition(number: number, transitionID: transitionID, in: scope, actor: actor)
         if case .success = result { await context.mailQueued() }
         return result
+    }
+
+    /// An agent's global action.
+    public func runAction(number: String, actionID: String, in scope: TenantScope, actor: Actor) async throws -> Result<GlobalAction, TransitionRefusal> {
+        let result = try await context.store.runAction(number: number, actionID: actionID, in: scope, actor: actor)
+        if case .success = result { await context.mailQueued() }
+        return result
+    }
+
+    /// The citizen sends back a correction: validated against the form of the request's own version, then
+    /// stored; invalid answers change nothing.
+    public func correct(_ detail: DemandeDetail, raw: RawSubmission, actor: Actor) async throws -> FormValidator.Outcome {
+        let outcome = FormValidator.validate(raw, against: detail.demarche.definition.form, context: context.evaluationContext)
+        guard outcome.isValid else { return outcome }
+        try await context.store.submitCorrection(of: detail, values: outcome.values, files: outcome.files, actor: actor)
+        await context.mailQueued()
+        return outcome
     }
 
     /// An internal note, or a message e-mailed to the citizen.
@@ -63,10 +76,7 @@ public struct Filing: Sendable {
 
 extension GuichetContext {
     /// Expressions count days in Lyon, by the store's clock (which tests move).
-    public var evaluationContext: EvaluationContext {
-        let day = LocalTime.calendar.dateComponents([.year, .month, .day], from: store.clock())
-        return EvaluationContext(today: CivilDate(year: day.year ?? 1970, month: day.month ?? 1, day: day.day ?? 1))
-    }
+    public var evaluationContext: EvaluationContext { store.evaluationContext }
 
     func followURL(_ number: String) -> String { url("/suivi?numero=\(number)") }
 }

@@ -58,14 +58,15 @@ public struct FormVM {
     ///   - page: the page drawn (all fields of a one-page form).
     ///   - visible: the fields asked given the answers; others are drawn hidden.
     ///   - keptFiles: files already attached on an earlier visit of this page.
-    public init(form: FormDefinition, values: [String: [String]], errors: [String: String], page: Int = 0,
+    /// - Parameter page: the page to show; nil shows every page's questions at once (a correction).
+    public init(form: FormDefinition, values: [String: [String]], errors: [String: String], page: Int? = 0,
                 visible: Set<String>, keptFiles: [String: [StoredFile]] = [:]) {
         let logic = form.logic
-        let indices = logic.pages.indices.contains(page) ? logic.pages[page].fieldIndices : []
-        let shown = indices.map { form.fields[$0] }.filter { $0.type != .computed }
+        let pages = page.map { logic.pages.indices.contains($0) ? [logic.pages[$0]] : [] } ?? logic.pages
+        let shown = pages.flatMap(\.fieldIndices).map { form.fields[$0] }.filter { $0.type != .computed }
         fields = shown.map { FormVM.field($0, values, errors[$0.id], hidden: !visible.contains($0.id), kept: keptFiles[$0.id] ?? []) }
         errorList = shown.compactMap { f in errors[f.id].map { ErrorItem(id: f.id, label: f.label, message: $0) } }
-        pageError = logic.pages.indices.contains(page) ? logic.pages[page].pageField.flatMap { errors[$0.id] } : nil
+        pageError = pages.lazy.compactMap { $0.pageField.flatMap { errors[$0.id] } }.first
         hasErrors = !errorList.isEmpty || pageError != nil
         errorCount = errorList.count
         plural = errorList.count > 1

@@ -27,9 +27,19 @@ public struct StatusVM {
         label = status?.label ?? id
         colour = status?.colour.rawValue ?? "grey"
     }
+
+    /// What a citizen sees: a status hidden from them shows as the last visible one the request went through.
+    public init(citizenView workflow: WorkflowDefinition, _ id: String, events: [DemandeEvent]) {
+        var shown = id
+        if workflow.status(id)?.visibleToCitizen == false {
+            shown = events.reversed().compactMap(\.toStatus).first { workflow.status($0)?.visibleToCitizen == true } ?? workflow.initialStatus
+        }
+        self.init(workflow, shown)
+    }
 }
 
-/// A history entry as shown; notes only ever reach agents' pages (the store filters them for citizens).
+/// A history entry as shown; notes and back-office workings only ever reach agents' pages (the store filters
+/// them for citizens), and a citizen does not see moves into statuses hidden from them.
 public struct EventVM {
     var date: String
     var actor: String
@@ -37,16 +47,30 @@ public struct EventVM {
     var body: String?
     var isNote: Bool
 
-    public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition) -> [EventVM] {
-        events.reversed().map { e in
+    public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition, forCitizen: Bool = false) -> [EventVM] {
+        events.reversed().compactMap { e in
+            let status = workflow.status(e.toStatus ?? "")
+            if forCitizen, e.eventKind == .transition, status?.visibleToCitizen == false { return nil }
             let text: String = switch e.eventKind {
             case .submitted: "Demande déposée"
-            case .transition: "Statut : \(workflow.status(e.toStatus ?? "")?.label ?? e.toStatus ?? "")"
+            case .transition: "Statut : \(status?.label ?? e.toStatus ?? "")"
             case .note: "Note interne"
             case .message: "Message à l'usager"
+            case .assigned: "Affectation"
+            case .document: "Document produit"
+            case .anonymised: "Données personnelles effacées"
+            case .action: "Action"
+            case .correctionRequested: "Correction demandée à l'usager"
+            case .corrected: "Demande corrigée par l'usager"
+            case .webhookAnswered: "Appel de service réussi"
+            case .webhookFailed: "Appel de service en échec"
             case nil: e.kind
             }
-            let actor = e.actorKind == "agent" ? "\(e.actorName) (agent)" : e.actorName
+            let actor = switch e.actorKind {
+            case "agent": "\(e.actorName) (agent)"
+            case "system": "Traitement automatique"
+            default: e.actorName
+            }
             return EventVM(date: FrenchDate.string(millis: e.at), actor: actor, text: text, body: e.body, isNote: e.eventKind == .note)
         }
     }

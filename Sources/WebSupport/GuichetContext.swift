@@ -10,13 +10,15 @@ public struct GuichetContext: Sendable {
     /// The public address of this instance, for links in e-mails ("https://guichet.example.fr").
     public let baseURL: String
     public let throttle: SignInThrottle
+    /// The key a collectivité's webhook receivers verify signatures with, for its admins to read.
+    public let webhookKey: @Sendable (String) -> String
     /// Tells the outbox worker that a commit queued mail, so it is sent now rather than at its next poll.
     public let mailQueued: @Sendable () async -> Void
 
     public init(store: Store, renderer: Renderer, baseURL: String, throttle: SignInThrottle,
-                mailQueued: @escaping @Sendable () async -> Void) {
+                webhookKey: @escaping @Sendable (String) -> String, mailQueued: @escaping @Sendable () async -> Void) {
         self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.throttle = throttle
-        self.mailQueued = mailQueued
+        self.webhookKey = webhookKey; self.mailQueued = mailQueued
     }
 
     public func url(_ path: String) -> String { baseURL + path }

@@ -14,6 +14,9 @@ public final class TestGuichet: @unchecked Sendable {
     public var store: Store { app.guichet.store }
     let directory: URL
     let dropDatabase: (@Sendable () async throws -> Void)?
+    let config: GuichetConfiguration
+    /// The app's clock: tests move it (timers, deadlines, retries).
+    public let clock: TestClock
 
     private static let quietLogs: Void = {
         LoggingSystem.bootstrap { label in
@@ -31,6 +34,8 @@ public final class TestGuichet: @unchecked Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-test-\(UUID().uuidString)")
         // bcrypt at cost 12 takes ~0.25 s a hash; production cost is checked in ConfigurationTests.
         var config = GuichetConfiguration(dataDirectory: directory, runOutboxWorker: false, bcryptCost: 4)
+        let clock = TestClock()
+        config.clock = { clock.now }
         var drop: (@Sendable () async throws -> Void)? = nil
         if let admin = ProcessInfo.processInfo.environment["GUICHET_TEST_DATABASE_URL"] {
             let name = "guichet_test_\(UUID().uuidString.prefix(8).lowercased())"
@@ -47,11 +52,19 @@ public final class TestGuichet: @unchecked Sendable {
             try? await app.asyncShutdown()
             throw error
         }
-        return TestGuichet(app: app, directory: directory, dropDatabase: drop)
+        return TestGuichet(app: app, directory: directory, dropDatabase: drop, config: config, clock: clock)
     }
 
-    init(app: Application, directory: URL, dropDatabase: (@Sendable () async throws -> Void)?) {
-        self.app = app; self.directory = directory; self.dropDatabase = dropDatabase
+    init(app: Application, directory: URL, dropDatabase: (@Sendable () async throws -> Void)?, config: GuichetConfiguration, clock: TestClock) {
+        self.app = app; self.directory = directory; self.dropDatabase = dropDatabase; self.config = config; self.clock = clock
+    }
+
+    /// Stops this app and starts a new one on the same database and data folder, as a server restart would.
+    public func restarted() async throws -> TestGuichet {
+        try await app.asyncShutdown()
+        let app = try await Application.make(.testing)
+        do { try await GuichetApp.configure(app, config) } catch { try? await app.asyncShutdown(); throw error }
+        return TestGuichet(app: app, directory: directory, dropDatabase: dropDatabase, config: config, clock: clock)
     }
 
     public func shutdown() async throws {
@@ -63,7 +76,7 @@ public final class TestGuichet: @unchecked Sendable {
     public func browser() -> Browser { Browser(app: app) }
 
     /// E-mails waiting in the outbox, oldest first.
-    public func outbox() async throws -> [OutboxMail] { try await store.dueMail(limit: 10_000).map(\.mail) }
+    public func outbox() async throws -> [OutboxMail] { try await store.dueMessages(limit: 10_000).compactMap(\.mail) }
 
     /// Where `.eml` files land when no SMTP server is configured.
     public var mailFolder: URL { directory.appendingPathComponent("mail") }
@@ -91,6 +104,16 @@ public final class TestGuichet: @unchecked Sendable {
         components.path = "/" + name
         return components.string ?? url
     }
+}
+
+/// A clock tests move by hand; starts at the real time.
+public final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date()
+    public init() {}
+    public var now: Date { lock.withLock { current } }
+    public func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+    public func advance(days: Int) { advance(Double(days) * 86_400) }
 }
 
 extension TestGuichet {

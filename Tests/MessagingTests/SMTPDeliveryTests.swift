@@ -26,29 +26,30 @@ final class SMTPDeliveryTests: XCTestCase {
     func testAMessageIsSentOnlyWhenTheServerAcceptedItAndRetriedUntilThen() async throws {
         let port = SMTPSink.freePort()
         let transport = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:\(port)")!, from: "Guichet <ne-pas-repondre@guichet.example>")
-        let worker = OutboxWorker(store: guichet.store, transport: transport, logger: Logger(label: "test"))
+        let worker = OutboxWorker(store: guichet.store, transport: transport, sms: FileSMSGateway(folder: guichet.mailFolder),
+                                  webhooks: WebhookClient(keys: WebhookKeys(secret: Data("test".utf8))), logger: Logger(label: "test"))
         try await guichet.store.enqueue([OutboxMail(to: "jean@exemple.fr", subject: "Votre demande CAL-2026-000001 a bien été reçue",
                                                     text: "Bonjour,\n.\nUne ligne qui commence par un point.\nÀ bientôt")])
 
         // Server down: the attempt fails, is recorded, and the message waits.
         try await worker.deliverDue()
-        let failing = try await guichet.store.failingMail()
+        let failing = try await guichet.store.failingMessages()
         XCTAssertEqual(failing.count, 1)
         XCTAssertEqual(failing.first?.attempts, 1)
         XCTAssertFalse(failing.first?.lastError?.isEmpty ?? true)
         let retryIn = try XCTUnwrap(failing.first?.nextAttemptAt.timeIntervalSinceNow)
         XCTAssertGreaterThan(retryIn, 20)
-        let whileDown = try await guichet.store.mailCounts()
+        let whileDown = try await guichet.store.outboxCounts()
         XCTAssertEqual(whileDown.pending, 1)
         XCTAssertEqual(whileDown.failing, 1)
-        let value1 = try await guichet.store.dueMail(limit: 10).count
+        let value1 = try await guichet.store.dueMessages(limit: 10).count
         XCTAssertEqual(value1, 0, "not due again before its backoff")
 
         // Server up, retry: delivered, and gone from the outbox.
         _ = (try SMTPSink.start(port: port, folder: folder))
-        try await guichet.store.retryFailingMail()
+        try await guichet.store.retryFailingMessages()
         try await worker.deliverDue()
-        let afterDelivery = try await guichet.store.mailCounts()
+        let afterDelivery = try await guichet.store.outboxCounts()
         XCTAssertEqual(afterDelivery.pending, 0)
         XCTAssertEqual(afterDelivery.failing, 0)
         let received = try SMTPSink.messages(in: folder)

@@ -10,6 +10,8 @@ public enum GuichetMigrations {
         CreateDrafts(), CreateCounters(), CreateOutbox(),
         // 002
         UpdateDemandesAddTextIndex(),
+        // 003
+        UpdateDemandesAddWorkflowState(), CreateTimers(),
     ]
 }
 

@@ -1,0 +1,34 @@
+import Foundation
+import Logging
+import Storage
+
+/// Fires workflow timers (timed transitions, legal deadlines) when they fall due. Timers are rows, so a restart
+/// loses none: the worker fires whatever came due while the server was down as soon as it starts. It sleeps
+/// until the next timer, at most `maxSleep`, so a timer armed meanwhile by another server is late by at most that.
+public actor TimerWorker {
+    let store: Store
+    let logger: Logger
+    let maxSleep: Duration
+
+    public init(store: Store, logger: Logger, maxSleep: Duration = .seconds(30)) {
+        self.store = store; self.logger = logger; self.maxSleep = maxSleep
+    }
+
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                while try await store.fireDueTimers() > 0 {}
+            } catch {
+                logger.error("timer round failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: await nextSleep())
+        }
+    }
+
+    /// Until the next due timer, between 1 s and `maxSleep`.
+    private func nextSleep() async -> Duration {
+        guard let next = try? await store.nextTimerDue() else { return maxSleep }
+        let seconds = next.timeIntervalSince(store.clock())
+        return min(maxSleep, .milliseconds(Int(max(1, seconds) * 1000)))
+    }
+}

@@ -1,0 +1,29 @@
+import Storage
+
+extension Mails {
+    /// The French wording of the e-mails workflows cause, with links to the request's follow-up page.
+    public static func workflow(followURL: @escaping @Sendable (String) -> String) -> WorkflowMails {
+        WorkflowMails(
+            statusChanged: { about, status in
+                statusChanged(to: about.email, collectivite: about.collectivite, demarche: about.demarche, number: about.number,
+                              status: status, followURL: followURL(about.number))
+            },
+            correctionRequested: { about, message in
+                OutboxMail(to: about.email, subject: "Votre demande \(about.number) est à compléter", text: """
+                    Bonjour,
+
+                    \(about.collectivite) vous demande de compléter ou de corriger votre demande « \(about.demarche) » (n° \(about.number)) :
+
+                    \(message)
+
+                    Corrigez-la depuis son suivi : \(followURL(about.number))
+                    (le délai de réponse de l'administration est suspendu jusqu'à votre réponse.)
+
+                    \(about.collectivite)
+                    """)
+            },
+            authored: { about, to, subject, body in
+                OutboxMail(to: to, subject: subject, text: body + "\n\n\(about.collectivite)\nDemande n° \(about.number) : \(followURL(about.number))")
+            })
+    }
+}

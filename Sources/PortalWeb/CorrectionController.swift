@@ -1,0 +1,84 @@
+import Demarches
+import Storage
+import Vapor
+import WebSupport
+
+/// The citizen corrects a request an agent sent back to them: the form of the request's own version, all its
+/// questions on one page, filled with their answers. Reached from their account, or without one by the number
+/// and tracking code (kept in the posted form, never in the address).
+struct CorrectionController {
+    struct CorrectionPage {
+        var layout: Layout
+        var number: String
+        var title: String
+        var message: String
+        var action: String
+        /// Set when the citizen came with the number and code rather than signed in.
+        var code: String?
+        var form: FormVM
+    }
+
+    /// Signed in: GET shows the form, POST sends it.
+    func mine(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        let number = req.parameters.get("number") ?? ""
+        guard let detail = try await req.store.demandeForCitizen(number: number, accountID: account.id, trackingCode: nil) else {
+            throw Abort(.notFound)
+        }
+        let action = "/compte/demandes/\(detail.number)/corriger"
+        if req.method == .GET { return try await page(req, detail, action: action, code: nil) }
+        return try await submit(req, detail, action: action, code: nil, actor: .citizen(account.id, name: account.name),
+                                done: "/compte/demandes/\(detail.number)")
+    }
+
+    /// Without an account: the follow page posts the number and code here; `_envoi` marks the corrected answers.
+    func anonymous(req: Request) async throws -> Response {
+        let number = req.form.value("numero").trimmingCharacters(in: .whitespaces).uppercased()
+        let code = req.form.value("code")
+        guard !code.isEmpty, let detail = try await req.store.demandeForCitizen(number: number, accountID: nil, trackingCode: code) else {
+            throw Abort(.notFound)
+        }
+        if req.form.value("_envoi").isEmpty { return try await page(req, detail, action: "/suivi/corriger", code: code) }
+        return try await submit(req, detail, action: "/suivi/corriger", code: code, actor: .citizen(nil, name: "Usager"),
+                                done: "/suivi?numero=\(detail.number)")
+    }
+
+    private func submit(_ req: Request, _ detail: DemandeDetail, action: String, code: String?, actor: Actor, done: String) async throws -> Response {
+        guard detail.correction != nil else {
+            req.flash("Cette demande n'attend plus de correction.")
+            return req.redirect(to: done, redirectType: .normal)
+        }
+        var raw = req.form.raw
+        for key in [CSRF.fieldName, "numero", "code", "_envoi"] { raw.values[key] = nil }
+        // Files already with the request stay unless a new one is sent for the same question.
+        raw.keptFiles = detail.demarche.definition.form.rawAnswers(of: detail.data).keptFiles
+        let outcome: FormValidator.Outcome
+        do { outcome = try await Filing(req.guichet).correct(detail, raw: raw, actor: actor) }
+        catch StoreError.conflict {
+            req.flash("La demande a changé entre-temps : vérifiez-la et recommencez.")
+            return req.redirect(to: done, redirectType: .normal)
+        }
+        guard outcome.isValid else {
+            return try await page(req, detail, action: action, code: code, raw: raw, outcome: outcome)
+        }
+        req.flash("Votre correction a bien été envoyée. Le traitement de votre demande reprend.")
+        return req.redirect(to: done, redirectType: .normal)
+    }
+
+    private func page(_ req: Request, _ detail: DemandeDetail, action: String, code: String?, raw: RawSubmission? = nil,
+                      outcome: FormValidator.Outcome? = nil) async throws -> Response {
+        guard let message = detail.correction else {
+            req.flash("Cette demande n'attend pas de correction.")
+            return req.redirect(to: code == nil ? "/compte/demandes/\(detail.number)" : "/suivi?numero=\(detail.number)", redirectType: .normal)
+        }
+        let form = detail.demarche.definition.form
+        let answers = raw ?? form.rawAnswers(of: detail.data)
+        let checked = outcome ?? FormValidator.validate(answers, against: form, context: req.guichet.evaluationContext)
+        let errors = outcome?.errors ?? [:]
+        let view = CorrectionPage(
+            layout: try await Layout.make(req, title: (errors.isEmpty ? "" : "Erreur — ") + "Corriger la demande \(detail.number)"),
+            number: detail.number, title: detail.demarche.definition.title, message: message, action: action, code: code,
+            form: FormVM(form: form, values: answers.values, errors: errors, page: nil, visible: checked.visible, keptFiles: answers.keptFiles))
+        return req.guichet.renderer.html("portal/correction", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+}

@@ -1,0 +1,190 @@
+import Demarches
+import Expressions
+import Foundation
+import SQLKit
+import Workflow
+
+/// Everything that moves a request through its workflow: agents' buttons and global actions, timers, the
+/// citizen's correction, webhook answers. Each reads the request, lets the engine decide, and applies the
+/// outcome in one transaction (`apply`), which refuses if the request moved meanwhile.
+extension Store {
+    /// An agent presses a transition's button. Refused (nothing written) if the workflow of the request's version
+    /// does not offer it from the current status to the agent's roles, or its condition does not hold.
+    public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor) async throws -> Result<Status, TransitionRefusal> {
+        guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
+        let definition = detail.demarche.definition
+        let engine = engine(for: definition)
+        let values = values(of: detail)
+        let decision = definition.workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: definition.workflow)) {
+            engine.holds($0, values: values)
+        }
+        guard case .success(let transition) = decision else { return decision.map { _ in definition.workflow.statuses[0] } }
+        let run = engine.take(transition, from: detail.status, values: values, now: clock())
+        try await commit(run, to: detail, actor: actor)
+        inboxCounts.invalidate(scope.slug)
+        return .success(definition.workflow.status(run.status) ?? definition.workflow.statuses[0])
+    }
+
+    /// An agent runs a global action.
+    public func runAction(number: String, actionID: String, in scope: TenantScope, actor: Actor) async throws -> Result<GlobalAction, TransitionRefusal> {
+        guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
+        let workflow = detail.demarche.definition.workflow
+        guard let action = workflow.globalAction(actionID) else { return .failure(.unknownTransition) }
+        guard workflow.availableGlobalActions(in: detail.status, roles: scope.roles(on: workflow)).contains(action) else {
+            return .failure(workflow.status(detail.status)?.isEnd == false ? .roleNotAllowed : .notFromThisStatus)
+        }
+        let run = engine(for: detail.demarche.definition).run(action, in: detail.status, values: values(of: detail), now: clock())
+        try await commit(run, to: detail, actor: actor, extraEvent: (.action, action.label))
+        inboxCounts.invalidate(scope.slug)
+        return .success(action)
+    }
+
+    /// Timers due by the store's clock, fired oldest first; returns how many were looked at. Each is deleted
+    /// in the transaction that applies it, so two servers never fire the same timer twice.
+    @discardableResult
+    public func fireDueTimers(limit: Int = 100) async throws -> Int {
+        struct Row: Decodable { var id: String; var demandeId: String; var kind: String; var transitionId: String?; var status: String }
+        let now = nowMillis
+        let due = try await sql.raw("""
+            SELECT id, demande_id, kind, transition_id, status FROM timers
+            WHERE due_at <= \(bind: now) AND paused_at IS NULL ORDER BY due_at LIMIT \(unsafeRaw: String(limit))
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        for timer in due {
+            guard let detail = try await loadDemande(whereClause: "d.id = ", timer.demandeId, collectivite: nil) else {
+                try await write { sql in try await sql.raw("DELETE FROM timers WHERE id = \(bind: timer.id)").run() }
+                continue
+            }
+            let definition = detail.demarche.definition
+            let engine = engine(for: definition)
+            let values = values(of: detail)
+            var run: WorkflowEngine.Outcome?
+            if timer.kind == "deadline", let deadline = definition.workflow.deadline,
+               definition.workflow.status(detail.status)?.isEnd == false, detail.correction == nil {
+                run = engine.jump(to: deadline.status, label: deadline.label, from: detail.status, values: values, now: clock())
+            } else if timer.kind == "transition", timer.status == detail.status,
+                      let transition = timer.transitionId.flatMap(definition.workflow.transition),
+                      transition.condition.map({ engine.holds($0, values: values) }) ?? true {
+                run = engine.take(transition, from: detail.status, values: values, now: clock())
+            }
+            let decided = run
+            do {
+                let removed = try await write { sql -> [String] in
+                    guard try await sql.raw("DELETE FROM timers WHERE id = \(bind: timer.id) RETURNING id").first() != nil else { return [] }
+                    guard let decided else { return [] }
+                    return try await self.apply(decided, to: detail, actor: .system, at: now, on: sql)
+                }
+                removeFiles(removed)
+            } catch StoreError.conflict {
+                continue // the request moved meanwhile; its new status armed its own timers
+            }
+            inboxCounts.invalidate(detail.collectivite)
+        }
+        return due.count
+    }
+
+    /// When the next timer is due, for the worker to sleep until then.
+    public func nextTimerDue() async throws -> Date? {
+        try await sql.raw("SELECT MIN(due_at) AS d FROM timers WHERE paused_at IS NULL")
+            .first(decodingColumn: "d", as: Int64?.self).flatMap { $0 }.map(Date.init(millis:))
+    }
+
+    /// The citizen sends back the correction asked of them: new answers (already validated against the form
+    /// of the request's version), then the request moves on as the correction action said, and the legal
+    /// deadline resumes where it was paused.
+    public func submitCorrection(of detail: DemandeDetail, values new: [String: FieldValue], files newFiles: [(StoredFile, [UInt8])],
+                                 actor: Actor) async throws {
+        guard detail.correction != nil else { throw StoreError.conflict("no correction pending") }
+        for (file, bytes) in newFiles { try files.write(id: file.id, bytes: bytes) }
+        let definition = detail.demarche.definition
+        var corrected = detail
+        corrected.data = new
+        let engine = engine(for: definition)
+        // New answers may satisfy an automatic transition's condition even where the correction leads nowhere.
+        let run = detail.correctionThen.map {
+            engine.jump(to: $0, label: "Demande corrigée par l'usager", from: detail.status, values: values(of: corrected), now: clock())
+        } ?? engine.reconsider(detail.status, values: values(of: corrected), now: clock())
+        let now = nowMillis
+        let removed = try await write { sql -> [String] in
+            let kept = Set(new.values.flatMap { value -> [String] in if case .files(let fs) = value { fs.map(\.id) } else { [] } })
+            let dropped = detail.files.filter { file in !kept.contains(file.id) && !detail.documents.contains { $0.file.id == file.id } }.map(\.id)
+            if !dropped.isEmpty { try await sql.raw("DELETE FROM demande_files WHERE id IN (\(binds: dropped))").run() }
+            let known = Set(detail.files.map(\.id))
+            try await Self.insertRows(into: "demande_files", columns: ["id", "demande_id", "field_id", "filename", "content_type", "size"],
+                                      new.sorted { $0.key < $1.key }.flatMap { key, value -> [[any Encodable & Sendable]] in
+                                          guard case .files(let fs) = value else { return [] }
+                                          return fs.filter { !known.contains($0.id) }.map { [$0.id, detail.id, key, $0.filename, $0.contentType, $0.size] }
+                                      }, on: sql)
+            try await sql.raw("""
+                UPDATE demandes SET data = \(bind: try jsonText(new)), correction = NULL, correction_then = NULL,
+                    search_text = \(bind: SearchWords.digest(number: detail.number, answers: SearchWords.answers(email: detail.email, values: new)))
+                WHERE id = \(bind: detail.id)
+                """).run()
+            try await sql.raw("""
+                UPDATE timers SET due_at = due_at + (\(bind: now) - paused_at), paused_at = NULL
+                WHERE demande_id = \(bind: detail.id) AND paused_at IS NOT NULL
+                """).run()
+            try await self.appendEvent(on: sql, demandeID: detail.id, kind: .corrected, actor: actor, from: nil, to: nil, body: nil, at: now)
+            var answered = detail
+            answered.correction = nil
+            return try await self.apply(run, to: answered, actor: actor, at: now, on: sql) + dropped
+        }
+        removeFiles(removed)
+        inboxCounts.invalidate(detail.collectivite)
+    }
+
+    /// A webhook answered 2xx: its answer is kept with the request (as `reponse_<id>`), the delivery marked
+    /// done, and automatic transitions that read the answer are taken — all in one transaction.
+    public func recordWebhookAnswer(entryID: String, call: WebhookCall, status: Int, body: String) async throws {
+        try await webhookOutcome(entryID: entryID, call: call, error: nil) { detail, engine, values in
+            var values = values
+            let answer = String(body.prefix(10_000))
+            values[WorkflowNames.webhookResponse(call.actionID)] = .text(answer)
+            var run = engine.reconsider(detail.status, values: values, now: self.clock())
+            run.effects.insert(.set(field: WorkflowNames.webhookResponse(call.actionID), value: .text(answer)), at: 0)
+            return (run, (.webhookAnswered, "Webhook « \(call.actionID) » : HTTP \(status)"))
+        }
+    }
+
+    /// A webhook with an error branch failed its last attempt: the request takes the branch.
+    public func abandonWebhook(entryID: String, call: WebhookCall, error: String) async throws {
+        try await webhookOutcome(entryID: entryID, call: call, error: error) { detail, engine, values in
+            let event = (DemandeEvent.Kind.webhookFailed, "Webhook « \(call.actionID) » en échec : \(error)")
+            guard let onError = call.onError else { return (nil, event) }
+            return (engine.jump(to: onError, label: "Échec du webhook « \(call.actionID) »", from: detail.status, values: values, now: self.clock()), event)
+        }
+    }
+
+    private func webhookOutcome(entryID: String, call: WebhookCall, error: String?,
+                                decide: @escaping @Sendable (DemandeDetail, WorkflowEngine, [String: Value]) -> (WorkflowEngine.Outcome?, (DemandeEvent.Kind, String))) async throws {
+        let now = nowMillis
+        guard let detail = try await loadDemande(whereClause: "d.id = ", call.demandeID, collectivite: call.collectivite) else {
+            // The request was deleted meanwhile: nothing to record, the delivery is done.
+            try await write { sql in
+                try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = \(bind: error) WHERE id = \(bind: entryID)").run()
+            }
+            return
+        }
+        let (run, event) = decide(detail, engine(for: detail.demarche.definition), values(of: detail))
+        let removed = try await write { sql -> [String] in
+            try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = \(bind: error) WHERE id = \(bind: entryID)").run()
+            try await self.appendEvent(on: sql, demandeID: detail.id, kind: event.0, actor: .system, from: nil, to: nil, body: event.1, at: now)
+            guard let run else { return [] }
+            return try await self.apply(run, to: detail, actor: .system, at: now, on: sql)
+        }
+        removeFiles(removed)
+        inboxCounts.invalidate(detail.collectivite)
+    }
+
+    /// Applies a run in its own transaction, with an optional history line for what caused it.
+    private func commit(_ run: WorkflowEngine.Outcome, to detail: DemandeDetail, actor: Actor,
+                        extraEvent: (DemandeEvent.Kind, String)? = nil) async throws {
+        let now = nowMillis
+        let removed = try await write { sql -> [String] in
+            if let (kind, body) = extraEvent {
+                try await self.appendEvent(on: sql, demandeID: detail.id, kind: kind, actor: actor, from: nil, to: nil, body: body, at: now)
+            }
+            return try await self.apply(run, to: detail, actor: actor, at: now, on: sql)
+        }
+        removeFiles(removed)
+    }
+}

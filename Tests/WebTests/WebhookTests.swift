@@ -1,0 +1,127 @@
+import Demarches
+import Foundation
+import GuichetTestSupport
+import Messaging
+import NIOConcurrencyHelpers
+import Storage
+import Vapor
+import Workflow
+import XCTest
+
+/// Webhooks against a real HTTP receiver on a local port: signed calls, the answer kept with the request and
+/// read by an automatic transition, and the error branch after the last failed attempt. Also the SMS sink,
+/// anonymisation and deletion, run as global actions.
+final class WebhookTests: XCTestCase {
+    var guichet: TestGuichet!
+    var receiver: Application!
+    let received = NIOLockedValueBox<[(signature: String, body: String)]>([])
+
+    override func setUp() async throws {
+        guichet = try await TestGuichet.make()
+        receiver = try await Application.make(Environment(name: "testing", arguments: ["receiver"]))
+        receiver.http.server.configuration.hostname = "127.0.0.1"
+        receiver.http.server.configuration.port = 0
+        let received = self.received
+        receiver.post("dossiers") { req async throws -> Response in
+            let body = req.body.string ?? ""
+            received.withLockedValue { $0.append((req.headers.first(name: "X-Guichet-Signature") ?? "", body)) }
+            return Response(status: .created, body: .init(string: #"{"dossier":"ERP-42"}"#))
+        }
+        receiver.post("archives") { _ async throws -> Response in Response(status: .serviceUnavailable) }
+        try await receiver.startup()
+    }
+
+    override func tearDown() async throws {
+        try await receiver.asyncShutdown()
+        try await guichet.shutdown()
+    }
+
+    func definition(port: Int) throws -> DemarcheDefinition {
+        let json = """
+        {"slug": "demande-erp", "title": "Demande transmise à l'ERP", "summary": "Test",
+         "form": {"fields": [{"id": "objet", "label": "Objet", "type": "text", "required": true},
+                             {"id": "email", "label": "E-mail", "type": "email", "required": true},
+                             {"id": "telephone", "label": "Téléphone", "type": "phone"}]},
+         "workflow": {"initialStatus": "recue",
+           "statuses": [
+             {"id": "recue", "label": "Reçue", "colour": "blue", "onEnter": [{"type": "webhook", "id": "erp", "url": "http://127.0.0.1:\(port)/dossiers"}]},
+             {"id": "enregistree", "label": "Enregistrée", "colour": "orange", "onEnter": [
+               {"type": "webhook", "id": "archive", "url": "http://127.0.0.1:\(port)/archives", "onError": "erreur"}]},
+             {"id": "erreur", "label": "Erreur de transmission", "colour": "red", "isEnd": true, "visibleToCitizen": false},
+             {"id": "close", "label": "Close", "colour": "grey", "isEnd": true}],
+           "transitions": [
+             {"id": "enregistrer", "label": "Enregistrée par l'ERP", "from": ["recue"], "to": "enregistree", "trigger": "automatic",
+              "condition": "non vide(reponse_erp)"},
+             {"id": "clore", "label": "Clore", "from": ["recue", "enregistree"], "to": "close", "roles": ["admin"]}],
+           "globalActions": [
+             {"id": "sms", "label": "SMS", "roles": ["admin"], "actions": [{"type": "sms", "to": "{{ telephone }}", "text": "Demande {{ numero_demande }} : {{ statut_demande }}"}]},
+             {"id": "anonymiser", "label": "Anonymiser", "roles": ["admin"], "actions": [{"type": "anonymise"}]},
+             {"id": "supprimer", "label": "Supprimer", "roles": ["admin"], "actions": [{"type": "delete"}]}]}}
+        """
+        return try DemarcheDefinition.parse(json: Data(json.utf8)).get()
+    }
+
+    func file(_ objet: String) async throws -> String {
+        let page = try await guichet.browser().json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/demande-erp/demandes",
+                                                    ["data": ["objet": objet, "email": "lea@exemple.fr", "telephone": "0612345678"]])
+        XCTAssertEqual(page.status, .created, page.body)
+        return (try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as! [String: Any])["number"] as! String
+    }
+
+    func testSignedCallsAnswersAndTheErrorBranch() async throws {
+        let port = try XCTUnwrap(receiver.http.server.shared.localAddress?.port)
+        let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        try await guichet.store.publish(try definition(port: port), in: admin)
+        let number = try await file("Raccordement")
+
+        try await guichet.app.outboxWorker.deliverDue()
+        let calls = received.withLockedValue { $0 }
+        XCTAssertEqual(calls.count, 1)
+        // The receiver checks the signature with the key its admins read in the back-office.
+        let key = guichet.app.guichet.webhookKey("caluire-et-cuire")
+        XCTAssertNotEqual(key, guichet.app.guichet.webhookKey("bron"), "one key per collectivité")
+        let timestamp = try XCTUnwrap(Int(calls[0].signature.split(separator: ",")[0].dropFirst(2)))
+        XCTAssertEqual(calls[0].signature, WebhookClient.signature(body: calls[0].body, timestamp: timestamp, key: key))
+        XCTAssertNotEqual(calls[0].signature, WebhookClient.signature(body: calls[0].body + " ", timestamp: timestamp, key: key))
+        let sent = try JSONSerialization.jsonObject(with: Data(calls[0].body.utf8)) as! [String: Any]
+        XCTAssertEqual(sent["numero"] as? String, number)
+        XCTAssertEqual((sent["donnees"] as? [String: Any])?["objet"] as? String, "Raccordement")
+
+        var request = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: admin))
+        XCTAssertEqual(request.backOffice["reponse_erp"], .text(#"{"dossier":"ERP-42"}"#))
+        XCTAssertEqual(request.status, "enregistree", "the automatic transition read the answer")
+
+        // The archive is down: retried with backoff, then the error branch after the last attempt.
+        for attempt in 1...WorkflowAction.webhookAttempts {
+            try await guichet.app.outboxWorker.deliverDue()
+            request = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: admin))
+            XCTAssertEqual(request.status, attempt < WorkflowAction.webhookAttempts ? "enregistree" : "erreur", "attempt \(attempt)")
+            guichet.clock.advance(3600)
+        }
+        XCTAssertEqual(request.events.last(where: { $0.kind == "webhook_failed" })?.body, "Webhook « archive » en échec : HTTP 503")
+        let failing = try await guichet.store.failingMessages()
+        XCTAssertTrue(failing.isEmpty, "a webhook that took its error branch is no longer retried")
+    }
+
+    func testSMSAnonymisationAndDeletion() async throws {
+        let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        try await guichet.store.publish(try definition(port: 9), in: admin)
+        let number = try await file("Mon adresse privée")
+        guard case .success = try await guichet.store.runAction(number: number, actionID: "sms", in: admin, actor: .system) else { return XCTFail() }
+        let due = try await guichet.store.dueMessages(limit: 100)
+        XCTAssertTrue(due.contains { $0.message == .sms(SMSMessage(to: "06 12 34 56 78", text: "Demande \(number) : Reçue")) }, "\(due.map(\.message))")
+
+        _ = try await guichet.store.runAction(number: number, actionID: "anonymiser", in: admin, actor: .system)
+        let anonymous = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: admin))
+        XCTAssertEqual(anonymous.data, [:])
+        XCTAssertEqual(anonymous.email, "")
+        XCTAssertEqual(anonymous.events.last?.kind, "anonymised")
+        var query = InboxQuery(); query.text = "privée"
+        let found = try await guichet.store.inbox(query, in: admin).total
+        XCTAssertEqual(found, 0, "the search index forgot the answers")
+
+        _ = try await guichet.store.runAction(number: number, actionID: "supprimer", in: admin, actor: .system)
+        let gone = try await guichet.store.demande(number: number, in: admin)
+        XCTAssertNil(gone)
+    }
+}

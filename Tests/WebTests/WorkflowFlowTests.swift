@@ -1,0 +1,200 @@
+import Demarches
+import Foundation
+import GuichetTestSupport
+import Messaging
+import SQLKit
+import Storage
+import Vapor
+import Workflow
+import XCTest
+
+/// The demo subsidy démarche's workflow end to end, through the HTTP shells, with the app's clock moved by hand:
+/// actions on filing, a conditional button, a generated attestation, a correction that pauses the legal
+/// deadline, timers that survive a restart and the implicit decision.
+final class WorkflowFlowTests: XCTestCase {
+    var guichet: TestGuichet!
+    static let slug = "caluire-et-cuire"
+    static let agentEmail = "agent@caluire-et-cuire.demo.fr"
+
+    override func setUp() async throws { guichet = try await TestGuichet.make() }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    /// Files a subsidy request through the API; returns its number and tracking code.
+    func fileSubsidy(montant: Int = 500) async throws -> (number: String, code: String) {
+        let data: [String: Any] = [
+            "association": "Les Amis du Parc", "rna": "W691234567", "a_siret": false,
+            "adresse_siege": ["street": "3 place de la Mairie", "postcode": "69300", "city": "Caluire-et-Cuire"],
+            "objet": "fonctionnement", "description": "Activités de l'année", "budget": 10_000, "montant": montant,
+            "iban": "FR7630006000011234567890189",
+            "statuts": [["filename": "statuts.pdf", "content_base64": Data("%PDF-1.4 s".utf8).base64EncodedString()]],
+            "nom": "Paul Durand", "fonction": "president", "email": "paul@exemple.fr", "telephone": "0612345678", "engagement": true,
+        ]
+        let page = try await guichet.browser().json(.POST, "/api/v1/collectivites/\(Self.slug)/demarches/subvention-association/demandes", ["data": data])
+        XCTAssertEqual(page.status, .created, page.body)
+        let body = try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as! [String: Any]
+        return (body["number"] as! String, body["tracking_code"] as! String)
+    }
+
+    func agent() async throws -> TenantScope { try await XCTUnwrapAsync(try await guichet.agentScope(Self.agentEmail, Self.slug)) }
+
+    func detail(_ number: String) async throws -> DemandeDetail {
+        try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: try await agent()))
+    }
+
+    func timers(_ number: String) async throws -> [(kind: String, due: Int64, paused: Int64?)] {
+        struct Row: Decodable { var kind: String; var dueAt: Int64; var pausedAt: Int64? }
+        let sql = guichet.app.db as! any SQLDatabase
+        return try await sql.raw("""
+            SELECT t.kind, t.due_at, t.paused_at FROM timers t JOIN demandes d ON d.id = t.demande_id WHERE d.number = \(bind: number) ORDER BY t.kind
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { ($0.kind, $0.dueAt, $0.pausedAt) }
+    }
+
+    func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    func testFilingRunsTheEntryActionsAndAnAgentGrantsWithAnAttestation() async throws {
+        let filedAt = guichet.clock.now
+        let (number, code) = try await fileSubsidy(montant: 6000)
+        var request = try await detail(number)
+        XCTAssertEqual(request.status, "recue")
+        XCTAssertEqual(request.assignedRole, "vie-associative")
+        XCTAssertEqual(request.backOffice["priorite"], .text("haute"), "computed on entry from the answers")
+        let mails = try await guichet.outbox()
+        let notice = try XCTUnwrap(mails.first { $0.subject == "Nouvelle demande de subvention \(number)" })
+        XCTAssertEqual(notice.to, Self.agentEmail, "sent to the agents holding the role")
+        XCTAssertTrue(notice.text.contains("L'association Les Amis du Parc demande 6000 € (60 % d'un budget de 10000 €)."), notice.text)
+        let deadline = try await timers(number)
+        XCTAssertEqual(deadline.map(\.kind), ["deadline"])
+        XCTAssertEqual(deadline[0].due, millis(Delay(months: 2).after(filedAt, in: LocalTimeCalendar.paris)))
+
+        let browser = guichet.browser()
+        _ = try await browser.signIn(Self.agentEmail, password: "Guichet-Demo-2026!")
+        var page = try await browser.get("/bo/\(Self.slug)/demandes/\(number)")
+        XCTAssertTrue(page.contains("Suivi interne") && page.contains("<dd>haute</dd>"), "back-office fields are shown to agents")
+        XCTAssertEqual(page.text(id: "affectation"), "vie-associative")
+        XCTAssertFalse(page.contains("value=\"accorder\""), "not offered before instruction")
+        _ = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/transition", [("transition", "instruire")])
+        page = try await browser.get("/bo/\(Self.slug)/demandes/\(number)")
+        XCTAssertTrue(page.contains("value=\"accorder\""), "the condition montant <= budget holds")
+        page = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/transition", [("transition", "accorder")])
+        XCTAssertEqual(page.status, .seeOther)
+
+        request = try await detail(number)
+        XCTAssertEqual(request.status, "accordee")
+        let attestation = try XCTUnwrap(request.documents.first)
+        XCTAssertTrue(attestation.visibleToCitizen)
+        let (_, pdf) = try XCTUnwrap(try guichet.store.file(id: attestation.file.id, of: request))
+        let text = String(decoding: pdf, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("%PDF-1.4"))
+        // Template values in the page's text (PDF string literals escape parentheses).
+        XCTAssertTrue(text.contains("(Une subvention de 6000 ") && text.contains("Les Amis du Parc \\(RNA) Tj T*\n(W691234567\\)"), text)
+        let remaining = try await timers(number)
+        XCTAssertTrue(remaining.isEmpty, "an end status voids the deadline")
+
+        // The citizen sees the document on their follow-up page, but none of the back-office fields.
+        let citizen = guichet.browser()
+        _ = try await citizen.get("/suivi")
+        let follow = try await citizen.post("/suivi", [("numero", number), ("code", code)])
+        XCTAssertTrue(follow.contains("attestation-\(number).pdf"))
+        XCTAssertFalse(follow.contains("haute"))
+    }
+
+    func testACorrectionPausesTheDeadlineWhichThenDecidesBySilence() async throws {
+        let filedAt = guichet.clock.now
+        let (number, code) = try await fileSubsidy()
+        let scope = try await agent()
+        guichet.clock.advance(days: 10)
+        _ = try await guichet.store.transition(number: number, transitionID: "completer", in: scope, actor: .agent("a", name: "Camille"))
+        var request = try await detail(number)
+        XCTAssertEqual(request.status, "a_completer")
+        XCTAssertEqual(request.correction, "Merci de joindre les statuts à jour de l'association et de préciser le budget du projet.")
+        let paused = try await timers(number)
+        XCTAssertEqual(paused.first { $0.kind == "deadline" }?.paused, millis(guichet.clock.now))
+        let asked = try await guichet.outbox()
+        XCTAssertTrue(asked.contains { $0.subject == "Votre demande \(number) est à compléter" && $0.to == "paul@exemple.fr" })
+
+        // While paused, the deadline does not fire even once it would have been due.
+        guichet.clock.advance(days: 20)
+        try await guichet.store.fireDueTimers()
+        let stillPaused = try await detail(number).status
+        XCTAssertEqual(stillPaused, "a_completer")
+
+        // The citizen corrects with their number and code.
+        let citizen = guichet.browser()
+        _ = try await citizen.get("/suivi")
+        let follow = try await citizen.post("/suivi", [("numero", number), ("code", code)])
+        XCTAssertTrue(follow.contains("Votre demande est à compléter"))
+        let form = try await citizen.post("/suivi/corriger", [("numero", number), ("code", code)])
+        XCTAssertEqual(form.status, .ok)
+        XCTAssertTrue(form.contains("Les Amis du Parc"), "the form is filled with the answers")
+        var answers = request.demarche.definition.form.rawAnswers(of: request.data).values
+        answers["montant"] = ["9000"]
+        let invalid = try await citizen.postMultipart("/suivi/corriger", [("numero", number), ("code", code), ("_envoi", "1")]
+            + answers.flatMap { key, values in values.map { (key, $0) } })
+        XCTAssertEqual(invalid.status, .unprocessableEntity, "the form's own checks apply: 90 % of the budget")
+        let unchanged = try await detail(number).correction
+        XCTAssertEqual(unchanged, request.correction, "an invalid correction changes nothing")
+        answers["montant"] = ["800"]
+        let sent = try await citizen.postMultipart("/suivi/corriger", [("numero", number), ("code", code), ("_envoi", "1")]
+            + answers.flatMap { key, values in values.map { (key, $0) } })
+        XCTAssertEqual(sent.status, .seeOther, sent.body)
+        request = try await detail(number)
+        XCTAssertEqual(request.status, "instruction")
+        XCTAssertNil(request.correction)
+        XCTAssertEqual(request.data["montant"], .number(800))
+        XCTAssertEqual(request.files.map(\.filename), ["statuts.pdf"], "the file sent with the request is kept")
+        let resumed = try await timers(number)
+        let deadline = try XCTUnwrap(resumed.first { $0.kind == "deadline" })
+        XCTAssertNil(deadline.paused)
+        XCTAssertEqual(deadline.due, millis(Delay(months: 2).after(filedAt, in: LocalTimeCalendar.paris)) + millis(Date(timeIntervalSince1970: 20 * 86_400)),
+                       "pushed back by the 20 days of the pause")
+
+        // Silence: two months and the pause later, the implicit rejection.
+        guichet.clock.advance(Double(deadline.due - millis(guichet.clock.now)) / 1000 - 60)
+        try await guichet.store.fireDueTimers()
+        let early = try await detail(number).status
+        XCTAssertEqual(early, "instruction", "a minute early, nothing")
+        guichet.clock.advance(61)
+        try await guichet.store.fireDueTimers()
+        request = try await detail(number)
+        XCTAssertEqual(request.status, "rejet_implicite")
+        XCTAssertEqual(request.events.last?.body, "Décision implicite de rejet (silence vaut rejet, 2 mois)")
+        XCTAssertEqual(request.events.last?.actorKind, "system")
+    }
+
+    func testTimedTransitionsSurviveARestart() async throws {
+        let (number, _) = try await fileSubsidy()
+        _ = try await guichet.store.transition(number: number, transitionID: "completer", in: try await agent(), actor: .agent("a", name: "Camille"))
+        guichet = try await guichet.restarted()
+        guichet.clock.advance(days: 62)
+        let fired = try await guichet.store.fireDueTimers()
+        XCTAssertEqual(fired, 1, "the timed transition fires; the deadline is paused by the correction")
+        let request = try await detail(number)
+        XCTAssertEqual(request.status, "sans_suite")
+        let left = try await timers(number)
+        XCTAssertEqual(left.count, 0)
+        let mails = try await guichet.outbox()
+        XCTAssertTrue(mails.contains { $0.subject == "Votre demande \(number) : Classée sans suite" })
+    }
+
+    func testAGlobalActionMailsTheCitizenWithoutMoving() async throws {
+        let (number, _) = try await fileSubsidy()
+        let browser = guichet.browser()
+        _ = try await browser.signIn(Self.agentEmail, password: "Guichet-Demo-2026!")
+        _ = try await browser.get("/bo/\(Self.slug)/demandes/\(number)")
+        let done = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/action", [("action", "rappel")])
+        XCTAssertEqual(done.status, .seeOther)
+        let outbox = try await guichet.outbox()
+        let mail = try XCTUnwrap(outbox.first { $0.subject == "Votre demande \(number)" })
+        XCTAssertEqual(mail.to, "paul@exemple.fr")
+        XCTAssertTrue(mail.text.hasPrefix("Bonjour Paul Durand,\n\nVotre demande de subvention pour « Les Amis du Parc » est en cours (Reçue)."), mail.text)
+        let unmoved = try await detail(number).status
+        XCTAssertEqual(unmoved, "recue")
+        let forged = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/action", [("action", "inexistante")])
+        XCTAssertEqual(forged.status, .conflict)
+    }
+}
+
+/// Lyon's calendar, as the store counts delays.
+enum LocalTimeCalendar {
+    static var paris: Calendar { var c = Calendar(identifier: .gregorian); c.timeZone = TimeZone(identifier: "Europe/Paris")!; return c }
+}
