@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Identity", "Messaging"]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
-        .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions"], path: "bench/FormBench"),
+        .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),
         // Tests: one suite per domain, plus the HTTP flows; a support library starts test apps.
         .target(name: "GuichetTestSupport", dependencies: [
             "GuichetApp", .product(name: "XCTVapor", package: "vapor"),

@@ -1,6 +1,7 @@
 import Demarches
 import Expressions
 import Foundation
+import Workflow
 
 // The form engine's benchmark, without HTTP or database (bench/forms.sh adds the HTTP and storage side):
 //   form-bench                 timings, as RESULT lines
@@ -70,4 +71,22 @@ func runTimings() {
     measure("parse_and_check_10000_conditions", iterations: 20, unit: "ms") {
         for i in 0..<10_000 { _ = try? Checker.condition(String(format: shapes[i % shapes.count], i % 97), fields: types) }
     }
+    workflowTimings(context: context)
+}
+
+/// The demo subsidy workflow's steps in the engine (storage excluded): filing (assignment, a computed field,
+/// an e-mail rendered from a template, the deadline) and granting (a PDF attestation rendered).
+func workflowTimings(context: EvaluationContext) {
+    let subsidy = try! DemoCatalogue.definition("subvention-association")
+    let engine = subsidy.engine(calendar: Calendar(identifier: .gregorian), context: context)
+    var values = subsidy.expressionValues(
+        data: ["association": .text("Les Amis du Parc"), "rna": .text("W691234567"), "budget": .number(10_000), "montant": .number(6_000),
+               "taux": .number(60), "nom": .text("Paul Durand")],
+        backOffice: [:], number: "CAL-2026-000001", status: "recue", submitted: CivilDate(iso: "2026-11-22")!)
+    let now = Date()
+    measure("workflow_file_subsidy", iterations: 20_000) { _ = engine.file(values: values, now: now) }
+    values["priorite"] = .text("haute")
+    let grant = subsidy.workflow.transition("accorder")!
+    measure("workflow_grant_with_attestation_text", iterations: 20_000) { _ = engine.take(grant, from: "instruction", values: values, now: now) }
+    measure("workflow_check_subsidy_definition", iterations: 2_000) { _ = WorkflowLogic(subsidy.workflow, fields: subsidy.form.logic.types) }
 }
