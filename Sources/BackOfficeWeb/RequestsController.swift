@@ -2,7 +2,6 @@ import Demarches
 import Expressions
 import Foundation
 import Storage
-import Territory
 import Vapor
 import WebSupport
 import Workflow
@@ -112,44 +111,42 @@ struct RequestsController {
     func transition(req: Request) async throws -> Response {
         let (scope, account) = try await req.agentScope()
         let number = req.parameters.get("number") ?? ""
-        let result: Result<Status, TransitionRefusal>
-        do {
-            result = try await Filing(req.guichet).transition(number: number, transitionID: req.form.value("transition"), in: scope,
-                                                              actor: .agent(account.id, name: account.name))
-        } catch StoreError.notFound { throw Abort(.notFound) }
-        catch StoreError.conflict {
-            return try await detailPage(req, scope, number: number, error: "La demande a changé entre-temps : vérifiez son statut et recommencez.", status: .conflict)
-        }
-        switch result {
-        case .success(let status):
-            req.flash("Statut de la demande \(number) : \(status.label).")
-            return req.redirect(to: "/bo/\(scope.slug)/demandes/\(number)", redirectType: .normal)
-        case .failure(let refusal):
-            return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
+        return try await step(req, scope, number) {
+            try await Filing(req.guichet).transition(number: number, transitionID: req.form.value("transition"), in: scope,
+                                                     actor: .agent(account.id, name: account.name))
+                .map { (flash: "Statut de la demande \(number) : \($0.label).", to: "/bo/\(scope.slug)/demandes/\(number)") }
         }
     }
 
     func globalAction(req: Request) async throws -> Response {
         let (scope, account) = try await req.agentScope()
         let number = req.parameters.get("number") ?? ""
-        let result: Result<GlobalAction, TransitionRefusal>
+        return try await step(req, scope, number) {
+            try await Filing(req.guichet).runAction(number: number, actionID: req.form.value("action"), in: scope,
+                                                    actor: .agent(account.id, name: account.name))
+                .map { action in
+                    // A deleting action leaves no request to go back to.
+                    (flash: "« \(action.label) » : fait.",
+                     to: "/bo/\(scope.slug)/demandes" + (action.actions.contains(.delete) ? "" : "/\(number)"))
+                }
+        }
+    }
+
+    /// An agent's step on a request (a button or a global action): on success the flash and where to go; a refusal
+    /// or a concurrent change shows the request again with why.
+    private func step(_ req: Request, _ scope: TenantScope, _ number: String,
+                      _ run: () async throws -> Result<(flash: String, to: String), TransitionRefusal>) async throws -> Response {
         do {
-            result = try await Filing(req.guichet).runAction(number: number, actionID: req.form.value("action"), in: scope,
-                                                             actor: .agent(account.id, name: account.name))
+            switch try await run() {
+            case .success(let done):
+                req.flash(done.flash)
+                return req.redirect(to: done.to, redirectType: .normal)
+            case .failure(let refusal):
+                return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
+            }
         } catch StoreError.notFound { throw Abort(.notFound) }
         catch StoreError.conflict {
             return try await detailPage(req, scope, number: number, error: "La demande a changé entre-temps : vérifiez-la et recommencez.", status: .conflict)
-        }
-        switch result {
-        case .success(let action):
-            req.flash("« \(action.label) » : fait.")
-            // A deleting action leaves nothing to show.
-            if try await req.store.demande(number: number, in: scope) == nil {
-                return req.redirect(to: "/bo/\(scope.slug)/demandes", redirectType: .normal)
-            }
-            return req.redirect(to: "/bo/\(scope.slug)/demandes/\(number)", redirectType: .normal)
-        case .failure(let refusal):
-            return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
         }
     }
 
@@ -176,22 +173,20 @@ struct RequestsController {
 
     private func detailPage(_ req: Request, _ scope: TenantScope, number: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
-        let workflow = detail.demarche.definition.workflow
-        let engine = detail.demarche.definition.engine(calendar: LocalTime.calendar, context: req.guichet.evaluationContext)
-        let values = req.store.expressionValues(of: detail)
-        let roles = scope.roles(on: workflow)
+        let definition = detail.demarche.definition
+        let workflow = definition.workflow
+        let offered = req.store.offeredActions(on: detail, in: scope)
         let fileURL = { (id: String) in "/bo/\(scope.slug)/demandes/\(detail.number)/fichiers/\(id)" }
         let vm = DetailVM(
             layout: try await req.layout(scope, title: "Demande \(detail.number)"), slug: scope.slug, number: detail.number,
-            title: detail.demarche.definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
+            title: definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
             email: detail.email, submittedAt: FrenchDate.string(detail.submittedAt),
-            data: DataItem.list(form: detail.demarche.definition.form, data: detail.data) { fileURL($0.id) },
+            data: DataItem.list(form: definition.form, data: detail.data) { fileURL($0.id) },
             history: EventVM.list(detail.events, workflow: workflow),
-            actions: workflow.availableTransitions(from: detail.status, roles: roles) { engine.holds($0, values: values) }
-                .map { .init(id: $0.id, label: $0.label) },
-            globalActions: workflow.availableGlobalActions(in: detail.status, roles: roles).map { .init(id: $0.id, label: $0.label) },
+            actions: offered.transitions.map { .init(id: $0.id, label: $0.label) },
+            globalActions: offered.globalActions.map { .init(id: $0.id, label: $0.label) },
             backOffice: detail.backOffice.sorted { $0.key < $1.key }.map {
-                .init(label: $0.key, text: $0.value.expressionValue(as: detail.demarche.definition.workflowLogic.backOfficeFields[$0.key] ?? .text).frenchText)
+                .init(label: $0.key, text: definition.backOfficeValue($0.key, $0.value).frenchText)
             },
             assigned: detail.assignedRole.map { role in detail.assignedAgent.map { "\(role) — \($0)" } ?? role },
             correction: detail.correction,

@@ -36,6 +36,12 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         WorkflowEngine(workflow: workflow, logic: workflowLogic, calendar: calendar, context: context)
     }
 
+    /// A stored back-office field or webhook answer as expressions read it, with the type the workflow gives it
+    /// (dates are kept as ISO text; webhook answers are text).
+    public func backOfficeValue(_ name: String, _ stored: FieldValue) -> Value {
+        stored.expressionValue(as: workflowLogic.backOfficeFields[name] ?? .text)
+    }
+
     /// What workflow expressions see of a stored request: its answers under the form's names and types, its
     /// back-office fields, and the built-in names.
     public func expressionValues(data: [String: FieldValue], backOffice: [String: FieldValue], number: String,
@@ -46,13 +52,7 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         for (name, type) in form.logic.types where type == .date {
             if case .text(let t)? = env[name] { env[name] = CivilDate(iso: t).map(Value.date) ?? .null }
         }
-        for (name, type) in workflowLogic.backOfficeFields {
-            guard let value = backOffice[name] else { continue }
-            env[name] = value.expressionValue(as: type)
-        }
-        for (name, value) in backOffice where name.hasPrefix("reponse_") {
-            if case .text(let t) = value { env[name] = .text(t) }
-        }
+        for (name, value) in backOffice { env[name] = backOfficeValue(name, value) }
         env[WorkflowNames.number] = .text(number)
         env[WorkflowNames.status] = .text(workflow.status(status)?.label ?? status)
         env[WorkflowNames.submitted] = .date(submitted)

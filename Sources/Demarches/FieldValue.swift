@@ -67,6 +67,16 @@ public struct Address: Sendable, Equatable, Codable {
 }
 
 /// A file kept with a request: its bytes are stored by id outside the web root.
+extension FieldValue {
+    /// Every file held by a request's answers, with the field holding it, in field-id order.
+    public static func files(in answers: [String: FieldValue]) -> [(file: StoredFile, fieldID: String)] {
+        answers.sorted { $0.key < $1.key }.flatMap { key, value -> [(file: StoredFile, fieldID: String)] in
+            guard case .files(let fs) = value else { return [] }
+            return fs.map { (file: $0, fieldID: key) }
+        }
+    }
+}
+
 public struct StoredFile: Sendable, Equatable, Codable {
     public var id: String
     public var filename: String

@@ -29,14 +29,6 @@ public struct TextTemplate: Sendable, Equatable {
         self.source = source
     }
 
-    /// The names the placeholders read.
-    public var fieldNames: [String] {
-        parts.flatMap { part -> [String] in
-            guard case .expr(let e) = part else { return [] }
-            return e.fieldNames
-        }
-    }
-
     public func render(values: [String: Value], context: EvaluationContext) -> String {
         parts.map { part in
             switch part {

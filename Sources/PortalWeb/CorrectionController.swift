@@ -50,8 +50,6 @@ struct CorrectionController {
         }
         var raw = req.form.raw
         for key in [CSRF.fieldName, "numero", "code", "_envoi"] { raw.values[key] = nil }
-        // Files already with the request stay unless a new one is sent for the same question.
-        raw.keptFiles = detail.demarche.definition.form.rawAnswers(of: detail.data).keptFiles
         let outcome: FormValidator.Outcome
         do { outcome = try await Filing(req.guichet).correct(detail, raw: raw, actor: actor) }
         catch StoreError.conflict {
@@ -72,7 +70,9 @@ struct CorrectionController {
             return req.redirect(to: code == nil ? "/compte/demandes/\(detail.number)" : "/suivi?numero=\(detail.number)", redirectType: .normal)
         }
         let form = detail.demarche.definition.form
-        let answers = raw ?? form.rawAnswers(of: detail.data)
+        let stored = form.rawAnswers(of: detail.data)
+        var answers = raw ?? stored
+        answers.keptFiles = stored.keptFiles
         let checked = outcome ?? FormValidator.validate(answers, against: form, context: req.guichet.evaluationContext)
         let errors = outcome?.errors ?? [:]
         let view = CorrectionPage(

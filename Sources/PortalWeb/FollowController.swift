@@ -70,11 +70,11 @@ struct FollowController {
             correction: detail.correction,
             documents: detail.documents.map { doc in .init(title: doc.file.filename, url: fileBase.map { $0 + doc.file.id }) },
             title: definition.title,
-            collectivite: c?.name ?? "", status: StatusVM(citizenView: definition.workflow, detail.status, events: detail.events),
+            collectivite: c?.name ?? "", status: StatusVM(definition.workflow, detail.status),
             isEnd: definition.workflow.status(detail.status)?.isEnd ?? false,
             submittedAt: FrenchDate.string(detail.submittedAt),
             data: DataItem.list(form: definition.form, data: detail.data) { file in fileBase.map { $0 + file.id } ?? "" },
-            history: EventVM.list(detail.events, workflow: definition.workflow, forCitizen: true))
+            history: EventVM.list(detail.events, workflow: definition.workflow))
         return req.guichet.renderer.html("portal/demande", page)
     }
 }

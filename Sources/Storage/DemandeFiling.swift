@@ -58,9 +58,8 @@ extension Store {
             eventRow(demandeID: p.id, seq: 1, kind: .submitted, actor: .citizen(p.accountID, name: p.submitterName),
                      from: nil, to: p.status, body: nil, at: p.at)
         }, on: sql)
-        try await insertRows(into: "demande_files", columns: ["id", "demande_id", "field_id", "filename", "content_type", "size"],
-                             batch.flatMap { p in p.files.map { f in [f.file.id, p.id, f.fieldID, f.file.filename, f.file.contentType, f.file.size] } },
-                             on: sql)
+        try await insertRows(into: "demande_files", columns: fileColumns,
+                             batch.flatMap { p in p.files.map { fileRow($0.file, demandeID: p.id, fieldID: $0.fieldID) } }, on: sql)
         try await insertOutbox(zip(batch, filed).flatMap { pending, filed in pending.mails(filed) },
                                at: batch.map(\.at).max() ?? 0, on: sql)
         for i in batch.indices {
@@ -88,6 +87,12 @@ extension Store {
         // Files a deletion removes are gone with the transaction; their bytes are orphans, which is harmless.
         _ = try await apply(run, to: detail, actor: .system, at: at, on: sql)
         return run.deleted ? filed.status : run.status
+    }
+
+    static let fileColumns = ["id", "demande_id", "field_id", "filename", "content_type", "size"]
+
+    static func fileRow(_ file: StoredFile, demandeID: String, fieldID: String) -> [any Encodable & Sendable] {
+        [file.id, demandeID, fieldID, file.filename, file.contentType, file.size]
     }
 
     private struct CounterKey: Hashable { var collectivite: String; var year: Int }
@@ -131,10 +136,7 @@ struct PendingFiling: Sendable {
         searchAnswers = SearchWords.answers(email: new.email, values: new.values)
         at = Int64((date.timeIntervalSince1970 * 1000).rounded())
         // Every file the answers hold, uploaded now or kept from an earlier page of the same filing.
-        files = new.values.sorted { $0.key < $1.key }.flatMap { key, value -> [(file: StoredFile, fieldID: String)] in
-            guard case .files(let fs) = value else { return [] }
-            return fs.map { (file: $0, fieldID: key) }
-        }
+        files = FieldValue.files(in: new.values)
         self.mails = mails
     }
 }

@@ -27,8 +27,14 @@ extension Store {
             codeMatches = expected == Secret.hash(Secret.normaliseTrackingCode(code))
         }
         guard ownsIt || codeMatches else { return nil }
+        // What the citizen sees: statuses hidden from them show as the last one they could see, and moves into
+        // hidden statuses are left out of the history with the back-office's workings.
+        let workflow = detail.demarche.definition.workflow
         var visible = detail
-        visible.events = detail.events.filter(\.visibleToCitizen)
+        visible.status = workflow.statusShownToCitizen(detail.status, history: detail.events.compactMap(\.toStatus))
+        visible.events = detail.events.filter {
+            $0.visibleToCitizen && ($0.eventKind != .transition || workflow.status($0.toStatus ?? "")?.visibleToCitizen != false)
+        }
         let agentsOnly = Set(detail.documents.filter { !$0.visibleToCitizen }.map(\.file.id))
         visible.files = detail.files.filter { !agentsOnly.contains($0.id) }
         visible.documents = detail.documents.filter(\.visibleToCitizen)
@@ -47,8 +53,17 @@ extension Store {
         var result: [AccountDemande] = []
         for row in rows {
             let definition = try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion)
+            var shown = row.status
+            if definition.workflow.status(row.status)?.visibleToCitizen == false {
+                // Rare: only then is the history read, to show the last status the citizen could see.
+                let history = try await sql.raw("""
+                    SELECT e.to_status FROM demande_events e JOIN demandes d ON d.id = e.demande_id
+                    WHERE d.number = \(bind: row.number) AND e.to_status IS NOT NULL ORDER BY e.seq
+                    """).all(decodingColumn: "to_status", as: String.self)
+                shown = definition.workflow.statusShownToCitizen(row.status, history: history)
+            }
             result.append(AccountDemande(number: row.number, demarcheTitle: definition.title,
-                                         statusLabel: definition.workflow.status(row.status)?.label ?? row.status,
+                                         statusLabel: definition.workflow.status(shown)?.label ?? shown,
                                          submittedAt: Date(millis: row.submittedAt)))
         }
         return result

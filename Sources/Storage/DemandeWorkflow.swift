@@ -8,21 +8,37 @@ import Workflow
 /// citizen's correction, webhook answers. Each reads the request, lets the engine decide, and applies the
 /// outcome in one transaction (`apply`), which refuses if the request moved meanwhile.
 extension Store {
+    /// The buttons an agent of `scope` is offered on a request: the transitions of its status that their roles
+    /// and the transitions' conditions allow, and the global actions. `transition` and `runAction` accept these only.
+    public func offeredActions(on detail: DemandeDetail, in scope: TenantScope) -> (transitions: [Transition], globalActions: [GlobalAction]) {
+        let workflow = detail.demarche.definition.workflow
+        let roles = scope.roles(on: workflow)
+        return (workflow.availableTransitions(from: detail.status, roles: roles, holds: holds(on: detail)),
+                workflow.availableGlobalActions(in: detail.status, roles: roles))
+    }
+
     /// An agent presses a transition's button. Refused (nothing written) if the workflow of the request's version
     /// does not offer it from the current status to the agent's roles, or its condition does not hold.
+    /// Returns the status the request ends in.
     public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor) async throws -> Result<Status, TransitionRefusal> {
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
-        let definition = detail.demarche.definition
-        let engine = engine(for: definition)
-        let values = values(of: detail)
-        let decision = definition.workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: definition.workflow)) {
-            engine.holds($0, values: values)
+        let workflow = detail.demarche.definition.workflow
+        switch workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: workflow), holds: holds(on: detail)) {
+        case .failure(let refusal):
+            return .failure(refusal)
+        case .success(let transition):
+            let run = engine(for: detail.demarche.definition).take(transition, from: detail.status, values: values(of: detail), now: clock())
+            try await commit(run, to: detail, actor: actor)
+            inboxCounts.invalidate(scope.slug)
+            // The engine only enters statuses the checked workflow has.
+            return .success(workflow.status(run.status)!)
         }
-        guard case .success(let transition) = decision else { return decision.map { _ in definition.workflow.statuses[0] } }
-        let run = engine.take(transition, from: detail.status, values: values, now: clock())
-        try await commit(run, to: detail, actor: actor)
-        inboxCounts.invalidate(scope.slug)
-        return .success(definition.workflow.status(run.status) ?? definition.workflow.statuses[0])
+    }
+
+    /// Evaluates a workflow condition on a request as it is now.
+    private func holds(on detail: DemandeDetail) -> (String) -> Bool {
+        let engine = engine(for: detail.demarche.definition), values = values(of: detail)
+        return { engine.holds($0, values: values) }
     }
 
     /// An agent runs a global action.
@@ -104,19 +120,19 @@ extension Store {
             engine.jump(to: $0, label: "Demande corrigée par l'usager", from: detail.status, values: values(of: corrected), now: clock())
         } ?? engine.reconsider(detail.status, values: values(of: corrected), now: clock())
         let now = nowMillis
+        let data = try jsonText(new)
+        let search = SearchWords.digest(number: detail.number, answers: SearchWords.answers(email: detail.email, values: new))
+        let answered = FieldValue.files(in: new)
+        let known = Set(detail.files.map(\.id)), kept = Set(answered.map(\.file.id))
+        let documents = Set(detail.documents.map(\.file.id))
+        let dropped = detail.files.map(\.id).filter { !kept.contains($0) && !documents.contains($0) }
         let removed = try await write { sql -> [String] in
-            let kept = Set(new.values.flatMap { value -> [String] in if case .files(let fs) = value { fs.map(\.id) } else { [] } })
-            let dropped = detail.files.filter { file in !kept.contains(file.id) && !detail.documents.contains { $0.file.id == file.id } }.map(\.id)
             if !dropped.isEmpty { try await sql.raw("DELETE FROM demande_files WHERE id IN (\(binds: dropped))").run() }
-            let known = Set(detail.files.map(\.id))
-            try await Self.insertRows(into: "demande_files", columns: ["id", "demande_id", "field_id", "filename", "content_type", "size"],
-                                      new.sorted { $0.key < $1.key }.flatMap { key, value -> [[any Encodable & Sendable]] in
-                                          guard case .files(let fs) = value else { return [] }
-                                          return fs.filter { !known.contains($0.id) }.map { [$0.id, detail.id, key, $0.filename, $0.contentType, $0.size] }
-                                      }, on: sql)
+            try await Self.insertRows(into: "demande_files", columns: Self.fileColumns,
+                                      answered.filter { !known.contains($0.file.id) }.map { Self.fileRow($0.file, demandeID: detail.id, fieldID: $0.fieldID) },
+                                      on: sql)
             try await sql.raw("""
-                UPDATE demandes SET data = \(bind: try jsonText(new)), correction = NULL, correction_then = NULL,
-                    search_text = \(bind: SearchWords.digest(number: detail.number, answers: SearchWords.answers(email: detail.email, values: new)))
+                UPDATE demandes SET data = \(bind: data), correction = NULL, correction_then = NULL, search_text = \(bind: search)
                 WHERE id = \(bind: detail.id)
                 """).run()
             try await sql.raw("""
@@ -124,9 +140,10 @@ extension Store {
                 WHERE demande_id = \(bind: detail.id) AND paused_at IS NOT NULL
                 """).run()
             try await self.appendEvent(on: sql, demandeID: detail.id, kind: .corrected, actor: actor, from: nil, to: nil, body: nil, at: now)
-            var answered = detail
-            answered.correction = nil
-            return try await self.apply(run, to: answered, actor: actor, at: now, on: sql) + dropped
+            // The correction is answered: `apply` starts from a request without one (and so pauses nothing).
+            var sentBack = detail
+            sentBack.correction = nil
+            return try await self.apply(run, to: sentBack, actor: actor, at: now, on: sql) + dropped
         }
         removeFiles(removed)
         inboxCounts.invalidate(detail.collectivite)

@@ -8,9 +8,12 @@ import Workflow
 
 extension Store {
     /// Expressions count days in Lyon, by the store's clock (which tests move).
-    public var evaluationContext: EvaluationContext {
-        let day = LocalTime.calendar.dateComponents([.year, .month, .day], from: clock())
-        return EvaluationContext(today: CivilDate(year: day.year ?? 1970, month: day.month ?? 1, day: day.day ?? 1))
+    public var evaluationContext: EvaluationContext { EvaluationContext(today: Self.lyonDay(clock())) }
+
+    /// The calendar day in Lyon at `date`.
+    static func lyonDay(_ date: Date) -> CivilDate {
+        let day = LocalTime.calendar.dateComponents([.year, .month, .day], from: date)
+        return CivilDate(year: day.year ?? 1970, month: day.month ?? 1, day: day.day ?? 1)
     }
 
     func engine(for definition: DemarcheDefinition) -> WorkflowEngine {
@@ -18,13 +21,9 @@ extension Store {
     }
 
     /// What workflow expressions see of a stored request.
-    public func expressionValues(of detail: DemandeDetail) -> [String: Value] { values(of: detail) }
-
     func values(of detail: DemandeDetail) -> [String: Value] {
-        let day = LocalTime.calendar.dateComponents([.year, .month, .day], from: detail.submittedAt)
-        return detail.demarche.definition.expressionValues(
-            data: detail.data, backOffice: detail.backOffice, number: detail.number, status: detail.status,
-            submitted: CivilDate(year: day.year ?? 1970, month: day.month ?? 1, day: day.day ?? 1))
+        detail.demarche.definition.expressionValues(data: detail.data, backOffice: detail.backOffice, number: detail.number,
+                                                    status: detail.status, submitted: Self.lyonDay(detail.submittedAt))
     }
 
     /// Applies what the engine decided, inside the caller's transaction: statuses and their history, actions'
@@ -66,13 +65,13 @@ extension Store {
                 events.append((.correctionRequested, nil, nil, message))
                 outbox.append(.email(mails.correctionRequested(about, message)))
             case .document(let id, let title, let text, let visible):
-                let file = StoredFile(id: newID(), filename: "\(id)-\(detail.number).pdf", contentType: "application/pdf", size: 0)
                 let pdf = PDFDocument(title: title, body: text,
-                                      footer: "\(name) — demande \(detail.number) — \(frenchDay(clock()))").render()
+                                      footer: "\(name) — demande \(detail.number) — \(Value.date(Self.lyonDay(clock())).frenchText)").render()
+                let file = StoredFile(id: newID(), filename: "\(id)-\(detail.number).pdf", contentType: "application/pdf", size: pdf.count)
                 try files.write(id: file.id, bytes: [UInt8](pdf))
-                try await Self.insertRows(into: "demande_files", columns: ["id", "demande_id", "field_id", "filename", "content_type", "size"],
-                                          [[file.id, detail.id, visible ? DemandeDetail.documentField : DemandeDetail.internalDocumentField,
-                                            file.filename, file.contentType, pdf.count]], on: sql)
+                try await Self.insertRows(into: "demande_files", columns: Self.fileColumns, [
+                    Self.fileRow(file, demandeID: detail.id, fieldID: visible ? DemandeDetail.documentField : DemandeDetail.internalDocumentField),
+                ], on: sql)
                 events.append((.document, nil, nil, title))
             case .anonymise:
                 anonymise = true
@@ -177,12 +176,6 @@ extension Store {
 
     static func timerRow(demandeID: String, kind: String, transitionID: String?, status: String, due: Date) -> [any Encodable & Sendable] {
         [newID(), demandeID, kind, transitionID, status, Int64((due.timeIntervalSince1970 * 1000).rounded()), Int64?.none]
-    }
-
-    /// "22/11/2026", in Lyon.
-    private func frenchDay(_ date: Date) -> String {
-        let c = LocalTime.calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%02d/%02d/%04d", c.day ?? 1, c.month ?? 1, c.year ?? 1970)
     }
 
     /// Removes vault files once the rows that referenced them are gone for good.

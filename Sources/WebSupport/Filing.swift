@@ -53,8 +53,11 @@ public struct Filing: Sendable {
     }
 
     /// The citizen sends back a correction: validated against the form of the request's own version, then
-    /// stored; invalid answers change nothing.
-    public func correct(_ detail: DemandeDetail, raw: RawSubmission, actor: Actor) async throws -> FormValidator.Outcome {
+    /// stored; invalid answers change nothing. Files already with the request stay unless a new one is sent for
+    /// the same question (the client cannot name stored files: `raw.keptFiles` is set here).
+    public func correct(_ detail: DemandeDetail, raw posted: RawSubmission, actor: Actor) async throws -> FormValidator.Outcome {
+        var raw = posted
+        raw.keptFiles = detail.demarche.definition.form.rawAnswers(of: detail.data).keptFiles
         let outcome = FormValidator.validate(raw, against: detail.demarche.definition.form, context: context.evaluationContext)
         guard outcome.isValid else { return outcome }
         try await context.store.submitCorrection(of: detail, values: outcome.values, files: outcome.files, actor: actor)

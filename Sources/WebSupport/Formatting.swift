@@ -27,19 +27,10 @@ public struct StatusVM {
         label = status?.label ?? id
         colour = status?.colour.rawValue ?? "grey"
     }
-
-    /// What a citizen sees: a status hidden from them shows as the last visible one the request went through.
-    public init(citizenView workflow: WorkflowDefinition, _ id: String, events: [DemandeEvent]) {
-        var shown = id
-        if workflow.status(id)?.visibleToCitizen == false {
-            shown = events.reversed().compactMap(\.toStatus).first { workflow.status($0)?.visibleToCitizen == true } ?? workflow.initialStatus
-        }
-        self.init(workflow, shown)
-    }
 }
 
-/// A history entry as shown; notes and back-office workings only ever reach agents' pages (the store filters
-/// them for citizens), and a citizen does not see moves into statuses hidden from them.
+/// A history entry as shown; notes, back-office workings and moves into hidden statuses only ever reach agents'
+/// pages (the store filters them for citizens).
 public struct EventVM {
     var date: String
     var actor: String
@@ -47,10 +38,9 @@ public struct EventVM {
     var body: String?
     var isNote: Bool
 
-    public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition, forCitizen: Bool = false) -> [EventVM] {
-        events.reversed().compactMap { e in
+    public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition) -> [EventVM] {
+        events.reversed().map { e in
             let status = workflow.status(e.toStatus ?? "")
-            if forCitizen, e.eventKind == .transition, status?.visibleToCitizen == false { return nil }
             let text: String = switch e.eventKind {
             case .submitted: "Demande déposée"
             case .transition: "Statut : \(status?.label ?? e.toStatus ?? "")"

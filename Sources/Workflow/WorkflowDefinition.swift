@@ -30,12 +30,19 @@ public struct WorkflowDefinition: Sendable, Codable, Equatable {
     public func globalAction(_ id: String) -> GlobalAction? { globalActions.first { $0.id == id } }
 
     /// The buttons an agent holding `roles` may press in `status`. End statuses have none. A button with a
-    /// condition is shown only while the condition holds on the request.
-    public func availableTransitions(from status: String, roles: Set<String>, holds: (String) -> Bool = { _ in true }) -> [Transition] {
+    /// condition is shown only while the condition holds on the request (`holds` evaluates a condition's source).
+    public func availableTransitions(from status: String, roles: Set<String>, holds: (String) -> Bool) -> [Transition] {
         guard let current = self.status(status), !current.isEnd else { return [] }
         return transitions.filter {
             $0.trigger == .manual && $0.from.contains(status) && !roles.isDisjoint(with: $0.roles) && ($0.condition.map(holds) ?? true)
         }
+    }
+
+    /// The status a citizen is shown: the current one, or, if it is hidden from them, the last status they could
+    /// see that the request went through (`history`, oldest first), else the initial one.
+    public func statusShownToCitizen(_ current: String, history: [String]) -> String {
+        guard status(current)?.visibleToCitizen == false else { return current }
+        return history.last { status($0)?.visibleToCitizen == true } ?? initialStatus
     }
 
     /// Global actions an agent holding `roles` may run in `status`.
@@ -46,7 +53,7 @@ public struct WorkflowDefinition: Sendable, Codable, Equatable {
 
     /// Decides a button press: the transition, or why it is refused.
     public func decide(transition id: String, from status: String, roles: Set<String>,
-                       holds: (String) -> Bool = { _ in true }) -> Result<Transition, TransitionRefusal> {
+                       holds: (String) -> Bool) -> Result<Transition, TransitionRefusal> {
         guard let transition = transition(id), transition.trigger == .manual, self.status(transition.to) != nil
         else { return .failure(.unknownTransition) }
         guard transition.from.contains(status), self.status(status)?.isEnd == false else { return .failure(.notFromThisStatus) }

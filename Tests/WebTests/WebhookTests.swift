@@ -61,18 +61,19 @@ final class WebhookTests: XCTestCase {
         return try DemarcheDefinition.parse(json: Data(json.utf8)).get()
     }
 
-    func file(_ objet: String) async throws -> String {
+    func file(_ objet: String) async throws -> (number: String, code: String) {
         let page = try await guichet.browser().json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/demande-erp/demandes",
                                                     ["data": ["objet": objet, "email": "lea@exemple.fr", "telephone": "0612345678"]])
         XCTAssertEqual(page.status, .created, page.body)
-        return (try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as! [String: Any])["number"] as! String
+        let body = try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as! [String: Any]
+        return (body["number"] as! String, body["tracking_code"] as! String)
     }
 
     func testSignedCallsAnswersAndTheErrorBranch() async throws {
         let port = try XCTUnwrap(receiver.http.server.shared.localAddress?.port)
         let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
         try await guichet.store.publish(try definition(port: port), in: admin)
-        let number = try await file("Raccordement")
+        let (number, code) = try await file("Raccordement")
 
         try await guichet.app.outboxWorker.deliverDue()
         let calls = received.withLockedValue { $0 }
@@ -99,6 +100,10 @@ final class WebhookTests: XCTestCase {
             guichet.clock.advance(3600)
         }
         XCTAssertEqual(request.events.last(where: { $0.kind == "webhook_failed" })?.body, "Webhook « archive » en échec : HTTP 503")
+        // The error status is hidden from the citizen: they still see the last status they could see.
+        let followed = try await XCTUnwrapAsync(try await guichet.store.demandeForCitizen(number: number, accountID: nil, trackingCode: code))
+        XCTAssertEqual(followed.status, "enregistree")
+        XCTAssertEqual(followed.events.compactMap(\.toStatus), ["recue", "enregistree"])
         let failing = try await guichet.store.failingMessages()
         XCTAssertTrue(failing.isEmpty, "a webhook that took its error branch is no longer retried")
     }
@@ -106,7 +111,7 @@ final class WebhookTests: XCTestCase {
     func testSMSAnonymisationAndDeletion() async throws {
         let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
         try await guichet.store.publish(try definition(port: 9), in: admin)
-        let number = try await file("Mon adresse privée")
+        let (number, _) = try await file("Mon adresse privée")
         guard case .success = try await guichet.store.runAction(number: number, actionID: "sms", in: admin, actor: .system) else { return XCTFail() }
         let due = try await guichet.store.dueMessages(limit: 100)
         XCTAssertTrue(due.contains { $0.message == .sms(SMSMessage(to: "06 12 34 56 78", text: "Demande \(number) : Reçue")) }, "\(due.map(\.message))")

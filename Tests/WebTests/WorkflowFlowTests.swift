@@ -4,6 +4,7 @@ import GuichetTestSupport
 import Messaging
 import SQLKit
 import Storage
+import Territory
 import Vapor
 import Workflow
 import XCTest
@@ -64,7 +65,7 @@ final class WorkflowFlowTests: XCTestCase {
         XCTAssertTrue(notice.text.contains("L'association Les Amis du Parc demande 6000 € (60 % d'un budget de 10000 €)."), notice.text)
         let deadline = try await timers(number)
         XCTAssertEqual(deadline.map(\.kind), ["deadline"])
-        XCTAssertEqual(deadline[0].due, millis(Delay(months: 2).after(filedAt, in: LocalTimeCalendar.paris)))
+        XCTAssertEqual(deadline[0].due, millis(Delay(months: 2).after(filedAt, in: LocalTime.calendar)))
 
         let browser = guichet.browser()
         _ = try await browser.signIn(Self.agentEmail, password: "Guichet-Demo-2026!")
@@ -145,7 +146,7 @@ final class WorkflowFlowTests: XCTestCase {
         let resumed = try await timers(number)
         let deadline = try XCTUnwrap(resumed.first { $0.kind == "deadline" })
         XCTAssertNil(deadline.paused)
-        XCTAssertEqual(deadline.due, millis(Delay(months: 2).after(filedAt, in: LocalTimeCalendar.paris)) + millis(Date(timeIntervalSince1970: 20 * 86_400)),
+        XCTAssertEqual(deadline.due, millis(Delay(months: 2).after(filedAt, in: LocalTime.calendar)) + millis(Date(timeIntervalSince1970: 20 * 86_400)),
                        "pushed back by the 20 days of the pause")
 
         // Silence: two months and the pause later, the implicit rejection.
@@ -192,9 +193,4 @@ final class WorkflowFlowTests: XCTestCase {
         let forged = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/action", [("action", "inexistante")])
         XCTAssertEqual(forged.status, .conflict)
     }
-}
-
-/// Lyon's calendar, as the store counts delays.
-enum LocalTimeCalendar {
-    static var paris: Calendar { var c = Calendar(identifier: .gregorian); c.timeZone = TimeZone(identifier: "Europe/Paris")!; return c }
 }

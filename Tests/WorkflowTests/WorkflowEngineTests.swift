@@ -88,7 +88,8 @@ final class WorkflowEngineTests: XCTestCase {
                        ["completer", "clore"])
         XCTAssertEqual(workflow.decide(transition: "accorder", from: "instruction", roles: ["instructeurs"]) { self.engine.holds($0, values: big) }
                         .map(\.id), .failure(.conditionNotMet))
-        XCTAssertEqual(workflow.decide(transition: "trier", from: "recue", roles: ["instructeurs"]).map(\.id), .failure(.unknownTransition),
+        XCTAssertEqual(workflow.decide(transition: "trier", from: "recue", roles: ["instructeurs"]) { self.engine.holds($0, values: small) }
+                        .map(\.id), .failure(.unknownTransition),
                        "an automatic transition is no button")
     }
 

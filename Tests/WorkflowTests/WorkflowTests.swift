@@ -2,6 +2,8 @@ import Workflow
 import XCTest
 
 final class WorkflowTests: XCTestCase {
+    /// This workflow's transitions have no conditions.
+    let none: (String) -> Bool = { _ in XCTFail("no condition to evaluate"); return false }
     let workflow = WorkflowDefinition(
         initialStatus: "recue",
         statuses: [Status(id: "recue", label: "Reçue", colour: .blue), Status(id: "en_cours", label: "En cours", colour: .orange),
@@ -10,18 +12,26 @@ final class WorkflowTests: XCTestCase {
                       Transition(id: "clore", label: "Clore", from: ["recue", "en_cours"], to: "close", roles: ["technique"])])
 
     func testAvailableTransitionsDependOnStatusAndRoles() {
-        XCTAssertEqual(workflow.availableTransitions(from: "recue", roles: ["accueil"]).map(\.id), ["prendre"])
-        XCTAssertEqual(workflow.availableTransitions(from: "recue", roles: ["accueil", "technique"]).map(\.id), ["prendre", "clore"])
-        XCTAssertEqual(workflow.availableTransitions(from: "en_cours", roles: ["accueil"]).map(\.id), [])
-        XCTAssertEqual(workflow.availableTransitions(from: "close", roles: ["accueil", "technique"]).map(\.id), [])
+        XCTAssertEqual(workflow.availableTransitions(from: "recue", roles: ["accueil"], holds: none).map(\.id), ["prendre"])
+        XCTAssertEqual(workflow.availableTransitions(from: "recue", roles: ["accueil", "technique"], holds: none).map(\.id), ["prendre", "clore"])
+        XCTAssertEqual(workflow.availableTransitions(from: "en_cours", roles: ["accueil"], holds: none).map(\.id), [])
+        XCTAssertEqual(workflow.availableTransitions(from: "close", roles: ["accueil", "technique"], holds: none).map(\.id), [])
     }
 
     func testDecideGivesTheReasonOfARefusal() {
-        XCTAssertEqual(try workflow.decide(transition: "prendre", from: "recue", roles: ["accueil"]).get().to, "en_cours")
-        XCTAssertEqual(workflow.decide(transition: "prendre", from: "recue", roles: ["technique"]), .failure(.roleNotAllowed))
-        XCTAssertEqual(workflow.decide(transition: "prendre", from: "en_cours", roles: ["accueil"]), .failure(.notFromThisStatus))
-        XCTAssertEqual(workflow.decide(transition: "clore", from: "close", roles: ["technique"]), .failure(.notFromThisStatus))
-        XCTAssertEqual(workflow.decide(transition: "inconnue", from: "recue", roles: ["accueil"]), .failure(.unknownTransition))
+        XCTAssertEqual(try workflow.decide(transition: "prendre", from: "recue", roles: ["accueil"], holds: none).get().to, "en_cours")
+        XCTAssertEqual(workflow.decide(transition: "prendre", from: "recue", roles: ["technique"], holds: none), .failure(.roleNotAllowed))
+        XCTAssertEqual(workflow.decide(transition: "prendre", from: "en_cours", roles: ["accueil"], holds: none), .failure(.notFromThisStatus))
+        XCTAssertEqual(workflow.decide(transition: "clore", from: "close", roles: ["technique"], holds: none), .failure(.notFromThisStatus))
+        XCTAssertEqual(workflow.decide(transition: "inconnue", from: "recue", roles: ["accueil"], holds: none), .failure(.unknownTransition))
+    }
+
+    func testACitizenIsShownTheLastStatusTheyMaySee() {
+        var w = workflow
+        w.statuses[1].visibleToCitizen = false
+        XCTAssertEqual(w.statusShownToCitizen("en_cours", history: ["recue", "en_cours"]), "recue")
+        XCTAssertEqual(w.statusShownToCitizen("en_cours", history: []), "recue", "nothing seen yet: the initial status")
+        XCTAssertEqual(w.statusShownToCitizen("close", history: ["recue", "en_cours", "close"]), "close")
     }
 
     func testAWellFormedWorkflowHasNoProblems() {
