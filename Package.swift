@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Territory", resources: [.copy("Data")]),
         .target(name: "Workflow", dependencies: ["Expressions"]),
         .target(name: "Expressions"),
-        .target(name: "Demarches", dependencies: ["Workflow", "Expressions"], resources: [.copy("Demo")]),
+        .target(name: "Demarches", dependencies: ["Territory", "Workflow", "Expressions"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Documents"),
         // Persistence and delivery.

@@ -60,6 +60,26 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         return env
     }
 
+    /// The data sources the form's choices read, in form order, each once.
+    public var dataSourceIDs: [String] {
+        var seen: Set<String> = []
+        return form.fields.compactMap(\.dataSource).filter { seen.insert($0).inserted }
+    }
+
+    /// This definition as citizens and agents see it: each field that reads a data source offers that source's
+    /// items as its options (an unknown or unreadable source offers none).
+    public func resolvingSources(_ items: [String: [Choice]]) -> DemarcheDefinition {
+        guard !dataSourceIDs.isEmpty else { return self }
+        var resolved = self
+        resolved.form = FormDefinition(fields: form.fields.map { field in
+            guard let source = field.dataSource else { return field }
+            var field = field
+            field.options = items[source] ?? []
+            return field
+        })
+        return resolved
+    }
+
     /// Parses a definition and checks it; a definition with problems is refused with all of them.
     public static func parse(json: Data) -> Result<DemarcheDefinition, DefinitionError> {
         let definition: DemarcheDefinition
@@ -77,11 +97,7 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
     }
 
     /// Canonical JSON (sorted keys, pretty) used for storage and export, so an export re-imports identical.
-    public func canonicalJSON() -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)) ?? Data()
-    }
+    public func canonicalJSON() -> Data { canonicalJSONData(self) }
 
     static func isIdentifier(_ s: String, allowDash: Bool) -> Bool {
         !s.isEmpty && s.count <= 64 && s.unicodeScalars.allSatisfy {
@@ -89,7 +105,7 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         }
     }
 
-    private static func describe(_ error: Error) -> String {
+    static func describe(_ error: Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, let ctx): "clé « \(key.stringValue) » manquante (\(path(ctx)))"
         case DecodingError.typeMismatch(_, let ctx), DecodingError.valueNotFound(_, let ctx): "type inattendu (\(path(ctx)))"
@@ -106,4 +122,11 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
 public struct DefinitionError: Error, Sendable, Equatable {
     public var problems: [String]
     public init(problems: [String]) { self.problems = problems }
+}
+
+/// Sorted keys, pretty-printed: the same value always gives the same bytes (storage, exports, comparisons).
+func canonicalJSONData<T: Encodable>(_ value: T) -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    return (try? encoder.encode(value)) ?? Data()
 }

@@ -17,4 +17,15 @@ public enum DemoCatalogue {
         else { throw DefinitionError(problems: ["Démarche de démonstration inconnue : \(slug)"]) }
         return try DemarcheDefinition.parse(json: Data(contentsOf: url)).get()
     }
+
+    /// A demo démarche with the data sources it reads (`Demo/sources/<id>.json`), as seeding imports it.
+    public static func bundle(_ slug: String) throws -> DemarcheBundle {
+        let definition = try definition(slug)
+        let sources = try definition.dataSourceIDs.map { id in
+            guard let url = Bundle.module.url(forResource: id, withExtension: "json", subdirectory: "Demo/sources")
+            else { throw DefinitionError(problems: ["Source de démonstration inconnue : \(id)"]) }
+            return try JSONDecoder().decode(DataSource.self, from: Data(contentsOf: url))
+        }
+        return DemarcheBundle(demarche: definition, dataSources: sources)
+    }
 }

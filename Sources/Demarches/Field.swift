@@ -24,6 +24,8 @@ public struct Field: Sendable, Codable, Equatable {
     public var postConditions: [PostCondition]?
     /// Choices, for single, multiple and ranked choice.
     public var options: [Choice]?
+    /// For a choice: the collectivité's data source its options come from (instead of `options`).
+    public var dataSource: String?
     /// How a single choice is drawn (default: radio buttons up to 5 options, a list beyond).
     public var display: ChoiceDisplay?
     /// Bounds and integrality, for numbers.
@@ -44,13 +46,13 @@ public struct Field: Sendable, Codable, Equatable {
 
     public init(id: String, label: String, type: FieldType, required: Bool = false, help: String? = nil,
                 condition: String? = nil, expression: String? = nil, postConditions: [PostCondition]? = nil,
-                options: [Choice]? = nil, display: ChoiceDisplay? = nil,
+                options: [Choice]? = nil, dataSource: String? = nil, display: ChoiceDisplay? = nil,
                 min: Decimal? = nil, max: Decimal? = nil, integer: Bool? = nil,
                 maxLength: Int? = nil, accept: [FileKind]? = nil, maxBytes: Int? = nil, maxFiles: Int? = nil,
                 rows: [String]? = nil, columns: [String]? = nil) {
         self.id = id; self.label = label; self.type = type; self.required = required; self.help = help
         self.condition = condition; self.expression = expression; self.postConditions = postConditions
-        self.options = options; self.display = display; self.min = min; self.max = max; self.integer = integer
+        self.options = options; self.dataSource = dataSource; self.display = display; self.min = min; self.max = max; self.integer = integer
         self.maxLength = maxLength; self.accept = accept; self.maxBytes = maxBytes; self.maxFiles = maxFiles
         self.rows = rows; self.columns = columns
     }
@@ -66,6 +68,7 @@ public struct Field: Sendable, Codable, Equatable {
         expression = try c.decodeIfPresent(String.self, forKey: .expression)
         postConditions = try c.decodeIfPresent([PostCondition].self, forKey: .postConditions)
         options = try c.decodeIfPresent([Choice].self, forKey: .options)
+        dataSource = try c.decodeIfPresent(String.self, forKey: .dataSource)
         display = try c.decodeIfPresent(ChoiceDisplay.self, forKey: .display)
         min = try c.decodeIfPresent(Decimal.self, forKey: .min)
         max = try c.decodeIfPresent(Decimal.self, forKey: .max)

@@ -18,11 +18,17 @@ public enum FormCheck {
             for post in field.postConditions ?? [] where post.message.trimmingCharacters(in: .whitespaces).isEmpty {
                 problems.append("Une vérification de la page « \(name) » n'a pas de message pour l'usager.")
             }
+            if field.dataSource != nil && ![.singleChoice, .multipleChoice, .rankedChoice].contains(field.type) {
+                problems.append("Seul un champ à choix prend ses options dans une source (« \(name) »).")
+            }
             if field.expression != nil && field.type != .computed { problems.append("Seul un champ calculé a une expression (« \(name) »).") }
             switch field.type {
             case .singleChoice, .multipleChoice, .rankedChoice:
                 let values = (field.options ?? []).map(\.value)
-                if values.isEmpty { problems.append("Le champ « \(name) » doit proposer au moins une option.") }
+                if let source = field.dataSource {
+                    if !values.isEmpty { problems.append("Le champ « \(name) » prend ses options soit dans sa liste, soit dans une source, pas les deux.") }
+                    if !DemarcheDefinition.isIdentifier(source, allowDash: true) { problems.append("Le champ « \(name) » nomme une source invalide.") }
+                } else if values.isEmpty { problems.append("Le champ « \(name) » doit proposer au moins une option.") }
                 if Set(values).count != values.count { problems.append("Le champ « \(name) » propose deux fois la même option.") }
             case .number:
                 if let min = field.min, let max = field.max, min > max {

@@ -1,3 +1,5 @@
+import Foundation
 import GuichetApp
 
-try await GuichetMain.run()
+// The error was logged where it happened; a command that fails exits with status 1, without a crash report.
+do { try await GuichetMain.run() } catch { exit(1) }

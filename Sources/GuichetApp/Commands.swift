@@ -1,3 +1,4 @@
+import Demarches
 import Fluent
 import Foundation
 import Storage
@@ -40,4 +41,41 @@ struct OutboxCommand: AsyncCommand {
             context.console.print("\(entry.id)  \(summary.kind)  \(entry.attempts) attempt(s)  to \(summary.to)  «\(summary.subject)»  \(entry.lastError ?? "")")
         }
     }
+}
+
+/// `guichet bundle export|import`: moves a démarche with its data sources between collectivités or instances,
+/// as the back-office does. An import is checked whole first; a refused bundle changes nothing.
+struct BundleCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "export or import") var action: String
+        @Option(name: "collectivite", help: "The collectivité's slug (e.g. caluire-et-cuire).") var collectivite: String?
+        @Option(name: "demarche", help: "export: the démarche's slug.") var demarche: String?
+        @Option(name: "file", help: "import: the bundle file; export: where to write it (default: standard output).") var file: String?
+    }
+    var help: String { "Exports a démarche with its data sources as one JSON bundle, or imports one (new démarches arrive offline)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let store = context.application.guichet.store
+        guard let slug = signature.collectivite, let scope = try await store.operatorScope(slug: slug) else {
+            throw Failure("--collectivite: collectivité inconnue")
+        }
+        switch signature.action {
+        case "export":
+            guard let bundle = try await store.bundle(slug: signature.demarche ?? "", in: scope) else { throw Failure("--demarche: démarche inconnue") }
+            if let file = signature.file { try bundle.canonicalJSON().write(to: URL(fileURLWithPath: file)) }
+            else { context.console.print(String(decoding: bundle.canonicalJSON(), as: UTF8.self)) }
+        case "import":
+            guard let file = signature.file else { throw Failure("--file: le paquet à importer") }
+            switch DemarcheBundle.parse(json: try Data(contentsOf: URL(fileURLWithPath: file))) {
+            case .failure(let error): throw Failure("Paquet refusé, rien n'a été importé :\n" + error.problems.map { "  - \($0)" }.joined(separator: "\n"))
+            case .success(let bundle):
+                let exists = try await store.demarches(in: scope).contains { $0.slug == bundle.demarche.slug }
+                let imported = try await store.importBundle(bundle, online: exists ? nil : false, in: scope)
+                context.console.print("« \(bundle.demarche.title) » importée en version \(imported.version)" + (exists ? "." : ", hors ligne."))
+            }
+        default: throw Failure("action: export ou import")
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }
 }

@@ -27,6 +27,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(OutboxCommand(), as: "outbox")
+    app.asyncCommands.use(BundleCommand(), as: "bundle")
 
     if isSQLite {
         // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.
@@ -36,7 +37,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
 
     let baseURL = config.baseURL
     let store = Store(database: { app.db }, files: FileVault(root: config.dataDirectory.appendingPathComponent("uploads")),
-                      serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock)
+                      serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock,
+                      readSource: HTTPSourceReader.reader())
     let transport: any MailTransport
     if let smtp = config.smtpURL {
         guard let smtpConfig = SMTPConfiguration(url: smtp) else { throw GuichetConfiguration.Invalid(description: "SMTP_URL is not a valid smtp:// URL") }

@@ -30,7 +30,7 @@ public enum DemoData {
             let existing = Set(try await store.demarches(in: scope).map(\.slug))
             let slugs = c.kind == .metropole ? DemoCatalogue.metropoleDemarches : DemoCatalogue.communeDemarches
             for slug in slugs where !existing.contains(slug) {
-                try await store.publish(try DemoCatalogue.definition(slug), in: scope)
+                try await store.importBundle(try DemoCatalogue.bundle(slug), in: scope)
                 published += 1
             }
         }

@@ -19,9 +19,15 @@ public enum GuichetMain {
         let app = try await Application.make(env)
         do {
             try await configure(app, try GuichetConfiguration.fromEnvironment())
-            try await app.execute()
         } catch {
             app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            throw error
+        }
+        do {
+            // A failing command's error is logged by Vapor's console.
+            try await app.execute()
+        } catch {
             try? await app.asyncShutdown()
             throw error
         }

@@ -145,7 +145,8 @@ extension Store {
             default: nil
             }
         }
-        let definition = try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion)
+        let definition = try await resolved(try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion),
+                                            key: "\(row.demarcheId)#\(row.demarcheVersion)", tenant: row.collectivite)
         return DemandeDetail(id: row.id, collectivite: row.collectivite, number: row.number, status: row.status,
                              demarcheSlug: row.demarcheSlug,
                              demarche: VersionedDemarche(id: row.demarcheId, version: row.demarcheVersion, definition: definition),

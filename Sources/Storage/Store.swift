@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import Logging
 import SQLKit
 import Territory
 
@@ -14,6 +15,13 @@ public struct Store: Sendable {
     /// The wording of the e-mails workflows cause.
     let mails: WorkflowMails
     let definitionCache = DefinitionCache()
+    /// Each collectivité's data sources, voided when one is saved; URL sources' last answers; definitions with
+    /// their sources' items filled in.
+    let sourceCatalogue = TenantCache<[String: StoredDataSource]>()
+    let urlSources = URLSourceCache()
+    let resolvedDefinitions = ResolvedDefinitionCache()
+    let readSource: SourceReader
+    let logger = Logger(label: "guichet.store")
     /// Inbox counts per status, voided by every request filed or moved in the tenant.
     let inboxCounts = TenantCache<[String: Int]>()
     /// Each collectivité's démarches (published or not), voided by publishing.
@@ -25,8 +33,11 @@ public struct Store: Sendable {
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
+    /// - Parameter readSource: how URL data sources are read; without one, they offer no items.
     public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, mails: WorkflowMails,
-                clock: @escaping @Sendable () -> Date = Date.init) {
+                clock: @escaping @Sendable () -> Date = Date.init,
+                readSource: @escaping SourceReader = { _, _ in throw StoreError.conflict("no source reader") }) {
+        self.readSource = readSource
         let gate = serialiseWrites ? WriteGate() : nil
         self.mails = mails
         self.database = database

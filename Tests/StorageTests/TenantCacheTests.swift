@@ -50,6 +50,9 @@ final class TenantCacheTests: XCTestCase {
             var definition = try await XCTUnwrapAsync(try await store.currentDemarche(slug: "signalement-espace-public", in: admin)).definition
             definition.title = "Signaler un problème (v2)"
             try await store.publish(definition, in: admin)
+            let stillHidden = try await store.currentDemarche(slug: "signalement-espace-public", in: citizen)
+            XCTAssertNil(stillHidden, "a new version keeps the démarche offline unless told otherwise")
+            try await store.publish(definition, online: true, in: admin)
             let republished = try await XCTUnwrapAsync(try await store.currentDemarche(slug: "signalement-espace-public", in: citizen))
             XCTAssertEqual(republished.definition.title, "Signaler un problème (v2)")
         } catch { try await guichet.shutdown(); throw error }

@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 import GuichetTestSupport
 import Vapor
@@ -77,14 +78,16 @@ final class AgentAndIsolationTests: XCTestCase {
     func testAdminsEditDemarchesAndBrokenDefinitionsAreRefused() async throws {
         let admin = guichet.browser()
         _ = try await admin.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
-        let export = try await admin.get("/bo/caluire-et-cuire/demarches/acte-etat-civil/export")
-        XCTAssertEqual(export.status, .ok)
+        let bundle = try await admin.get("/bo/caluire-et-cuire/demarches/acte-etat-civil/paquet")
+        XCTAssertEqual(bundle.status, .ok)
+        let export = try JSONDecoder().decode(DemarcheBundle.self, from: Data(bundle.body.utf8)).demarche.canonicalJSON()
+        let definition = String(decoding: export, as: UTF8.self)
         try await admin.get("/bo/caluire-et-cuire/demarches/editer?demarche=acte-etat-civil")
-        let broken = export.body.replacingOccurrences(of: "\"initialStatus\" : \"recue\"", with: "\"initialStatus\" : \"nulle_part\"")
+        let broken = definition.replacingOccurrences(of: "\"initialStatus\" : \"recue\"", with: "\"initialStatus\" : \"nulle_part\"")
         let refused = try await admin.post("/bo/caluire-et-cuire/demarches/editer", [("definition", broken)])
         XCTAssertEqual(refused.status, .unprocessableEntity)
         XCTAssertTrue(refused.contains("Le statut initial « nulle_part » n&#39;existe pas."))
-        let renamed = export.body.replacingOccurrences(of: "Demander un acte d'état civil", with: "Acte d'état civil (nouveau)")
+        let renamed = definition.replacingOccurrences(of: "Demander un acte d'état civil", with: "Acte d'état civil (nouveau)")
         let saved = try await admin.post("/bo/caluire-et-cuire/demarches/editer", [("definition", renamed)])
         XCTAssertEqual(saved.status, .seeOther)
         let list = try await admin.get("/bo/caluire-et-cuire/demarches")

@@ -72,6 +72,7 @@ func runTimings() {
         for i in 0..<10_000 { _ = try? Checker.condition(String(format: shapes[i % shapes.count], i % 97), fields: types) }
     }
     workflowTimings(context: context)
+    designerTimings(context: context)
 }
 
 /// The demo subsidy workflow's steps in the engine (storage excluded): filing (assignment, a computed field,
@@ -89,4 +90,28 @@ func workflowTimings(context: EvaluationContext) {
     let grant = subsidy.workflow.transition("accorder")!
     measure("workflow_grant_with_attestation_text", iterations: 20_000) { _ = engine.take(grant, from: "instruction", values: values, now: now) }
     measure("workflow_check_subsidy_definition", iterations: 2_000) { _ = WorkflowLogic(subsidy.workflow, fields: subsidy.form.logic.types) }
+}
+
+/// The designer's and data sources' costs: filling a form's list from a 5,000-row table (paid once per table
+/// change, then cached), checking an answer against those rows, reading a bundle, comparing two versions.
+func designerTimings(context: EvaluationContext) {
+    let bundle = try! DemoCatalogue.bundle("subvention-association")
+    let streets = (0..<5_000).map { Choice(value: "rue-\($0)", label: "Rue numéro \($0)") }
+    measure("resolve_source_5000_rows", iterations: 200) { _ = bundle.demarche.resolvingSources(["domaines-associatifs": streets]) }
+    let resolved = bundle.demarche.resolvingSources(["domaines-associatifs": streets])
+    let field = resolved.form.fields.first { $0.id == "domaine" }!
+    let single = FormDefinition(fields: [field])
+    let raw = RawSubmission(values: ["domaine": ["rue-4999"]])
+    guard FormValidator.validate(raw, against: single, context: context).isValid else { print("the street is refused"); exit(1) }
+    measure("validate_choice_among_5000_rows", iterations: 2_000) { _ = FormValidator.validate(raw, against: single, context: context) }
+    let json = bundle.canonicalJSON()
+    measure("bundle_parse_and_check_subsidy", iterations: 2_000) { _ = DemarcheBundle.parse(json: json) }
+    var next = bundle.demarche
+    next.form.fields[1].label = "Nom complet de l'association"
+    next.form.fields.append(Field(id: "remarque", label: "Remarque", type: .longText))
+    let (a, b) = (String(decoding: bundle.demarche.canonicalJSON(), as: UTF8.self), String(decoding: next.canonicalJSON(), as: UTF8.self))
+    measure("compare_subsidy_versions", iterations: 500) {
+        _ = DefinitionDiff.changes(from: bundle.demarche, to: next)
+        _ = DefinitionDiff.lines(from: a, to: b)
+    }
 }

@@ -12,6 +12,8 @@ public enum GuichetMigrations {
         UpdateDemandesAddTextIndex(),
         // 003
         UpdateDemandesAddWorkflowState(), CreateTimers(),
+        // 004
+        CreateDataSources(),
     ]
 }
 
