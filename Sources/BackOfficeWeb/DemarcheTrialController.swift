@@ -17,6 +17,8 @@ struct DemarcheTrialController {
         var demarche: String
         var title: String
         var version: Int
+        /// Test-filling the working copy rather than a published version.
+        var isCopy: Bool
         var form: FormVM
         var done: Bool
         var answers: [DataItem]
@@ -60,15 +62,21 @@ struct DemarcheTrialController {
                         status: HTTPResponseStatus = .ok) async throws -> Response {
         let d = demarche.definition
         let vm = TrialVM(layout: try await req.layout(scope, title: (status == .ok ? "" : "Erreur — ") + "Tester « \(d.title) »"),
-                         slug: scope.slug, demarche: d.slug, title: d.title, version: demarche.version, form: form, done: done,
+                         slug: scope.slug, demarche: d.slug, title: d.title, version: demarche.version, isCopy: demarche.version == 0, form: form, done: done,
                          answers: answers, finalStatus: finalStatus, steps: steps)
         return req.guichet.renderer.html("backoffice/trial", vm, status: status)
     }
 
+    /// The current version, or with `?copie=oui` the working copy being designed (version 0).
     private func resolve(_ req: Request) async throws -> (TenantScope, VersionedDemarche) {
         let (scope, _) = try await req.agentScope()
-        guard scope.isAdmin, let demarche = try await req.store.currentDemarche(slug: req.parameters.get("demarche") ?? "", in: scope)
-        else { throw Abort(.notFound) }
+        let slug = req.parameters.get("demarche") ?? ""
+        guard scope.isAdmin else { throw Abort(.notFound) }
+        if (try? req.query.get(String.self, at: "copie")) == "oui" {
+            guard let copy = try await req.store.workingCopyForTrial(slug: slug, in: scope) else { throw Abort(.notFound) }
+            return (scope, copy)
+        }
+        guard let demarche = try await req.store.currentDemarche(slug: slug, in: scope) else { throw Abort(.notFound) }
         return (scope, demarche)
     }
 

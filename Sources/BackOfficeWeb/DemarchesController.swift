@@ -13,13 +13,17 @@ struct DemarchesController {
         var slug: String
         var canAuthor: Bool
         var rows: [Row]
+        /// Démarches that exist only as a working copy.
+        var newCopies: [Row]
     }
 
     func list(req: Request) async throws -> Response {
         let (scope, _) = try await req.agentScope()
+        let canAuthor = scope.isAdmin && scope.collectivite.authorsDemarches
         let rows = try await req.store.demarches(in: scope).map { ListVM.Row(demarche: $0.slug, title: $0.title, version: $0.currentVersion, published: $0.isPublished) }
-        let vm = ListVM(layout: try await req.layout(scope, title: "Démarches"), slug: scope.slug,
-                        canAuthor: scope.isAdmin && scope.collectivite.authorsDemarches, rows: rows)
+        let copies = canAuthor ? try await req.store.workingCopies(in: scope).filter { $0.basedOnVersion == nil } : []
+        let vm = ListVM(layout: try await req.layout(scope, title: "Démarches"), slug: scope.slug, canAuthor: canAuthor, rows: rows,
+                        newCopies: copies.map { .init(demarche: $0.slug, title: $0.title, version: 0, published: false) })
         return req.guichet.renderer.html("backoffice/demarches", vm)
     }
 
@@ -37,6 +41,8 @@ struct DemarchesController {
         var statusCount: Int
         var sources: [String]
         var versions: [Version]
+        /// When an admin is designing the next version: when and by whom it was last changed.
+        var copyUpdated: String?
     }
 
     /// A démarche's page: where it stands, its versions (who published each, how many requests each holds).
@@ -50,10 +56,13 @@ struct DemarchesController {
             DemarcheVM.Version(version: $0.version, date: FrenchDate.string($0.createdAt), author: $0.author ?? "Ligne de commande",
                                demandes: $0.demandes, isCurrent: $0.version == current.version, hasPrevious: $0.version > 1)
         }
+        let canAuthor = scope.isAdmin && scope.collectivite.authorsDemarches
+        let copy = canAuthor ? try await req.store.workingCopy(slug: slug, in: scope) : nil
         let vm = DemarcheVM(layout: try await req.layout(scope, title: d.title), slug: scope.slug, demarche: slug, title: d.title, summary: d.summary,
-                            published: summary.isPublished, canAuthor: scope.isAdmin && scope.collectivite.authorsDemarches,
+                            published: summary.isPublished, canAuthor: canAuthor,
                             fieldCount: d.form.fields.filter { $0.type.isInput }.count, pageCount: d.form.logic.pages.count,
-                            statusCount: d.workflow.statuses.count, sources: d.dataSourceIDs, versions: versions)
+                            statusCount: d.workflow.statuses.count, sources: d.dataSourceIDs, versions: versions,
+                            copyUpdated: copy.map { FrenchDate.string($0.updatedAt) + ($0.author.map { " par \($0)" } ?? "") })
         return req.guichet.renderer.html("backoffice/demarche", vm)
     }
 

@@ -127,8 +127,24 @@ extension Store {
 
     /// A definition as it is shown and checked: its choice fields filled from their data sources' current items.
     func resolved(_ definition: DemarcheDefinition, key: String, tenant: String) async throws -> DemarcheDefinition {
-        let ids = definition.dataSourceIDs
-        guard !ids.isEmpty else { return definition }
+        guard !definition.dataSourceIDs.isEmpty else { return definition }
+        let (items, stamp) = try await sourceItems(definition.dataSourceIDs, tenant: tenant)
+        if let cached = resolvedDefinitions.get(key, stamp: stamp) { return cached }
+        let resolved = definition.resolvingSources(items)
+        resolvedDefinitions.put(key, stamp: stamp, resolved)
+        return resolved
+    }
+
+    /// The working copy being designed, as version 0, filled from its sources (not cached: it changes with every
+    /// edit); for test-filling it.
+    public func workingCopyForTrial(slug: String, in scope: TenantScope) async throws -> VersionedDemarche? {
+        guard let copy = try await workingCopy(slug: slug, in: scope) else { return nil }
+        let items = try await sourceItems(copy.definition.dataSourceIDs, tenant: scope.slug).items
+        return VersionedDemarche(id: "", version: 0, definition: copy.definition.resolvingSources(items))
+    }
+
+    /// The sources' items, and a stamp that changes whenever any of them does.
+    private func sourceItems(_ ids: [String], tenant: String) async throws -> (items: [String: [Choice]], stamp: String) {
         let sources = try await dataSources(tenant: tenant)
         var items: [String: [Choice]] = [:]
         var stamp = ""
@@ -144,10 +160,7 @@ extension Store {
                 stamp += "\(id):u\(entry.stamp);"
             }
         }
-        if let cached = resolvedDefinitions.get(key, stamp: stamp) { return cached }
-        let resolved = definition.resolvingSources(items)
-        resolvedDefinitions.put(key, stamp: stamp, resolved)
-        return resolved
+        return (items, stamp)
     }
 
     /// A URL source's items: from the cache while fresh, else read again (the last good items if that fails).
@@ -172,7 +185,8 @@ extension Store {
         return URLSourceState(items: entry.items, fetchedAt: entry.fetchedAt, lastError: entry.lastError)
     }
 
-    private func authorCheck(_ scope: TenantScope) throws {
+    /// Designing démarches and their sources: admins of a collectivité that authors its démarches.
+    func authorCheck(_ scope: TenantScope) throws {
         guard scope.isAdmin, scope.collectivite.authorsDemarches else { throw StoreError.forbidden }
     }
 }

@@ -102,7 +102,9 @@ extension Store {
         return DemarcheBundle(demarche: current.definition, dataSources: current.definition.dataSourceIDs.compactMap { sources[$0]?.source })
     }
 
-    private func publish(_ definition: DemarcheDefinition, sources: [DataSource], online: Bool?, in scope: TenantScope) async throws -> VersionedDemarche {
+    /// - Parameter also: more writes for the same transaction (deleting the working copy published).
+    func publish(_ definition: DemarcheDefinition, sources: [DataSource], online: Bool?, in scope: TenantScope,
+                 also: (@Sendable (any SQLDatabase) async throws -> Void)? = nil) async throws -> VersionedDemarche {
         guard scope.isAdmin else { throw StoreError.forbidden }
         let problems = definition.problems + sources.flatMap(\.problems)
         guard problems.isEmpty else { throw DefinitionError(problems: problems) }
@@ -140,6 +142,7 @@ extension Store {
                 INSERT INTO demarche_versions (demarche_id, version, definition, author_id, created_at)
                 VALUES (\(bind: id), \(bind: version), \(bind: text), \(bind: scope.agentID), \(bind: now))
                 """).run()
+            try await also?(sql)
             return VersionedDemarche(id: id, version: version, definition: definition)
         }
         if !sources.isEmpty { sourceCatalogue.invalidate(scope.slug) }

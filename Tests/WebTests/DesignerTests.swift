@@ -90,4 +90,119 @@ final class DesignerTests: XCTestCase {
         let refused = try await agent.get("/bo/caluire-et-cuire/demarches/subvention-association/essai").status
         XCTAssertEqual(refused, .notFound, "test-filling is for admins")
     }
+
+    /// A commune admin designs a new démarche without writing JSON: fields added, configured, moved; a problem
+    /// listed and publishing refused until fixed; a status and a transition added; then published online.
+    func testANewDemarcheIsDesignedElementByElementThenPublished() async throws {
+        let base = "/bo/caluire-et-cuire/demarches/permis-de-vegetaliser/conception"
+        _ = try await admin.get("/bo/caluire-et-cuire/demarches/nouvelle")
+        let badID = try await admin.post("/bo/caluire-et-cuire/demarches/nouvelle", [("titre", "Permis de végétaliser"), ("identifiant", "Permis !")])
+        XCTAssertEqual(badID.status, .unprocessableEntity)
+        XCTAssertTrue(badID.contains("En minuscules, chiffres et tirets"))
+        let created = try await admin.post("/bo/caluire-et-cuire/demarches/nouvelle", [("titre", "Permis de végétaliser"), ("identifiant", "permis-de-vegetaliser")])
+        XCTAssertEqual(created.location, base)
+        var page = try await admin.get(base)
+        XCTAssertTrue(page.contains("Aucun problème"))
+        let listed = try await admin.get("/bo/caluire-et-cuire/demarches")
+        XCTAssertTrue(listed.contains("En cours de conception"))
+        func revision() -> String { page.body.components(separatedBy: "name=\"revision\" value=\"")[1].prefix { $0 != "\"" }.description }
+
+        _ = try await admin.get("\(base)/champs/nouveau?type=single_choice&apres=objet")
+        let badOptions = try await admin.post("\(base)/champs/nouveau", [
+            ("revision", revision()), ("apres", "objet"), ("type", "single_choice"), ("libelle", "Type de végétalisation"),
+            ("identifiant", "nature"), ("options", "pied;Pied d'arbre\n;Jardinière")])
+        XCTAssertEqual(badOptions.status, .unprocessableEntity)
+        XCTAssertTrue(badOptions.contains("Ligne 2 : attendu"), "the message stands next to the options")
+        XCTAssertTrue(badOptions.contains("Pied d&#39;arbre"), "what was typed is kept")
+        let added = try await admin.post("\(base)/champs/nouveau", [
+            ("revision", revision()), ("apres", "objet"), ("type", "single_choice"), ("libelle", "Type de végétalisation"),
+            ("identifiant", "nature"), ("obligatoire", "oui"), ("options", "pied;Pied d'arbre\nJardinière")])
+        XCTAssertEqual(added.status, .seeOther, added.body)
+        page = try await admin.get(base)
+        let stale = try await admin.post("\(base)/champs/nature/deplacer", [("revision", "1"), ("sens", "haut")])
+        XCTAssertEqual(stale.status, .seeOther)
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("modifiée entre-temps"), "an edit from a stale page is refused")
+        _ = try await admin.post("\(base)/champs/nature/deplacer", [("revision", revision()), ("sens", "haut")])
+        page = try await admin.get(base)
+        _ = try await admin.post("\(base)/champs/nouveau", [
+            ("revision", revision()), ("apres", "email"), ("type", "text"), ("libelle", "Précision"), ("identifiant", "precision"),
+            ("condition", "surface > 2")])
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("À corriger avant de publier"))
+        XCTAssertTrue(page.contains("surface"), page.body)
+        _ = try await admin.post("\(base)/publication", [("revision", revision()), ("en_ligne", "oui")])
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("Publication impossible"))
+        let notYet = try await guichet.browser().get("/c/caluire-et-cuire/demarches/permis-de-vegetaliser").status
+        XCTAssertEqual(notYet, .notFound)
+        _ = try await admin.post("\(base)/champs/precision", [
+            ("revision", revision()), ("type", "text"), ("libelle", "Précision"), ("identifiant", "precision"), ("condition", "nature == \"pied\"")])
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("Aucun problème"), page.body)
+
+        _ = try await admin.post("\(base)/statuts/nouveau", [("revision", revision()), ("identifiant", "refusee"), ("libelle", "Refusée"),
+                                                             ("couleur", "red"), ("fin", "oui"), ("visible", "oui"), ("actions", "[]")])
+        page = try await admin.get(base)
+        let noRole = try await admin.post("\(base)/transitions/nouvelle", [
+            ("revision", revision()), ("identifiant", "refuser"), ("libelle", "Refuser"), ("depuis", "recue"), ("vers", "refusee"),
+            ("declenchement", "manual"), ("roles", ""), ("actions", "[]")])
+        XCTAssertEqual(noRole.status, .unprocessableEntity)
+        XCTAssertTrue(noRole.contains("Indiquez au moins un rôle"))
+        _ = try await admin.post("\(base)/transitions/nouvelle", [
+            ("revision", revision()), ("identifiant", "refuser"), ("libelle", "Refuser"), ("depuis", "recue"), ("vers", "refusee"),
+            ("declenchement", "manual"), ("roles", "accueil"), ("avis", "oui"), ("actions", "[]")])
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("Refuser"))
+        XCTAssertTrue(page.contains("Aucun problème"), page.body)
+
+        let trial = try await admin.get("/bo/caluire-et-cuire/demarches/permis-de-vegetaliser/essai?copie=oui")
+        XCTAssertEqual(trial.status, .ok)
+        XCTAssertTrue(trial.contains("copie de travail"))
+        let published = try await admin.post("\(base)/publication", [("revision", revision()), ("en_ligne", "oui")])
+        XCTAssertEqual(published.location, "/bo/caluire-et-cuire/demarches/permis-de-vegetaliser")
+        let form = try await guichet.browser().get("/c/caluire-et-cuire/demarches/permis-de-vegetaliser")
+        XCTAssertEqual(form.status, .ok)
+        let nature = try XCTUnwrap(form.body.range(of: "Type de végétalisation")), objet = try XCTUnwrap(form.body.range(of: "Objet de votre demande"))
+        XCTAssertLessThan(nature.lowerBound, objet.lowerBound, "the fields come in the designed order")
+        let after = try await admin.get("/bo/caluire-et-cuire/demarches")
+        XCTAssertFalse(after.contains("En cours de conception"), "the copy is gone once published")
+        let agent = guichet.browser()
+        _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        let forbidden = try await agent.get(base).status
+        XCTAssertEqual(forbidden, .forbidden)
+    }
+
+    /// Looking at the designer changes nothing; the first edit makes a working copy of the current version, which
+    /// the démarche's page then offers to resume; publishing it makes version 2.
+    func testDesigningAPublishedDemarcheStartsFromItsCurrentVersion() async throws {
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        let design = "/bo/caluire-et-cuire/demarches/acte-etat-civil/conception"
+        let fresh = try await admin.get(design)
+        XCTAssertTrue(fresh.contains("votre première modification crée une copie de travail"))
+        let none = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
+        XCTAssertNil(none, "looking at the designer writes nothing")
+        _ = try await admin.get("\(design)/champs/exemplaires")
+        let edited = try await admin.post("\(design)/champs/exemplaires", [
+            ("revision", "0"), ("type", "number"), ("libelle", "Nombre de copies"), ("identifiant", "exemplaires"), ("obligatoire", "oui"),
+            ("min", "1"), ("max", "dix"), ("entier", "oui")])
+        XCTAssertEqual(edited.status, .unprocessableEntity)
+        XCTAssertTrue(edited.contains("Un nombre, par exemple 12 ou 12,5."), "the message stands next to the maximum")
+        _ = try await admin.post("\(design)/champs/exemplaires", [
+            ("revision", "0"), ("type", "number"), ("libelle", "Nombre de copies"), ("identifiant", "exemplaires"), ("obligatoire", "oui"),
+            ("min", "1"), ("max", "10"), ("entier", "oui")])
+        let copy = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
+        XCTAssertEqual(copy?.basedOnVersion, 1)
+        XCTAssertEqual(copy?.definition.form.fields.first { $0.id == "exemplaires" }?.max, 10)
+        let page = try await admin.get("/bo/caluire-et-cuire/demarches/acte-etat-civil")
+        XCTAssertTrue(page.contains("Reprendre la conception"))
+        let stillV1 = try await guichet.browser().get("/c/caluire-et-cuire/demarches/acte-etat-civil")
+        XCTAssertFalse(stillV1.contains("Nombre de copies"), "citizens see nothing before publication")
+        _ = try await admin.get(design)
+        _ = try await admin.post("\(design)/publication", [("revision", "1"), ("en_ligne", "oui")])
+        let v2 = try await guichet.browser().get("/c/caluire-et-cuire/demarches/acte-etat-civil")
+        XCTAssertTrue(v2.contains("Nombre de copies"))
+        let diff = try await admin.get("/bo/caluire-et-cuire/demarches/acte-etat-civil/versions/2")
+        XCTAssertTrue(diff.contains("Champ modifié : « Nombre de copies » (libellé, maximum)."), diff.body)
+    }
 }

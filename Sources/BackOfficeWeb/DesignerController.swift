@@ -1,0 +1,342 @@
+import Demarches
+import Foundation
+import Storage
+import Vapor
+import WebSupport
+import Workflow
+
+/// The designer: a démarche's working copy edited element by element — the form's fields and pages (add, move,
+/// configure, remove), the workflow's statuses and transitions — with every problem listed as it stands, then
+/// published as a new version when there are none. Each edit carries the copy's revision; an edit made from a
+/// stale page is refused rather than undoing a colleague's change.
+struct DesignerController {
+    // MARK: - New démarche
+
+    struct NewVM { var layout: Layout; var slug: String; var id: String; var title: String; var errors: [String: String] }
+
+    func newForm(req: Request) async throws -> Response {
+        let scope = try await req.authorScope()
+        return req.guichet.renderer.html("backoffice/designer_new", NewVM(layout: try await req.layout(scope, title: "Nouvelle démarche"),
+                                                                         slug: scope.slug, id: "", title: "", errors: [:]))
+    }
+
+    func create(req: Request) async throws -> Response {
+        let scope = try await req.authorScope()
+        let id = req.form.value("identifiant").trimmingCharacters(in: .whitespaces)
+        let title = req.form.value("titre").trimmingCharacters(in: .whitespaces)
+        var errors: [String: String] = [:]
+        if title.isEmpty { errors["titre"] = "Le titre est obligatoire." }
+        let skeleton = DemarcheDefinition.skeleton(slug: id, title: title)
+        if skeleton.problems.contains(where: { $0.hasPrefix("L'identifiant de la démarche") }) {
+            errors["identifiant"] = "En minuscules, chiffres et tirets (par exemple permis-de-vegetaliser)."
+        }
+        if errors.isEmpty {
+            do {
+                try await req.store.createWorkingCopy(skeleton, in: scope)
+                return req.redirect(to: "/bo/\(scope.slug)/demarches/\(id)/conception", redirectType: .normal)
+            } catch let error as DefinitionError { errors["identifiant"] = error.problems.first }
+        }
+        return req.guichet.renderer.html("backoffice/designer_new", NewVM(layout: try await req.layout(scope, title: "Erreur — Nouvelle démarche"),
+                                                                         slug: scope.slug, id: id, title: title, errors: errors),
+                                         status: .unprocessableEntity)
+    }
+
+    // MARK: - Overview
+
+    struct DesignerVM {
+        struct FieldRow { var id: String; var label: String; var type: String; var required: Bool; var condition: String?; var isPage: Bool; var first: Bool; var last: Bool }
+        struct StatusRow { var id: String; var label: String; var colour: String; var isEnd: Bool; var visible: Bool; var isInitial: Bool; var actions: Int }
+        struct TransitionRow { var id: String; var label: String; var from: String; var to: String; var trigger: String; var roles: String }
+        struct TypeOption { var value: String; var label: String }
+        var layout: Layout
+        var slug: String
+        var demarche: String
+        var title: String
+        var summary: String
+        var revision: Int
+        var basedOn: Int?
+        /// Nothing edited yet: the page shows the current version, and the first edit makes the working copy.
+        var isFresh: Bool
+        var updated: String
+        var problems: [String]
+        var fields: [FieldRow]
+        var statuses: [StatusRow]
+        var transitions: [TransitionRow]
+        var types: [TypeOption]
+    }
+
+    func show(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let d = copy.definition
+        let known = try await req.store.dataSources(in: scope)
+        let problems = d.problems + d.dataSourceIDs.filter { known[$0] == nil }.map { "La source de données « \($0) » n'existe pas." }
+        let fields = d.form.fields.enumerated().map { i, f in
+            DesignerVM.FieldRow(id: f.id, label: f.label, type: FieldForm.typeName(f.type), required: f.required, condition: f.condition,
+                                isPage: f.type == .page, first: i == 0, last: i == d.form.fields.count - 1)
+        }
+        let w = d.workflow
+        func label(_ id: String) -> String { w.status(id)?.label ?? id }
+        let vm = DesignerVM(
+            layout: try await req.layout(scope, title: "Conception — \(d.title)"), slug: scope.slug, demarche: d.slug, title: d.title,
+            summary: d.summary, revision: copy.revision, basedOn: copy.basedOnVersion, isFresh: copy.revision == 0,
+            updated: FrenchDate.string(copy.updatedAt) + (copy.author.map { " par \($0)" } ?? ""), problems: problems, fields: fields,
+            statuses: w.statuses.map { .init(id: $0.id, label: $0.label, colour: $0.colour.rawValue, isEnd: $0.isEnd, visible: $0.visibleToCitizen,
+                                             isInitial: $0.id == w.initialStatus, actions: $0.onEnter.count) },
+            transitions: w.transitions.map { t in
+                let trigger = switch t.trigger {
+                case .manual: "Bouton"
+                case .automatic: "Automatique"
+                case .after(let delay): "Après \(delay.french)"
+                }
+                return .init(id: t.id, label: t.label, from: t.from.map(label).joined(separator: ", "), to: label(t.to), trigger: trigger,
+                             roles: t.roles.joined(separator: ", "))
+            },
+            types: FieldForm.typeNames.map { .init(value: $0.0.rawValue, label: $0.1) })
+        return req.guichet.renderer.html("backoffice/designer", vm)
+    }
+
+    func header(req: Request) async throws -> Response {
+        try await apply(req) { _ in .setHeader(title: req.form.value("titre").trimmingCharacters(in: .whitespaces), summary: req.form.value("presentation")) }
+    }
+
+    func moveField(req: Request) async throws -> Response {
+        try await apply(req) { _ in .moveField(id: req.parameters.get("field") ?? "", offset: req.form.value("sens") == "haut" ? -1 : 1) }
+    }
+
+    func removeField(req: Request) async throws -> Response {
+        try await apply(req) { _ in .removeField(id: req.parameters.get("field") ?? "") }
+    }
+
+    func removeStatus(req: Request) async throws -> Response {
+        try await apply(req) { _ in .removeStatus(id: req.parameters.get("status") ?? "") }
+    }
+
+    func initialStatus(req: Request) async throws -> Response {
+        try await apply(req) { _ in .setInitialStatus(req.form.value("statut")) }
+    }
+
+    func removeTransition(req: Request) async throws -> Response {
+        try await apply(req) { _ in .removeTransition(id: req.parameters.get("transition") ?? "") }
+    }
+
+    /// Publishes the copy (online or offline) when it has no problem; otherwise the overview lists them.
+    func publish(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let online = req.form.value("en_ligne") == "oui"
+        do {
+            let published = try await req.store.publishWorkingCopy(slug: copy.definition.slug, revision: Int(req.form.value("revision")) ?? -1,
+                                                                   online: online, in: scope)
+            req.flash("Version \(published.version) publiée, \(online ? "en ligne" : "hors ligne").")
+            return req.redirect(to: "/bo/\(scope.slug)/demarches/\(copy.definition.slug)", redirectType: .normal)
+        } catch let error as DefinitionError {
+            req.flash("Publication impossible : " + error.problems.joined(separator: " "))
+        } catch StoreError.conflict(let message) {
+            req.flash(message + " Rechargez la page.")
+        }
+        return req.redirect(to: "/bo/\(scope.slug)/demarches/\(copy.definition.slug)/conception", redirectType: .normal)
+    }
+
+    func discard(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        try await req.store.discardWorkingCopy(slug: copy.definition.slug, in: scope)
+        req.flash("Modifications abandonnées.")
+        return req.redirect(to: copy.basedOnVersion == nil ? "/bo/\(scope.slug)/demarches" : "/bo/\(scope.slug)/demarches/\(copy.definition.slug)",
+                            redirectType: .normal)
+    }
+
+    // MARK: - Field editor
+
+    struct FieldVM {
+        struct Option { var value: String; var label: String; var selected: Bool }
+        var layout: Layout
+        var slug: String
+        var demarche: String
+        var revision: Int
+        var isNew: Bool
+        var after: String
+        var inputs: FieldForm.Inputs
+        var errors: [String: String]
+        var types: [Option]
+        var sources: [Option]
+        var displays: [Option]
+        var fileKinds: [Option]
+        var isChoice: Bool, isSingleChoice: Bool, isNumber: Bool, isText: Bool, isFile: Bool, isTable: Bool, isComputed: Bool, isPage: Bool, isInput: Bool
+    }
+
+    func fieldEditor(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("field") ?? "nouveau"
+        if id == "nouveau" {
+            var inputs = FieldForm.Inputs()
+            inputs.type = (try? req.query.get(String.self, at: "type")).flatMap { FieldType(rawValue: $0)?.rawValue } ?? FieldType.text.rawValue
+            return try await renderField(req, scope, copy, inputs: inputs, errors: [:], isNew: true, after: (try? req.query.get(String.self, at: "apres")) ?? "")
+        }
+        guard let field = copy.definition.form.fields.first(where: { $0.id == id }) else { throw Abort(.notFound) }
+        return try await renderField(req, scope, copy, inputs: FieldForm.inputs(of: field), errors: [:], isNew: false, after: "")
+    }
+
+    func saveField(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("field") ?? "nouveau"
+        let inputs = FieldForm.inputs(posted: req.form.value, values: req.form.values)
+        let after = req.form.value("apres")
+        let isNew = id == "nouveau"
+        return try await saveElement(req, scope, copy, parsed: FieldForm.field(from: inputs), anchor: { "champ-\($0.id)" },
+                                     edit: { isNew ? .addField($0, after: after.isEmpty ? nil : after) : .replaceField(id: id, with: $0) },
+                                     render: { errors, status in
+                                         try await renderField(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, after: after, status: status)
+                                     })
+    }
+
+    private func renderField(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: FieldForm.Inputs, errors: [String: String],
+                             isNew: Bool, after: String, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let type = FieldType(rawValue: inputs.type) ?? .text
+        let sources = try await req.store.dataSources(in: scope).values.sorted { $0.source.title < $1.source.title }
+        let vm = FieldVM(
+            layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouveau champ" : "Champ « \(inputs.label) »")),
+            slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, after: after, inputs: inputs, errors: errors,
+            types: FieldForm.typeNames.map { .init(value: $0.0.rawValue, label: $0.1, selected: $0.0 == type) },
+            sources: [.init(value: "", label: "Aucune : les options ci-dessous", selected: inputs.dataSource.isEmpty)]
+                + sources.map { .init(value: $0.source.id, label: $0.source.title, selected: $0.source.id == inputs.dataSource) },
+            displays: [("", "Automatique"), ("radio", "Boutons radio"), ("list", "Liste déroulante"), ("autocomplete", "Saisie avec suggestions")]
+                .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.display) },
+            fileKinds: FileKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: inputs.accept.contains($0.rawValue)) },
+            isChoice: [.singleChoice, .multipleChoice, .rankedChoice].contains(type), isSingleChoice: type == .singleChoice,
+            isNumber: type == .number, isText: type == .text || type == .longText, isFile: type == .file, isTable: type == .table,
+            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput)
+        return req.guichet.renderer.html("backoffice/designer_field", vm, status: status)
+    }
+
+    // MARK: - Status and transition editors
+
+    struct StatusVM {
+        struct Option { var value: String; var label: String; var selected: Bool }
+        var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
+        var inputs: WorkflowForms.StatusInputs; var errors: [String: String]; var colours: [Option]
+    }
+
+    func statusEditor(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("status") ?? "nouveau"
+        if id == "nouveau" { return try await renderStatus(req, scope, copy, inputs: .init(), errors: [:], isNew: true) }
+        guard let status = copy.definition.workflow.status(id) else { throw Abort(.notFound) }
+        return try await renderStatus(req, scope, copy, inputs: WorkflowForms.inputs(of: status), errors: [:], isNew: false)
+    }
+
+    func saveStatus(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("status") ?? "nouveau"
+        let f = req.form
+        let inputs = WorkflowForms.StatusInputs(id: id == "nouveau" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
+                                                label: f.value("libelle"), colour: f.value("couleur"), isEnd: f.value("fin") == "oui",
+                                                visible: f.value("visible") == "oui", actions: f.value("actions"))
+        let isNew = id == "nouveau"
+        return try await saveElement(req, scope, copy, parsed: WorkflowForms.status(from: inputs), anchor: { _ in "statuts" },
+                                     edit: { .putStatus(id: isNew ? nil : id, $0) },
+                                     render: { errors, status in
+                                         try await renderStatus(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
+                                     })
+    }
+
+    private func renderStatus(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: WorkflowForms.StatusInputs, errors: [String: String],
+                              isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let vm = StatusVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouveau statut" : "Statut « \(inputs.label) »")),
+                          slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
+                          colours: WorkflowForms.colourNames.map { .init(value: $0.0.rawValue, label: $0.1, selected: $0.0.rawValue == inputs.colour) })
+        return req.guichet.renderer.html("backoffice/designer_status", vm, status: status)
+    }
+
+    struct TransitionVM {
+        struct Option { var value: String; var label: String; var selected: Bool }
+        var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
+        var inputs: WorkflowForms.TransitionInputs; var errors: [String: String]
+        var from: [Option]; var to: [Option]; var units: [Option]
+        var isManual: Bool; var isAutomatic: Bool; var isAfter: Bool
+    }
+
+    func transitionEditor(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("transition") ?? "nouvelle"
+        if id == "nouvelle" { return try await renderTransition(req, scope, copy, inputs: .init(), errors: [:], isNew: true) }
+        guard let t = copy.definition.workflow.transition(id) else { throw Abort(.notFound) }
+        return try await renderTransition(req, scope, copy, inputs: WorkflowForms.inputs(of: t), errors: [:], isNew: false)
+    }
+
+    func saveTransition(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("transition") ?? "nouvelle"
+        let f = req.form
+        let inputs = WorkflowForms.TransitionInputs(
+            id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id, label: f.value("libelle"),
+            from: f.values("depuis"), to: f.value("vers"), trigger: f.value("declenchement"), delayCount: f.value("delai"),
+            delayUnit: f.value("unite"), roles: f.value("roles"), condition: f.value("condition"), notifies: f.value("avis") == "oui",
+            actions: f.value("actions"))
+        let isNew = id == "nouvelle"
+        return try await saveElement(req, scope, copy, parsed: WorkflowForms.transition(from: inputs), anchor: { _ in "transitions" },
+                                     edit: { .putTransition(id: isNew ? nil : id, $0) },
+                                     render: { errors, status in
+                                         try await renderTransition(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
+                                     })
+    }
+
+    private func renderTransition(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: WorkflowForms.TransitionInputs,
+                                  errors: [String: String], isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let statuses = copy.definition.workflow.statuses
+        let vm = TransitionVM(
+            layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouvelle transition" : "Transition « \(inputs.label) »")),
+            slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
+            from: statuses.map { .init(value: $0.id, label: $0.label, selected: inputs.from.contains($0.id)) },
+            to: statuses.map { .init(value: $0.id, label: $0.label, selected: $0.id == inputs.to) },
+            units: [("minutes", "minutes"), ("hours", "heures"), ("days", "jours"), ("months", "mois")]
+                .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.delayUnit) },
+            isManual: inputs.trigger == "manual", isAutomatic: inputs.trigger == "automatic", isAfter: inputs.trigger == "after")
+        return req.guichet.renderer.html("backoffice/designer_transition", vm, status: status)
+    }
+
+    // MARK: - Helpers
+
+    /// Saves an element read from its editor: back to the editor with a message per input when the inputs make no
+    /// sense or the edit is refused (nothing saved), else to the overview at the element.
+    private func saveElement<Element>(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, parsed: Result<Element, FieldForm.Errors>,
+                                      anchor: (Element) -> String, edit: (Element) -> DesignEdit,
+                                      render: ([String: String], HTTPResponseStatus) async throws -> Response) async throws -> Response {
+        switch parsed {
+        case .failure(let errors):
+            return try await render(errors.messages, .unprocessableEntity)
+        case .success(let element):
+            do { try await save(req, scope, copy, copy.definition.applying(edit(element))) }
+            catch let error as DefinitionError { return try await render(["identifiant": error.problems.joined(separator: " ")], .unprocessableEntity) }
+            return overview(req, scope, copy, anchor: anchor(element))
+        }
+    }
+
+    /// The démarche's working copy (its current version as revision 0 until a first edit), for its collectivité's
+    /// authors.
+    private func open(_ req: Request) async throws -> (TenantScope, WorkingCopy) {
+        let scope = try await req.authorScope()
+        guard let copy = try await req.store.workingCopyOrCurrent(slug: req.parameters.get("demarche") ?? "", in: scope) else { throw Abort(.notFound) }
+        return (scope, copy)
+    }
+
+    /// Applies a one-click edit (move, remove…) and returns to the overview; a refused edit says why there.
+    private func apply(_ req: Request, _ edit: (WorkingCopy) throws -> DesignEdit) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        do { try await save(req, scope, copy, copy.definition.applying(try edit(copy))) }
+        catch let error as DefinitionError { req.flash(error.problems.joined(separator: " ")) }
+        return overview(req, scope, copy, anchor: nil)
+    }
+
+    /// Saves the edited copy if the page was drawn from its current revision; otherwise says so, changing nothing.
+    private func save(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, _ definition: DemarcheDefinition) async throws {
+        guard Int(req.form.value("revision")) == copy.revision else {
+            req.flash("La conception a été modifiée entre-temps (dans un autre onglet ou par un collègue) : votre modification n'a pas été enregistrée. Voici la version à jour.")
+            return
+        }
+        do { try await req.store.saveWorkingCopy(definition, revision: copy.revision, basedOn: copy.basedOnVersion, in: scope) }
+        catch StoreError.conflict(let message) { req.flash(message + " Votre modification n'a pas été enregistrée.") }
+    }
+
+    private func overview(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, anchor: String?) -> Response {
+        req.redirect(to: "/bo/\(scope.slug)/demarches/\(copy.definition.slug)/conception" + (anchor.map { "#\($0)" } ?? ""), redirectType: .normal)
+    }
+}

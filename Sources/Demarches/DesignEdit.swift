@@ -1,0 +1,112 @@
+import Foundation
+import Workflow
+
+/// One change the designer makes to a working copy. An edit refuses only what would leave the copy ambiguous (two
+/// elements with one identifier, an element that does not exist); anything else — a condition naming a later
+/// field, a status left without exit — is allowed while designing and listed by `problems` until fixed, so an
+/// author builds a démarche step by step. Publishing needs no problems at all.
+public enum DesignEdit: Sendable, Equatable {
+    case setHeader(title: String, summary: String)
+    case addField(Field, after: String?)
+    case replaceField(id: String, with: Field)
+    case moveField(id: String, offset: Int)
+    case removeField(id: String)
+    /// Adds a status (`id` nil) or replaces the one with that identifier (which does not change).
+    case putStatus(id: String?, Status)
+    /// Removes a status, the transitions that lead to it, and it from the transitions that leave it.
+    case removeStatus(id: String)
+    case setInitialStatus(String)
+    case putTransition(id: String?, Transition)
+    case removeTransition(id: String)
+}
+
+extension DemarcheDefinition {
+    /// A new démarche to design from: one question, and a workflow from « Reçue » to « Traitée ».
+    public static func skeleton(slug: String, title: String) -> DemarcheDefinition {
+        DemarcheDefinition(
+            slug: slug, title: title, summary: "",
+            form: FormDefinition(fields: [
+                Field(id: "objet", label: "Objet de votre demande", type: .longText, required: true),
+                Field(id: "email", label: "Votre adresse e-mail", type: .email, required: true),
+            ]),
+            workflow: WorkflowDefinition(
+                initialStatus: "recue",
+                statuses: [Status(id: "recue", label: "Reçue", colour: .blue), Status(id: "traitee", label: "Traitée", colour: .green, isEnd: true)],
+                transitions: [Transition(id: "traiter", label: "Marquer comme traitée", from: ["recue"], to: "traitee", roles: ["accueil"])]))
+    }
+
+    public func applying(_ edit: DesignEdit) throws(DefinitionError) -> DemarcheDefinition {
+        var d = self
+        var fields = form.fields
+        func index(_ id: String) throws(DefinitionError) -> Int {
+            guard let i = fields.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["Le champ « \(id) » n'existe pas."]) }
+            return i
+        }
+        func unique(_ id: String, except: String? = nil) throws(DefinitionError) {
+            if id != except, fields.contains(where: { $0.id == id }) {
+                throw DefinitionError(problems: ["Un autre champ a déjà l'identifiant « \(id) »."])
+            }
+        }
+        var workflow = self.workflow
+        switch edit {
+        case .setHeader(let title, let summary):
+            d.title = title; d.summary = summary
+            return d
+        case .addField(let field, let after):
+            try unique(field.id)
+            fields.insert(field, at: try after.map { id throws(DefinitionError) in try index(id) + 1 } ?? fields.count)
+        case .replaceField(let id, let field):
+            let i = try index(id)
+            try unique(field.id, except: id)
+            fields[i] = field
+        case .moveField(let id, let offset):
+            let i = try index(id)
+            let j = i + offset
+            guard fields.indices.contains(j) else { return self }
+            fields.swapAt(i, j)
+        case .removeField(let id):
+            fields.remove(at: try index(id))
+        case .putStatus(let id, let status):
+            if status.id != id, workflow.statuses.contains(where: { $0.id == status.id }) {
+                throw DefinitionError(problems: ["Un autre statut a déjà l'identifiant « \(status.id) »."])
+            }
+            if let id {
+                // Statuses are named by transitions, deadlines, corrections and error branches: their identifier stays.
+                guard let i = workflow.statuses.firstIndex(where: { $0.id == id }), status.id == id else {
+                    throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."])
+                }
+                workflow.statuses[i] = status
+            } else {
+                workflow.statuses.append(status)
+            }
+        case .removeStatus(let id):
+            guard workflow.statuses.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."]) }
+            workflow.statuses.removeAll { $0.id == id }
+            workflow.transitions = workflow.transitions.compactMap { t in
+                guard t.to != id else { return nil }
+                var t = t
+                t.from.removeAll { $0 == id }
+                return t.from.isEmpty ? nil : t
+            }
+        case .setInitialStatus(let id):
+            guard workflow.statuses.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."]) }
+            workflow.initialStatus = id
+        case .putTransition(let id, let transition):
+            if transition.id != id, workflow.transitions.contains(where: { $0.id == transition.id }) {
+                throw DefinitionError(problems: ["Une autre transition a déjà l'identifiant « \(transition.id) »."])
+            }
+            if let id {
+                guard let i = workflow.transitions.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["La transition « \(id) » n'existe pas."]) }
+                workflow.transitions[i] = transition
+            } else {
+                workflow.transitions.append(transition)
+            }
+        case .removeTransition(let id):
+            guard workflow.transitions.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["La transition « \(id) » n'existe pas."]) }
+            workflow.transitions.removeAll { $0.id == id }
+        }
+        if fields != form.fields { d.form = FormDefinition(fields: fields) }
+        if workflow != self.workflow { d.workflow = workflow }
+        return d
+    }
+}
