@@ -47,7 +47,7 @@ struct DesignerController {
         struct FieldRow { var id: String; var label: String; var type: String; var required: Bool; var condition: String?; var isPage: Bool; var first: Bool; var last: Bool }
         struct StatusRow { var id: String; var label: String; var colour: String; var isEnd: Bool; var visible: Bool; var isInitial: Bool; var actions: Int }
         struct TransitionRow { var id: String; var label: String; var from: String; var to: String; var trigger: String; var roles: String }
-        struct TypeOption { var value: String; var label: String }
+        struct TypeOption { var value: String; var label: String; var selected = false }
         var layout: Layout
         var slug: String
         var demarche: String
@@ -59,6 +59,7 @@ struct DesignerController {
         var isFresh: Bool
         var updated: String
         var problems: [String]
+        var limits: [TypeOption]
         var fields: [FieldRow]
         var statuses: [StatusRow]
         var transitions: [TransitionRow]
@@ -79,7 +80,10 @@ struct DesignerController {
         let vm = DesignerVM(
             layout: try await req.layout(scope, title: "Conception — \(d.title)"), slug: scope.slug, demarche: d.slug, title: d.title,
             summary: d.summary, revision: copy.revision, basedOn: copy.basedOnVersion, isFresh: copy.revision == 0,
-            updated: FrenchDate.string(copy.updatedAt) + (copy.author.map { " par \($0)" } ?? ""), problems: problems, fields: fields,
+            updated: FrenchDate.string(copy.updatedAt) + (copy.author.map { " par \($0)" } ?? ""), problems: problems,
+            limits: [("", "Non : autant de demandes que voulu"), ("while_open", "Une à la fois (la précédente doit être close)"),
+                     ("once", "Une seule, une fois pour toutes")].map { .init(value: $0.0, label: $0.1, selected: $0.0 == (d.onePerPerson?.rawValue ?? "")) },
+            fields: fields,
             statuses: w.statuses.map { .init(id: $0.id, label: $0.label, colour: $0.colour.rawValue, isEnd: $0.isEnd, visible: $0.visibleToCitizen,
                                              isInitial: $0.id == w.initialStatus, actions: $0.onEnter.count) },
             transitions: w.transitions.map { t in
@@ -96,7 +100,10 @@ struct DesignerController {
     }
 
     func header(req: Request) async throws -> Response {
-        try await apply(req) { _ in .setHeader(title: req.form.value("titre").trimmingCharacters(in: .whitespaces), summary: req.form.value("presentation")) }
+        try await apply(req) { _ in
+            .setHeader(title: req.form.value("titre").trimmingCharacters(in: .whitespaces), summary: req.form.value("presentation"),
+                       onePerPerson: OnePerPerson(rawValue: req.form.value("une_par_personne")))
+        }
     }
 
     func moveField(req: Request) async throws -> Response {

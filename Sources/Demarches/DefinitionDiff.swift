@@ -8,6 +8,7 @@ public enum DefinitionDiff {
         var out: [String] = []
         if old.title != new.title { out.append("Titre : « \(old.title) » devient « \(new.title) ».") }
         if old.summary != new.summary { out.append("Présentation modifiée.") }
+        if old.onePerPerson != new.onePerPerson { out.append("Règle « une demande par personne » modifiée.") }
         out += compare(old.form.fields, new.form.fields, noun: ("Champ", "ajouté", "supprimé", "modifié"), id: \.id, name: \.label)
         if moved(old.form.fields.map(\.id), new.form.fields.map(\.id)) { out.append("L'ordre des champs a changé.") }
         let (ow, nw) = (old.workflow, new.workflow)

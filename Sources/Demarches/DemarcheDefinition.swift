@@ -8,27 +8,31 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
     public var slug: String
     public var title: String
     public var summary: String
+    /// At most one request per person (signed in, then): ever, or while their previous one is not closed.
+    public var onePerPerson: OnePerPerson?
     public var form: FormDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
     public var workflow: WorkflowDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
     /// The workflow's expressions compiled against the form's fields; follows `form` and `workflow`.
     public private(set) var workflowLogic: WorkflowLogic
 
-    public init(slug: String, title: String, summary: String, form: FormDefinition, workflow: WorkflowDefinition) {
-        self.slug = slug; self.title = title; self.summary = summary; self.form = form; self.workflow = workflow
+    public init(slug: String, title: String, summary: String, onePerPerson: OnePerPerson? = nil, form: FormDefinition, workflow: WorkflowDefinition) {
+        self.slug = slug; self.title = title; self.summary = summary; self.onePerPerson = onePerPerson; self.form = form; self.workflow = workflow
         workflowLogic = WorkflowLogic(workflow, fields: form.logic.types)
     }
 
-    private enum CodingKeys: String, CodingKey { case slug, title, summary, form, workflow }
+    private enum CodingKeys: String, CodingKey { case slug, title, summary, onePerPerson, form, workflow }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(slug: try c.decode(String.self, forKey: .slug), title: try c.decode(String.self, forKey: .title),
-                  summary: try c.decode(String.self, forKey: .summary), form: try c.decode(FormDefinition.self, forKey: .form),
+                  summary: try c.decode(String.self, forKey: .summary), onePerPerson: try c.decodeIfPresent(OnePerPerson.self, forKey: .onePerPerson),
+                  form: try c.decode(FormDefinition.self, forKey: .form),
                   workflow: try c.decode(WorkflowDefinition.self, forKey: .workflow))
     }
 
     public static func == (a: DemarcheDefinition, b: DemarcheDefinition) -> Bool {
-        a.slug == b.slug && a.title == b.title && a.summary == b.summary && a.form == b.form && a.workflow == b.workflow
+        a.slug == b.slug && a.title == b.title && a.summary == b.summary && a.onePerPerson == b.onePerPerson && a.form == b.form
+            && a.workflow == b.workflow
     }
 
     /// A workflow engine for this definition, on the given day and calendar.
@@ -117,6 +121,13 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
     private static func path(_ ctx: DecodingError.Context) -> String {
         ctx.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
+}
+
+/// How many requests one person may file for a démarche (an application to a competition: once; a permit they
+/// renew: one at a time). It asks the citizen to sign in, since only an account tells people apart.
+public enum OnePerPerson: String, Sendable, Codable, Equatable {
+    case once
+    case whileOpen = "while_open"
 }
 
 public struct DefinitionError: Error, Sendable, Equatable {

@@ -38,7 +38,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     let baseURL = config.baseURL
     let store = Store(database: { app.db }, files: FileVault(root: config.dataDirectory.appendingPathComponent("uploads")),
                       serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock,
-                      readSource: HTTPSourceReader.reader())
+                      readSource: HTTPSourceReader.reader(), draftLifetimeDays: config.draftLifetimeDays)
     let transport: any MailTransport
     if let smtp = config.smtpURL {
         guard let smtpConfig = SMTPConfiguration(url: smtp) else { throw GuichetConfiguration.Invalid(description: "SMTP_URL is not a valid smtp:// URL") }

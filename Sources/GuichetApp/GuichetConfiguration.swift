@@ -18,6 +18,8 @@ public struct GuichetConfiguration: Sendable {
     public var smsGatewayToken: String?
     /// The secret webhook signing keys derive from; nil means one generated once and kept in `data/webhook-secret`.
     public var webhookSecret: String?
+    /// How long a form draft is kept after its last save (`DRAFT_LIFETIME_DAYS`, 1 to 365).
+    public var draftLifetimeDays = 30
     /// What time it is; tests move it.
     public var clock: @Sendable () -> Date = Date.init
     /// bcrypt cost; 12 in production. Only the test harness lowers it.
@@ -62,6 +64,10 @@ public struct GuichetConfiguration: Sendable {
         if let secret = value("GUICHET_WEBHOOK_SECRET") {
             guard secret.count >= 32 else { throw Invalid(description: "GUICHET_WEBHOOK_SECRET must be at least 32 characters") }
             config.webhookSecret = secret
+        }
+        if let days = value("DRAFT_LIFETIME_DAYS") {
+            guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "DRAFT_LIFETIME_DAYS must be between 1 and 365") }
+            config.draftLifetimeDays = n
         }
         if let base = value("GUICHET_BASE_URL") {
             guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw Invalid(description: "GUICHET_BASE_URL must be an http(s) URL") }

@@ -70,3 +70,20 @@ public enum Mails {
             """)
     }
 }
+
+extension Mails {
+    /// The link an anonymous citizen asked for to resume a form later, here or on another device.
+    public static func resumeDraft(to: String, collectivite: String, demarche: String, link: String, keptUntil: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Reprendre votre démarche « \(demarche) »", text: """
+            Bonjour,
+
+            Vos réponses à la démarche « \(demarche) » (\(collectivite)) sont enregistrées jusqu'au \(keptUntil).
+            Pour reprendre là où vous en étiez, sur cet appareil ou un autre, ouvrez ce lien :
+
+            \(link)
+
+            Ce lien est personnel : il donne accès à vos réponses. Il ne sert plus une fois la demande envoyée.
+            Si vous n'êtes pas à l'origine de ce message, ignorez-le.
+            """)
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Storage
 
-/// Fires workflow timers (timed transitions, legal deadlines) when they fall due. Timers are rows, so a restart
+/// Fires workflow timers (timed transitions, legal deadlines) when they fall due, and purges expired drafts. Timers are rows, so a restart
 /// loses none: the worker fires whatever came due while the server was down as soon as it starts. It sleeps
 /// until the next timer, at most `maxSleep`, so a timer armed meanwhile by another server is late by at most that.
 public actor TimerWorker {
@@ -18,6 +18,8 @@ public actor TimerWorker {
         while !Task.isCancelled {
             do {
                 while try await store.fireDueTimers() > 0 {}
+                // Expired form drafts go with the same clock; a purge is one indexed query when there are none.
+                while try await store.purgeExpiredDrafts() > 0 {}
             } catch {
                 logger.error("timer round failed", metadata: ["error": "\(error)"])
             }

@@ -15,7 +15,8 @@ struct DemarcheFormController {
         var summary: String
         var form: FormVM
         var signedIn: Bool
-        var hasDraft: Bool
+        /// The form was reopened from a draft, kept until this day.
+        var draftUntil: String?
         var multiPage: Bool
         var page: Int
         var pageTitle: String?
@@ -42,23 +43,24 @@ struct DemarcheFormController {
         let (scope, demarche) = try await resolve(req)
         let form = demarche.definition.form
         let account = try await req.account()
-        /// What a form starts from: the citizen's draft if they saved one, else prefilled answers.
-        func start() async throws -> (values: [String: [String]], isDraft: Bool) {
-            if let account, let draft = try await req.store.draft(accountID: account.id, demarcheID: demarche.id) { return (draft, true) }
-            return (form.prefill(email: account?.email, name: account?.name, query: query(req)), false)
+        if let refusal = try await Filing(req.guichet).refusal(of: demarche, in: scope, account: account) {
+            return try await refused(req, scope, demarche, refusal)
         }
+        let keeper = ProgressKeeper(req: req, demarcheID: demarche.id, account: account)
+        let kept = try await keeper.load()
+        // Said once, on arriving at the form: the answers come from a draft kept until that day.
+        let draftUntil = req.query[Int.self, at: "page"] == nil ? kept?.keptUntil : nil
+        let prefill = FormProgress(values: form.prefill(email: account?.email, name: account?.name, query: query(req)), files: [:])
         if !form.isMultiPage {
-            let (values, isDraft) = try await start()
-            return try await page(req, scope, demarche, page: 0, progress: FormProgress(values: values, files: [:]), hasDraft: isDraft)
+            return try await page(req, scope, demarche, page: 0, progress: kept?.progress ?? prefill, draftUntil: draftUntil)
         }
-        var restored = false
         let progress: FormProgress
-        if let kept = FormProgress.load(req, demarcheID: demarche.id) { progress = kept }
+        if let kept { progress = kept.progress }
         else {
-            let (values, isDraft) = try await start()
-            progress = FormProgress(values: values, files: [:])
-            restored = isDraft
-            try progress.save(req, demarcheID: demarche.id)
+            progress = prefill
+            // Anonymous answers start in the session, with what the address prefilled; a signed-in citizen's draft
+            // is written by their first page (or now, to keep what the address prefilled).
+            if account == nil || !query(req).isEmpty { try await keeper.save(progress, in: scope) }
         }
         let outcome = FormValidator.validate(progress.raw, against: form, context: req.guichet.evaluationContext)
         if req.query[String.self, at: "etape"] == "recapitulatif" {
@@ -69,36 +71,48 @@ struct DemarcheFormController {
             }
             return try await summary(req, scope, demarche, outcome)
         }
+        if req.query[Int.self, at: "page"] == nil, kept != nil, outcome.pagesWithErrors.min() != 0 {
+            // Back to a form begun earlier (or on another device): straight to where it stopped.
+            if let until = draftUntil { req.flash("Nous avons repris votre brouillon, conservé jusqu'au \(FrenchDate.day(until)).") }
+            guard let next = outcome.pagesWithErrors.min() else { return req.redirect(to: url(scope, demarche) + "?etape=recapitulatif", redirectType: .normal) }
+            return redirect(req, scope, demarche, page: next)
+        }
         let requested = req.query[Int.self, at: "page"] ?? 0
         let shown = outcome.pageToShow(requested: requested)
         guard shown == requested else { return redirect(req, scope, demarche, page: shown) }
-        return try await page(req, scope, demarche, page: requested, progress: progress, outcome: outcome, hasDraft: restored)
+        return try await page(req, scope, demarche, page: requested, progress: progress, outcome: outcome, draftUntil: draftUntil)
     }
 
     // MARK: - Posting
 
     func post(req: Request) async throws -> Response {
         let (scope, demarche) = try await resolve(req)
+        if let refusal = try await Filing(req.guichet).refusal(of: demarche, in: scope, account: try await req.account()) {
+            return try await refused(req, scope, demarche, refusal)
+        }
         let form = demarche.definition.form
         let posted = req.form.raw
         let action = posted.first("action")
         var values = posted.values
         values[CSRF.fieldName] = nil; values["action"] = nil; values["_page"] = nil
+        let account = try await req.account()
+        let keeper = ProgressKeeper(req: req, demarcheID: demarche.id, account: account)
         guard form.isMultiPage else {
-            if action == "brouillon" { return try await saveDraft(req, scope, demarche, progress: FormProgress(values: values, files: [:]), page: 0) }
-            return try await send(req, scope, demarche, posted)
+            if action == "brouillon" { return try await saveDraft(req, scope, demarche, keeper, FormProgress(values: values, files: [:]), page: 0) }
+            return try await send(req, scope, demarche, posted, keeper: keeper)
         }
-        var progress = FormProgress.load(req, demarcheID: demarche.id) ?? FormProgress(values: [:], files: [:])
+        var progress = try await keeper.load()?.progress
+            ?? FormProgress(values: form.prefill(email: account?.email, name: account?.name), files: [:])
         if action == "envoyer" {
-            return try await send(req, scope, demarche, progress.raw, progress: true)
+            return try await send(req, scope, demarche, progress.raw, keeper: keeper)
         }
         let index = Int(posted.first("_page")) ?? 0
         guard form.logic.pages.indices.contains(index) else { throw Abort(.badRequest) }
         let page = form.logic.pages[index]
         progress.merge(page: page, of: form, posted: values)
         if action == "brouillon" || action == "precedent" {
-            try progress.save(req, demarcheID: demarche.id)
-            if action == "brouillon" { return try await saveDraft(req, scope, demarche, progress: progress, page: index) }
+            if action == "brouillon" { return try await saveDraft(req, scope, demarche, keeper, progress, page: index) }
+            try await keeper.save(progress, in: scope)
             let outcome = FormValidator.validate(progress.raw, against: form, context: req.guichet.evaluationContext)
             return redirect(req, scope, demarche, page: outcome.page(before: index) ?? 0)
         }
@@ -111,7 +125,7 @@ struct DemarcheFormController {
             let id = form.fields[i].id
             if case .files(let kept) = outcome.values[id] { progress.files[id] = kept } else if posted.files[id] != nil { progress.files[id] = nil }
         }
-        try progress.save(req, demarcheID: demarche.id)
+        try await keeper.save(progress, in: scope)
         if let fix = outcome.pageToFix(through: index) {
             return try await self.page(req, scope, demarche, page: fix, progress: progress, outcome: outcome, showErrors: true)
         }
@@ -127,7 +141,7 @@ struct DemarcheFormController {
         let index = Int(posted.first("_page")) ?? 0
         guard form.logic.pages.indices.contains(index) else { throw Abort(.badRequest) }
         var raw = posted
-        if form.isMultiPage, var progress = FormProgress.load(req, demarcheID: demarche.id) {
+        if form.isMultiPage, var progress = try await ProgressKeeper(req: req, demarcheID: demarche.id, account: try await req.account()).load()?.progress {
             progress.merge(page: form.logic.pages[index], of: form, posted: posted.values)
             raw = progress.raw
         }
@@ -141,29 +155,29 @@ struct DemarcheFormController {
     // MARK: - Steps
 
     private func send(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, _ raw: RawSubmission,
-                      progress: Bool = false) async throws -> Response {
-        let account = try await req.account()
-        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: account) {
+                      keeper: ProgressKeeper) async throws -> Response {
+        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: keeper.account) {
         case .invalid(let outcome):
             return try await page(req, scope, demarche, page: outcome.pagesWithErrors.min() ?? 0,
                                   progress: FormProgress(values: raw.values, files: raw.keptFiles), outcome: outcome, showErrors: true)
+        case .refused(let refusal):
+            return try await refused(req, scope, demarche, refusal)
         case .filed(let filed):
-            if let account { try await req.store.deleteDraft(accountID: account.id, demarcheID: demarche.id) }
-            if progress { FormProgress.clear(req, demarcheID: demarche.id) }
+            try await keeper.clear()
             req.session.data["receipt:\(filed.number)"] = filed.trackingCode
             return req.redirect(to: "/c/\(scope.slug)/demandes/\(filed.number)/recu", redirectType: .normal)
         }
     }
 
-    private func saveDraft(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, progress: FormProgress,
-                           page index: Int) async throws -> Response {
-        guard let account = try await req.account() else {
-            req.flash("Connectez-vous pour enregistrer un brouillon : vos saisies seront conservées.")
-            return try await page(req, scope, demarche, page: index, progress: progress)
+    /// « Enregistrer le brouillon »: a signed-in citizen's draft is kept (and reached from any device once signed
+    /// in); an anonymous citizen is offered a link by e-mail to resume, on this device or another.
+    private func saveDraft(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, _ keeper: ProgressKeeper,
+                           _ progress: FormProgress, page index: Int) async throws -> Response {
+        if let until = try await keeper.save(progress, in: scope) {
+            req.flash("Brouillon enregistré jusqu'au \(FrenchDate.day(until)). Vous le retrouverez en revenant sur cette démarche, depuis n'importe quel appareil où vous êtes connecté.")
+            return redirect(req, scope, demarche, page: index)
         }
-        try await req.store.saveDraft(accountID: account.id, demarcheID: demarche.id, values: progress.values, in: scope)
-        req.flash("Brouillon enregistré. Vous le retrouverez en revenant sur cette démarche (les fichiers joints ne sont pas conservés).")
-        return redirect(req, scope, demarche, page: index)
+        return req.redirect(to: url(scope, demarche) + "/brouillon?page=\(index)", redirectType: .normal)
     }
 
     private func summary(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche,
@@ -186,7 +200,7 @@ struct DemarcheFormController {
     /// caller has it (it decides which questions are hidden and the step count); `showErrors` shows its messages.
     private func page(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, page index: Int,
                       progress: FormProgress, outcome known: FormValidator.Outcome? = nil, showErrors: Bool = false,
-                      hasDraft: Bool = false) async throws -> Response {
+                      draftUntil: Date? = nil) async throws -> Response {
         let definition = demarche.definition
         let form = definition.form
         let outcome = known ?? FormValidator.validate(progress.raw, against: form, context: req.guichet.evaluationContext)
@@ -198,13 +212,35 @@ struct DemarcheFormController {
             layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)),
             slug: scope.slug, demarcheSlug: definition.slug, title: definition.title, summary: definition.summary,
             form: FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files),
-            signedIn: try await req.account() != nil, hasDraft: hasDraft, multiPage: form.isMultiPage, page: index,
+            signedIn: try await req.account() != nil, draftUntil: draftUntil.map(FrenchDate.day), multiPage: form.isMultiPage, page: index,
             pageTitle: pageInfo.pageField?.label,
             stepLabel: form.isMultiPage ? "Étape \(position) sur \(outcome.visiblePages.count)" : nil,
             hasPrevious: form.isMultiPage && outcome.page(before: index) != nil,
             sendsFromHere: !form.isMultiPage,
             live: pageInfo.fieldIndices.contains { form.fields[$0].condition != nil })
         return req.guichet.renderer.html("portal/form", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    struct RefusedPage { var layout: Layout; var title: String; var message: String; var link: String; var linkLabel: String }
+
+    /// One request per person: asks to sign in (and come back), or points to the request already filed.
+    private func refused(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, _ refusal: Filing.Refusal) async throws -> Response {
+        let title = demarche.definition.title
+        let page: RefusedPage
+        switch refusal {
+        case .accountRequired:
+            page = RefusedPage(layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)), title: title,
+                               message: "Cette démarche n'accepte qu'une demande par personne : connectez-vous à votre compte (ou créez-en un) pour la faire.",
+                               link: "/compte/connexion?retour=" + (url(scope, demarche).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                               linkLabel: "Se connecter")
+        case .alreadyFiled(let number):
+            page = RefusedPage(layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)), title: title,
+                               message: demarche.definition.onePerPerson == .once
+                                   ? "Cette démarche n'accepte qu'une demande par personne, et vous l'avez déjà faite : demande \(number)."
+                                   : "Vous avez déjà une demande en cours pour cette démarche (\(number)) ; vous pourrez en déposer une autre une fois celle-ci close.",
+                               link: "/compte", linkLabel: "Suivre mes demandes")
+        }
+        return req.guichet.renderer.html("portal/refused", page, status: refusal == .accountRequired ? .ok : .forbidden)
     }
 
     // MARK: - Helpers
@@ -216,7 +252,7 @@ struct DemarcheFormController {
         return result
     }
 
-    private func url(_ scope: TenantScope, _ demarche: VersionedDemarche) -> String {
+    func url(_ scope: TenantScope, _ demarche: VersionedDemarche) -> String {
         "/c/\(scope.slug)/demarches/\(demarche.definition.slug)"
     }
 
@@ -224,7 +260,7 @@ struct DemarcheFormController {
         req.redirect(to: url(scope, demarche) + (page > 0 ? "?page=\(page)" : ""), redirectType: .normal)
     }
 
-    private func resolve(_ req: Request) async throws -> (TenantScope, VersionedDemarche) {
+    func resolve(_ req: Request) async throws -> (TenantScope, VersionedDemarche) {
         guard let slug = req.parameters.get("slug"), let scope = try await req.store.citizenScope(slug: slug),
               let demarche = try await req.store.currentDemarche(slug: req.parameters.get("demarche") ?? "", in: scope)
         else { throw Abort(.notFound) }

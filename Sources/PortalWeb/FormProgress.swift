@@ -1,28 +1,13 @@
 import Demarches
 import Foundation
+import Storage
 import Vapor
 
-/// What a citizen has answered so far in a multi-page form, kept server-side in their session between pages
-/// (so it works without an account and without JavaScript). Files are checked and stored when their page is
-/// sent; only their references travel here.
+/// What a citizen has answered so far in a form. Files are checked and stored when their page is sent; only
+/// their references travel here.
 struct FormProgress: Codable {
     var values: [String: [String]]
     var files: [String: [StoredFile]]
-
-    static func key(_ demarcheID: String) -> String { "saisie:\(demarcheID)" }
-
-    static func load(_ req: Request, demarcheID: String) -> FormProgress? {
-        guard req.hasSession, let text = req.session.data[key(demarcheID)] else { return nil }
-        return try? JSONDecoder().decode(FormProgress.self, from: Data(text.utf8))
-    }
-
-    func save(_ req: Request, demarcheID: String) throws {
-        req.session.data[Self.key(demarcheID)] = String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
-    }
-
-    static func clear(_ req: Request, demarcheID: String) {
-        if req.hasSession { req.session.data[key(demarcheID)] = nil }
-    }
 
     var raw: RawSubmission { RawSubmission(values: values, keptFiles: files) }
 
@@ -33,5 +18,52 @@ struct FormProgress: Codable {
         func belongs(_ key: String) -> Bool { fields.contains { $0.owns(rawKey: key) } }
         values = values.filter { !belongs($0.key) }
         for (key, value) in posted where belongs(key) { values[key] = value }
+    }
+}
+
+/// Where a citizen's answers so far live. Signed in: their draft (one per démarche, saved at every page, so a form
+/// started on a phone goes on on a computer, and two tabs never overwrite a session). Not signed in: the session
+/// (it works without an account and without JavaScript), plus the id of the draft a resume link reopened, if any.
+struct ProgressKeeper {
+    let req: Request
+    let demarcheID: String
+    let account: Account?
+
+    private var sessionKey: String { "saisie:\(demarcheID)" }
+    private var resumedKey: String { "reprise:\(demarcheID)" }
+
+    /// The answers so far and, for a stored draft, until when it is kept.
+    func load() async throws -> (progress: FormProgress, keptUntil: Date?)? {
+        if let account, let draft = try await req.store.draft(accountID: account.id, demarcheID: demarcheID) {
+            return (FormProgress(values: draft.values, files: draft.files), draft.expiresAt)
+        }
+        guard req.hasSession, let text = req.session.data[sessionKey],
+              let progress = try? JSONDecoder().decode(FormProgress.self, from: Data(text.utf8)) else { return nil }
+        return (progress, nil)
+    }
+
+    /// Keeps the answers; returns until when, for a stored draft.
+    @discardableResult
+    func save(_ progress: FormProgress, in scope: TenantScope) async throws -> Date? {
+        if let account {
+            return try await req.store.saveDraft(accountID: account.id, demarcheID: demarcheID, values: progress.values, files: progress.files, in: scope)
+        }
+        req.session.data[sessionKey] = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
+        return nil
+    }
+
+    /// Puts a draft reopened by a resume link in the session, remembering it so filing deletes it.
+    func resume(_ draft: FormDraft) throws {
+        req.session.data[sessionKey] = String(decoding: try JSONEncoder().encode(FormProgress(values: draft.values, files: draft.files)), as: UTF8.self)
+        req.session.data[resumedKey] = draft.id
+    }
+
+    /// Forgets the answers once the request is filed.
+    func clear() async throws {
+        if let account { try await req.store.deleteDraft(accountID: account.id, demarcheID: demarcheID) }
+        guard req.hasSession else { return }
+        if let resumed = req.session.data[resumedKey] { try await req.store.deleteDraft(id: resumed) }
+        req.session.data[sessionKey] = nil
+        req.session.data[resumedKey] = nil
     }
 }

@@ -51,6 +51,10 @@ struct CatalogueAPI {
         case .invalid(let outcome):
             throw Problem(.unprocessableEntity, title: "Demande invalide", detail: "Certains champs sont à corriger.", errors: outcome.errors,
                           type: "https://guichet.example/problemes/demande-invalide")
+        case .refused(.accountRequired):
+            throw Problem(.unauthorized, title: "Compte requis", detail: "Cette démarche n'accepte qu'une demande par personne : déposez-la connecté à votre compte.")
+        case .refused(.alreadyFiled(let number)):
+            throw Problem(.conflict, title: "Demande déjà déposée", detail: "Cette démarche n'accepte qu'une demande par personne ; la vôtre porte le numéro \(number).")
         case .filed(let filed):
             let response = try APIJSON.response(FiledDTO(number: filed.number, trackingCode: filed.trackingCode, status: filed.status,
                                                          submittedAt: filed.submittedAt, url: "/api/v1/demandes/\(filed.number)"), status: .created)

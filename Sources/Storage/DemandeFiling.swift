@@ -140,3 +140,23 @@ struct PendingFiling: Sendable {
         self.mails = mails
     }
 }
+
+extension Store {
+    /// The number of a request this account already filed for the démarche (any version): any such request, or
+    /// only one not yet in an end status; for « une demande par personne ».
+    public func earlierDemande(accountID: String, demarcheID: String, openOnly: Bool, in scope: TenantScope) async throws -> String? {
+        struct Row: Decodable { var number: String; var status: String; var demarcheVersion: Int }
+        let rows = try await sql.raw("""
+            SELECT number, status, demarche_version FROM demandes
+            WHERE account_id = \(bind: accountID) AND demarche_id = \(bind: demarcheID) AND collectivite = \(bind: scope.slug)
+            ORDER BY submitted_at DESC
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        for row in rows {
+            guard openOnly else { return row.number }
+            // Each request's end statuses are those of the version it was filed under.
+            let definition = try await definition(demarcheID: demarcheID, version: row.demarcheVersion)
+            if definition.workflow.status(row.status)?.isEnd != true { return row.number }
+        }
+        return nil
+    }
+}

@@ -21,6 +21,8 @@ public struct Store: Sendable {
     let urlSources = URLSourceCache()
     let resolvedDefinitions = ResolvedDefinitionCache()
     let readSource: SourceReader
+    /// How long a draft is kept after its last save.
+    let draftLifetime: TimeInterval
     let logger = Logger(label: "guichet.store")
     /// Inbox counts per status, voided by every request filed or moved in the tenant.
     let inboxCounts = TenantCache<[String: Int]>()
@@ -34,10 +36,13 @@ public struct Store: Sendable {
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
     /// - Parameter readSource: how URL data sources are read; without one, they offer no items.
+    /// - Parameter draftLifetimeDays: how long a form draft is kept after its last save.
     public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, mails: WorkflowMails,
                 clock: @escaping @Sendable () -> Date = Date.init,
-                readSource: @escaping SourceReader = { _, _ in throw StoreError.conflict("no source reader") }) {
+                readSource: @escaping SourceReader = { _, _ in throw StoreError.conflict("no source reader") },
+                draftLifetimeDays: Int = 30) {
         self.readSource = readSource
+        self.draftLifetime = TimeInterval(draftLifetimeDays) * 86_400
         let gate = serialiseWrites ? WriteGate() : nil
         self.mails = mails
         self.database = database

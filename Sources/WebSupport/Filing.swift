@@ -17,10 +17,31 @@ public struct Filing: Sendable {
         case filed(FiledDemande)
         /// Nothing was filed; the validation says what to fix, and on which page.
         case invalid(FormValidator.Outcome)
+        /// Nothing was filed: the démarche allows one request per person.
+        case refused(Refusal)
     }
 
-    /// Validates and files a request. Invalid input changes nothing.
+    /// Why a person may not file a démarche now.
+    public enum Refusal: Sendable, Equatable {
+        /// One request per person: only an account tells people apart.
+        case accountRequired
+        /// One request per person, and this account already filed this one.
+        case alreadyFiled(number: String)
+    }
+
+    /// Why this person may not file the démarche now; nil when they may.
+    public func refusal(of demarche: VersionedDemarche, in scope: TenantScope, account: Account?) async throws -> Refusal? {
+        guard let limit = demarche.definition.onePerPerson else { return nil }
+        guard let account else { return .accountRequired }
+        return try await context.store.earlierDemande(accountID: account.id, demarcheID: demarche.id, openOnly: limit == .whileOpen, in: scope)
+            .map { .alreadyFiled(number: $0) }
+    }
+
+    /// Validates and files a request. Invalid input, or a person the démarche does not admit, changes nothing.
+    /// (Two filings of one person at the same instant could both pass the one-per-person check; the portal's
+    /// single form makes that a deliberate act, and agents see both.)
     public func submit(_ raw: RawSubmission, demarche: VersionedDemarche, in scope: TenantScope, account: Account?) async throws -> Outcome {
+        if let refusal = try await refusal(of: demarche, in: scope, account: account) { return .refused(refusal) }
         let outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext)
         guard outcome.isValid else { return .invalid(outcome) }
         let form = demarche.definition.form

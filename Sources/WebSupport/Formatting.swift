@@ -16,6 +16,9 @@ public enum FrenchDate {
 
     public static func string(_ date: Date) -> String { lock.withLock { formatter.string(from: date) } }
     public static func string(millis: Int64) -> String { string(Date(timeIntervalSince1970: Double(millis) / 1000)) }
+
+    /// The day alone, in Lyon: « 22/12/2026 ».
+    public static func day(_ date: Date) -> String { String(string(date).prefix(10)) }
 }
 
 /// A status as a coloured badge.

@@ -144,12 +144,45 @@ final class CitizenFlowTests: XCTestCase {
         XCTAssertEqual(value4, .notFound, "files go to their owner only")
     }
 
-    func testAnonymousDraftsAskToSignIn() async throws {
-        let browser = guichet.browser()
-        try await browser.get(Self.form)
-        let page = try await browser.postMultipart(Self.form, [("action", "brouillon"), ("description", "Texte gardé")])
-        XCTAssertEqual(page.status, .ok)
-        XCTAssertTrue(page.contains("Connectez-vous pour enregistrer un brouillon") && page.contains("Texte gardé"))
+    /// Without an account, « Enregistrer le brouillon » e-mails a link; opened on another device it brings the
+    /// answers back; once the request is filed, or once the draft expired, the link leads nowhere.
+    func testAnonymousDraftsAreResumedFromAnEmailedLink() async throws {
+        let phone = guichet.browser()
+        try await phone.get(Self.form)
+        let saved = try await phone.postMultipart(Self.form, [("action", "brouillon"), ("description", "Texte gardé")])
+        XCTAssertEqual(saved.location, Self.form + "/brouillon?page=0")
+        _ = try await phone.get(Self.form + "/brouillon?page=0")
+        let bad = try await phone.post(Self.form + "/brouillon", [("email", "pas-une-adresse")])
+        XCTAssertEqual(bad.status, .unprocessableEntity)
+        XCTAssertTrue(bad.contains("aria-invalid=\"true\""))
+        let sent = try await phone.post(Self.form + "/brouillon", [("email", "lea@exemple.fr")])
+        XCTAssertTrue(sent.contains("Un lien pour reprendre"), sent.body)
+        let outbox = try await guichet.outbox()
+        let mail = try XCTUnwrap(outbox.last { $0.to == "lea@exemple.fr" })
+        let link = try XCTUnwrap(mail.text.firstMatch(of: /http:\/\/[^\/]+(\/c\/[^\s]+\/reprendre\/[A-Za-z0-9_-]+)/)).1
+
+        let computer = guichet.browser()
+        let opened = try await computer.get(String(link))
+        XCTAssertEqual(opened.location, Self.form)
+        let form = try await computer.get(Self.form)
+        XCTAssertTrue(form.contains("Texte gardé"), "the answers came along")
+        XCTAssertTrue(form.contains("Nous avons repris vos réponses"))
+        _ = try await fileValidRequest(computer)
+        let used = try await guichet.browser().get(String(link))
+        XCTAssertEqual(used.status, .notFound, "a filed request's draft is gone")
+
+        let other = guichet.browser()
+        try await other.get(Self.form)
+        _ = try await other.postMultipart(Self.form, [("action", "brouillon"), ("description", "Oublié")])
+        _ = try await other.post(Self.form + "/brouillon", [("email", "paul@exemple.fr")])
+        let later = try await guichet.outbox()
+        let forgotten = try XCTUnwrap(later.last { $0.to == "paul@exemple.fr" })
+        let oldLink = try XCTUnwrap(forgotten.text.firstMatch(of: /http:\/\/[^\/]+(\/c\/[^\s]+\/reprendre\/[A-Za-z0-9_-]+)/)).1
+        guichet.clock.advance(days: 31)
+        let expired = try await guichet.browser().get(String(oldLink))
+        XCTAssertEqual(expired.status, .notFound)
+        let purged = try await guichet.store.purgeExpiredDrafts()
+        XCTAssertEqual(purged, 1)
     }
 
     func testPortalPages() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import GuichetTestSupport
+import Storage
 import Vapor
 import XCTest
 
@@ -120,7 +121,39 @@ final class MultiPageFormTests: XCTestCase {
                            ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire")], a)
         let other = try await b.get(Self.form)
         XCTAssertFalse(other.contains("Secret de A"))
-        let mine = try await a.get(Self.form)
+        let back = try await a.get(Self.form)
+        XCTAssertEqual(back.location, Self.form + "?page=1", "coming back goes on where the form stopped")
+        let mine = try await a.get(Self.form + "?page=0")
         XCTAssertTrue(mine.contains("Secret de A"))
+    }
+
+    /// Signed in, the answers are a draft saved at every page: a form begun on a phone goes on on a computer, and
+    /// the draft is gone once the request is sent.
+    func testASignedInCitizenGoesOnOnAnotherDevice() async throws {
+        let phone = guichet.browser(), computer = guichet.browser()
+        _ = try await phone.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        _ = try await phone.get(Self.form)
+        let next = try await page(0, [("association", "Les Amis du Parc"), ("rna", "W691234567"), ("adresse_siege.street", "3 place de la Mairie"),
+                                      ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire-et-Cuire")], phone)
+        XCTAssertEqual(next.location, Self.form + "?page=1")
+        _ = try await computer.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        let arrived = try await computer.get(Self.form)
+        XCTAssertEqual(arrived.location, Self.form + "?page=1", "the first page is already answered")
+        let first = try await computer.get(Self.form + "?page=0")
+        XCTAssertTrue(first.contains("value=\"Les Amis du Parc\""))
+        try await page(1, [("objet", "fonctionnement"), ("description", "Activités")], computer)
+        try await page(2, [("budget", "1000"), ("montant", "500"), ("iban", "FR76 3000 6000 0112 3456 7890 189")],
+                       files: [("statuts", "statuts.pdf", Self.pdf)], computer)
+        let done = try await page(3, [("nom", "Paul Durand"), ("fonction", "president"), ("email", "paul@exemple.fr"), ("engagement", "on")], phone)
+        XCTAssertEqual(done.location, Self.form + "?etape=recapitulatif", "back on the phone, the pages done on the computer count")
+        let summary = try await phone.get(Self.form + "?etape=recapitulatif")
+        XCTAssertTrue(summary.contains("statuts.pdf"), "the file sent from the computer is in the draft")
+        let sent = try await phone.post(Self.form, [("action", "envoyer")])
+        XCTAssertTrue(try XCTUnwrap(sent.location).hasSuffix("/recu"))
+        let account = try await XCTUnwrapAsync(try await guichet.store.account(email: "usager@demo.fr"))
+        let scope = try await XCTUnwrapAsync(try await guichet.store.citizenScope(slug: "caluire-et-cuire"))
+        let demarche = try await XCTUnwrapAsync(try await guichet.store.currentDemarche(slug: "subvention-association", in: scope))
+        let left = try await guichet.store.draft(accountID: account.id, demarcheID: demarche.id)
+        XCTAssertNil(left)
     }
 }

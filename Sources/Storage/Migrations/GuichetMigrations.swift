@@ -13,7 +13,7 @@ public enum GuichetMigrations {
         // 003
         UpdateDemandesAddWorkflowState(), CreateTimers(),
         // 004
-        CreateDataSources(), CreateWorkingCopies(),
+        CreateDataSources(), CreateWorkingCopies(), CreateFormDrafts(), DeleteDrafts(),
     ]
 }
 
