@@ -39,6 +39,9 @@ struct DemarcheTrialController {
         let definition = demarche.definition
         let raw = req.form.raw
         let outcome = FormValidator.validate(raw, against: definition.form, context: req.guichet.evaluationContext)
+        if let adjusted = BlockRows.applying(req.form.value("action"), to: raw.values, form: definition.form) {
+            return try await render(req, scope, demarche, form: FormVM(form: definition.form, values: adjusted, errors: [:], page: nil, visible: outcome.visible))
+        }
         let form = FormVM(form: definition.form, values: raw.values, errors: outcome.errors, page: nil, visible: outcome.visible)
         guard outcome.isValid else { return try await render(req, scope, demarche, form: form, status: .unprocessableEntity) }
         let run = req.store.trialFiling(of: definition, values: outcome.values)

@@ -168,6 +168,7 @@ struct DesignerController {
         var displays: [Option]
         var fileKinds: [Option]
         var isChoice: Bool, isSingleChoice: Bool, isNumber: Bool, isText: Bool, isFile: Bool, isTable: Bool, isComputed: Bool, isPage: Bool, isInput: Bool
+        var isBlock: Bool
     }
 
     func fieldEditor(req: Request) async throws -> Response {
@@ -210,7 +211,7 @@ struct DesignerController {
             fileKinds: FileKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: inputs.accept.contains($0.rawValue)) },
             isChoice: [.singleChoice, .multipleChoice, .rankedChoice].contains(type), isSingleChoice: type == .singleChoice,
             isNumber: type == .number, isText: type == .text || type == .longText, isFile: type == .file, isTable: type == .table,
-            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput)
+            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput, isBlock: type == .block)
         return req.guichet.renderer.html("backoffice/designer_field", vm, status: status)
     }
 

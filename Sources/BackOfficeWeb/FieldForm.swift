@@ -1,5 +1,6 @@
 import Demarches
 import Foundation
+import Territory
 import Workflow
 
 /// The designer's form for one field, both ways: the inputs drawn from a field, and a field read back from the
@@ -10,6 +11,14 @@ struct FieldForm {
         var id = "", label = "", type = FieldType.text.rawValue, required = false, help = "", condition = ""
         var options = "", dataSource = "", display = "", min = "", max = "", integer = false, maxLength = ""
         var accept: [String] = [], maxMegabytes = "", maxFiles = "", rows = "", columns = "", expression = "", checks = ""
+        var questions = "", minItems = "", maxItems = ""
+    }
+
+    /// A block's question as one line: `identifiant;type;libellé;oui` (required) — and, for a choice, `;a|b|c`.
+    static func line(of q: Field) -> String {
+        var parts = [q.id, q.type.rawValue, q.label, q.required ? "oui" : "non"]
+        if let options = q.options, !options.isEmpty { parts.append(options.map(\.label).joined(separator: "|")) }
+        return parts.joined(separator: ";")
     }
 
     static func inputs(of f: Field) -> Inputs {
@@ -21,7 +30,9 @@ struct FieldForm {
             maxLength: f.maxLength.map(String.init) ?? "", accept: (f.accept ?? []).map(\.rawValue),
             maxMegabytes: f.maxBytes.map { String($0 / 1_000_000) } ?? "", maxFiles: f.maxFiles.map(String.init) ?? "",
             rows: (f.rows ?? []).joined(separator: "\n"), columns: (f.columns ?? []).joined(separator: "\n"),
-            expression: f.expression ?? "", checks: (f.postConditions ?? []).map { "\($0.condition) => \($0.message)" }.joined(separator: "\n"))
+            expression: f.expression ?? "", checks: (f.postConditions ?? []).map { "\($0.condition) => \($0.message)" }.joined(separator: "\n"),
+            questions: (f.fields ?? []).map(line(of:)).joined(separator: "\n"), minItems: f.minItems.map(String.init) ?? "",
+            maxItems: f.maxItems.map(String.init) ?? "")
     }
 
     static func inputs(posted value: (String) -> String, values: (String) -> [String]) -> Inputs {
@@ -30,7 +41,7 @@ struct FieldForm {
                options: value("options"), dataSource: value("source"), display: value("affichage"), min: value("min"), max: value("max"),
                integer: value("entier") == "oui", maxLength: value("longueur"), accept: values("types"), maxMegabytes: value("taille"),
                maxFiles: value("fichiers"), rows: value("lignes"), columns: value("colonnes"), expression: value("expression"),
-               checks: value("verifications"))
+               checks: value("verifications"), questions: value("questions"), minItems: value("min_elements"), maxItems: value("max_elements"))
     }
 
     /// The field the inputs describe, or a message per input (keyed by the input's name).
@@ -82,6 +93,22 @@ struct FieldForm {
         case .computed:
             f.expression = text(i.expression)
             if f.expression == nil { errors["expression"] = "Un champ calculé a besoin de son expression." }
+        case .block:
+            var questions: [Field] = []
+            for (n, line) in (lines(i.questions) ?? []).enumerated() {
+                let parts = line.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count >= 3, let type = FieldType(rawValue: parts[1]), type.fitsInBlock, !parts[2].isEmpty else {
+                    errors["questions"] = "Ligne \(n + 1) : attendu « identifiant;type;libellé;oui », avec un type simple (text, number, date, email, phone, checkbox, single_choice…)."
+                    break
+                }
+                let options = parts.count > 4 ? parts[4].split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } : []
+                questions.append(Field(id: parts[0], label: parts[2], type: type, required: parts.count > 3 && parts[3] == "oui",
+                                       options: options.isEmpty ? nil : options.map { Choice(value: Slug.make($0), label: $0) }))
+            }
+            if questions.isEmpty && errors["questions"] == nil { errors["questions"] = "Un bloc contient au moins une question." }
+            f.fields = questions
+            f.minItems = integer(i.minItems, "min_elements", 0...50)
+            f.maxItems = integer(i.maxItems, "max_elements", 1...50)
         case .page:
             var checks: [PostCondition] = []
             for (n, line) in (lines(i.checks) ?? []).enumerated() {
@@ -109,6 +136,7 @@ struct FieldForm {
         (.date, "Date"), (.dateRange, "Période (dates)"), (.timeRange, "Plage horaire"), (.checkbox, "Case à cocher"),
         (.singleChoice, "Choix unique"), (.multipleChoice, "Choix multiple"), (.rankedChoice, "Classement"),
         (.address, "Adresse postale"), (.mapPoint, "Point sur une carte"), (.file, "Fichier"), (.table, "Tableau"),
+        (.block, "Bloc répétable"),
         (.siret, "SIRET"), (.siren, "SIREN"), (.nir, "Numéro de sécurité sociale"), (.iban, "IBAN"), (.postcode, "Code postal"),
         (.rna, "Numéro RNA"), (.antsPreApplication, "Pré-demande ANTS"), (.computed, "Champ calculé"),
         (.page, "Saut de page"), (.section, "Titre de section"), (.comment, "Texte explicatif"),

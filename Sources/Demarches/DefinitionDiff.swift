@@ -66,6 +66,7 @@ public enum DefinitionDiff {
         "expression": "expression", "postConditions": "vérifications", "options": "options", "dataSource": "source",
         "display": "affichage", "min": "minimum", "max": "maximum", "integer": "entier", "maxLength": "longueur",
         "accept": "types de fichier", "maxBytes": "taille", "maxFiles": "nombre de fichiers", "rows": "lignes", "columns": "colonnes",
+        "fields": "questions du bloc", "minItems": "minimum d'éléments", "maxItems": "maximum d'éléments",
         "colour": "couleur", "isEnd": "fin", "visibleToCitizen": "visible par l'usager", "onEnter": "actions à l'entrée",
         "from": "depuis", "to": "vers", "trigger": "déclenchement", "roles": "rôles", "actions": "actions",
         "notifiesCitizen": "avis à l'usager",

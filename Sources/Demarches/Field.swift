@@ -43,18 +43,23 @@ public struct Field: Sendable, Codable, Equatable {
     /// Row and column headings, for a table.
     public var rows: [String]?
     public var columns: [String]?
+    /// For a repeatable block: the questions of one item, and how many items may be given (default 0 to 10;
+    /// at least 1 when the block is required).
+    public var fields: [Field]?
+    public var minItems: Int?
+    public var maxItems: Int?
 
     public init(id: String, label: String, type: FieldType, required: Bool = false, help: String? = nil,
                 condition: String? = nil, expression: String? = nil, postConditions: [PostCondition]? = nil,
                 options: [Choice]? = nil, dataSource: String? = nil, display: ChoiceDisplay? = nil,
                 min: Decimal? = nil, max: Decimal? = nil, integer: Bool? = nil,
                 maxLength: Int? = nil, accept: [FileKind]? = nil, maxBytes: Int? = nil, maxFiles: Int? = nil,
-                rows: [String]? = nil, columns: [String]? = nil) {
+                rows: [String]? = nil, columns: [String]? = nil, fields: [Field]? = nil, minItems: Int? = nil, maxItems: Int? = nil) {
         self.id = id; self.label = label; self.type = type; self.required = required; self.help = help
         self.condition = condition; self.expression = expression; self.postConditions = postConditions
         self.options = options; self.dataSource = dataSource; self.display = display; self.min = min; self.max = max; self.integer = integer
         self.maxLength = maxLength; self.accept = accept; self.maxBytes = maxBytes; self.maxFiles = maxFiles
-        self.rows = rows; self.columns = columns
+        self.rows = rows; self.columns = columns; self.fields = fields; self.minItems = minItems; self.maxItems = maxItems
     }
 
     public init(from decoder: Decoder) throws {
@@ -79,6 +84,9 @@ public struct Field: Sendable, Codable, Equatable {
         maxFiles = try c.decodeIfPresent(Int.self, forKey: .maxFiles)
         rows = try c.decodeIfPresent([String].self, forKey: .rows)
         columns = try c.decodeIfPresent([String].self, forKey: .columns)
+        fields = try c.decodeIfPresent([Field].self, forKey: .fields)
+        minItems = try c.decodeIfPresent(Int.self, forKey: .minItems)
+        maxItems = try c.decodeIfPresent(Int.self, forKey: .maxItems)
     }
 
     /// Whether a posted key carries this field's answer: its id, or one of its parts (`adresse.city`,
@@ -91,5 +99,17 @@ public struct Field: Sendable, Codable, Equatable {
     public var effectiveAccept: [FileKind] { accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
     public var effectiveMaxFiles: Int { Swift.max(1, maxFiles ?? 1) }
+    /// The posted key holding how many items of a block the page shows (`enfants._lignes`).
+    public static let blockCountKey = "_lignes"
+
+    /// A block's question as asked in item `n` (0-based): the same question, read from `<block>.<n>.<question>`.
+    public func question(_ sub: Field, ofItem n: Int) -> Field {
+        var f = sub
+        f.id = "\(id).\(n).\(sub.id)"
+        return f
+    }
+
+    public var effectiveMinItems: Int { Swift.max(minItems ?? 0, required ? 1 : 0) }
+    public var effectiveMaxItems: Int { maxItems ?? 10 }
     public var effectiveDisplay: ChoiceDisplay { display ?? ((options?.count ?? 0) <= 5 ? .radio : .list) }
 }

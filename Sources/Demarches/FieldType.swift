@@ -9,7 +9,7 @@ public enum FieldType: String, Sendable, Codable, CaseIterable {
     // Choices.
     case singleChoice = "single_choice", multipleChoice = "multiple_choice", rankedChoice = "ranked_choice", checkbox
     // Places and documents.
-    case address, mapPoint = "map_point", file, table
+    case address, mapPoint = "map_point", file, table, block
     // French identifiers, checked with their keys (see `FrenchIdentifier`).
     case siret, siren, nir, iban, postcode, rna, antsPreApplication = "ants_predemande"
     // No input from the citizen.
@@ -23,6 +23,15 @@ public enum FieldType: String, Sendable, Codable, CaseIterable {
     /// Whether the citizen types or picks this value (a computed field is worked out, structure holds nothing).
     public var isInput: Bool { !isStructural && self != .computed }
 
+    /// The questions a repeatable block may hold: one value each, read from one posted key.
+    public var fitsInBlock: Bool {
+        switch self {
+        case .text, .longText, .email, .phone, .number, .date, .checkbox, .singleChoice,
+             .siret, .siren, .nir, .iban, .postcode, .rna, .antsPreApplication: true
+        default: false
+        }
+    }
+
     /// The type an expression sees for this field's answer; computed fields take their expression's type
     /// (see `FormLogic`). Date and time ranges are seen through `<id>_debut` and `<id>_fin`.
     var expressionType: ValueType? {
@@ -32,7 +41,7 @@ public enum FieldType: String, Sendable, Codable, CaseIterable {
         case .number: .number
         case .date: .date
         case .checkbox: .bool
-        case .multipleChoice, .rankedChoice, .file, .table: .list
+        case .multipleChoice, .rankedChoice, .file, .table, .block: .list
         case .dateRange, .timeRange, .computed, .page, .section, .comment: nil
         }
     }

@@ -3,8 +3,8 @@ import Foundation
 /// A validated value, stored as plain JSON so that data reads naturally in exports and the API:
 /// text → "…", number → 12.5, choices → ["a","b"], checkbox → true, address → {street, postcode, city},
 /// files → [{id, filename, contentType, size}], date or time range → {start, end}, map point → {lat, lon},
-/// table → [[cell, …], …] by row.
-public enum FieldValue: Sendable, Equatable, Codable {
+/// table → [[cell, …], …] by row, repeatable block → [{question: value}, …] by item.
+public indirect enum FieldValue: Sendable, Equatable, Codable {
     case text(String)
     case number(Decimal)
     case choices([String])
@@ -14,6 +14,7 @@ public enum FieldValue: Sendable, Equatable, Codable {
     case range(ValueRange)
     case point(GeoPoint)
     case table([[String]])
+    case items([[String: FieldValue]])
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -25,7 +26,8 @@ public enum FieldValue: Sendable, Equatable, Codable {
         else if let p = try? c.decode(GeoPoint.self) { self = .point(p) }
         else if let l = try? c.decode([String].self) { self = .choices(l) }
         else if let t = try? c.decode([[String]].self) { self = .table(t) }
-        else { self = .files(try c.decode([StoredFile].self)) }
+        else if let f = try? c.decode([StoredFile].self) { self = .files(f) }
+        else { self = .items(try c.decode([[String: FieldValue]].self)) }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -40,6 +42,7 @@ public enum FieldValue: Sendable, Equatable, Codable {
         case .range(let r): try c.encode(r)
         case .point(let p): try c.encode(p)
         case .table(let t): try c.encode(t)
+        case .items(let i): try c.encode(i)
         }
     }
 }

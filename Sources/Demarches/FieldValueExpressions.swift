@@ -37,6 +37,9 @@ extension FieldValue {
         case .files(let fs): env[field.id] = .list(fs.map(\.filename))
         case .point(let p): env[field.id] = .text("\(p.lat) \(p.lon)")
         case .table(let rows): env[field.id] = .list(rows.flatMap { $0 }.filter { !$0.isEmpty })
+        case .items(let items):
+            // One entry per item (its answers in question order), so `nombre(enfants)` counts the items.
+            env[field.id] = .list(items.map { item in (field.fields ?? []).compactMap { item[$0.id]?.plainText }.joined(separator: " ") })
         case .range(let r):
             if field.type == .dateRange {
                 env["\(field.id)_debut"] = CivilDate(iso: r.start).map(Value.date) ?? .null
@@ -45,6 +48,18 @@ extension FieldValue {
                 env["\(field.id)_debut"] = .text(r.start)
                 env["\(field.id)_fin"] = .text(r.end)
             }
+        }
+    }
+}
+
+extension FieldValue {
+    /// A one-value answer as plain text (a block item's question), nil for composite values.
+    var plainText: String? {
+        switch self {
+        case .text(let t): t
+        case .number(let n): "\(n)"
+        case .flag(let b): b ? "oui" : "non"
+        default: nil
         }
     }
 }

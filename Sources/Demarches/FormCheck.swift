@@ -18,6 +18,9 @@ public enum FormCheck {
             for post in field.postConditions ?? [] where post.message.trimmingCharacters(in: .whitespaces).isEmpty {
                 problems.append("Une vérification de la page « \(name) » n'a pas de message pour l'usager.")
             }
+            if (field.fields != nil || field.minItems != nil || field.maxItems != nil) && field.type != .block {
+                problems.append("Seul un bloc répétable a des questions et un nombre d'éléments (« \(name) »).")
+            }
             if field.dataSource != nil && ![.singleChoice, .multipleChoice, .rankedChoice].contains(field.type) {
                 problems.append("Seul un champ à choix prend ses options dans une source (« \(name) »).")
             }
@@ -45,6 +48,23 @@ public enum FormCheck {
                     problems.append("Le tableau « \(name) » doit avoir au moins une ligne et une colonne.")
                 }
                 if (field.rows ?? []).count * (field.columns ?? []).count > 400 { problems.append("Le tableau « \(name) » dépasse 400 cases.") }
+            case .block:
+                let questions = field.fields ?? []
+                if questions.isEmpty { problems.append("Le bloc « \(name) » doit contenir au moins une question.") }
+                var ids: Set<String> = []
+                for q in questions {
+                    let qname = q.label.isEmpty ? q.id : q.label
+                    if !DemarcheDefinition.isIdentifier(q.id, allowDash: false) || q.id.hasPrefix("_") {
+                        problems.append("L'identifiant de la question « \(qname) » du bloc « \(name) » doit être en minuscules, chiffres et _.")
+                    }
+                    if !ids.insert(q.id).inserted { problems.append("Le bloc « \(name) » a deux questions « \(q.id) ».") }
+                    if !q.type.fitsInBlock { problems.append("La question « \(qname) » du bloc « \(name) » ne peut pas être répétée (type \(q.type.rawValue)).") }
+                    if q.condition != nil { problems.append("La question « \(qname) » du bloc « \(name) » ne peut pas avoir de condition.") }
+                    if q.type == .singleChoice && (q.options ?? []).isEmpty { problems.append("La question « \(qname) » du bloc « \(name) » doit proposer des options.") }
+                    if q.dataSource != nil { problems.append("La question « \(qname) » du bloc « \(name) » ne lit pas de source de données.") }
+                }
+                let (min, max) = (field.effectiveMinItems, field.effectiveMaxItems)
+                if min > max || max < 1 || max > 50 { problems.append("Le bloc « \(name) » doit accepter de 1 à 50 éléments, le minimum sous le maximum.") }
             case .text, .longText:
                 if let max = field.maxLength, max <= 0 || max > 100_000 {
                     problems.append("Le champ « \(name) » a une longueur maximale invalide.")

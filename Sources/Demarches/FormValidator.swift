@@ -126,6 +126,8 @@ public enum FormValidator {
             return files(field, raw, newFileID)
         case .table:
             return table(field, raw)
+        case .block:
+            return block(field, raw, newFileID)
         case .computed, .page, .section, .comment:
             return .empty  // nothing to read: `validate` computes or skips these
         }
@@ -197,6 +199,36 @@ public enum FormValidator {
         return cells.joined().allSatisfy(\.isEmpty) ? .empty : .valid(.table(cells))
     }
 
+    /// A repeatable block: items posted as `<block>.<n>.<question>`. An item left entirely blank is dropped (a
+    /// spare row); every other item is checked question by question, and the first problem says which item.
+    static func block(_ field: Field, _ raw: RawSubmission, _ newFileID: () -> String) -> Check {
+        let questions = field.fields ?? []
+        let prefix = field.id + "."
+        let indices = Set(raw.values.keys.compactMap { key -> Int? in
+            guard key.hasPrefix(prefix) else { return nil }
+            return Int(key.dropFirst(prefix.count).prefix { $0 != "." })
+        }).filter { $0 < 200 }.sorted()
+        var items: [[String: FieldValue]] = []
+        for n in indices {
+            var item: [String: FieldValue] = [:]
+            var problem: String?
+            for q in questions {
+                switch check(field.question(q, ofItem: n), raw, newFileID) {
+                case .empty: if q.required, problem == nil { problem = "« \(q.label) » : \(Messages.required(q.type))" }
+                case .valid(let value, _): item[q.id] = value
+                case .invalid(let message): if problem == nil { problem = "« \(q.label) » : \(message)" }
+                }
+            }
+            if item.isEmpty { continue }
+            if let problem { return .invalid("Élément \(items.count + 1), \(problem)") }
+            items.append(item)
+        }
+        if items.isEmpty && field.effectiveMinItems <= 1 { return .empty }
+        if items.count < field.effectiveMinItems { return .invalid(Messages.atLeastItems(field.effectiveMinItems)) }
+        if items.count > field.effectiveMaxItems { return .invalid(Messages.atMostItems(field.effectiveMaxItems)) }
+        return .valid(.items(items))
+    }
+
     static func number(_ text: String, _ field: Field) -> Check {
         let normalised = text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
             .replacingOccurrences(of: "\u{202F}", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
@@ -257,6 +289,7 @@ enum Messages {
         case .rankedChoice: "Classez au moins une option."
         case .mapPoint: "Indiquez un point sur la carte."
         case .table: "Remplissez au moins une case du tableau."
+        case .block: "Ajoutez au moins un élément."
         default: "Ce champ est obligatoire."
         }
     }
@@ -277,6 +310,8 @@ enum Messages {
     static let rankTwice = "Deux options ont le même rang."
     static let point = "Ce point n'est pas une position valide (latitude entre -90 et 90, longitude entre -180 et 180)."
     static let cell = "Chaque case du tableau tient sur une ligne de 255 caractères au plus."
+    static func atLeastItems(_ n: Int) -> String { "Ajoutez au moins \(n) éléments." }
+    static func atMostItems(_ n: Int) -> String { n == 1 ? "Un seul élément est possible." : "\(n) éléments au plus." }
     static func tooManyFiles(_ n: Int) -> String { n == 1 ? "Joignez un seul fichier." : "Joignez au plus \(n) fichiers." }
     static func identifier(_ type: FieldType) -> String {
         switch type {

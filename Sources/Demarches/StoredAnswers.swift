@@ -23,6 +23,15 @@ extension FormDefinition {
             case .table(let rows):
                 for (r, row) in rows.enumerated() { for (c, cell) in row.enumerated() where !cell.isEmpty { raw.values["\(id).\(r).\(c)"] = [cell] } }
             case .files(let fs): raw.keptFiles[id] = fs
+            case .items(let items):
+                raw.values["\(id).\(Field.blockCountKey)"] = ["\(items.count)"]
+                for (n, item) in items.enumerated() {
+                    for (question, answer) in item {
+                        guard let text = answer.plainText else { continue }
+                        if case .flag(false) = answer { continue }
+                        raw.values["\(id).\(n).\(question)"] = [answer == .flag(true) ? "on" : text]
+                    }
+                }
             }
         }
         return raw

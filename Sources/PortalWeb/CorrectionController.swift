@@ -49,7 +49,11 @@ struct CorrectionController {
             return req.redirect(to: done, redirectType: .normal)
         }
         var raw = req.form.raw
-        for key in [CSRF.fieldName, "numero", "code", "_envoi"] { raw.values[key] = nil }
+        for key in [CSRF.fieldName, "numero", "code", "_envoi", "action"] { raw.values[key] = nil }
+        if let adjusted = BlockRows.applying(req.form.value("action"), to: raw.values, form: detail.demarche.definition.form) {
+            raw.values = adjusted
+            return try await page(req, detail, action: action, code: code, raw: raw)
+        }
         let outcome: FormValidator.Outcome
         do { outcome = try await Filing(req.guichet).correct(detail, raw: raw, actor: actor) }
         catch StoreError.conflict {

@@ -98,6 +98,9 @@ struct DemarcheFormController {
         let account = try await req.account()
         let keeper = ProgressKeeper(req: req, demarcheID: demarche.id, account: account)
         guard form.isMultiPage else {
+            if let adjusted = BlockRows.applying(action, to: values, form: form) {
+                return try await page(req, scope, demarche, page: 0, progress: FormProgress(values: adjusted, files: [:]))
+            }
             if action == "brouillon" { return try await saveDraft(req, scope, demarche, keeper, FormProgress(values: values, files: [:]), page: 0) }
             return try await send(req, scope, demarche, posted, keeper: keeper)
         }
@@ -110,6 +113,11 @@ struct DemarcheFormController {
         guard form.logic.pages.indices.contains(index) else { throw Abort(.badRequest) }
         let page = form.logic.pages[index]
         progress.merge(page: page, of: form, posted: values)
+        if let adjusted = BlockRows.applying(action, to: progress.values, form: form) {
+            progress.values = adjusted
+            try await keeper.save(progress, in: scope)
+            return try await self.page(req, scope, demarche, page: index, progress: progress)
+        }
         if action == "brouillon" || action == "precedent" {
             if action == "brouillon" { return try await saveDraft(req, scope, demarche, keeper, progress, page: index) }
             try await keeper.save(progress, in: scope)

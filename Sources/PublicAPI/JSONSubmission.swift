@@ -6,7 +6,8 @@ import WebSupport
 /// Turns a JSON body `{"data": {field: value}}` into the same raw form the HTML side produces, so both channels
 /// share one validator: strings and numbers as text, booleans as a ticked box, arrays as several choices (in
 /// order, for a ranking), objects by part (`{street, postcode, city}` an address, `{start, end}` a range,
-/// `{lat, lon}` a map point), arrays of arrays as a table's rows, `[{filename, content_base64}]` as files.
+/// `{lat, lon}` a map point), arrays of arrays as a table's rows, `[{filename, content_base64}]` as files, other
+/// arrays of objects as a repeatable block's items (`[{"prenom": "Léa", "age": 7}]`).
 enum JSONSubmission {
     static func raw(from req: Request) throws -> RawSubmission {
         guard req.headers.contentType == .json else {
@@ -26,6 +27,8 @@ enum JSONSubmission {
             case .strings(let list): raw.values[key] = list
             case .object(let parts):
                 for (part, text) in parts { raw.values["\(key).\(part)"] = [text] }
+            case .items(let items):
+                for (n, item) in items.enumerated() { for (question, part) in item { raw.values["\(key).\(n).\(question)"] = [part.text] } }
             case .rows(let rows):
                 for (r, row) in rows.enumerated() { for (c, cell) in row.enumerated() { raw.values["\(key).\(r).\(c)"] = [cell] } }
             case .files(let files):
@@ -47,15 +50,18 @@ enum JSONSubmission {
 enum JSONValue: Decodable {
     struct File: Decodable { var filename: String; var contentBase64: String
         enum CodingKeys: String, CodingKey { case filename, contentBase64 = "content_base64" } }
-    /// A part of an object: text or a number (a map point's coordinates), kept as text for the validator.
+    /// A part of an object: text, a number (a map point's coordinates) or a box ticked or not (a block item's),
+    /// kept as text for the validator.
     struct Part: Decodable {
         var text: String
         init(from decoder: Decoder) throws {
             let c = try decoder.singleValueContainer()
-            if let s = try? c.decode(String.self) { text = s } else { text = "\(try c.decode(Decimal.self))" }
+            if let b = try? c.decode(Bool.self) { text = b ? "on" : "" }
+            else if let s = try? c.decode(String.self) { text = s } else { text = "\(try c.decode(Decimal.self))" }
         }
     }
-    case string(String), bool(Bool), number(String), strings([String]), rows([[String]]), object([String: String]), files([File]), null, unsupported
+    case string(String), bool(Bool), number(String), strings([String]), rows([[String]]), object([String: String]), items([[String: Part]])
+    case files([File]), null, unsupported
 
     init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
@@ -66,6 +72,7 @@ enum JSONValue: Decodable {
         else if let l = try? c.decode([String].self) { self = .strings(l) }
         else if let r = try? c.decode([[String]].self) { self = .rows(r) }
         else if let f = try? c.decode([File].self) { self = .files(f) }
+        else if let i = try? c.decode([[String: Part]].self) { self = .items(i) }
         else if let o = try? c.decode([String: Part].self) { self = .object(o.mapValues(\.text)) }
         else { self = .unsupported }
     }

@@ -10,6 +10,8 @@ public struct FieldVM {
     public struct Rank { var n: Int; var selected: Bool }
     public struct Row { var heading: String; var cells: [Cell] }
     public struct Cell { var name: String; var label: String; var value: String }
+    /// One item of a repeatable block: its questions, asked under `<block>.<n>.<question>`.
+    public struct BlockItem { var legend: String; var fields: [FieldVM] }
     var id: String
     var label: String
     var help: String?
@@ -34,7 +36,15 @@ public struct FieldVM {
     var multipleFiles = false
     var isLongText = false, isSelect = false, isRadio = false, isMultiple = false, isCheckbox = false
     var isAddress = false, isFile = false, isRange = false, isRanked = false, isAutocomplete = false
-    var isPoint = false, isTable = false, isSection = false, isComment = false
+    var isPoint = false, isTable = false, isSection = false, isComment = false, isBlock = false
+    /// A block's items, and what its buttons may do. Its help and error are kept apart, behind flags that every
+    /// field has (`hasBlockHelp`, `hasBlockError`): the template draws the block's questions inside it, and
+    /// Mustache looks a missing or nil name up in the enclosing block, so a question would otherwise show the
+    /// block's help or error as its own.
+    var items: [BlockItem] = []
+    var itemCount = 0, canAdd = false, canRemove = false
+    var hasBlockHelp = false, hasBlockError = false
+    var blockHelp = "", blockError = ""
     /// Radios, checkboxes, addresses, ranges, rankings, points and tables are drawn as a fieldset.
     var isGroup = false
     var isInput = true
@@ -129,11 +139,23 @@ public struct FormVM {
                     FieldVM.Cell(name: "\(f.id).\(r).\(c)", label: "\(heading), \(column)", value: part("\(r).\(c)"))
                 })
             }
+        case .block:
+            vm.isBlock = true
+            let count = BlockRows.count(of: f, in: values)
+            vm.itemCount = count
+            vm.items = (0..<count).map { n in
+                FieldVM.BlockItem(legend: "\(f.label) — élément \(n + 1)",
+                                  fields: (f.fields ?? []).map { FormVM.field(f.question($0, ofItem: n), values, nil, hidden: false, kept: []) })
+            }
+            vm.canAdd = count < f.effectiveMaxItems
+            vm.canRemove = count > max(f.effectiveMinItems, 1)
+            (vm.blockHelp, vm.blockError) = (vm.help ?? "", vm.error ?? "")
+            (vm.hasBlockHelp, vm.hasBlockError, vm.help, vm.error) = (vm.help != nil, vm.error != nil, nil, nil)
         case .section: vm.isSection = true; vm.isInput = false
         case .comment: vm.isComment = true; vm.isInput = false
         case .computed, .page: vm.isInput = false
         }
-        vm.isGroup = vm.isRadio || vm.isMultiple || vm.isAddress || vm.isRange || vm.isRanked || vm.isPoint || vm.isTable
+        vm.isGroup = vm.isRadio || vm.isMultiple || vm.isAddress || vm.isRange || vm.isRanked || vm.isPoint || vm.isTable || vm.isBlock
         return vm
     }
 }
@@ -183,6 +205,41 @@ public struct DataItem {
                 return filled.isEmpty ? nil : "\(heading) — \(filled.joined(separator: ", "))"
             }.joined(separator: "\n")
         case .files: return ""
+        case .items(let items):
+            return items.enumerated().map { n, item in
+                "\(n + 1). " + (f.fields ?? []).compactMap { q in item[q.id].map { "\(q.label) : \(text($0, q, isDate: q.type == .date))" } }
+                    .joined(separator: ", ")
+            }.joined(separator: "\n")
         }
+    }
+}
+
+/// How many items of each repeatable block a form page draws, and the « Ajouter un élément » / « Retirer le
+/// dernier élément » buttons, which work without JavaScript: they post the page, which comes back with one item
+/// more or less (`<block>._lignes`), nothing checked nor sent.
+public enum BlockRows {
+    /// Items drawn: as many as asked for, as filled, or as required, at least one, at most the block's maximum.
+    static func count(of block: Field, in values: [String: [String]]) -> Int {
+        let asked = Int(values["\(block.id).\(Field.blockCountKey)"]?.first ?? "") ?? 0
+        let prefix = block.id + "."
+        let filled = values.keys.compactMap { key -> Int? in
+            guard key.hasPrefix(prefix) else { return nil }
+            return Int(key.dropFirst(prefix.count).prefix { $0 != "." }).map { $0 + 1 }
+        }.max() ?? 0
+        return min(max(asked, filled, block.effectiveMinItems, 1), block.effectiveMaxItems)
+    }
+
+    /// The answers with one item more or less when `action` is a block's button (`ajouter:<id>`, `retirer:<id>`);
+    /// nil for any other action. Removing drops the last item's answers.
+    public static func applying(_ action: String, to values: [String: [String]], form: FormDefinition) -> [String: [String]]? {
+        let parts = action.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, ["ajouter", "retirer"].contains(parts[0]),
+              let block = form.fields.first(where: { $0.id == parts[1] && $0.type == .block }) else { return nil }
+        var values = values
+        let count = Self.count(of: block, in: values)
+        let next = parts[0] == "ajouter" ? min(count + 1, block.effectiveMaxItems) : max(count - 1, max(block.effectiveMinItems, 1))
+        if next < count { values = values.filter { !$0.key.hasPrefix("\(block.id).\(count - 1).") } }
+        values["\(block.id).\(Field.blockCountKey)"] = ["\(next)"]
+        return values
     }
 }

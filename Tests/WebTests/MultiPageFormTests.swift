@@ -156,4 +156,53 @@ final class MultiPageFormTests: XCTestCase {
         let left = try await guichet.store.draft(accountID: account.id, demarcheID: demarche.id)
         XCTAssertNil(left)
     }
+
+    /// A repeatable block without JavaScript: « Ajouter un élément » brings the page back with one more item and
+    /// the answers kept; the items reach the summary and the request; the API takes them as a list of objects.
+    func testRepeatableBlockItemsAreAddedWithoutJavaScriptAndKept() async throws {
+        let citizen = guichet.browser()
+        let first = try await citizen.get(Self.form)
+        XCTAssertTrue(first.contains("Membres du bureau — élément 1"))
+        XCTAssertFalse(first.contains("élément 2"))
+        XCTAssertEqual(first.body.components(separatedBy: "Ajoutez un élément par membre").count, 2, "the block's help is not repeated by its questions")
+        let page1: [(String, String)] = [("association", "Les Amis du Parc"), ("rna", "W691234567"), ("adresse_siege.street", "3 place de la Mairie"),
+                                         ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire-et-Cuire"),
+                                         ("bureau._lignes", "1"), ("bureau.0.nom", "Paul Durand"), ("bureau.0.fonction", "president")]
+        let more = try await page(0, page1, action: "ajouter:bureau", citizen)
+        XCTAssertEqual(more.status, .ok)
+        XCTAssertTrue(more.contains("Membres du bureau — élément 2"))
+        XCTAssertTrue(more.contains("value=\"Paul Durand\""), "the answers are kept")
+        XCTAssertFalse(more.contains("class=\"error\""), "adding an item checks nothing")
+        let incomplete = try await page(0, page1 + [("bureau._lignes", "2"), ("bureau.1.fonction", "tresorier")], citizen)
+        XCTAssertEqual(incomplete.status, .unprocessableEntity)
+        XCTAssertTrue(incomplete.contains("Élément 2, « Nom et prénom » : Ce champ est obligatoire."))
+        let next = try await page(0, page1 + [("bureau._lignes", "2"), ("bureau.1.nom", "Léa Martin"), ("bureau.1.fonction", "tresorier")], citizen)
+        XCTAssertEqual(next.location, Self.form + "?page=1")
+        try await page(1, [("objet", "fonctionnement"), ("description", "Activités")], citizen)
+        try await page(2, [("budget", "1000"), ("montant", "500"), ("iban", "FR76 3000 6000 0112 3456 7890 189")],
+                       files: [("statuts", "statuts.pdf", Self.pdf)], citizen)
+        try await page(3, [("nom", "Paul Durand"), ("fonction", "president"), ("email", "paul@exemple.fr"), ("engagement", "on")], citizen)
+        let summary = try await citizen.get(Self.form + "?etape=recapitulatif")
+        XCTAssertTrue(summary.contains("1. Nom et prénom : Paul Durand, Fonction : Président ou présidente\n2. Nom et prénom : Léa Martin, Fonction : Trésorier ou trésorière"),
+                      summary.body)
+
+        var data: [String: Any] = [
+            "association": "Les Amis du Parc", "rna": "W691234567", "a_siret": false,
+            "adresse_siege": ["street": "3 place de la Mairie", "postcode": "69300", "city": "Caluire-et-Cuire"],
+            "bureau": [["nom": "Paul Durand", "fonction": "president"], ["nom": "Léa Martin"]],
+            "objet": "fonctionnement", "description": "Activités", "budget": 1000, "montant": 500, "iban": "FR7630006000011234567890189",
+            "statuts": [["filename": "statuts.pdf", "content_base64": Data("%PDF-1.4 s".utf8).base64EncodedString()]],
+            "nom": "Paul Durand", "fonction": "president", "email": "paul@exemple.fr", "engagement": true]
+        let api = guichet.browser()
+        let created = try await api.json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/subvention-association/demandes", ["data": data])
+        XCTAssertEqual(created.status, .created, created.body)
+        let body = try JSONSerialization.jsonObject(with: Data(created.body.utf8)) as! [String: Any]
+        let followed = try await api.get("/api/v1/demandes/\(body["number"] as! String)", headers: ["X-Tracking-Code": body["tracking_code"] as! String])
+        let stored = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(followed.body.utf8)) as? [String: Any])?["data"] as? [String: Any])
+        XCTAssertEqual(stored["bureau"] as? [[String: String]], [["nom": "Paul Durand", "fonction": "president"], ["nom": "Léa Martin"]])
+        data["bureau"] = [["fonction": "president"]]
+        let refused = try await api.json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/subvention-association/demandes", ["data": data])
+        XCTAssertEqual(refused.status, .unprocessableEntity)
+        XCTAssertTrue(refused.body.contains("Élément 1"), refused.body)
+    }
 }
