@@ -193,4 +193,32 @@ final class WorkflowFlowTests: XCTestCase {
         let forged = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/action", [("action", "inexistante")])
         XCTAssertEqual(forged.status, .conflict)
     }
+
+    /// A new version that drops a button and the legal deadline changes nothing for requests filed before it:
+    /// they keep their version's buttons, and its deadline still decides; requests filed after follow the new one.
+    func testPublishingANewWorkflowLeavesEarlierRequestsOnTheirs() async throws {
+        let (old, _) = try await fileSubsidy()
+        let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: Self.slug))
+        var v2 = try DemoCatalogue.bundle("subvention-association").demarche
+        v2.workflow.transitions.removeAll { $0.id == "completer" || $0.to == "a_completer" || $0.from == ["a_completer"] }
+        v2.workflow.statuses.removeAll { ["a_completer", "rejet_implicite", "sans_suite"].contains($0.id) }
+        v2.workflow.deadline = nil
+        let published = try await guichet.store.publish(v2, in: admin)
+        XCTAssertEqual(published.version, 2, "\(v2.problems)")
+        let (new, _) = try await fileSubsidy()
+
+        let scope = try await agent()
+        let oldButtons = guichet.store.offeredActions(on: try await detail(old), in: scope).transitions.map(\.id)
+        let newButtons = guichet.store.offeredActions(on: try await detail(new), in: scope).transitions.map(\.id)
+        XCTAssertTrue(oldButtons.contains("completer"), "\(oldButtons)")
+        XCTAssertFalse(newButtons.contains("completer"), "\(newButtons)")
+        let newTimers = try await timers(new).map(\.kind)
+        XCTAssertFalse(newTimers.contains("deadline"))
+
+        guichet.clock.advance(days: 62)
+        _ = try await guichet.store.fireDueTimers()
+        let oldStatus = try await detail(old).status, newStatus = try await detail(new).status
+        XCTAssertEqual(oldStatus, "rejet_implicite", "the old version's deadline decides its requests")
+        XCTAssertEqual(newStatus, "recue", "the new version has none")
+    }
 }
