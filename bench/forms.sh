@@ -3,7 +3,9 @@
 #  1. FormBench, in process: parse+check a 50-question definition, validate a submission of it (20 conditions,
 #     3 computed fields, a page check), evaluate 10,000 conditions.
 #  2. Over HTTP on the embedded SQLite file, same server, same duration: the spine's 13-field "signalement"
-#     submissions, then submissions of the 50-question form (validated and stored), to compare throughputs.
+#     submissions, then submissions of the 50-question form (validated and stored), then of the demo subsidy
+#     démarche (its workflow acts on filing: assignment, a computed field, an e-mail to the role's agents, the
+#     legal deadline's timer; a list read from a data source; a repeatable block), to compare throughputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${BENCH_SECONDS:-15}"
@@ -33,7 +35,7 @@ curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d email
   --data-urlencode 'password=Guichet-Demo-2026!' http://127.0.0.1:8099/compte/connexion
 csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/bo/caluire-et-cuire/demarches/editer | token)
 "$formbench" definition >"$data/definition.json"
-status=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" \
+status=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" -d action=enregistrer -d en_ligne=oui \
   --data-urlencode "definition@$data/definition.json" http://127.0.0.1:8099/bo/caluire-et-cuire/demarches/editer)
 [ "$status" = 303 ] || { echo "publishing the bench démarche failed ($status)"; exit 1; }
 "$formbench" body >"$data/body.json"
@@ -46,3 +48,15 @@ echo "== HTTP, SQLite: the spine's signalement (13 fields), $connections connect
 wrk -t2 -c"$connections" -d"${duration}s" -s submit.lua "$api/signalement-espace-public/demandes" | grep RESULT
 echo "== HTTP, SQLite: the 50-question form (20 conditions), $connections connections, ${duration}s"
 BENCH_BODY="$data/body.json" wrk -t2 -c"$connections" -d"${duration}s" -s submit50.lua "$api/formulaire-50-champs/demandes" | grep RESULT
+cat >"$data/subsidy.json" <<'JSON'
+{"data": {"association": "Les Amis du Parc", "domaine": "culture", "rna": "W691234567", "a_siret": false,
+ "adresse_siege": {"street": "3 place de la Mairie", "postcode": "69300", "city": "Caluire-et-Cuire"},
+ "bureau": [{"nom": "Paul Durand", "fonction": "president"}, {"nom": "Léa Martin", "fonction": "tresorier"}],
+ "objet": "fonctionnement", "description": "Activités de l'année", "budget": 10000, "montant": 500,
+ "iban": "FR7630006000011234567890189", "statuts": [{"filename": "statuts.pdf", "content_base64": "JVBERi0xLjQgcw=="}],
+ "nom": "Paul Durand", "fonction": "president", "email": "paul@exemple.fr", "telephone": "0612345678", "engagement": true}}
+JSON
+curl -sf -o /dev/null -H 'Content-Type: application/json' --data-binary "@$data/subsidy.json" "$api/subvention-association/demandes" \
+  || { echo "the subsidy submission is refused"; exit 1; }
+echo "== HTTP, SQLite: the subsidy démarche (workflow on filing, data source, block), $connections connections, ${duration}s"
+BENCH_BODY="$data/subsidy.json" wrk -t2 -c"$connections" -d"${duration}s" -s submit50.lua "$api/subvention-association/demandes" | grep RESULT

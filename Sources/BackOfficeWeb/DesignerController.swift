@@ -48,6 +48,7 @@ struct DesignerController {
         struct StatusRow { var id: String; var label: String; var colour: String; var isEnd: Bool; var visible: Bool; var isInitial: Bool; var actions: Int }
         struct TransitionRow { var id: String; var label: String; var from: String; var to: String; var trigger: String; var roles: String }
         struct TypeOption { var value: String; var label: String; var selected = false }
+        struct ActionRow { var id: String; var label: String; var roles: String; var actions: Int }
         var layout: Layout
         var slug: String
         var demarche: String
@@ -63,6 +64,11 @@ struct DesignerController {
         var fields: [FieldRow]
         var statuses: [StatusRow]
         var transitions: [TransitionRow]
+        var globalActions: [ActionRow]
+        var deadlineCount: String
+        var deadlineUnits: [TypeOption]
+        var silences: [TypeOption]
+        var deadlineStatuses: [TypeOption]
         var types: [TypeOption]
     }
 
@@ -95,6 +101,12 @@ struct DesignerController {
                 return .init(id: t.id, label: t.label, from: t.from.map(label).joined(separator: ", "), to: label(t.to), trigger: trigger,
                              roles: t.roles.joined(separator: ", "))
             },
+            globalActions: w.globalActions.map { .init(id: $0.id, label: $0.label, roles: $0.roles.joined(separator: ", "), actions: $0.actions.count) },
+            deadlineCount: w.deadline.map { WorkflowForms.parts(of: $0.delay).count } ?? "",
+            deadlineUnits: WorkflowForms.units.map { .init(value: $0.0, label: $0.1, selected: $0.0 == (w.deadline.map { WorkflowForms.parts(of: $0.delay).unit } ?? "months")) },
+            silences: [("rejet", "le silence vaut rejet"), ("accord", "le silence vaut accord")]
+                .map { .init(value: $0.0, label: $0.1, selected: $0.0 == (w.deadline?.silence.rawValue ?? "rejet")) },
+            deadlineStatuses: w.statuses.filter(\.isEnd).map { .init(value: $0.id, label: $0.label, selected: $0.id == w.deadline?.status) },
             types: FieldForm.typeNames.map { .init(value: $0.0.rawValue, label: $0.1) })
         return req.guichet.renderer.html("backoffice/designer", vm)
     }
@@ -124,6 +136,55 @@ struct DesignerController {
 
     func removeTransition(req: Request) async throws -> Response {
         try await apply(req) { _ in .removeTransition(id: req.parameters.get("transition") ?? "") }
+    }
+
+    func deadline(req: Request) async throws -> Response {
+        let f = req.form
+        switch WorkflowForms.deadline(count: f.value("delai_legal"), unit: f.value("unite"), silence: f.value("silence"), status: f.value("statut_final")) {
+        case .success(let deadline): return try await apply(req) { _ in .setDeadline(deadline) }
+        case .failure(let errors):
+            let (scope, copy) = try await open(req)
+            req.flash("Délai légal non enregistré : " + errors.messages.values.joined(separator: " "))
+            return overview(req, scope, copy, anchor: "delai")
+        }
+    }
+
+    func removeGlobalAction(req: Request) async throws -> Response {
+        try await apply(req) { _ in .removeGlobalAction(id: req.parameters.get("action") ?? "") }
+    }
+
+    struct GlobalActionVM {
+        var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
+        var inputs: WorkflowForms.GlobalActionInputs; var errors: [String: String]
+    }
+
+    func globalActionEditor(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("action") ?? "nouvelle"
+        if id == "nouvelle" { return try await renderGlobalAction(req, scope, copy, inputs: .init(), errors: [:], isNew: true) }
+        guard let action = copy.definition.workflow.globalActions.first(where: { $0.id == id }) else { throw Abort(.notFound) }
+        return try await renderGlobalAction(req, scope, copy, inputs: WorkflowForms.inputs(of: action), errors: [:], isNew: false)
+    }
+
+    func saveGlobalAction(req: Request) async throws -> Response {
+        let (scope, copy) = try await open(req)
+        let id = req.parameters.get("action") ?? "nouvelle"
+        let f = req.form
+        let inputs = WorkflowForms.GlobalActionInputs(id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
+                                                      label: f.value("libelle"), roles: f.value("roles"), actions: f.value("actions"))
+        let isNew = id == "nouvelle"
+        return try await saveElement(req, scope, copy, parsed: WorkflowForms.globalAction(from: inputs), anchor: { _ in "actions-globales" },
+                                     edit: { .putGlobalAction(id: isNew ? nil : id, $0) },
+                                     render: { errors, status in
+                                         try await renderGlobalAction(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
+                                     })
+    }
+
+    private func renderGlobalAction(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: WorkflowForms.GlobalActionInputs,
+                                    errors: [String: String], isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let vm = GlobalActionVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouvelle action globale" : "Action « \(inputs.label) »")),
+                                slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors)
+        return req.guichet.renderer.html("backoffice/designer_action", vm, status: status)
     }
 
     /// Publishes the copy (online or offline) when it has no problem; otherwise the overview lists them.
@@ -295,8 +356,7 @@ struct DesignerController {
             slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
             from: statuses.map { .init(value: $0.id, label: $0.label, selected: inputs.from.contains($0.id)) },
             to: statuses.map { .init(value: $0.id, label: $0.label, selected: $0.id == inputs.to) },
-            units: [("minutes", "minutes"), ("hours", "heures"), ("days", "jours"), ("months", "mois")]
-                .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.delayUnit) },
+            units: WorkflowForms.units.map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.delayUnit) },
             isManual: inputs.trigger == "manual", isAutomatic: inputs.trigger == "automatic", isAfter: inputs.trigger == "after")
         return req.guichet.renderer.html("backoffice/designer_transition", vm, status: status)
     }

@@ -12,6 +12,49 @@ enum WorkflowForms {
         var roles = "", condition = "", notifies = true, actions = "[]"
     }
 
+    struct GlobalActionInputs { var id = "", label = "", roles = "", actions = "[]" }
+
+    static func inputs(of g: GlobalAction) -> GlobalActionInputs {
+        GlobalActionInputs(id: g.id, label: g.label, roles: g.roles.joined(separator: ", "), actions: json(g.actions))
+    }
+
+    static func globalAction(from i: GlobalActionInputs) -> Result<GlobalAction, FieldForm.Errors> {
+        var errors: [String: String] = [:]
+        if i.label.trimmingCharacters(in: .whitespaces).isEmpty { errors["libelle"] = "Le libellé est obligatoire." }
+        if !FieldForm.isIdentifier(i.id) { errors["identifiant"] = "En minuscules, chiffres et _ (par exemple relancer)." }
+        let roles = i.roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if roles.isEmpty { errors["roles"] = "Indiquez au moins un rôle qui peut appuyer sur ce bouton." }
+        let actions = decodeActions(i.actions, into: &errors)
+        if actions.isEmpty && errors["actions"] == nil { errors["actions"] = "Une action globale fait au moins une action." }
+        guard errors.isEmpty else { return .failure(FieldForm.Errors(messages: errors)) }
+        return .success(GlobalAction(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), roles: roles, actions: actions))
+    }
+
+    /// The legal deadline from its inputs: none when the delay is left empty.
+    static func deadline(count: String, unit: String, silence: String, status: String) -> Result<LegalDeadline?, FieldForm.Errors> {
+        let text = count.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .success(nil) }
+        guard let n = Int(text), (1...999).contains(n) else { return .failure(FieldForm.Errors(messages: ["delai_legal": "Un nombre entier de 1 à 999, ou vide pour aucun délai."])) }
+        return .success(LegalDeadline(delay: delay(n, unit), silence: silence == "accord" ? .accord : .rejet, status: status))
+    }
+
+    static func delay(_ n: Int, _ unit: String) -> Delay {
+        switch unit {
+        case "months": Delay(months: n)
+        case "hours": Delay(hours: n)
+        case "minutes": Delay(minutes: n)
+        default: Delay(days: n)
+        }
+    }
+
+    /// A delay as a count and a unit, for the inputs.
+    static func parts(of d: Delay) -> (count: String, unit: String) {
+        d.months > 0 ? (String(d.months), "months") : d.days > 0 ? (String(d.days), "days")
+            : d.hours > 0 ? (String(d.hours), "hours") : (String(d.minutes), "minutes")
+    }
+
+    static let units: [(String, String)] = [("minutes", "minutes"), ("hours", "heures"), ("days", "jours"), ("months", "mois")]
+
     static func inputs(of s: Status) -> StatusInputs {
         StatusInputs(id: s.id, label: s.label, colour: s.colour.rawValue, isEnd: s.isEnd, visible: s.visibleToCitizen, actions: json(s.onEnter))
     }
@@ -24,8 +67,7 @@ enum WorkflowForms {
         case .automatic: i.trigger = "automatic"
         case .after(let d):
             i.trigger = "after"
-            (i.delayCount, i.delayUnit) = d.months > 0 ? (String(d.months), "months") : d.days > 0 ? (String(d.days), "days")
-                : d.hours > 0 ? (String(d.hours), "hours") : (String(d.minutes), "minutes")
+            (i.delayCount, i.delayUnit) = parts(of: d)
         }
         return i
     }
@@ -52,13 +94,7 @@ enum WorkflowForms {
         case "automatic": trigger = .automatic
         case "after":
             if let n = Int(i.delayCount.trimmingCharacters(in: .whitespaces)), (1...999).contains(n) {
-                let delay: Delay = switch i.delayUnit {
-                case "months": Delay(months: n)
-                case "hours": Delay(hours: n)
-                case "minutes": Delay(minutes: n)
-                default: Delay(days: n)
-                }
-                trigger = .after(delay)
+                trigger = .after(delay(n, i.delayUnit))
             } else { errors["delai"] = "Un nombre entier de 1 à 999." }
         default: trigger = .manual
         }

@@ -18,6 +18,10 @@ public enum DesignEdit: Sendable, Equatable {
     case setInitialStatus(String)
     case putTransition(id: String?, Transition)
     case removeTransition(id: String)
+    case putGlobalAction(id: String?, GlobalAction)
+    case removeGlobalAction(id: String)
+    /// The legal deadline, or none.
+    case setDeadline(LegalDeadline?)
 }
 
 extension DemarcheDefinition {
@@ -104,6 +108,21 @@ extension DemarcheDefinition {
         case .removeTransition(let id):
             guard workflow.transitions.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["La transition « \(id) » n'existe pas."]) }
             workflow.transitions.removeAll { $0.id == id }
+        case .putGlobalAction(let id, let action):
+            if action.id != id, workflow.globalActions.contains(where: { $0.id == action.id }) {
+                throw DefinitionError(problems: ["Une autre action globale a déjà l'identifiant « \(action.id) »."])
+            }
+            if let id {
+                guard let i = workflow.globalActions.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["L'action « \(id) » n'existe pas."]) }
+                workflow.globalActions[i] = action
+            } else {
+                workflow.globalActions.append(action)
+            }
+        case .removeGlobalAction(let id):
+            guard workflow.globalActions.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["L'action « \(id) » n'existe pas."]) }
+            workflow.globalActions.removeAll { $0.id == id }
+        case .setDeadline(let deadline):
+            workflow.deadline = deadline
         }
         if fields != form.fields { d.form = FormDefinition(fields: fields) }
         if workflow != self.workflow { d.workflow = workflow }

@@ -57,4 +57,17 @@ import Workflow
         #expect(d.workflow.transition("relancer")?.from == ["attente"])
         #expect(d.problems.isEmpty, "\(d.problems)")
     }
+
+    @Test func globalActionsAndTheDeadlineAreSet() throws {
+        let reminder = GlobalAction(id: "rappel", label: "Rappel", roles: ["accueil"],
+                                    actions: [.email(to: .citizen, subject: "Rappel", body: "En cours.")])
+        var d = try skeleton.applying(.putGlobalAction(id: nil, reminder))
+        #expect(throws: DefinitionError(problems: ["Une autre action globale a déjà l'identifiant « rappel »."])) {
+            try d.applying(.putGlobalAction(id: nil, reminder))
+        }
+        d = try d.applying(.setDeadline(LegalDeadline(delay: Delay(months: 2), silence: .rejet, status: "traitee")))
+        #expect(d.problems.isEmpty, "\(d.problems)")
+        d = try d.applying(.removeGlobalAction(id: "rappel")).applying(.setDeadline(nil))
+        #expect(d.workflow.globalActions.isEmpty && d.workflow.deadline == nil)
+    }
 }

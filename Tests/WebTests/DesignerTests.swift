@@ -2,6 +2,7 @@ import Demarches
 import Foundation
 import GuichetTestSupport
 import Vapor
+import Workflow
 import XCTest
 
 /// The designer's pages: checking without saving, saving offline then going online, the version history with
@@ -204,5 +205,39 @@ final class DesignerTests: XCTestCase {
         XCTAssertTrue(v2.contains("Nombre de copies"))
         let diff = try await admin.get("/bo/caluire-et-cuire/demarches/acte-etat-civil/versions/2")
         XCTAssertTrue(diff.contains("Champ modifié : « Nombre de copies » (libellé, maximum)."), diff.body)
+    }
+
+    /// The legal deadline and global actions are designed too; a bad duration or action list is refused with a
+    /// message, changing nothing.
+    func testTheDeadlineAndGlobalActionsAreDesigned() async throws {
+        let design = "/bo/caluire-et-cuire/demarches/acte-etat-civil/conception"
+        _ = try await admin.get(design)
+        _ = try await admin.post("\(design)/delai", [("revision", "0"), ("delai_legal", "deux"), ("unite", "months"), ("silence", "accord"),
+                                                      ("statut_final", "envoye")])
+        var page = try await admin.get(design)
+        XCTAssertTrue(page.contains("Délai légal non enregistré"))
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        let untouched = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
+        XCTAssertNil(untouched, "a refused deadline writes nothing")
+        let current = try await authored("acte-etat-civil")
+        let end = try XCTUnwrap(current.workflow.statuses.first(where: \.isEnd)).id
+        _ = try await admin.post("\(design)/delai", [("revision", "0"), ("delai_legal", "2"), ("unite", "months"), ("silence", "accord"),
+                                                      ("statut_final", end)])
+        var copy = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
+        XCTAssertEqual(copy?.definition.workflow.deadline, LegalDeadline(delay: Delay(months: 2), silence: .accord, status: end))
+
+        _ = try await admin.get("\(design)/actions/nouvelle")
+        let bad = try await admin.post("\(design)/actions/nouvelle", [("revision", "1"), ("identifiant", "rappel"), ("libelle", "Rappel"),
+                                                                        ("roles", "etat-civil"), ("actions", "[{\"type\": \"inconnu\"}]")])
+        XCTAssertEqual(bad.status, .unprocessableEntity)
+        XCTAssertTrue(bad.contains("Une liste JSON d&#39;actions est attendue"))
+        _ = try await admin.post("\(design)/actions/nouvelle", [
+            ("revision", "1"), ("identifiant", "rappel"), ("libelle", "Envoyer un rappel"), ("roles", "etat-civil"),
+            ("actions", #"[{"type": "email", "to": "citizen", "subject": "Rappel", "body": "Votre demande {{ numero_demande }} est en cours."}]"#)])
+        copy = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
+        XCTAssertEqual(copy?.definition.workflow.globalActions.map(\.label), ["Envoyer un rappel"])
+        page = try await admin.get(design)
+        XCTAssertTrue(page.contains("Envoyer un rappel"))
+        XCTAssertTrue(page.contains("Aucun problème"), page.body)
     }
 }
