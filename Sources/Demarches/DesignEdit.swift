@@ -71,21 +71,11 @@ extension DemarcheDefinition {
         case .removeField(let id):
             fields.remove(at: try index(id))
         case .putStatus(let id, let status):
-            if status.id != id, workflow.statuses.contains(where: { $0.id == status.id }) {
-                throw DefinitionError(problems: ["Un autre statut a déjà l'identifiant « \(status.id) »."])
-            }
-            if let id {
-                // Statuses are named by transitions, deadlines, corrections and error branches: their identifier stays.
-                guard let i = workflow.statuses.firstIndex(where: { $0.id == id }), status.id == id else {
-                    throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."])
-                }
-                workflow.statuses[i] = status
-            } else {
-                workflow.statuses.append(status)
-            }
+            // Statuses are named by transitions, deadlines, corrections and error branches: their identifier stays.
+            if let id, status.id != id { throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."]) }
+            try Self.put(status, replacing: id, in: &workflow.statuses, id: \.id, taken: "Un autre statut", missing: "Le statut")
         case .removeStatus(let id):
-            guard workflow.statuses.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."]) }
-            workflow.statuses.removeAll { $0.id == id }
+            try Self.remove(id, from: &workflow.statuses, id: \.id, missing: "Le statut")
             workflow.transitions = workflow.transitions.compactMap { t in
                 guard t.to != id else { return nil }
                 var t = t
@@ -96,36 +86,36 @@ extension DemarcheDefinition {
             guard workflow.statuses.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."]) }
             workflow.initialStatus = id
         case .putTransition(let id, let transition):
-            if transition.id != id, workflow.transitions.contains(where: { $0.id == transition.id }) {
-                throw DefinitionError(problems: ["Une autre transition a déjà l'identifiant « \(transition.id) »."])
-            }
-            if let id {
-                guard let i = workflow.transitions.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["La transition « \(id) » n'existe pas."]) }
-                workflow.transitions[i] = transition
-            } else {
-                workflow.transitions.append(transition)
-            }
+            try Self.put(transition, replacing: id, in: &workflow.transitions, id: \.id, taken: "Une autre transition", missing: "La transition")
         case .removeTransition(let id):
-            guard workflow.transitions.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["La transition « \(id) » n'existe pas."]) }
-            workflow.transitions.removeAll { $0.id == id }
+            try Self.remove(id, from: &workflow.transitions, id: \.id, missing: "La transition")
         case .putGlobalAction(let id, let action):
-            if action.id != id, workflow.globalActions.contains(where: { $0.id == action.id }) {
-                throw DefinitionError(problems: ["Une autre action globale a déjà l'identifiant « \(action.id) »."])
-            }
-            if let id {
-                guard let i = workflow.globalActions.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["L'action « \(id) » n'existe pas."]) }
-                workflow.globalActions[i] = action
-            } else {
-                workflow.globalActions.append(action)
-            }
+            try Self.put(action, replacing: id, in: &workflow.globalActions, id: \.id, taken: "Une autre action globale", missing: "L'action")
         case .removeGlobalAction(let id):
-            guard workflow.globalActions.contains(where: { $0.id == id }) else { throw DefinitionError(problems: ["L'action « \(id) » n'existe pas."]) }
-            workflow.globalActions.removeAll { $0.id == id }
+            try Self.remove(id, from: &workflow.globalActions, id: \.id, missing: "L'action")
         case .setDeadline(let deadline):
             workflow.deadline = deadline
         }
         if fields != form.fields { d.form = FormDefinition(fields: fields) }
         if workflow != self.workflow { d.workflow = workflow }
         return d
+    }
+
+    /// Adds `element` (`id` nil) or replaces the element with identifier `id`; refused when another element
+    /// already has the new identifier, or when `id` names none.
+    private static func put<T>(_ element: T, replacing id: String?, in list: inout [T], id key: KeyPath<T, String>,
+                               taken: String, missing: String) throws(DefinitionError) {
+        let newID = element[keyPath: key]
+        if newID != id, list.contains(where: { $0[keyPath: key] == newID }) {
+            throw DefinitionError(problems: ["\(taken) a déjà l'identifiant « \(newID) »."])
+        }
+        guard let id else { list.append(element); return }
+        guard let i = list.firstIndex(where: { $0[keyPath: key] == id }) else { throw DefinitionError(problems: ["\(missing) « \(id) » n'existe pas."]) }
+        list[i] = element
+    }
+
+    private static func remove<T>(_ id: String, from list: inout [T], id key: KeyPath<T, String>, missing: String) throws(DefinitionError) {
+        guard list.contains(where: { $0[keyPath: key] == id }) else { throw DefinitionError(problems: ["\(missing) « \(id) » n'existe pas."]) }
+        list.removeAll { $0[keyPath: key] == id }
     }
 }
