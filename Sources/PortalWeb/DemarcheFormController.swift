@@ -25,6 +25,8 @@ struct DemarcheFormController {
         /// A one-page form is sent from its page; a multi-page form from its summary.
         var sendsFromHere: Bool
         var live: Bool
+        /// The page asks for a point on a map and Leaflet is installed: its script and style are loaded.
+        var maps: Bool
     }
 
     struct SummaryPage {
@@ -225,7 +227,8 @@ struct DemarcheFormController {
             stepLabel: form.isMultiPage ? "Étape \(position) sur \(outcome.visiblePages.count)" : nil,
             hasPrevious: form.isMultiPage && outcome.page(before: index) != nil,
             sendsFromHere: !form.isMultiPage,
-            live: pageInfo.fieldIndices.contains { form.fields[$0].condition != nil })
+            live: pageInfo.fieldIndices.contains { form.fields[$0].condition != nil },
+            maps: Leaflet.isAvailable && pageInfo.fieldIndices.contains { form.fields[$0].type == .mapPoint })
         return req.guichet.renderer.html("portal/form", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 

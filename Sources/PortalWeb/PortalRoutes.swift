@@ -5,6 +5,13 @@ import WebSupport
 public enum PortalRoutes {
     public static func register(_ routes: any RoutesBuilder) {
         let html = routes.grouped(HTMLErrorMiddleware(), FormMiddleware())
+        // Leaflet's files (script, style, marker images) from the Debian package, cached by browsers for a day.
+        routes.get("static", "leaflet", "**") { req async throws -> Response in
+            guard let path = Leaflet.file(req.parameters.getCatchall().joined(separator: "/")) else { throw Abort(.notFound) }
+            let response = try await req.fileio.asyncStreamFile(at: path)
+            response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+            return response
+        }
         let portal = PortalController()
         html.get(use: portal.home)
         html.get("c", ":slug", use: portal.collectivite)

@@ -9,7 +9,7 @@ public struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Request-Id", value: req.id)
         if !h.contains(name: "Content-Security-Policy") {
             response.headers.replaceOrAdd(name: "Content-Security-Policy",
-                                          value: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+                                          value: "default-src 'self'; img-src 'self' data: \(Leaflet.tiles); frame-ancestors 'none'; form-action 'self'")
         }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")

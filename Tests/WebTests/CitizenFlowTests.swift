@@ -1,5 +1,6 @@
 import Foundation
 import GuichetTestSupport
+import WebSupport
 import Vapor
 import XCTest
 
@@ -200,5 +201,24 @@ final class CitizenFlowTests: XCTestCase {
         XCTAssertEqual(value6, .notFound)
         XCTAssertTrue(caluire.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
         XCTAssertNotNil(caluire.headers.first(name: "X-Request-Id"))
+    }
+
+    /// Leaflet's files come from the Debian package, and nothing else on the disk is reachable that way.
+    func testLeafletIsServedFromItsPackageOnly() async throws {
+        try XCTSkipUnless(Leaflet.isAvailable, "libjs-leaflet is not installed")
+        let browser = guichet.browser()
+        let script = try await browser.get("/static/leaflet/leaflet.js")
+        XCTAssertEqual(script.status, .ok)
+        XCTAssertTrue(script.body.contains("Leaflet"))
+        let marker = try await browser.get("/static/leaflet/images/marker-icon.png").status
+        XCTAssertEqual(marker, .ok)
+        for escape in ["/static/leaflet/../../../etc/passwd", "/static/leaflet/%2e%2e/%2e%2e/etc/passwd", "/static/leaflet/nope.js"] {
+            let page = try await browser.get(escape)
+            XCTAssertTrue([.notFound, .forbidden].contains(page.status), "\(escape): \(page.status)")
+            XCTAssertFalse(page.body.contains("root:"))
+        }
+        let form = try await browser.get(Self.form)
+        XCTAssertTrue(form.contains("/static/leaflet/leaflet.js") && form.contains("id=\"carte-emplacement\""))
+        XCTAssertTrue(form.headers.first(name: "Content-Security-Policy")?.contains(Leaflet.tiles) == true)
     }
 }
