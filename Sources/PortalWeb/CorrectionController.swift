@@ -16,6 +16,8 @@ struct CorrectionController {
         /// Set when the citizen came with the number and code rather than signed in.
         var code: String?
         var form: FormVM
+        /// The form asks for a point on a map and Leaflet is installed.
+        var maps: Bool
     }
 
     /// Signed in: GET shows the form, POST sends it.
@@ -82,7 +84,8 @@ struct CorrectionController {
         let view = CorrectionPage(
             layout: try await Layout.make(req, title: (errors.isEmpty ? "" : "Erreur — ") + "Corriger la demande \(detail.number)"),
             number: detail.number, title: detail.demarche.definition.title, message: message, action: action, code: code,
-            form: FormVM(form: form, values: answers.values, errors: errors, page: nil, visible: checked.visible, keptFiles: answers.keptFiles))
+            form: FormVM(form: form, values: answers.values, errors: errors, page: nil, visible: checked.visible, keptFiles: answers.keptFiles),
+            maps: Leaflet.isAvailable && form.fields.contains { $0.type == .mapPoint })
         return req.guichet.renderer.html("portal/correction", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 }
