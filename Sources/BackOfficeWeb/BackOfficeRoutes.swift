@@ -41,6 +41,13 @@ public enum BackOfficeRoutes {
         design.get("actions", ":action", use: designer.globalActionEditor)
         design.post("actions", ":action", use: designer.saveGlobalAction)
         design.post("actions", ":action", "suppression", use: designer.removeGlobalAction)
+        // Each element's actions, under the element's own path (the router does not backtrack between branches).
+        for (kind, owner) in [("statuts", ":status"), ("transitions", ":transition"), ("actions", ":action")] as [(PathComponent, PathComponent)] {
+            design.get(kind, owner, "action", ":index", use: designer.actionEditor)
+            design.post(kind, owner, "action", ":index", use: designer.saveAction)
+            design.post(kind, owner, "action", ":index", "suppression", use: designer.removeAction)
+            design.post(kind, owner, "action", ":index", "deplacer", use: designer.moveAction)
+        }
         let bundles = BundleController()
         bo.get(":slug", "demarches", "importer", use: bundles.form)
         bo.post(":slug", "demarches", "importer", use: bundles.submit)

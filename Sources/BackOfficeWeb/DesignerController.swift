@@ -156,6 +156,7 @@ struct DesignerController {
     struct GlobalActionVM {
         var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
         var inputs: WorkflowForms.GlobalActionInputs; var errors: [String: String]
+        var actions: ActionListVM
     }
 
     func globalActionEditor(req: Request) async throws -> Response {
@@ -171,9 +172,10 @@ struct DesignerController {
         let id = req.parameters.get("action") ?? "nouvelle"
         let f = req.form
         let inputs = WorkflowForms.GlobalActionInputs(id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
-                                                      label: f.value("libelle"), roles: f.value("roles"), actions: f.value("actions"))
+                                                      label: f.value("libelle"), roles: f.value("roles"))
         let isNew = id == "nouvelle"
-        return try await saveElement(req, scope, copy, parsed: WorkflowForms.globalAction(from: inputs), anchor: { _ in "actions-globales" },
+        let kept = isNew ? [] : copy.definition.workflow.actions(of: .globalAction(id)) ?? []
+        return try await saveElement(req, scope, copy, parsed: WorkflowForms.globalAction(from: inputs, actions: kept), anchor: { _ in "actions-globales" },
                                      edit: { .putGlobalAction(id: isNew ? nil : id, $0) },
                                      render: { errors, status in
                                          try await renderGlobalAction(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
@@ -183,7 +185,8 @@ struct DesignerController {
     private func renderGlobalAction(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: WorkflowForms.GlobalActionInputs,
                                     errors: [String: String], isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
         let vm = GlobalActionVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouvelle action globale" : "Action « \(inputs.label) »")),
-                                slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors)
+                                slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
+                                actions: ActionListVM(copy, owner: isNew ? nil : .globalAction(inputs.id), path: "actions/\(inputs.id)", heading: "Ce que fait le bouton"))
         return req.guichet.renderer.html("backoffice/designer_action", vm, status: status)
     }
 
@@ -282,6 +285,7 @@ struct DesignerController {
         struct Option { var value: String; var label: String; var selected: Bool }
         var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
         var inputs: WorkflowForms.StatusInputs; var errors: [String: String]; var colours: [Option]
+        var actions: ActionListVM
     }
 
     func statusEditor(req: Request) async throws -> Response {
@@ -298,9 +302,10 @@ struct DesignerController {
         let f = req.form
         let inputs = WorkflowForms.StatusInputs(id: id == "nouveau" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
                                                 label: f.value("libelle"), colour: f.value("couleur"), isEnd: f.value("fin") == "oui",
-                                                visible: f.value("visible") == "oui", actions: f.value("actions"))
+                                                visible: f.value("visible") == "oui")
         let isNew = id == "nouveau"
-        return try await saveElement(req, scope, copy, parsed: WorkflowForms.status(from: inputs), anchor: { _ in "statuts" },
+        let kept = isNew ? [] : copy.definition.workflow.actions(of: .status(id)) ?? []
+        return try await saveElement(req, scope, copy, parsed: WorkflowForms.status(from: inputs, actions: kept), anchor: { _ in "statuts" },
                                      edit: { .putStatus(id: isNew ? nil : id, $0) },
                                      render: { errors, status in
                                          try await renderStatus(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
@@ -311,7 +316,8 @@ struct DesignerController {
                               isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
         let vm = StatusVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouveau statut" : "Statut « \(inputs.label) »")),
                           slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
-                          colours: WorkflowForms.colourNames.map { .init(value: $0.0.rawValue, label: $0.1, selected: $0.0.rawValue == inputs.colour) })
+                          colours: WorkflowForms.colourNames.map { .init(value: $0.0.rawValue, label: $0.1, selected: $0.0.rawValue == inputs.colour) },
+                          actions: ActionListVM(copy, owner: isNew ? nil : .status(inputs.id), path: "statuts/\(inputs.id)", heading: "Actions à l'entrée dans le statut"))
         return req.guichet.renderer.html("backoffice/designer_status", vm, status: status)
     }
 
@@ -321,6 +327,7 @@ struct DesignerController {
         var inputs: WorkflowForms.TransitionInputs; var errors: [String: String]
         var from: [Option]; var to: [Option]; var units: [Option]
         var isManual: Bool; var isAutomatic: Bool; var isAfter: Bool
+        var actions: ActionListVM
     }
 
     func transitionEditor(req: Request) async throws -> Response {
@@ -338,10 +345,10 @@ struct DesignerController {
         let inputs = WorkflowForms.TransitionInputs(
             id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id, label: f.value("libelle"),
             from: f.values("depuis"), to: f.value("vers"), trigger: f.value("declenchement"), delayCount: f.value("delai"),
-            delayUnit: f.value("unite"), roles: f.value("roles"), condition: f.value("condition"), notifies: f.value("avis") == "oui",
-            actions: f.value("actions"))
+            delayUnit: f.value("unite"), roles: f.value("roles"), condition: f.value("condition"), notifies: f.value("avis") == "oui")
         let isNew = id == "nouvelle"
-        return try await saveElement(req, scope, copy, parsed: WorkflowForms.transition(from: inputs), anchor: { _ in "transitions" },
+        let kept = isNew ? [] : copy.definition.workflow.actions(of: .transition(id)) ?? []
+        return try await saveElement(req, scope, copy, parsed: WorkflowForms.transition(from: inputs, actions: kept), anchor: { _ in "transitions" },
                                      edit: { .putTransition(id: isNew ? nil : id, $0) },
                                      render: { errors, status in
                                          try await renderTransition(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
@@ -357,7 +364,8 @@ struct DesignerController {
             from: statuses.map { .init(value: $0.id, label: $0.label, selected: inputs.from.contains($0.id)) },
             to: statuses.map { .init(value: $0.id, label: $0.label, selected: $0.id == inputs.to) },
             units: WorkflowForms.units.map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.delayUnit) },
-            isManual: inputs.trigger == "manual", isAutomatic: inputs.trigger == "automatic", isAfter: inputs.trigger == "after")
+            isManual: inputs.trigger == "manual", isAutomatic: inputs.trigger == "automatic", isAfter: inputs.trigger == "after",
+            actions: ActionListVM(copy, owner: isNew ? nil : .transition(inputs.id), path: "transitions/\(inputs.id)", heading: "Actions de la transition"))
         return req.guichet.renderer.html("backoffice/designer_transition", vm, status: status)
     }
 
@@ -365,37 +373,38 @@ struct DesignerController {
 
     /// Saves an element read from its editor: back to the editor with a message per input when the inputs make no
     /// sense or the edit is refused (nothing saved), else to the overview at the element.
-    private func saveElement<Element>(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, parsed: Result<Element, FieldForm.Errors>,
+    func saveElement<Element>(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, parsed: Result<Element, FieldForm.Errors>,
                                       anchor: (Element) -> String, edit: (Element) -> DesignEdit,
-                                      render: ([String: String], HTTPResponseStatus) async throws -> Response) async throws -> Response {
+                                      render: ([String: String], HTTPResponseStatus) async throws -> Response,
+                                      to page: String? = nil) async throws -> Response {
         switch parsed {
         case .failure(let errors):
             return try await render(errors.messages, .unprocessableEntity)
         case .success(let element):
             do { try await save(req, scope, copy, copy.definition.applying(edit(element))) }
             catch let error as DefinitionError { return try await render(["identifiant": error.problems.joined(separator: " ")], .unprocessableEntity) }
-            return overview(req, scope, copy, anchor: anchor(element))
+            return page.map { designerPage(req, scope, copy, $0) } ?? overview(req, scope, copy, anchor: anchor(element))
         }
     }
 
     /// The démarche's working copy (its current version as revision 0 until a first edit), for its collectivité's
     /// authors.
-    private func open(_ req: Request) async throws -> (TenantScope, WorkingCopy) {
+    func open(_ req: Request) async throws -> (TenantScope, WorkingCopy) {
         let scope = try await req.authorScope()
         guard let copy = try await req.store.workingCopyOrCurrent(slug: req.parameters.get("demarche") ?? "", in: scope) else { throw Abort(.notFound) }
         return (scope, copy)
     }
 
     /// Applies a one-click edit (move, remove…) and returns to the overview; a refused edit says why there.
-    private func apply(_ req: Request, _ edit: (WorkingCopy) throws -> DesignEdit) async throws -> Response {
+    func apply(_ req: Request, to page: String? = nil, _ edit: (WorkingCopy) throws -> DesignEdit) async throws -> Response {
         let (scope, copy) = try await open(req)
         do { try await save(req, scope, copy, copy.definition.applying(try edit(copy))) }
         catch let error as DefinitionError { req.flash(error.problems.joined(separator: " ")) }
-        return overview(req, scope, copy, anchor: nil)
+        return page.map { designerPage(req, scope, copy, $0) } ?? overview(req, scope, copy, anchor: nil)
     }
 
     /// Saves the edited copy if the page was drawn from its current revision; otherwise says so, changing nothing.
-    private func save(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, _ definition: DemarcheDefinition) async throws {
+    func save(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, _ definition: DemarcheDefinition) async throws {
         guard Int(req.form.value("revision")) == copy.revision else {
             req.flash("La conception a été modifiée entre-temps (dans un autre onglet ou par un collègue) : votre modification n'a pas été enregistrée. Voici la version à jour.")
             return
@@ -404,7 +413,12 @@ struct DesignerController {
         catch StoreError.conflict(let message) { req.flash(message + " Votre modification n'a pas été enregistrée.") }
     }
 
-    private func overview(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, anchor: String?) -> Response {
+    /// A page of the designer, by its path under `…/conception/` (an element's editor).
+    func designerPage(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, _ page: String) -> Response {
+        req.redirect(to: "/bo/\(scope.slug)/demarches/\(copy.definition.slug)/conception/\(page)", redirectType: .normal)
+    }
+
+    func overview(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, anchor: String?) -> Response {
         req.redirect(to: "/bo/\(scope.slug)/demarches/\(copy.definition.slug)/conception" + (anchor.map { "#\($0)" } ?? ""), redirectType: .normal)
     }
 }

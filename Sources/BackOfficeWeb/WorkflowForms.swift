@@ -3,29 +3,27 @@ import Foundation
 import Workflow
 
 /// The designer's forms for a status and a transition: inputs drawn from the element, and the element read back
-/// from the posted inputs with a French message per input that does not make sense. Action lists are edited as
-/// JSON (the shapes documented in ARCHITECTURE.md), checked here for form and then with the whole definition.
+/// from the posted inputs with a French message per input that does not make sense. Their actions are edited one
+/// by one (`ActionForm`); these forms keep them as they are.
 enum WorkflowForms {
-    struct StatusInputs { var id = "", label = "", colour = "blue", isEnd = false, visible = true, actions = "[]" }
+    struct StatusInputs { var id = "", label = "", colour = "blue", isEnd = false, visible = true }
     struct TransitionInputs {
         var id = "", label = "", from: [String] = [], to = "", trigger = "manual", delayCount = "", delayUnit = "days"
-        var roles = "", condition = "", notifies = true, actions = "[]"
+        var roles = "", condition = "", notifies = true
     }
 
-    struct GlobalActionInputs { var id = "", label = "", roles = "", actions = "[]" }
+    struct GlobalActionInputs { var id = "", label = "", roles = "" }
 
     static func inputs(of g: GlobalAction) -> GlobalActionInputs {
-        GlobalActionInputs(id: g.id, label: g.label, roles: g.roles.joined(separator: ", "), actions: json(g.actions))
+        GlobalActionInputs(id: g.id, label: g.label, roles: g.roles.joined(separator: ", "))
     }
 
-    static func globalAction(from i: GlobalActionInputs) -> Result<GlobalAction, FieldForm.Errors> {
+    static func globalAction(from i: GlobalActionInputs, actions: [WorkflowAction]) -> Result<GlobalAction, FieldForm.Errors> {
         var errors: [String: String] = [:]
         if i.label.trimmingCharacters(in: .whitespaces).isEmpty { errors["libelle"] = "Le libellé est obligatoire." }
         if !FieldForm.isIdentifier(i.id) { errors["identifiant"] = "En minuscules, chiffres et _ (par exemple relancer)." }
         let roles = i.roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if roles.isEmpty { errors["roles"] = "Indiquez au moins un rôle qui peut appuyer sur ce bouton." }
-        let actions = decodeActions(i.actions, into: &errors)
-        if actions.isEmpty && errors["actions"] == nil { errors["actions"] = "Une action globale fait au moins une action." }
         guard errors.isEmpty else { return .failure(FieldForm.Errors(messages: errors)) }
         return .success(GlobalAction(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), roles: roles, actions: actions))
     }
@@ -56,12 +54,12 @@ enum WorkflowForms {
     static let units: [(String, String)] = [("minutes", "minutes"), ("hours", "heures"), ("days", "jours"), ("months", "mois")]
 
     static func inputs(of s: Status) -> StatusInputs {
-        StatusInputs(id: s.id, label: s.label, colour: s.colour.rawValue, isEnd: s.isEnd, visible: s.visibleToCitizen, actions: json(s.onEnter))
+        StatusInputs(id: s.id, label: s.label, colour: s.colour.rawValue, isEnd: s.isEnd, visible: s.visibleToCitizen)
     }
 
     static func inputs(of t: Transition) -> TransitionInputs {
         var i = TransitionInputs(id: t.id, label: t.label, from: t.from, to: t.to, roles: t.roles.joined(separator: ", "),
-                                 condition: t.condition ?? "", notifies: t.notifiesCitizen, actions: json(t.actions))
+                                 condition: t.condition ?? "", notifies: t.notifiesCitizen)
         switch t.trigger {
         case .manual: i.trigger = "manual"
         case .automatic: i.trigger = "automatic"
@@ -72,18 +70,17 @@ enum WorkflowForms {
         return i
     }
 
-    static func status(from i: StatusInputs) -> Result<Status, FieldForm.Errors> {
+    static func status(from i: StatusInputs, actions: [WorkflowAction]) -> Result<Status, FieldForm.Errors> {
         var errors: [String: String] = [:]
         if i.label.trimmingCharacters(in: .whitespaces).isEmpty { errors["libelle"] = "Le libellé est obligatoire." }
         if !FieldForm.isIdentifier(i.id) { errors["identifiant"] = "En minuscules, chiffres et _ (par exemple en_cours)." }
         let colour = StatusColour(rawValue: i.colour) ?? .blue
-        let actions = decodeActions(i.actions, into: &errors)
         guard errors.isEmpty else { return .failure(FieldForm.Errors(messages: errors)) }
         return .success(Status(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), colour: colour, isEnd: i.isEnd,
                                visibleToCitizen: i.visible, onEnter: actions))
     }
 
-    static func transition(from i: TransitionInputs) -> Result<Transition, FieldForm.Errors> {
+    static func transition(from i: TransitionInputs, actions: [WorkflowAction]) -> Result<Transition, FieldForm.Errors> {
         var errors: [String: String] = [:]
         if i.label.trimmingCharacters(in: .whitespaces).isEmpty { errors["libelle"] = "Le libellé est obligatoire." }
         if !FieldForm.isIdentifier(i.id) { errors["identifiant"] = "En minuscules, chiffres et _ (par exemple accepter)." }
@@ -100,28 +97,11 @@ enum WorkflowForms {
         }
         let roles = i.roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if trigger == .manual && roles.isEmpty { errors["roles"] = "Indiquez au moins un rôle qui peut appuyer sur ce bouton." }
-        let actions = decodeActions(i.actions, into: &errors)
         guard errors.isEmpty else { return .failure(FieldForm.Errors(messages: errors)) }
         let condition = i.condition.trimmingCharacters(in: .whitespacesAndNewlines)
         return .success(Transition(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), from: i.from, to: i.to, trigger: trigger,
                                    roles: trigger == .manual ? roles : [], condition: condition.isEmpty ? nil : condition,
                                    actions: actions, notifiesCitizen: i.notifies))
-    }
-
-    private static func decodeActions(_ text: String, into errors: inout [String: String]) -> [WorkflowAction] {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if t.isEmpty { return [] }
-        do { return try JSONDecoder().decode([WorkflowAction].self, from: Data(t.utf8)) }
-        catch {
-            errors["actions"] = "Une liste JSON d'actions est attendue, par exemple [{\"type\": \"email\", \"to\": \"citizen\", \"subject\": \"…\", \"body\": \"…\"}]."
-            return []
-        }
-    }
-
-    private static func json(_ actions: [WorkflowAction]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return (try? encoder.encode(actions)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
     }
 
     static let colourNames: [(StatusColour, String)] = [(.blue, "Bleu"), (.orange, "Orange"), (.green, "Vert"), (.red, "Rouge"), (.grey, "Gris"), (.purple, "Violet")]

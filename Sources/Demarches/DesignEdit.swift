@@ -22,6 +22,24 @@ public enum DesignEdit: Sendable, Equatable {
     case removeGlobalAction(id: String)
     /// The legal deadline, or none.
     case setDeadline(LegalDeadline?)
+    /// The actions a status runs on entry, a transition runs, or a global action is.
+    case setActions(ActionOwner, [WorkflowAction])
+}
+
+/// What runs a list of actions in a workflow.
+public enum ActionOwner: Sendable, Equatable {
+    case status(String), transition(String), globalAction(String)
+}
+
+extension WorkflowDefinition {
+    /// The actions an owner runs; nil when it does not exist.
+    public func actions(of owner: ActionOwner) -> [WorkflowAction]? {
+        switch owner {
+        case .status(let id): statuses.first { $0.id == id }?.onEnter
+        case .transition(let id): transitions.first { $0.id == id }?.actions
+        case .globalAction(let id): globalActions.first { $0.id == id }?.actions
+        }
+    }
 }
 
 extension DemarcheDefinition {
@@ -95,6 +113,18 @@ extension DemarcheDefinition {
             try Self.remove(id, from: &workflow.globalActions, id: \.id, missing: "L'action")
         case .setDeadline(let deadline):
             workflow.deadline = deadline
+        case .setActions(let owner, let actions):
+            switch owner {
+            case .status(let id):
+                guard let i = workflow.statuses.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["Le statut « \(id) » n'existe pas."]) }
+                workflow.statuses[i].onEnter = actions
+            case .transition(let id):
+                guard let i = workflow.transitions.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["La transition « \(id) » n'existe pas."]) }
+                workflow.transitions[i].actions = actions
+            case .globalAction(let id):
+                guard let i = workflow.globalActions.firstIndex(where: { $0.id == id }) else { throw DefinitionError(problems: ["L'action « \(id) » n'existe pas."]) }
+                workflow.globalActions[i].actions = actions
+            }
         }
         if fields != form.fields { d.form = FormDefinition(fields: fields) }
         if workflow != self.workflow { d.workflow = workflow }

@@ -227,15 +227,30 @@ final class DesignerTests: XCTestCase {
         XCTAssertEqual(copy?.definition.workflow.deadline, LegalDeadline(delay: Delay(months: 2), silence: .accord, status: end))
 
         _ = try await admin.get("\(design)/actions/nouvelle")
-        let bad = try await admin.post("\(design)/actions/nouvelle", [("revision", "1"), ("identifiant", "rappel"), ("libelle", "Rappel"),
-                                                                        ("roles", "etat-civil"), ("actions", "[{\"type\": \"inconnu\"}]")])
+        let created = try await admin.post("\(design)/actions/nouvelle", [("revision", "1"), ("identifiant", "rappel"), ("libelle", "Envoyer un rappel"),
+                                                                            ("roles", "etat-civil")])
+        XCTAssertEqual(created.status, .seeOther)
+        let editor = try await admin.get("\(design)/actions/rappel")
+        XCTAssertTrue(editor.contains("Aucune action."))
+        _ = try await admin.get("\(design)/actions/rappel/action/nouvelle?type=email")
+        let bad = try await admin.post("\(design)/actions/rappel/action/nouvelle", [
+            ("revision", "2"), ("type", "email"), ("destinataire", "citizen"), ("objet", ""), ("texte", "Votre demande {{ numero_demande }} est en cours.")])
         XCTAssertEqual(bad.status, .unprocessableEntity)
-        XCTAssertTrue(bad.contains("Une liste JSON d&#39;actions est attendue"))
-        _ = try await admin.post("\(design)/actions/nouvelle", [
-            ("revision", "1"), ("identifiant", "rappel"), ("libelle", "Envoyer un rappel"), ("roles", "etat-civil"),
-            ("actions", #"[{"type": "email", "to": "citizen", "subject": "Rappel", "body": "Votre demande {{ numero_demande }} est en cours."}]"#)])
+        XCTAssertTrue(bad.contains("L&#39;objet est obligatoire."), "the message stands next to the subject")
+        XCTAssertTrue(bad.contains("Votre demande {{ numero_demande }} est en cours."), "what was typed is kept")
+        let added = try await admin.post("\(design)/actions/rappel/action/nouvelle", [
+            ("revision", "2"), ("type", "email"), ("destinataire", "citizen"), ("objet", "Rappel"), ("texte", "Votre demande {{ numero_demande }} est en cours.")])
+        XCTAssertEqual(added.location, "\(design)/actions/rappel#actions")
+        _ = try await admin.post("\(design)/actions/rappel/action/nouvelle", [
+            ("revision", "3"), ("type", "set"), ("champ", "relance"), ("expression", "aujourdhui()")])
+        _ = try await admin.post("\(design)/actions/rappel/action/1/deplacer", [("revision", "4"), ("sens", "haut")])
         copy = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
         XCTAssertEqual(copy?.definition.workflow.globalActions.map(\.label), ["Envoyer un rappel"])
+        XCTAssertEqual(copy?.definition.workflow.actions(of: .globalAction("rappel")),
+                       [.set(field: "relance", expression: "aujourdhui()"),
+                        .email(to: .citizen, subject: "Rappel", body: "Votre demande {{ numero_demande }} est en cours.")])
+        let list = try await admin.get("\(design)/actions/rappel")
+        XCTAssertTrue(list.contains("Champ de suivi « relance » = aujourdhui()") && list.contains("Courriel à l&#39;usager : « Rappel »"))
         page = try await admin.get(design)
         XCTAssertTrue(page.contains("Envoyer un rappel"))
         XCTAssertTrue(page.contains("Aucun problème"), page.body)
