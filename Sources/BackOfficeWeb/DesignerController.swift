@@ -232,7 +232,7 @@ struct DesignerController {
         var displays: [Option]
         var fileKinds: [Option]
         var isChoice: Bool, isSingleChoice: Bool, isNumber: Bool, isText: Bool, isFile: Bool, isTable: Bool, isComputed: Bool, isPage: Bool, isInput: Bool
-        var isBlock: Bool
+        var isBlock: Bool, isImage: Bool
     }
 
     func fieldEditor(req: Request) async throws -> Response {
@@ -274,8 +274,8 @@ struct DesignerController {
                 .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.display) },
             fileKinds: FileKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: inputs.accept.contains($0.rawValue)) },
             isChoice: [.singleChoice, .multipleChoice, .rankedChoice].contains(type), isSingleChoice: type == .singleChoice,
-            isNumber: type == .number, isText: type == .text || type == .longText, isFile: type == .file, isTable: type == .table,
-            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput, isBlock: type == .block)
+            isNumber: type == .number, isText: type == .text || type == .longText, isFile: type.holdsFiles, isTable: type == .table,
+            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput, isBlock: type == .block, isImage: type == .image)
         return req.guichet.renderer.html("backoffice/designer_field", vm, status: status)
     }
 

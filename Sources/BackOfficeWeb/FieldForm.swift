@@ -11,7 +11,7 @@ struct FieldForm {
         var id = "", label = "", type = FieldType.text.rawValue, required = false, help = "", condition = ""
         var options = "", dataSource = "", display = "", min = "", max = "", integer = false, maxLength = ""
         var accept: [String] = [], maxMegabytes = "", maxFiles = "", rows = "", columns = "", expression = "", checks = ""
-        var questions = "", minItems = "", maxItems = ""
+        var questions = "", minItems = "", maxItems = "", maxPixels = ""
     }
 
     /// A block's question as one line: `identifiant;type;libellé;oui` (required) — and, for a choice, `;a|b|c`.
@@ -32,7 +32,7 @@ struct FieldForm {
             rows: (f.rows ?? []).joined(separator: "\n"), columns: (f.columns ?? []).joined(separator: "\n"),
             expression: f.expression ?? "", checks: (f.postConditions ?? []).map { "\($0.condition) => \($0.message)" }.joined(separator: "\n"),
             questions: (f.fields ?? []).map(line(of:)).joined(separator: "\n"), minItems: f.minItems.map(String.init) ?? "",
-            maxItems: f.maxItems.map(String.init) ?? "")
+            maxItems: f.maxItems.map(String.init) ?? "", maxPixels: f.maxPixels.map(String.init) ?? "")
     }
 
     static func inputs(posted value: (String) -> String, values: (String) -> [String]) -> Inputs {
@@ -41,7 +41,8 @@ struct FieldForm {
                options: value("options"), dataSource: value("source"), display: value("affichage"), min: value("min"), max: value("max"),
                integer: value("entier") == "oui", maxLength: value("longueur"), accept: values("types"), maxMegabytes: value("taille"),
                maxFiles: value("fichiers"), rows: value("lignes"), columns: value("colonnes"), expression: value("expression"),
-               checks: value("verifications"), questions: value("questions"), minItems: value("min_elements"), maxItems: value("max_elements"))
+               checks: value("verifications"), questions: value("questions"), minItems: value("min_elements"), maxItems: value("max_elements"),
+               maxPixels: value("pixels"))
     }
 
     /// The field the inputs describe, or a message per input (keyed by the input's name).
@@ -83,9 +84,10 @@ struct FieldForm {
             f.min = decimal(i.min, "min"); f.max = decimal(i.max, "max"); f.integer = i.integer ? true : nil
         case .text, .longText:
             f.maxLength = integer(i.maxLength, "longueur", 1...100_000)
-        case .file:
+        case .file, .image:
             let kinds = i.accept.compactMap(FileKind.init(rawValue:))
-            f.accept = kinds.isEmpty ? nil : kinds
+            f.accept = kinds.isEmpty || type == .image ? nil : kinds
+            if type == .image { f.maxPixels = integer(i.maxPixels, "pixels", 320...8000) }
             f.maxBytes = integer(i.maxMegabytes, "taille", 1...FileKind.absoluteMaxBytes / 1_000_000).map { $0 * 1_000_000 }
             f.maxFiles = integer(i.maxFiles, "fichiers", 1...20)
         case .table:
@@ -136,7 +138,7 @@ struct FieldForm {
         (.date, "Date"), (.dateRange, "Période (dates)"), (.timeRange, "Plage horaire"), (.checkbox, "Case à cocher"),
         (.singleChoice, "Choix unique"), (.multipleChoice, "Choix multiple"), (.rankedChoice, "Classement"),
         (.address, "Adresse postale"), (.mapPoint, "Point sur une carte"), (.file, "Fichier"), (.table, "Tableau"),
-        (.block, "Bloc répétable"),
+        (.block, "Bloc répétable"), (.image, "Photo ou image"),
         (.siret, "SIRET"), (.siren, "SIREN"), (.nir, "Numéro de sécurité sociale"), (.iban, "IBAN"), (.postcode, "Code postal"),
         (.rna, "Numéro RNA"), (.antsPreApplication, "Pré-demande ANTS"), (.computed, "Champ calculé"),
         (.page, "Saut de page"), (.section, "Titre de section"), (.comment, "Texte explicatif"),

@@ -87,6 +87,7 @@ public struct Field: Sendable, Codable, Equatable {
         fields = try c.decodeIfPresent([Field].self, forKey: .fields)
         minItems = try c.decodeIfPresent(Int.self, forKey: .minItems)
         maxItems = try c.decodeIfPresent(Int.self, forKey: .maxItems)
+        maxPixels = try c.decodeIfPresent(Int.self, forKey: .maxPixels)
     }
 
     /// Whether a posted key carries this field's answer: its id, or one of its parts (`adresse.city`,
@@ -96,7 +97,10 @@ public struct Field: Sendable, Codable, Equatable {
     }
 
     public var effectiveMaxLength: Int { maxLength ?? (type == .longText ? 10_000 : 255) }
-    public var effectiveAccept: [FileKind] { accept ?? [.pdf, .jpeg, .png] }
+    /// For an image: the longest side, in pixels, a photo is reduced to in the browser before it is sent.
+    public var maxPixels: Int?
+    public var effectiveAccept: [FileKind] { type == .image ? (accept ?? [.jpeg, .png]).filter { $0 == .jpeg || $0 == .png } : accept ?? [.pdf, .jpeg, .png] }
+    public var effectiveMaxPixels: Int { maxPixels ?? 2048 }
     public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
     public var effectiveMaxFiles: Int { Swift.max(1, maxFiles ?? 1) }
     /// The posted key holding how many items of a block the page shows (`enfants._lignes`).

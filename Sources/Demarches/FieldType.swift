@@ -9,7 +9,7 @@ public enum FieldType: String, Sendable, Codable, CaseIterable {
     // Choices.
     case singleChoice = "single_choice", multipleChoice = "multiple_choice", rankedChoice = "ranked_choice", checkbox
     // Places and documents.
-    case address, mapPoint = "map_point", file, table, block
+    case address, mapPoint = "map_point", file, table, block, image
     // French identifiers, checked with their keys (see `FrenchIdentifier`).
     case siret, siren, nir, iban, postcode, rna, antsPreApplication = "ants_predemande"
     // No input from the citizen.
@@ -22,6 +22,9 @@ public enum FieldType: String, Sendable, Codable, CaseIterable {
 
     /// Whether the citizen types or picks this value (a computed field is worked out, structure holds nothing).
     public var isInput: Bool { !isStructural && self != .computed }
+
+    /// Files and images (photos): uploaded, checked by content, stored in the vault.
+    public var holdsFiles: Bool { self == .file || self == .image }
 
     /// The questions a repeatable block may hold: one value each, read from one posted key.
     public var fitsInBlock: Bool {
@@ -41,7 +44,7 @@ public enum FieldType: String, Sendable, Codable, CaseIterable {
         case .number: .number
         case .date: .date
         case .checkbox: .bool
-        case .multipleChoice, .rankedChoice, .file, .table, .block: .list
+        case .multipleChoice, .rankedChoice, .file, .table, .block, .image: .list
         case .dateRange, .timeRange, .computed, .page, .section, .comment: nil
         }
     }

@@ -18,6 +18,7 @@ public enum FormCheck {
             for post in field.postConditions ?? [] where post.message.trimmingCharacters(in: .whitespaces).isEmpty {
                 problems.append("Une vérification de la page « \(name) » n'a pas de message pour l'usager.")
             }
+            if field.maxPixels != nil && field.type != .image { problems.append("Seul un champ image réduit les photos (« \(name) »).") }
             if (field.fields != nil || field.minItems != nil || field.maxItems != nil) && field.type != .block {
                 problems.append("Seul un bloc répétable a des questions et un nombre d'éléments (« \(name) »).")
             }
@@ -37,7 +38,11 @@ public enum FormCheck {
                 if let min = field.min, let max = field.max, min > max {
                     problems.append("Le champ « \(name) » a un minimum supérieur à son maximum.")
                 }
-            case .file:
+            case .file, .image:
+                if field.type == .image, field.accept?.contains(where: { $0 != .jpeg && $0 != .png }) == true {
+                    problems.append("Le champ image « \(name) » n'accepte que JPEG et PNG.")
+                }
+                if let px = field.maxPixels, px < 320 || px > 8000 { problems.append("Le champ « \(name) » doit réduire les photos entre 320 et 8000 pixels.") }
                 if let max = field.maxBytes, max <= 0 || max > FileKind.absoluteMaxBytes {
                     problems.append("Le champ « \(name) » doit limiter les fichiers à \(FileKind.absoluteMaxBytes / 1_000_000) Mo au plus.")
                 }

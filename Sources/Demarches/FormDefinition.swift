@@ -36,7 +36,7 @@ public struct FormDefinition: Sendable, Codable, Equatable {
     /// fields.
     public func prefill(email: String?, name: String?, query: [String: String] = [:]) -> [String: [String]] {
         var values: [String: [String]] = [:]
-        for field in fields where field.type.isInput && field.type != .file {
+        for field in fields where field.type.isInput && !field.type.holdsFiles {
             for (key, value) in query where field.owns(rawKey: key) {
                 values[key] = [String(value.prefix(field.effectiveMaxLength))]
             }

@@ -122,7 +122,7 @@ public enum FormValidator {
             return address(field, raw)
         case .mapPoint:
             return point(field, raw)
-        case .file:
+        case .file, .image:
             return files(field, raw, newFileID)
         case .table:
             return table(field, raw)
@@ -286,6 +286,7 @@ enum Messages {
         case .checkbox: "Cochez cette case pour continuer."
         case .singleChoice, .multipleChoice: "Choisissez une option."
         case .file: "Joignez un fichier."
+        case .image: "Joignez une photo."
         case .rankedChoice: "Classez au moins une option."
         case .mapPoint: "Indiquez un point sur la carte."
         case .table: "Remplissez au moins une case du tableau."

@@ -131,7 +131,7 @@ struct DemarcheFormController {
         raw.files = posted.files
         let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
         for (file, bytes) in outcome.files { try req.store.files.write(id: file.id, bytes: bytes) }
-        for i in page.fieldIndices where form.fields[i].type == .file {
+        for i in page.fieldIndices where form.fields[i].type.holdsFiles {
             let id = form.fields[i].id
             if case .files(let kept) = outcome.values[id] { progress.files[id] = kept } else if posted.files[id] != nil { progress.files[id] = nil }
         }

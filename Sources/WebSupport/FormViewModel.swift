@@ -34,6 +34,8 @@ public struct FieldVM {
     var maxLength: Int?
     var accept: String?
     var multipleFiles = false
+    /// For a photo: the longest side the browser reduces it to before sending (`static/resize.js`).
+    var resize: Int?
     var isLongText = false, isSelect = false, isRadio = false, isMultiple = false, isCheckbox = false
     var isAddress = false, isFile = false, isRange = false, isRanked = false, isAutocomplete = false
     var isPoint = false, isTable = false, isSection = false, isComment = false, isBlock = false
@@ -61,6 +63,8 @@ public struct FormVM {
     public var plural: Bool
     /// A failed page check, shown above the fields.
     public var pageError: String?
+    /// A question asks for a photo: the page loads the script that reduces photos before sending.
+    public var resizesPhotos: Bool
 
     /// - Parameters:
     ///   - values: what the person typed (kept on error, restored from a draft).
@@ -78,6 +82,7 @@ public struct FormVM {
         errorList = shown.compactMap { f in errors[f.id].map { ErrorItem(id: f.id, label: f.label, message: $0) } }
         pageError = pages.lazy.compactMap { $0.pageField.flatMap { errors[$0.id] } }.first
         hasErrors = !errorList.isEmpty || pageError != nil
+        resizesPhotos = shown.contains { $0.type == .image }
         errorCount = errorList.count
         plural = errorList.count > 1
     }
@@ -126,9 +131,13 @@ public struct FormVM {
             vm.street = part("street"); vm.postcode = part("postcode"); vm.city = part("city")
         case .mapPoint:
             vm.isPoint = true; vm.lat = part("lat"); vm.lon = part("lon")
-        case .file:
+        case .file, .image:
             vm.isFile = true
             vm.accept = f.effectiveAccept.map { "." + $0.rawValue }.joined(separator: ",")
+            if f.type == .image {
+                vm.accept = (vm.accept ?? "") + "," + f.effectiveAccept.map(\.contentType).joined(separator: ",")
+                vm.resize = f.effectiveMaxPixels
+            }
             vm.multipleFiles = f.effectiveMaxFiles > 1
             vm.keptFiles = kept.map(\.filename)
         case .table:

@@ -125,4 +125,19 @@ final class FormValidatorTests: XCTestCase {
         XCTAssertNil(outcome.errors["raison_sociale"], "optional")
         XCTAssertTrue(outcome.values.isEmpty)
     }
+
+    /// A photo question takes JPEG and PNG only (what the browser reduces), checked by content like any file.
+    func testImagesAreJPEGOrPNG() {
+        let field = Field(id: "photo", label: "Photo", type: .image, required: true)
+        let png = UploadedFile(filename: "p.png", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 0, count: 16))
+        XCTAssertTrue(validate(field, [:], files: ["photo": [png]]).isValid)
+        let pdf = UploadedFile(filename: "p.pdf", bytes: Array("%PDF-1.4 x".utf8))
+        XCTAssertEqual(validate(field, [:], files: ["photo": [pdf]]).errors["photo"], "Ce type de fichier n'est pas accepté (formats acceptés : JPEG, PNG).")
+        XCTAssertEqual(validate(field, [:]).errors["photo"], "Joignez une photo.")
+        var withPDF = field
+        withPDF.accept = [.pdf, .jpeg]
+        XCTAssertEqual(withPDF.effectiveAccept, [.jpeg], "an image never takes a PDF")
+        XCTAssertTrue(FormCheck.problems(in: FormDefinition(fields: [withPDF])).contains("Le champ image « Photo » n'accepte que JPEG et PNG."))
+    }
 }
+
