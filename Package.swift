@@ -46,6 +46,7 @@ let package = Package(
         .target(name: "Demarches", dependencies: ["Territory", "Workflow", "Expressions"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Documents"),
+        .target(name: "Conventions"),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
             "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions",
@@ -75,6 +76,7 @@ let package = Package(
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),
+        .executableTarget(name: "ContributionsBench", dependencies: ["Conventions"], path: "bench/ContributionsBench"),
         // Tests: one suite per domain, plus the HTTP flows; a support library starts test apps.
         .target(name: "GuichetTestSupport", dependencies: [
             "GuichetApp", .product(name: "XCTVapor", package: "vapor"),
@@ -86,6 +88,7 @@ let package = Package(
         .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "ConventionsTests", dependencies: ["Conventions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetTestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["GuichetTestSupport"]),

@@ -1,0 +1,113 @@
+import Foundation
+
+/// A day, `yyyy-mm-dd`, compared as text; conventions count whole days in Lyon.
+public typealias Day = String
+
+/// How a year partly covered (a service joined or stopped mid-year) is billed — a setting, since the deliberation
+/// says nothing: `daily` (default) bills the days covered over the days of the year; `wholeYear` bills any year
+/// the service was open at all in full.
+public enum PartialYearRule: String, Sendable, Codable, CaseIterable {
+    case daily, wholeYear = "whole_year"
+
+    /// The share of `year` covered by a service open from `start` to `end` (inclusive; nil: still open).
+    public func share(of year: Int, start: Day, end: Day?) -> Decimal {
+        let first = max(start, String(format: "%04d-01-01", year))
+        let last = min(end ?? "9999-12-31", String(format: "%04d-12-31", year))
+        guard first <= last else { return 0 }
+        switch self {
+        case .wholeYear: return 1
+        case .daily:
+            let covered = Calendars.days(from: first, to: last) + 1
+            let total = Calendars.days(from: String(format: "%04d-01-01", year), to: String(format: "%04d-12-31", year)) + 1
+            return covered == total ? 1 : Decimal(covered) / Decimal(total)
+        }
+    }
+}
+
+/// A commune's convention cadre: an initial term of one year from its start, renewed tacitly by one-year
+/// periods up to six years; the services it joins, each from a day and until a day when stopped on its own;
+/// termination or non-renewal ends every service.
+public struct ConventionCadre: Sendable, Equatable {
+    public struct Membership: Sendable, Equatable {
+        public var serviceID: String
+        public var offer: Offer?
+        public var start: Day
+        /// Stopped on its own, the other services going on.
+        public var end: Day?
+        public init(serviceID: String, offer: Offer?, start: Day, end: Day? = nil) {
+            self.serviceID = serviceID; self.offer = offer; self.start = start; self.end = end
+        }
+    }
+
+    public var commune: String
+    public var signed: Day
+    public var start: Day
+    public var services: [Membership]
+    /// Terminated or not renewed: every service ends that day.
+    public var ended: Day?
+
+    public static let maximumYears = 6
+
+    public init(commune: String, signed: Day, start: Day, services: [Membership], ended: Day? = nil) {
+        self.commune = commune; self.signed = signed; self.start = start; self.services = services; self.ended = ended
+    }
+
+    /// The last day the convention can run: the day before the sixth anniversary of its start.
+    public var finalEnd: Day { Calendars.addYears(Self.maximumYears, to: start, minusOneDay: true) }
+
+    /// The one-year period `day` falls in (1 = initial term), with its first and last days; nil before the start,
+    /// after the final end or after termination.
+    public func period(on day: Day) -> (number: Int, start: Day, end: Day)? {
+        guard day >= start, day <= finalEnd, ended.map({ day < $0 }) ?? true else { return nil }
+        for n in 1...Self.maximumYears {
+            let end = Calendars.addYears(n, to: start, minusOneDay: true)
+            if day <= end { return (n, Calendars.addYears(n - 1, to: start, minusOneDay: false), end) }
+        }
+        return nil
+    }
+
+    /// Whether the convention reaches its final end within `days` of `day` (to renew it by a new one in time).
+    public func endsWithin(days: Int, of day: Day) -> Bool {
+        guard period(on: day) != nil else { return false }
+        return Calendars.days(from: day, to: finalEnd) <= days
+    }
+
+    /// The services open on `day`, with their offer.
+    public func services(on day: Day) -> [Membership] {
+        guard period(on: day) != nil else { return [] }
+        return services.filter { $0.start <= day && ($0.end.map { day < $0 } ?? true) }
+    }
+
+    /// A membership's end as billing sees it: its own stop, the convention's termination, or the final end.
+    public func end(of membership: Membership) -> Day {
+        [membership.end.map { Calendars.addDays(-1, to: $0) }, ended.map { Calendars.addDays(-1, to: $0) }, finalEnd].compactMap { $0 }.min()!
+    }
+}
+
+/// Day arithmetic on `yyyy-mm-dd` in the Gregorian calendar (dates only: no time zone involved).
+enum Calendars {
+    static let calendar: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC")!
+        return c
+    }()
+
+    static func date(_ day: Day) -> Date {
+        let p = day.split(separator: "-").compactMap { Int($0) }
+        return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))!
+    }
+
+    static func day(_ date: Date) -> Day {
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    }
+
+    static func days(from a: Day, to b: Day) -> Int { calendar.dateComponents([.day], from: date(a), to: date(b)).day! }
+
+    static func addDays(_ n: Int, to day: Day) -> Day { Self.day(calendar.date(byAdding: .day, value: n, to: date(day))!) }
+
+    static func addYears(_ n: Int, to day: Day, minusOneDay: Bool) -> Day {
+        let later = calendar.date(byAdding: .year, value: n, to: date(day))!
+        return Self.day(minusOneDay ? calendar.date(byAdding: .day, value: -1, to: later)! : later)
+    }
+}

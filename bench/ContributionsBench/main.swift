@@ -1,0 +1,29 @@
+import Conventions
+import Foundation
+
+// The contributions benchmark (issue 4): a full billing year for the 58 communes, each with Toodego and
+// laclasse.com, in transition from an earlier amount, then the following five years (the forecast).
+// Target: under 50 ms. Prints RESULT lines like the other benches.
+func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethrows {
+    for _ in 0..<max(1, iterations / 10) { try body() }
+    var samples: [Double] = []
+    for _ in 0..<iterations {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+    }
+    samples.sort()
+    let mean = samples.reduce(0, +) / Double(samples.count)
+    print("RESULT \(label) iterations=\(iterations) mean_ms=\(String(format: "%.3f", mean)) p50_ms=\(String(format: "%.3f", samples[samples.count / 2])) p99_ms=\(String(format: "%.3f", samples[samples.count * 99 / 100]))")
+}
+
+let syntec = SyntecSeries((0...8).map { k in SyntecValue(year: 2025 + k, month: 11, value: 300 + Decimal(k) * Decimal(string: "6.3")!, published: "\(2025 + k)-12-20") })
+let communes = (0..<58).map { i in (population: 1_000 + i * 9_173, earlier: Decimal(2_000 + i * 311)) }
+try measure("contributions_58_communes_2026_to_2031", iterations: 200) {
+    for commune in communes {
+        for (service, offer) in [(ServiceCatalogue.toodego, Offer?.some(.partenaire)), (ServiceCatalogue.laclasse, nil)] {
+            _ = try ContributionCalculator.path(from: 2026, through: 2031, service: service, offer: offer,
+                                                population: { _ in (commune.population, 2022) }, syntec: syntec, earlierAmount: commune.earlier)
+        }
+    }
+}
