@@ -31,7 +31,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
         .target(name: "GuichetApp", dependencies: [
-            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "BackOfficeWeb", "PublicAPI",
+            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "BackOfficeWeb", "PublicAPI", "Conventions",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -46,10 +46,10 @@ let package = Package(
         .target(name: "Demarches", dependencies: ["Territory", "Workflow", "Expressions"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Documents"),
-        .target(name: "Conventions"),
+        .target(name: "Conventions", dependencies: ["Territory"]),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
-            "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions",
+            "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Logging", package: "swift-log"),

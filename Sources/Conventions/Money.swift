@@ -10,6 +10,13 @@ public enum Money {
         return result
     }
 
+    /// « 13714.60 »: rounded to the cent, always two decimals, a point; for CSV and JSON.
+    public static func plain(_ amount: Decimal) -> String {
+        let text = "\(cents(amount))"
+        let parts = text.split(separator: ".", maxSplits: 1)
+        return parts[0] + "." + (parts.count > 1 ? String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0) : "00")
+    }
+
     /// « 13 714,60 € »: thousands separated by a narrow no-break space, a comma before the cents.
     public static func french(_ amount: Decimal) -> String {
         let rounded = cents(amount)

@@ -19,10 +19,12 @@ public struct SyntecSeries: Sendable, Equatable {
     public var values: [SyntecValue]
     public init(_ values: [SyntecValue]) { self.values = values }
 
-    /// S(N): of the values published before 1 January N, the one for the latest month.
+    /// S(N): of the values published before 1 January N, the one for the latest month — which must be a month of
+    /// N-1 (normally October or November): an older one means the year's values were not entered, and using it
+    /// would bill last year's index silently.
     public func index(forBillingYear year: Int) -> SyntecValue? {
         let cutoff = String(format: "%04d-01-01", year)
-        return values.filter { $0.published < cutoff }.max { ($0.year, $0.month) < ($1.year, $1.month) }
+        return values.filter { $0.published < cutoff }.max { ($0.year, $0.month) < ($1.year, $1.month) }.flatMap { $0.year == year - 1 ? $0 : nil }
     }
 
     /// S(N) / S(base), exact; nil when either is unknown.

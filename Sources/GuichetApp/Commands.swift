@@ -1,3 +1,4 @@
+import Conventions
 import Demarches
 import Fluent
 import Foundation
@@ -78,4 +79,79 @@ struct BundleCommand: AsyncCommand {
     }
 
     struct Failure: Error, CustomStringConvertible { var description: String; init(_ d: String) { description = d } }
+}
+
+/// `guichet import populations|syntec|montants-2025|conventions --file F`: the finance department's CSV files
+/// (formats in docs/CONVENTIONS.md). A file with one bad row is refused whole, each bad row named with its line.
+struct ConventionImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "what", help: "populations, syntec, montants-2025 or conventions") var what: String
+        @Option(name: "file", help: "the CSV file") var file: String?
+    }
+    var help: String { "Imports a convention cadre CSV file (populations, Syntec index, 2025 amounts, conventions); a file with a bad row changes nothing." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let store = context.application.guichet.store
+        guard let path = signature.file else { throw BundleCommand.Failure("--file : le fichier CSV à importer") }
+        let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
+        let services = ServiceCatalogue.deliberation2025
+        func refused(_ errors: ConventionImports.ImportErrors) -> BundleCommand.Failure {
+            BundleCommand.Failure("Fichier refusé, rien n'a été importé :\n" + errors.lines.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+        switch signature.what {
+        case "populations":
+            let rows = try ConventionImports.populations(text).mapError(refused).get()
+            try await store.importPopulations(rows)
+            context.console.print("\(rows.count) populations importées.")
+        case "syntec":
+            let values = try ConventionImports.syntec(text).mapError(refused).get()
+            try await store.importSyntec(values)
+            context.console.print("\(values.count) valeurs de l'indice Syntec importées.")
+        case "montants-2025":
+            let rows = try ConventionImports.earlierAmounts(text, services: services).mapError(refused).get()
+            try await store.importEarlierAmounts(rows)
+            context.console.print("\(rows.count) montants 2025 importés.")
+        case "conventions":
+            let conventions = try ConventionImports.conventions(text, services: services).mapError(refused).get()
+            try await store.importConventions(conventions)
+            context.console.print("\(conventions.count) conventions importées.")
+        default: throw BundleCommand.Failure("à importer : populations, syntec, montants-2025 ou conventions")
+        }
+    }
+}
+
+/// `guichet contributions --year N [--format csv|json] [--prorata jour|annee]`: the billing year's contributions,
+/// one line per commune and service with every figure it comes from; what is missing is said on standard error.
+struct ContributionsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "year", help: "billing year") var year: Int?
+        @Option(name: "format", help: "csv (default) or json") var format: String?
+        @Option(name: "prorata", help: "a year partly covered: jour (by the day, default) or annee (in full)") var prorata: String?
+    }
+    var help: String { "Prints a billing year's contributions per commune and service, as CSV or JSON." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let year = signature.year, (2026...2100).contains(year) else { throw BundleCommand.Failure("--year : une année de facturation, 2026 ou après") }
+        let rule: PartialYearRule = signature.prorata == "annee" ? .wholeYear : .daily
+        let inputs = try await context.application.guichet.store.contributionInputs(partialYear: rule)
+        let (lines, problems) = ContributionsReport.lines(year: year, inputs)
+        for problem in problems { FileHandle.standardError.write(Data("attention : \(problem)\n".utf8)) }
+        switch signature.format ?? "csv" {
+        case "csv": FileHandle.standardOutput.write(Data(ContributionsReport.csv(lines).utf8))
+        case "json":
+            let rows = lines.map { l -> [String: String] in
+                let c = l.contribution
+                return ["code_insee": l.insee, "commune": l.commune, "service": c.serviceID, "offre": c.offer?.rawValue ?? "",
+                        "population": "\(c.population)", "millesime": "\(c.populationYear)", "cible": Money.plain(c.target),
+                        "plafond_applique": c.capApplied ? "oui" : "non", "montant": Money.plain(c.amount)]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            FileHandle.standardOutput.write(try encoder.encode(["annee": "\(year)", "total": Money.plain(lines.reduce(Decimal(0)) { $0 + $1.contribution.amount })]))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+            FileHandle.standardOutput.write(try encoder.encode(rows))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        default: throw BundleCommand.Failure("--format : csv ou json")
+        }
+    }
 }

@@ -28,6 +28,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(OutboxCommand(), as: "outbox")
     app.asyncCommands.use(BundleCommand(), as: "bundle")
+    app.asyncCommands.use(ConventionImportCommand(), as: "import")
+    app.asyncCommands.use(ContributionsCommand(), as: "contributions")
 
     if isSQLite {
         // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.

@@ -1,3 +1,4 @@
+import Conventions
 import Demarches
 import Foundation
 import Storage
@@ -22,6 +23,29 @@ public enum DemoData {
         .init(email: "usager@demo.fr", name: "Dominique Usager", collectivite: nil, roles: []),
     ]
 
+    /// The deliberation's 43 signatories as the demo state: each convention starts on 1 January 2026 with the
+    /// services the deliberation lists (Caluire-et-Cuire signed on 23 June 2025, its council's deliberation; the
+    /// others' signature day is not public: the demo says 15 December 2025). Populations are the shipped vintages
+    /// (2017, 2021). Nothing is written when conventions exist already. Returns how many were created.
+    static func seedConventions(_ store: Store) async throws -> Int {
+        let existing = try await store.contributionInputs()
+        guard existing.conventions.isEmpty else { return 0 }
+        var conventions: [String: ConventionCadre] = [:]
+        for s in try TerritoryData.signatories() {
+            var services: [ConventionCadre.Membership] = []
+            if let offer = s.toodego.flatMap(Offer.init(rawValue:)) { services.append(.init(serviceID: "toodego", offer: offer, start: "2026-01-01")) }
+            if s.laclasse { services.append(.init(serviceID: "laclasse", offer: nil, start: "2026-01-01")) }
+            conventions[s.insee] = ConventionCadre(commune: s.insee, signed: s.insee == "69034" ? "2025-06-23" : "2025-12-15", start: "2026-01-01",
+                                                   services: services)
+        }
+        try await store.importConventions(conventions)
+        let populations = try await store.collectivites().flatMap { c in
+            c.populations.compactMap { vintage, count in c.insee.map { ConventionImports.Population(insee: $0, vintage: vintage, population: count) } }
+        }
+        try await store.importPopulations(populations)
+        return conventions.count
+    }
+
     public static func seed(_ store: Store, hash: @Sendable (String) async throws -> String) async throws -> String {
         try await store.loadTerritory(try TerritoryData.load())
         var published = 0
@@ -34,6 +58,7 @@ public enum DemoData {
                 published += 1
             }
         }
+        let conventions = try await seedConventions(store)
         var created: [String] = []
         for demo in accounts {
             let account: Account
@@ -44,7 +69,7 @@ public enum DemoData {
             if let slug = demo.collectivite { try await store.grantRoles(accountID: account.id, collectivite: slug, roles: demo.roles) }
         }
         return """
-            Territoire : 59 collectivités. Démarches publiées : \(published). Comptes créés : \(created.count).
+            Territoire : 59 collectivités. Démarches publiées : \(published). Conventions cadre créées : \(conventions). Comptes créés : \(created.count).
             Comptes de démonstration (mot de passe : \(password)) :
             \(accounts.map { "  \($0.email) — \($0.name)" }.joined(separator: "\n"))
             """

@@ -44,3 +44,8 @@ struct CSVTable {
         return records
     }
 }
+
+/// CSV records (the first is the header), for imports elsewhere: the same reader as the shipped files.
+public enum CSV {
+    public static func records(_ text: String) -> [[String]] { CSVTable.parse(text) }
+}

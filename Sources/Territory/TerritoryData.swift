@@ -45,6 +45,14 @@ public enum TerritoryData {
         return result
     }
 
+    /// The deliberation's signatories (convention-2025-signataires.csv): INSEE code, Toodego offer (or none),
+    /// whether they take laclasse.com.
+    public static func signatories() throws -> [(insee: String, toodego: String?, laclasse: Bool)] {
+        try CSVTable(text: resource("convention-2025-signataires", "csv")).rows.map { row in
+            (row["code_insee"] ?? "", (row["toodego_offre"] ?? "").isEmpty ? nil : row["toodego_offre"], row["laclasse"] == "oui")
+        }
+    }
+
     private static func prefix(_ table: [String: String], _ key: String) throws -> String {
         guard let p = table[key], p.count == 3 else { throw LoadError.malformed("no request prefix for \(key)") }
         return p

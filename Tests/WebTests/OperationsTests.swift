@@ -38,7 +38,7 @@ final class OperationsTests: XCTestCase {
     func testSeedingTwiceChangesNothing() async throws {
         let guichet = try await TestGuichet.make()
         let again = try await DemoData.seed(guichet.store, hash: { _ in "x" })
-        XCTAssertTrue(again.contains("Démarches publiées : 0. Comptes créés : 0."), again)
+        XCTAssertTrue(again.contains("Démarches publiées : 0. Conventions cadre créées : 0. Comptes créés : 0."), again)
         try await guichet.shutdown()
     }
 }

@@ -14,6 +14,8 @@ public enum GuichetMigrations {
         UpdateDemandesAddWorkflowState(), CreateTimers(),
         // 004
         CreateDataSources(), CreateWorkingCopies(), CreateFormDrafts(), DeleteDrafts(),
+        // 005
+        CreateConventions(), CreateConventionServices(), CreatePopulations(), CreateSyntecValues(), CreateEarlierAmounts(),
     ]
 }
 

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A billing year's contributions for every commune with a convention, each explained, and what is missing to
+/// compute them (a population, an index) said rather than guessed.
+public enum ContributionsReport {
+    public struct Line: Sendable, Equatable {
+        public var insee: String
+        public var commune: String
+        public var contribution: Contribution
+    }
+
+    public struct Inputs: Sendable {
+        public var conventions: [String: ConventionCadre]
+        public var names: [String: String]
+        /// By INSEE code, then census vintage.
+        public var populations: [String: [Int: Int]]
+        public var syntec: SyntecSeries
+        /// By INSEE code, then service: the 2025 amount under an earlier convention.
+        public var earlier: [String: [String: Decimal]]
+        public var services: [SharedService]
+        public var partialYear: PartialYearRule
+
+        public init(conventions: [String: ConventionCadre], names: [String: String], populations: [String: [Int: Int]], syntec: SyntecSeries,
+                    earlier: [String: [String: Decimal]], services: [SharedService] = ServiceCatalogue.deliberation2025,
+                    partialYear: PartialYearRule = .daily) {
+            self.conventions = conventions; self.names = names; self.populations = populations; self.syntec = syntec
+            self.earlier = earlier; self.services = services; self.partialYear = partialYear
+        }
+    }
+
+    /// The population in force on 31 December of `year - 1`: INSEE's vintage V is in force from 1 January V + 3,
+    /// so the latest vintage up to `year - 4`.
+    public static func population(for year: Int, in vintages: [Int: Int]) -> (count: Int, year: Int)? {
+        vintages.filter { $0.key <= year - 4 }.max { $0.key < $1.key }.map { ($0.value, $0.key) }
+    }
+
+    public static func lines(year: Int, _ inputs: Inputs) -> (lines: [Line], problems: [String]) {
+        var lines: [Line] = [], problems: [String] = []
+        for (insee, convention) in inputs.conventions.sorted(by: { (inputs.names[$0.key] ?? $0.key) < (inputs.names[$1.key] ?? $1.key) }) {
+            let name = inputs.names[insee] ?? insee
+            for membership in convention.services {
+                let share = inputs.partialYear.share(of: year, start: max(membership.start, convention.start), end: convention.end(of: membership))
+                guard share > 0, let service = inputs.services.first(where: { $0.id == membership.serviceID }) else { continue }
+                let vintages = inputs.populations[insee] ?? [:]
+                guard population(for: year, in: vintages) != nil else {
+                    problems.append("\(name) : population en vigueur au 31/12/\(year - 1) inconnue (millésime \(year - 4) ou antérieur)."); continue
+                }
+                do {
+                    // From the first billing year, so a commune in transition climbs from its 2025 amount.
+                    let first = max(ServiceCatalogue.baseYear, Int(max(membership.start, convention.start).prefix(4)) ?? year)
+                    let path = try ContributionCalculator.path(from: min(first, year), through: year, service: service, offer: membership.offer,
+                                                               population: { y in population(for: y, in: vintages) ?? (0, 0) },
+                                                               syntec: inputs.syntec, earlierAmount: inputs.earlier[insee]?[service.id])
+                    guard var c = path.last else { continue }
+                    c.shareOfYear = share
+                    c.amount = Money.cents(c.amount * share)
+                    lines.append(Line(insee: insee, commune: name, contribution: c))
+                } catch .noIndex(let y) {
+                    problems.append("Indice Syntec pour \(y) inconnu : importez les valeurs publiées avant le 1er janvier \(y).")
+                } catch {
+                    problems.append("\(name), \(service.id) : \(error)")
+                }
+            }
+        }
+        return (lines, Array(Set(problems)).sorted())
+    }
+
+    /// One CSV line per commune and service, with every figure the amount comes from.
+    public static func csv(_ lines: [Line]) -> String {
+        let header = "code_insee,commune,service,offre,population,millesime,part_fixe,taux,part_variable,indice,indice_reference,facteur,cible,"
+            + "montant_precedent,plafond,plafond_applique,part_annee,montant"
+        func cell(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        return ([header] + lines.map { l in
+            let c = l.contribution
+            return [l.insee, cell(l.commune), c.serviceID, c.offer?.rawValue ?? "", "\(c.population)", "\(c.populationYear)", Money.plain(c.fixed), "\(c.rate)",
+                    "\(c.variablePart)", c.index.map { "\($0.value)" } ?? "", c.baseIndex.map { "\($0.value)" } ?? "", "\(c.factor)", Money.plain(c.target),
+                    c.previous.map(Money.plain) ?? "", c.cap.map(Money.plain) ?? "", c.capApplied ? "oui" : "non", "\(c.shareOfYear)", Money.plain(c.amount)]
+                .joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+    }
+}

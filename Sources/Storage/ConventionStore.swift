@@ -1,0 +1,80 @@
+import Conventions
+import Foundation
+import SQLKit
+
+/// The convention cadre's data: imports replace what they cover in one transaction (a file is checked whole
+/// before, by `ConventionImports`), and `contributionInputs` reads everything a billing year needs.
+extension Store {
+    /// Replaces the populations of the vintages the file holds.
+    public func importPopulations(_ rows: [ConventionImports.Population]) async throws {
+        try await write { sql in
+            for vintage in Set(rows.map(\.vintage)) { try await sql.raw("DELETE FROM populations WHERE vintage = \(bind: vintage)").run() }
+            try await Self.insertRows(into: "populations", columns: ["insee", "vintage", "population"],
+                                      rows.map { [$0.insee, $0.vintage, $0.population] }, on: sql)
+        }
+    }
+
+    /// Adds or replaces the months the file holds.
+    public func importSyntec(_ values: [SyntecValue]) async throws {
+        try await write { sql in
+            for v in values {
+                try await sql.raw("DELETE FROM syntec_values WHERE year = \(bind: v.year) AND month = \(bind: v.month)").run()
+                try await sql.raw("""
+                    INSERT INTO syntec_values (year, month, value, published) VALUES (\(bind: v.year), \(bind: v.month), \(bind: "\(v.value)"), \(bind: v.published))
+                    """).run()
+            }
+        }
+    }
+
+    /// Replaces every 2025 amount (the file is the whole list).
+    public func importEarlierAmounts(_ rows: [ConventionImports.EarlierAmount]) async throws {
+        try await write { sql in
+            try await sql.raw("DELETE FROM earlier_amounts").run()
+            try await Self.insertRows(into: "earlier_amounts", columns: ["insee", "service", "amount"], rows.map { [$0.insee, $0.serviceID, "\($0.amount)"] }, on: sql)
+        }
+    }
+
+    /// Replaces the conventions of the communes the file names, with their services.
+    public func importConventions(_ conventions: [String: ConventionCadre]) async throws {
+        try await write { sql in
+            for (insee, c) in conventions {
+                try await sql.raw("DELETE FROM convention_services WHERE insee = \(bind: insee)").run()
+                try await sql.raw("DELETE FROM conventions WHERE insee = \(bind: insee)").run()
+                try await sql.raw("""
+                    INSERT INTO conventions (insee, signed, start, ended) VALUES (\(bind: insee), \(bind: c.signed), \(bind: c.start), \(bind: c.ended))
+                    """).run()
+                try await Self.insertRows(into: "convention_services", columns: ["insee", "service", "offer", "start", "end"],
+                                          c.services.map { [insee, $0.serviceID, $0.offer?.rawValue, $0.start, $0.end] as [any Encodable & Sendable] }, on: sql)
+            }
+        }
+    }
+
+    /// Everything a billing year's contributions are computed from.
+    public func contributionInputs(partialYear: PartialYearRule = .daily) async throws -> ContributionsReport.Inputs {
+        struct ConventionRow: Decodable { var insee: String; var signed: String; var start: String; var ended: String? }
+        struct ServiceRow: Decodable { var insee: String; var service: String; var offer: String?; var start: String; var end: String? }
+        struct PopulationRow: Decodable { var insee: String; var vintage: Int; var population: Int }
+        struct SyntecRow: Decodable { var year: Int; var month: Int; var value: String; var published: String }
+        struct EarlierRow: Decodable { var insee: String; var service: String; var amount: String }
+        var conventions: [String: ConventionCadre] = [:]
+        for c in try await sql.raw("SELECT insee, signed, start, ended FROM conventions").all(decoding: ConventionRow.self) {
+            conventions[c.insee] = ConventionCadre(commune: c.insee, signed: c.signed, start: c.start, services: [], ended: c.ended)
+        }
+        for s in try await sql.raw(#"SELECT insee, service, offer, start, "end" FROM convention_services ORDER BY service"#).all(decoding: ServiceRow.self) {
+            conventions[s.insee]?.services.append(.init(serviceID: s.service, offer: s.offer.flatMap(Offer.init(rawValue:)), start: s.start, end: s.end))
+        }
+        var populations: [String: [Int: Int]] = [:]
+        for p in try await sql.raw("SELECT insee, vintage, population FROM populations").all(decoding: PopulationRow.self) {
+            populations[p.insee, default: [:]][p.vintage] = p.population
+        }
+        let syntec = try await sql.raw("SELECT year, month, value, published FROM syntec_values").all(decoding: SyntecRow.self)
+            .compactMap { r in Decimal(string: r.value).map { SyntecValue(year: r.year, month: r.month, value: $0, published: r.published) } }
+        var earlier: [String: [String: Decimal]] = [:]
+        for e in try await sql.raw("SELECT insee, service, amount FROM earlier_amounts").all(decoding: EarlierRow.self) {
+            earlier[e.insee, default: [:]][e.service] = Decimal(string: e.amount)
+        }
+        let names = Dictionary(try await collectivites().compactMap { c in c.insee.map { ($0, c.name) } }, uniquingKeysWith: { a, _ in a })
+        return ContributionsReport.Inputs(conventions: conventions, names: names, populations: populations, syntec: SyntecSeries(syntec),
+                                          earlier: earlier, partialYear: partialYear)
+    }
+}
