@@ -18,18 +18,22 @@ public enum Money {
     }
 
     /// « 13 714,60 € »: thousands separated by a narrow no-break space, a comma before the cents.
-    public static func french(_ amount: Decimal) -> String {
-        let rounded = cents(amount)
-        let negative = rounded < 0
-        let text = "\(negative ? -rounded : rounded)"
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let whole = String(parts[0])
-        let fraction = parts.count > 1 ? String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0) : "00"
+    public static func french(_ amount: Decimal) -> String { number(cents(amount), decimals: 2) + "\u{00A0}€" }
+
+    /// A rate as written in the deliberation, to the cent at least: « 0,20 € », « 0,025 € ».
+    public static func frenchRate(_ rate: Decimal) -> String { number(rate, decimals: 2) + "\u{00A0}€" }
+
+    /// « 43 573 »: an exact number in French, at least `decimals` decimals.
+    public static func number(_ value: Decimal, decimals: Int = 0) -> String {
+        let negative = value < 0
+        let parts = "\(negative ? -value : value)".split(separator: ".", maxSplits: 1)
+        var fraction = parts.count > 1 ? String(parts[1]) : ""
+        if fraction.count < decimals { fraction = fraction.padding(toLength: decimals, withPad: "0", startingAt: 0) }
         var grouped = ""
-        for (i, c) in whole.reversed().enumerated() {
+        for (i, c) in String(parts[0]).reversed().enumerated() {
             if i > 0 && i % 3 == 0 { grouped.append("\u{202F}") }
             grouped.append(c)
         }
-        return (negative ? "-" : "") + String(grouped.reversed()) + "," + fraction + "\u{00A0}€"
+        return (negative ? "-" : "") + String(grouped.reversed()) + (fraction.isEmpty ? "" : "," + fraction)
     }
 }

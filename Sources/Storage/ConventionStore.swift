@@ -49,7 +49,20 @@ extension Store {
         }
     }
 
-    /// Everything a billing year's contributions are computed from.
+    /// What a billing year's contributions are computed from, as the scope may see it: everything for the
+    /// Métropole's admins, only its own convention for a commune; nothing for anyone else.
+    public func contributionInputs(in scope: TenantScope, partialYear: PartialYearRule = .daily) async throws -> ContributionsReport.Inputs {
+        var inputs = try await contributionInputs(partialYear: partialYear)
+        if scope.collectivite.kind == .metropole && scope.isAdmin { return inputs }
+        let own = scope.collectivite.insee ?? "-"
+        guard scope.access != .citizen else { throw StoreError.forbidden }
+        inputs.conventions = inputs.conventions.filter { $0.key == own }
+        inputs.earlier = inputs.earlier.filter { $0.key == own }
+        inputs.populations = inputs.populations.filter { $0.key == own }
+        return inputs
+    }
+
+    /// Everything a billing year's contributions are computed from, for the operator's command line.
     public func contributionInputs(partialYear: PartialYearRule = .daily) async throws -> ContributionsReport.Inputs {
         struct ConventionRow: Decodable { var insee: String; var signed: String; var start: String; var ended: String? }
         struct ServiceRow: Decodable { var insee: String; var service: String; var offer: String?; var start: String; var end: String? }

@@ -1,0 +1,99 @@
+import Conventions
+import Foundation
+import Storage
+import Vapor
+import WebSupport
+
+/// The convention cadre in the back-office: for the Métropole's admins, a billing year's contributions of every
+/// commune with the revenue per service and its budget imputation, and the year's CSV; for a commune's agents,
+/// their own convention (period, final end, services) and amounts, each explained. Read-only: the data comes
+/// from the finance department's imports (docs/CONVENTIONS.md).
+struct ContributionsController {
+    struct LineVM { var commune: String; var insee: String; var service: String; var amount: String; var explanation: String; var capApplied: Bool }
+    struct TotalVM { var service: String; var amount: String }
+    struct YearVM { var value: Int; var selected: Bool }
+    struct ServiceVM { var name: String; var offer: String; var since: String; var until: String }
+    struct PageVM {
+        var layout: Layout
+        var slug: String
+        var year: Int
+        var years: [YearVM]
+        var byDay: Bool
+        var isMetropole: Bool
+        var lines: [LineVM]
+        var totals: [TotalVM]
+        var total: String
+        var problems: [String]
+        var convention: ConventionVM?
+    }
+    struct ConventionVM { var signed: String; var start: String; var period: String; var finalEnd: String; var endsSoon: Bool; var ended: String?; var services: [ServiceVM] }
+
+    func page(req: Request) async throws -> Response {
+        let (scope, _) = try await req.agentScope()
+        let isMetropole = scope.collectivite.kind == .metropole
+        guard !isMetropole || scope.isAdmin else { throw Abort(.forbidden) }
+        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
+        let byDay = (try? req.query.get(String.self, at: "prorata")) != "annee"
+        let inputs = try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear)
+        let (lines, problems) = ContributionsReport.lines(year: year, inputs)
+        let services = inputs.services
+        func name(_ id: String) -> String { services.first { $0.id == id }?.name ?? id }
+        var totals: [String: Decimal] = [:]
+        for l in lines { totals[l.contribution.serviceID, default: 0] += l.contribution.amount }
+        let today = req.guichet.evaluationContext.today.iso
+        let convention = isMetropole ? nil : inputs.conventions.values.first.map { c in
+            ConventionVM(signed: Self.day(c.signed), start: Self.day(c.start),
+                         period: c.period(on: today).map { "période \($0.number) sur 6, du \(Self.day($0.start)) au \(Self.day($0.end))" } ?? "aucune période en cours",
+                         finalEnd: Self.day(c.finalEnd), endsSoon: c.endsWithin(days: 180, of: today), ended: c.ended.map(Self.day),
+                         services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: Self.day(m.start),
+                                                                   until: m.end.map(Self.day) ?? "—") })
+        }
+        let vm = PageVM(
+            layout: try await req.layout(scope, title: isMetropole ? "Contributions \(year)" : "Convention et contributions"),
+            slug: scope.slug, year: year, years: (ServiceCatalogue.baseYear...max(year + 1, ServiceCatalogue.baseYear + 5)).map { YearVM(value: $0, selected: $0 == year) }, byDay: byDay, isMetropole: isMetropole,
+            lines: lines.map { l in
+                LineVM(commune: l.commune, insee: l.insee, service: name(l.contribution.serviceID) + (l.contribution.offer.map { " (\($0.french))" } ?? ""),
+                       amount: Money.french(l.contribution.amount), explanation: Self.explain(l.contribution), capApplied: l.contribution.capApplied)
+            },
+            totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: name($0.key), amount: Money.french($0.value)) },
+            total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention)
+        return req.guichet.renderer.html("backoffice/contributions", vm)
+    }
+
+    /// The year's CSV, for the Métropole's finance department.
+    func csv(req: Request) async throws -> Response {
+        let (scope, _) = try await req.agentScope()
+        guard scope.collectivite.kind == .metropole, scope.isAdmin else { throw Abort(.forbidden) }
+        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
+        let byDay = (try? req.query.get(String.self, at: "prorata")) != "annee"
+        let (lines, _) = ContributionsReport.lines(year: year, try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear))
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"contributions-\(year).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: ContributionsReport.csv(lines)))
+    }
+
+    /// How an amount was reached, in one French sentence.
+    static func explain(_ c: Contribution) -> String {
+        var parts: [String] = []
+        if let rule = c.derogation { parts.append("Règle dérogatoire : \(rule)") }
+        else {
+            parts.append("\(Money.french(c.fixed)) + \(Money.frenchRate(c.rate)) × \(Money.number(Decimal(c.population))) habitants (population municipale, millésime \(c.populationYear))")
+        }
+        if let index = c.index, let base = c.baseIndex {
+            parts.append("× indice Syntec \(index.value) (\(String(format: "%02d", index.month))/\(index.year)) / \(base.value) (\(String(format: "%02d", base.month))/\(base.year))")
+        }
+        parts.append("= cible \(Money.french(c.target))")
+        if let previous = c.previous, let cap = c.cap {
+            parts.append(c.capApplied ? "plafonnée à \(Money.french(cap)) (montant précédent \(Money.french(previous)) + \(c.year <= 2026 ? "10" : "5") %)"
+                                      : "sous le plafond de \(Money.french(cap))")
+        }
+        if c.shareOfYear != 1 { parts.append("× part de l'année couverte \(Money.number(Money.cents(c.shareOfYear * 100), decimals: 2)) %") }
+        return parts.joined(separator: " ")
+    }
+
+    static func day(_ iso: String) -> String {
+        let p = iso.split(separator: "-")
+        return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : iso
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import GuichetTestSupport
+import Vapor
+import XCTest
+
+/// The convention cadre in the back-office: the Métropole's admins see every commune's amounts, the revenue per
+/// service and the CSV; a commune's agents see their own convention and amounts only.
+final class ContributionsPageTests: XCTestCase {
+    var guichet: TestGuichet!
+    override func setUp() async throws { guichet = try await TestGuichet.make() }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    func testTheMetropoleSeesEveryCommuneAndACommuneOnlyItself() async throws {
+        let metropole = guichet.browser()
+        _ = try await metropole.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
+        let page = try await metropole.get("/bo/metropole/contributions?annee=2026")
+        XCTAssertEqual(page.status, .ok)
+        XCTAssertTrue(page.contains("Caluire-et-Cuire") && page.contains("Bron"))
+        XCTAssertTrue(page.contains("333\u{202F}373,24\u{00A0}€"), "the year's total")
+        XCTAssertTrue(page.contains("chapitre 70, opération n° 0P02O4984"))
+        XCTAssertTrue(page.contains("5\u{202F}000,00\u{00A0}€ + 0,20\u{00A0}€ × 43\u{202F}573 habitants (population municipale, millésime 2021) = cible 13\u{202F}714,60\u{00A0}€"))
+        let csv = try await metropole.get("/bo/metropole/contributions.csv?annee=2026")
+        XCTAssertEqual(csv.headers.first(name: .contentType), "text/csv; charset=utf-8")
+        XCTAssertEqual(csv.body.split(separator: "\n").count, 57)
+        let later = try await metropole.get("/bo/metropole/contributions?annee=2027")
+        XCTAssertTrue(later.contains("Indice Syntec pour 2027 inconnu"), "what is missing is said")
+
+        let agent = guichet.browser()
+        _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        let own = try await agent.get("/bo/caluire-et-cuire/convention")
+        XCTAssertEqual(own.status, .ok)
+        XCTAssertTrue(own.contains("Signée le</dt><dd>23/06/2025"))
+        XCTAssertTrue(own.contains("Fin au plus tard</dt><dd>31/12/2031"))
+        XCTAssertTrue(own.contains("13\u{202F}714,60\u{00A0}€") && own.contains("2\u{202F}914,38\u{00A0}€"))
+        XCTAssertFalse(own.contains("Bron"), "a commune sees only itself")
+        let csvRefused = try await agent.get("/bo/caluire-et-cuire/contributions.csv").status
+        XCTAssertEqual(csvRefused, .forbidden)
+        let other = try await agent.get("/bo/bron/convention").status
+        XCTAssertEqual(other, .forbidden)
+    }
+}
