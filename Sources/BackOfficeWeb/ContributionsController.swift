@@ -1,6 +1,7 @@
 import Conventions
 import Foundation
 import Storage
+import Territory
 import Vapor
 import WebSupport
 
@@ -25,6 +26,10 @@ struct ContributionsController {
         var total: String
         var problems: [String]
         var convention: ConventionVM?
+        /// For the Métropole: conventions reaching their final end within six months, and communes that held an
+        /// earlier convention but have not approved the convention cadre before 31 December 2025.
+        var endingSoon: [String]
+        var atRisk: [String]
     }
     struct ConventionVM { var signed: String; var start: String; var period: String; var finalEnd: String; var endsSoon: Bool; var ended: String?; var services: [ServiceVM] }
 
@@ -48,6 +53,21 @@ struct ContributionsController {
                          services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: Self.day(m.start),
                                                                    until: m.end.map(Self.day) ?? "—") })
         }
+        var endingSoon: [String] = [], atRisk: [String] = []
+        if isMetropole {
+            endingSoon = inputs.conventions.filter { $0.value.endsWithin(days: 180, of: today) }
+                .map { "\(inputs.names[$0.key] ?? $0.key) : fin le \(Self.day($0.value.finalEnd))" }.sorted()
+            // The deliberation's list is the communes that held an earlier convention for Toodego or laclasse.com.
+            for s in try TerritoryData.signatories() {
+                let name = inputs.names[s.insee] ?? s.insee
+                let services = [s.toodego.map { "Toodego (\($0))" }, s.laclasse ? "laclasse.com" : nil].compactMap { $0 }.joined(separator: ", ")
+                switch inputs.conventions[s.insee] {
+                case nil: atRisk.append("\(name) : pas de convention cadre — \(services)")
+                case let c? where c.signed > "2025-12-31": atRisk.append("\(name) : convention signée le \(Self.day(c.signed)), après le 31/12/2025 — \(services)")
+                default: break
+                }
+            }
+        }
         let vm = PageVM(
             layout: try await req.layout(scope, title: isMetropole ? "Contributions \(year)" : "Convention et contributions"),
             slug: scope.slug, year: year, years: (ServiceCatalogue.baseYear...max(year + 1, ServiceCatalogue.baseYear + 5)).map { YearVM(value: $0, selected: $0 == year) }, byDay: byDay, isMetropole: isMetropole,
@@ -56,7 +76,8 @@ struct ContributionsController {
                        amount: Money.french(l.contribution.amount), explanation: Self.explain(l.contribution), capApplied: l.contribution.capApplied)
             },
             totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: name($0.key), amount: Money.french($0.value)) },
-            total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention)
+            total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention,
+            endingSoon: endingSoon, atRisk: atRisk.sorted())
         return req.guichet.renderer.html("backoffice/contributions", vm)
     }
 

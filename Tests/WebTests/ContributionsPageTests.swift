@@ -1,3 +1,4 @@
+import Conventions
 import Foundation
 import GuichetTestSupport
 import Vapor
@@ -22,6 +23,14 @@ final class ContributionsPageTests: XCTestCase {
         let csv = try await metropole.get("/bo/metropole/contributions.csv?annee=2026")
         XCTAssertEqual(csv.headers.first(name: .contentType), "text/csv; charset=utf-8")
         XCTAssertEqual(csv.body.split(separator: "\n").count, 57)
+        XCTAssertTrue(page.contains("Aucune : toutes les communes adhérentes ont approuvé la convention cadre à temps."))
+        let late = ConventionCadre(commune: "69029", signed: "2026-02-10", start: "2026-03-01",
+                                   services: [.init(serviceID: "toodego", offer: .partenaire, start: "2026-03-01")])
+        try await guichet.store.importConventions(["69029": late])
+        let risk = try await metropole.get("/bo/metropole/contributions?annee=2026")
+        XCTAssertTrue(risk.contains("Bron : convention signée le 10/02/2026, après le 31/12/2025 — Toodego (partenaire), laclasse.com"), risk.body)
+        XCTAssertTrue(risk.contains("5\u{202F}000,00\u{00A0}€ + 0,20\u{00A0}€ × 43\u{202F}049 habitants"), "Bron billed from March")
+        XCTAssertTrue(risk.contains("part de l&#39;année couverte 83,84 %"), "306 days of 365")
         let later = try await metropole.get("/bo/metropole/contributions?annee=2027")
         XCTAssertTrue(later.contains("Indice Syntec pour 2027 inconnu"), "what is missing is said")
 
