@@ -72,7 +72,7 @@ let package = Package(
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Templates"), .copy("Public")]),
         .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
-        .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Identity", "Messaging", "Conventions"]),
+        .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Identity", "Messaging", "Conventions", "Documents"]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),

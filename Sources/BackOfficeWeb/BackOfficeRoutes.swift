@@ -67,6 +67,7 @@ public enum BackOfficeRoutes {
         bo.get(":slug", "contributions", use: contributions.page)
         bo.get(":slug", "convention", use: contributions.page)
         bo.get(":slug", "contributions.csv", use: contributions.csv)
+        bo.get(":slug", "convention", "appel.pdf", use: contributions.call)
         let admin = AdminController()
         bo.get(":slug", "jetons", use: admin.tokens)
         bo.post(":slug", "jetons", use: admin.createToken)

@@ -1,4 +1,5 @@
 import Conventions
+import Documents
 import Foundation
 import Storage
 import Territory
@@ -10,7 +11,9 @@ import WebSupport
 /// their own convention (period, final end, services) and amounts, each explained. Read-only: the data comes
 /// from the finance department's imports (docs/CONVENTIONS.md).
 struct ContributionsController {
-    struct LineVM { var commune: String; var insee: String; var service: String; var amount: String; var explanation: String; var capApplied: Bool }
+    struct LineVM { var commune: String; var insee: String; var service: String; var amount: String; var explanation: String; var capApplied: Bool
+        /// The commune's first line carries the link to its call for contributions.
+        var callLink: Bool }
     struct TotalVM { var service: String; var amount: String }
     struct YearVM { var value: Int; var selected: Bool }
     struct ServiceVM { var name: String; var offer: String; var since: String; var until: String }
@@ -71,9 +74,10 @@ struct ContributionsController {
         let vm = PageVM(
             layout: try await req.layout(scope, title: isMetropole ? "Contributions \(year)" : "Convention et contributions"),
             slug: scope.slug, year: year, years: (ServiceCatalogue.baseYear...max(year + 1, ServiceCatalogue.baseYear + 5)).map { YearVM(value: $0, selected: $0 == year) }, byDay: byDay, isMetropole: isMetropole,
-            lines: lines.map { l in
+            lines: lines.enumerated().map { i, l in
                 LineVM(commune: l.commune, insee: l.insee, service: name(l.contribution.serviceID) + (l.contribution.offer.map { " (\($0.french))" } ?? ""),
-                       amount: Money.french(l.contribution.amount), explanation: Self.explain(l.contribution), capApplied: l.contribution.capApplied)
+                       amount: Money.french(l.contribution.amount), explanation: Self.explain(l.contribution), capApplied: l.contribution.capApplied,
+                       callLink: i == 0 || lines[i - 1].insee != l.insee)
             },
             totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: name($0.key), amount: Money.french($0.value)) },
             total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention,
@@ -92,6 +96,40 @@ struct ContributionsController {
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"contributions-\(year).csv\"")
         return Response(status: .ok, headers: headers, body: .init(string: ContributionsReport.csv(lines)))
+    }
+
+    /// A commune's call for contributions for a year, as a PDF a person reads: each service's amount with how it
+    /// was reached, the total and the imputation. A commune's agents get their own; the Métropole's admins name
+    /// the commune (`?commune=<INSEE>`).
+    func call(req: Request) async throws -> Response {
+        let (scope, _) = try await req.agentScope()
+        let isMetropole = scope.collectivite.kind == .metropole
+        guard !isMetropole || scope.isAdmin else { throw Abort(.forbidden) }
+        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
+        let byDay = (try? req.query.get(String.self, at: "prorata")) != "annee"
+        let insee = isMetropole ? ((try? req.query.get(String.self, at: "commune")) ?? "") : (scope.collectivite.insee ?? "")
+        let inputs = try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear)
+        let lines = ContributionsReport.lines(year: year, inputs).lines.filter { $0.insee == insee }
+        guard let first = lines.first else { throw Abort(.notFound, reason: "Aucune contribution \(year) pour cette commune.") }
+        func name(_ id: String) -> String { inputs.services.first { $0.id == id }?.name ?? id }
+        let total = lines.reduce(Decimal(0)) { $0 + $1.contribution.amount }
+        var body: [String] = ["Commune : \(first.commune) (code INSEE \(insee))",
+                              "Convention cadre « Services numériques à l'usager » — délibération CP-2025-4074 de la Commission permanente du 14 avril 2025.", ""]
+        for l in lines {
+            let offer = l.contribution.offer.map { ", offre \($0.french)" } ?? ""
+            body.append(name(l.contribution.serviceID) + offer + " : " + Money.french(l.contribution.amount))
+            body.append("    " + Self.explain(l.contribution))
+            body.append("")
+        }
+        body.append("Total à payer pour \(year) : \(Money.french(total))")
+        body.append("")
+        body.append("Recette de fonctionnement de la Métropole de Lyon : budget principal, chapitre 70, opération n° 0P02O4984.")
+        let pdf = PDFDocument(title: "Appel de contributions \(year)", body: body.joined(separator: "\n"),
+                              footer: "Métropole de Lyon — édité le \(Self.day(req.guichet.evaluationContext.today.iso))").render()
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"appel-contributions-\(year)-\(insee).pdf\"")
+        return Response(status: .ok, headers: headers, body: .init(data: pdf))
     }
 
     /// How an amount was reached, in one French sentence.

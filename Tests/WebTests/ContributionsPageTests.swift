@@ -31,6 +31,13 @@ final class ContributionsPageTests: XCTestCase {
         XCTAssertTrue(risk.contains("Bron : convention signée le 10/02/2026, après le 31/12/2025 — Toodego (partenaire), laclasse.com"), risk.body)
         XCTAssertTrue(risk.contains("5\u{202F}000,00\u{00A0}€ + 0,20\u{00A0}€ × 43\u{202F}049 habitants"), "Bron billed from March")
         XCTAssertTrue(risk.contains("part de l&#39;année couverte 83,84 %"), "306 days of 365")
+        let call = try await metropole.get("/bo/metropole/convention/appel.pdf?annee=2026&commune=69034")
+        XCTAssertEqual(call.headers.first(name: .contentType), "application/pdf")
+        let text = String(decoding: Data(call.body.utf8), as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("%PDF-1.4"))
+        XCTAssertTrue(text.contains("Appel de contributions 2026") && text.contains("Caluire-et-Cuire"), "the text is in the page, uncompressed")
+        let none = try await metropole.get("/bo/metropole/convention/appel.pdf?annee=2026&commune=69999").status
+        XCTAssertEqual(none, .notFound)
         let later = try await metropole.get("/bo/metropole/contributions?annee=2027")
         XCTAssertTrue(later.contains("Indice Syntec pour 2027 inconnu"), "what is missing is said")
 
@@ -42,6 +49,9 @@ final class ContributionsPageTests: XCTestCase {
         XCTAssertTrue(own.contains("Fin au plus tard</dt><dd>31/12/2031"))
         XCTAssertTrue(own.contains("13\u{202F}714,60\u{00A0}€") && own.contains("2\u{202F}914,38\u{00A0}€"))
         XCTAssertFalse(own.contains("Bron"), "a commune sees only itself")
+        let ownCall = try await agent.get("/bo/caluire-et-cuire/convention/appel.pdf?annee=2026&commune=69029")
+        XCTAssertEqual(ownCall.status, .ok)
+        XCTAssertTrue(ownCall.body.contains("69034") && !ownCall.body.contains("69029"), "a commune's agent gets its own call, whatever it asks")
         let csvRefused = try await agent.get("/bo/caluire-et-cuire/contributions.csv").status
         XCTAssertEqual(csvRefused, .forbidden)
         let other = try await agent.get("/bo/bron/convention").status
