@@ -37,11 +37,7 @@ struct ContributionsController {
     struct ConventionVM { var signed: String; var start: String; var period: String; var finalEnd: String; var endsSoon: Bool; var ended: String?; var services: [ServiceVM] }
 
     func page(req: Request) async throws -> Response {
-        let (scope, _) = try await req.agentScope()
-        let isMetropole = scope.collectivite.kind == .metropole
-        guard !isMetropole || scope.isAdmin else { throw Abort(.forbidden) }
-        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
-        let byDay = (try? req.query.get(String.self, at: "prorata")) != "annee"
+        let (scope, isMetropole, year, byDay) = try await asked(req)
         let inputs = try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear)
         let (lines, problems) = ContributionsReport.lines(year: year, inputs)
         let services = inputs.services
@@ -87,10 +83,8 @@ struct ContributionsController {
 
     /// The year's CSV, for the Métropole's finance department.
     func csv(req: Request) async throws -> Response {
-        let (scope, _) = try await req.agentScope()
-        guard scope.collectivite.kind == .metropole, scope.isAdmin else { throw Abort(.forbidden) }
-        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
-        let byDay = (try? req.query.get(String.self, at: "prorata")) != "annee"
+        let (scope, isMetropole, year, byDay) = try await asked(req)
+        guard isMetropole else { throw Abort(.forbidden) }
         let (lines, _) = ContributionsReport.lines(year: year, try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear))
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
@@ -102,11 +96,7 @@ struct ContributionsController {
     /// was reached, the total and the imputation. A commune's agents get their own; the Métropole's admins name
     /// the commune (`?commune=<INSEE>`).
     func call(req: Request) async throws -> Response {
-        let (scope, _) = try await req.agentScope()
-        let isMetropole = scope.collectivite.kind == .metropole
-        guard !isMetropole || scope.isAdmin else { throw Abort(.forbidden) }
-        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
-        let byDay = (try? req.query.get(String.self, at: "prorata")) != "annee"
+        let (scope, isMetropole, year, byDay) = try await asked(req)
         let insee = isMetropole ? ((try? req.query.get(String.self, at: "commune")) ?? "") : (scope.collectivite.insee ?? "")
         let inputs = try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear)
         let lines = ContributionsReport.lines(year: year, inputs).lines.filter { $0.insee == insee }
@@ -130,6 +120,16 @@ struct ContributionsController {
         headers.replaceOrAdd(name: .contentType, value: "application/pdf")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"appel-contributions-\(year)-\(insee).pdf\"")
         return Response(status: .ok, headers: headers, body: .init(data: pdf))
+    }
+
+    /// Who asks (the Métropole's admins, or a commune's agents), for which billing year (2026 by default), and
+    /// whether a year partly covered is billed by the day (`?prorata=annee`: in full).
+    private func asked(_ req: Request) async throws -> (scope: TenantScope, isMetropole: Bool, year: Int, byDay: Bool) {
+        let (scope, _) = try await req.agentScope()
+        let isMetropole = scope.collectivite.kind == .metropole
+        guard !isMetropole || scope.isAdmin else { throw Abort(.forbidden) }
+        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
+        return (scope, isMetropole, year, (try? req.query.get(String.self, at: "prorata")) != "annee")
     }
 
     /// How an amount was reached, in one French sentence.
