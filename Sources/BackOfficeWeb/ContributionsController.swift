@@ -33,7 +33,13 @@ struct ContributionsController {
         /// earlier convention but have not approved the convention cadre before 31 December 2025.
         var endingSoon: [String]
         var atRisk: [String]
+        /// For the Métropole: the coming years under the stated growth of the index and of populations.
+        var forecast: [ForecastVM]
+        var indexGrowth: String
+        var populationGrowth: String
+        var forecastError: String?
     }
+    struct ForecastVM { var year: Int; var total: String; var services: String }
     struct ConventionVM { var signed: String; var start: String; var period: String; var finalEnd: String; var endsSoon: Bool; var ended: String?; var services: [ServiceVM] }
 
     func page(req: Request) async throws -> Response {
@@ -67,6 +73,19 @@ struct ContributionsController {
                 }
             }
         }
+        var forecast: [ForecastVM] = [], forecastError: String?
+        let indexGrowth = (try? req.query.get(String.self, at: "indice")) ?? "2"
+        let populationGrowth = (try? req.query.get(String.self, at: "population")) ?? "0,5"
+        if isMetropole {
+            if let g = Self.percent(indexGrowth), let p = Self.percent(populationGrowth) {
+                forecast = ContributionsForecast.years(from: year, count: 6, inputs, indexGrowth: g, populationGrowth: p).map { y in
+                    ForecastVM(year: y.year, total: Money.french(y.total),
+                               services: y.byService.sorted { $0.key < $1.key }.map { "\(name($0.key)) : \(Money.french($0.value))" }.joined(separator: " ; "))
+                }
+            } else {
+                forecastError = "Croissances attendues en pourcentage, de -50 à 50 (par exemple 2 ou 2,5)."
+            }
+        }
         let vm = PageVM(
             layout: try await req.layout(scope, title: isMetropole ? "Contributions \(year)" : "Convention et contributions"),
             slug: scope.slug, year: year, years: (ServiceCatalogue.baseYear...max(year + 1, ServiceCatalogue.baseYear + 5)).map { YearVM(value: $0, selected: $0 == year) }, byDay: byDay, isMetropole: isMetropole,
@@ -77,7 +96,8 @@ struct ContributionsController {
             },
             totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: name($0.key), amount: Money.french($0.value)) },
             total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention,
-            endingSoon: endingSoon, atRisk: atRisk.sorted())
+            endingSoon: endingSoon, atRisk: atRisk.sorted(), forecast: forecast, indexGrowth: indexGrowth, populationGrowth: populationGrowth,
+            forecastError: forecastError)
         return req.guichet.renderer.html("backoffice/contributions", vm)
     }
 
@@ -130,6 +150,14 @@ struct ContributionsController {
         guard !isMetropole || scope.isAdmin else { throw Abort(.forbidden) }
         let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
         return (scope, isMetropole, year, (try? req.query.get(String.self, at: "prorata")) != "annee")
+    }
+
+    /// « 2,5 » → 0.025; nil outside -50 % to 50 %.
+    static func percent(_ text: String) -> Decimal? {
+        let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+        guard let d = Decimal(string: t, locale: Locale(identifier: "en_US_POSIX")), "\(d)" != "NaN", d >= -50, d <= 50,
+              t.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
+        return d / 100
     }
 
     /// How an amount was reached, in one French sentence.
