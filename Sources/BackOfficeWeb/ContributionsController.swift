@@ -54,22 +54,23 @@ struct ContributionsController {
         let convention = isMetropole ? nil : inputs.conventions.values.first.map { c in
             ConventionVM(signed: Self.day(c.signed), start: Self.day(c.start),
                          period: c.period(on: today).map { "période \($0.number) sur 6, du \(Self.day($0.start)) au \(Self.day($0.end))" } ?? "aucune période en cours",
-                         finalEnd: Self.day(c.finalEnd), endsSoon: c.endsWithin(days: 180, of: today), ended: c.ended.map(Self.day),
+                         finalEnd: Self.day(c.finalEnd), endsSoon: c.endsWithin(days: ConventionCadre.endingSoonDays, of: today), ended: c.ended.map(Self.day),
                          services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: Self.day(m.start),
                                                                    until: m.end.map(Self.day) ?? "—") })
         }
         var endingSoon: [String] = [], atRisk: [String] = []
         if isMetropole {
-            endingSoon = inputs.conventions.filter { $0.value.endsWithin(days: 180, of: today) }
+            endingSoon = inputs.conventions.filter { $0.value.endsWithin(days: ConventionCadre.endingSoonDays, of: today) }
                 .map { "\(inputs.names[$0.key] ?? $0.key) : fin le \(Self.day($0.value.finalEnd))" }.sorted()
             // The deliberation's list is the communes that held an earlier convention for Toodego or laclasse.com.
             for s in try TerritoryData.signatories() {
                 let name = inputs.names[s.insee] ?? s.insee
                 let services = [s.toodego.map { "Toodego (\($0))" }, s.laclasse ? "laclasse.com" : nil].compactMap { $0 }.joined(separator: ", ")
-                switch inputs.conventions[s.insee] {
-                case nil: atRisk.append("\(name) : pas de convention cadre — \(services)")
-                case let c? where c.signed > "2025-12-31": atRisk.append("\(name) : convention signée le \(Self.day(c.signed)), après le 31/12/2025 — \(services)")
-                default: break
+                switch ConventionCadre.approvalRisk(of: inputs.conventions[s.insee]) {
+                case .noConvention?: atRisk.append("\(name) : pas de convention cadre — \(services)")
+                case .signedLate(let day)?:
+                    atRisk.append("\(name) : convention signée le \(Self.day(day)), après le \(Self.day(ConventionCadre.approvalDeadline)) — \(services)")
+                case nil: break
                 }
             }
         }
@@ -172,7 +173,7 @@ struct ContributionsController {
         }
         parts.append("= cible \(Money.french(c.target))")
         if let previous = c.previous, let cap = c.cap {
-            parts.append(c.capApplied ? "plafonnée à \(Money.french(cap)) (montant précédent \(Money.french(previous)) + \(c.year <= 2026 ? "10" : "5") %)"
+            parts.append(c.capApplied ? "plafonnée à \(Money.french(cap)) (montant précédent \(Money.french(previous)) + \(Money.number(TransitionRule.deliberation.capRate(for: c.year) * 100)) %)"
                                       : "sous le plafond de \(Money.french(cap))")
         }
         if c.shareOfYear != 1 { parts.append("× part de l'année couverte \(Money.number(Money.cents(c.shareOfYear * 100), decimals: 2)) %") }

@@ -47,6 +47,19 @@ public struct ConventionCadre: Sendable, Equatable {
     public var ended: Day?
 
     public static let maximumYears = 6
+    /// How far ahead a convention reaching its final end is flagged, to prepare the next one.
+    public static let endingSoonDays = 180
+    /// Communes holding an earlier convention for Toodego or laclasse.com keep it only if they approve the
+    /// convention cadre by this day (deliberation CP-2025-4074, II-2°).
+    public static let approvalDeadline: Day = "2025-12-31"
+
+    /// Why a commune that held an earlier convention risks losing its services; nil when it approved in time.
+    public enum ApprovalRisk: Sendable, Equatable { case noConvention, signedLate(Day) }
+
+    public static func approvalRisk(of convention: ConventionCadre?) -> ApprovalRisk? {
+        guard let convention else { return .noConvention }
+        return convention.signed > approvalDeadline ? .signedLate(convention.signed) : nil
+    }
 
     public init(commune: String, signed: Day, start: Day, services: [Membership], ended: Day? = nil) {
         self.commune = commune; self.signed = signed; self.start = start; self.services = services; self.ended = ended

@@ -38,4 +38,14 @@ import Testing
         #expect(PartialYearRule.daily.share(of: 2027, start: laclasse.start, end: convention.end(of: laclasse)) == 0)
         #expect(PartialYearRule.daily.share(of: 2028, start: "2028-01-01", end: nil) == 1)
     }
+
+    @Test func communesWithAnEarlierConventionMustApproveByTheEndOf2025() {
+        #expect(ConventionCadre.approvalRisk(of: nil) == .noConvention)
+        #expect(ConventionCadre.approvalRisk(of: convention) == nil, "signed on 23 June 2025")
+        var late = convention
+        late.signed = "2026-01-02"
+        #expect(ConventionCadre.approvalRisk(of: late) == .signedLate("2026-01-02"))
+        late.signed = "2025-12-31"
+        #expect(ConventionCadre.approvalRisk(of: late) == nil, "the last day still counts")
+    }
 }
