@@ -46,7 +46,7 @@ final class SMTPDeliveryTests: XCTestCase {
         XCTAssertEqual(value1, 0, "not due again before its backoff")
 
         // Server up, retry: delivered, and gone from the outbox.
-        _ = (try SMTPSink.start(port: port, folder: folder))
+        try SMTPSink.start(port: port, folder: folder)
         try await guichet.store.retryFailingMessages()
         try await worker.deliverDue()
         let afterDelivery = try await guichet.store.outboxCounts()
@@ -62,9 +62,8 @@ final class SMTPDeliveryTests: XCTestCase {
     }
 
     func testStartTLSAndAuthentication() async throws {
-        let port = SMTPSink.freePort()
         let (cert, key) = try SMTPSink.selfSignedCertificate(in: folder)
-        _ = (try SMTPSink.start(port: port, folder: folder, extra: ["--tls", cert, key, "--auth", "guichet:s3cret"]))
+        let port = try SMTPSink.start(folder: folder, extra: ["--tls", cert, key, "--auth", "guichet:s3cret"])
         let good = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://guichet:s3cret@127.0.0.1:\(port)?starttls=always&verify=false")!,
                                  from: "ne-pas-repondre@guichet.example")
         try await good.send(OutboxMail(to: "a@exemple.fr", subject: "TLS", text: "chiffré"), id: "m1")
@@ -83,8 +82,7 @@ final class SMTPDeliveryTests: XCTestCase {
     }
 
     func testCredentialsAreNeverSentInClear() async throws {
-        let port = SMTPSink.freePort()
-                _ = (try SMTPSink.start(port: port, folder: folder))
+        let port = try SMTPSink.start(folder: folder)
         let transport = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://user:pw@127.0.0.1:\(port)")!, from: "x@guichet.example")
         do { try await transport.send(OutboxMail(to: "a@exemple.fr", subject: "x", text: "x"), id: "m"); XCTFail("sent credentials in clear") }
         catch let error as SMTPError { XCTAssertTrue("\(error)".contains("without TLS"), "\(error)") }
@@ -116,7 +114,19 @@ enum SMTPSink {
 
     static func freePort() -> Int { Int.random(in: 20_000...40_000) }
 
-    static func start(port: Int, folder: URL, extra: [String] = []) throws -> Process {
+    /// Starts a sink and returns its port. Under a loaded CI machine a start can fail (the port taken meanwhile,
+    /// or aiosmtpd's own ready timeout), so it is tried up to three times, on a fresh port unless `port` is fixed.
+    @discardableResult
+    static func start(port fixed: Int? = nil, folder: URL, extra: [String] = []) throws -> Int {
+        var lastError: any Error = CocoaError(.fileReadUnknown)
+        for _ in 0..<3 {
+            let port = fixed ?? freePort()
+            do { try startOnce(port: port, folder: folder, extra: extra); return port } catch { lastError = error; usleep(300_000) }
+        }
+        throw lastError
+    }
+
+    private static func startOnce(port: Int, folder: URL, extra: [String]) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", script, String(port), folder.path] + extra
@@ -129,7 +139,6 @@ enum SMTPSink {
         let ready = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
         guard let match = ready.firstMatch(of: /ready ([0-9]+)/), let pid = Int32(match.1) else { throw CocoaError(.fileReadUnknown) }
         running.withLock { $0.append(pid) }
-        return p
     }
 
     static func stopAll() {

@@ -45,7 +45,7 @@ def main():
             return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
         kwargs.update(authenticator=check, auth_required=True, auth_require_tls=bool(a.tls))
-    controller = Controller(Sink(a.folder), hostname="127.0.0.1", port=a.port, ready_timeout=10, **kwargs)
+    controller = Controller(Sink(a.folder), hostname="127.0.0.1", port=a.port, ready_timeout=30, **kwargs)
     controller.start()
     print(f"ready {os.getpid()}", flush=True)
     # Runs until killed, or until the test process that started it is gone, however it ended.
