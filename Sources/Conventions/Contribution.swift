@@ -58,7 +58,7 @@ public enum ContributionCalculator {
     public static func contribution(year: Int, service: SharedService, offer: Offer?, population: Int, populationYear: Int,
                                     syntec: SyntecSeries, previous: Decimal?, shareOfYear: Decimal = 1,
                                     transition: TransitionRule = .deliberation) throws(Problem) -> Contribution {
-        guard let pricing = service.pricing(for: offer) else { throw .noPricing(service: service.id, offer: offer) }
+        guard let pricing = service.pricing(for: offer, year: year) else { throw .noPricing(service: service.id, offer: offer) }
         var (fixed, rate, derogation): (Decimal, Decimal, String?) = (0, 0, nil)
         switch pricing {
         case .free: break
@@ -91,11 +91,19 @@ public enum ContributionCalculator {
     /// transition climbs by the cap until it reaches the target and then follows it.
     public static func path(from: Int, through: Int, service: SharedService, offer: Offer?, population: (Int) -> (count: Int, year: Int),
                             syntec: SyntecSeries, earlierAmount: Decimal?) throws(Problem) -> [Contribution] {
+        try path(from: from, through: through, service: service, offerIn: { _ in offer }, population: population, syntec: syntec,
+                 earlierAmount: earlierAmount)
+    }
+
+    /// The same with the offer of each year, for a commune that changed offer on the way: the transition is the
+    /// service's, whatever the offer.
+    public static func path(from: Int, through: Int, service: SharedService, offerIn: (Int) -> Offer?, population: (Int) -> (count: Int, year: Int),
+                            syntec: SyntecSeries, earlierAmount: Decimal?) throws(Problem) -> [Contribution] {
         var previous = earlierAmount
         var result: [Contribution] = []
-        for year in from...through {
+        for year in from...max(from, through) where year <= through {
             let p = population(year)
-            let c = try contribution(year: year, service: service, offer: offer, population: p.count, populationYear: p.year,
+            let c = try contribution(year: year, service: service, offer: offerIn(year), population: p.count, populationYear: p.year,
                                      syntec: syntec, previous: previous)
             result.append(c)
             // Once the target is reached, the transition is over: later years pay the target.

@@ -34,31 +34,48 @@ public enum ContributionsReport {
         vintages.filter { $0.key <= year - 4 }.max { $0.key < $1.key }.map { ($0.value, $0.key) }
     }
 
+    /// One line per commune, service and offer billed in `year`. A service whose offer changed during the year has
+    /// a line per offer, each for its share of the year; the transition runs over the service, whatever the offer.
     public static func lines(year: Int, _ inputs: Inputs) -> (lines: [Line], problems: [String]) {
         var lines: [Line] = [], problems: [String] = []
         for (insee, convention) in inputs.conventions.sorted(by: { (inputs.names[$0.key] ?? $0.key) < (inputs.names[$1.key] ?? $1.key) }) {
             let name = inputs.names[insee] ?? insee
-            for membership in convention.services {
-                let share = inputs.partialYear.share(of: year, start: max(membership.start, convention.start), end: convention.end(of: membership))
-                guard share > 0, let service = inputs.services.first(where: { $0.id == membership.serviceID }) else { continue }
-                let vintages = inputs.populations[insee] ?? [:]
+            let vintages = inputs.populations[insee] ?? [:]
+            for (serviceID, memberships) in Dictionary(grouping: convention.services, by: \.serviceID).sorted(by: { $0.key < $1.key }) {
+                let billed = memberships.sorted { $0.start < $1.start }.map { m in
+                    (m, inputs.partialYear.share(of: year, start: max(m.start, convention.start), end: convention.end(of: m)))
+                }.filter { $0.1 > 0 }
+                guard !billed.isEmpty, let service = inputs.services.first(where: { $0.id == serviceID }) else { continue }
                 guard population(for: year, in: vintages) != nil else {
                     problems.append("\(name) : population en vigueur au 31/12/\(year - 1) inconnue (millésime \(year - 4) ou antérieur)."); continue
                 }
-                do {
+                // The offer a year's full amount is computed with, for the transition: the last one joined in it.
+                func offer(in y: Int) -> Offer? {
+                    memberships.filter { max($0.start, convention.start) <= String(format: "%04d-12-31", y) }.max { $0.start < $1.start }?.offer
+                }
+                do throws(ContributionCalculator.Problem) {
                     // From the first billing year, so a commune in transition climbs from its 2025 amount.
-                    let first = max(ServiceCatalogue.baseYear, Int(max(membership.start, convention.start).prefix(4)) ?? year)
-                    let path = try ContributionCalculator.path(from: min(first, year), through: year, service: service, offer: membership.offer,
-                                                               population: { y in population(for: y, in: vintages) ?? (0, 0) },
-                                                               syntec: inputs.syntec, earlierAmount: inputs.earlier[insee]?[service.id])
-                    guard var c = path.last else { continue }
-                    c.shareOfYear = share
-                    c.amount = Money.cents(c.amount * share)
-                    lines.append(Line(insee: insee, commune: name, contribution: c))
-                } catch .noIndex(let y) {
-                    problems.append("Indice Syntec pour \(y) inconnu : importez les valeurs publiées avant le 1er janvier \(y).")
+                    let firstStart = memberships.map { max($0.start, convention.start) }.min()!
+                    let first = min(max(ServiceCatalogue.baseYear, Int(firstStart.prefix(4)) ?? year), year)
+                    let earlier = try ContributionCalculator.path(from: first, through: year - 1, service: service, offerIn: offer,
+                                                                  population: { y in population(for: y, in: vintages) ?? (0, 0) },
+                                                                  syntec: inputs.syntec, earlierAmount: inputs.earlier[insee]?[serviceID])
+                    let previous = earlier.last.map { $0.capApplied ? $0.amount : nil } ?? inputs.earlier[insee]?[serviceID]
+                    let p = population(for: year, in: vintages)!
+                    for (membership, share) in billed {
+                        var c = try ContributionCalculator.contribution(year: year, service: service, offer: membership.offer, population: p.count,
+                                                                        populationYear: p.year, syntec: inputs.syntec, previous: previous)
+                        c.shareOfYear = share
+                        c.amount = Money.cents(c.amount * share)
+                        lines.append(Line(insee: insee, commune: name, contribution: c))
+                    }
                 } catch {
-                    problems.append("\(name), \(service.id) : \(error)")
+                    switch error {
+                    case .noIndex(let y):
+                        problems.append("Indice Syntec pour \(y) inconnu : importez les valeurs publiées avant le 1er janvier \(y).")
+                    case .noPricing(let s, let o):
+                        problems.append("\(name), \(s)\(o.map { " (\($0.french))" } ?? "") : aucun tarif pour \(year).")
+                    }
                 }
             }
         }

@@ -37,6 +37,11 @@ public struct ConventionCadre: Sendable, Equatable {
         public init(serviceID: String, offer: Offer?, start: Day, end: Day? = nil) {
             self.serviceID = serviceID; self.offer = offer; self.start = start; self.end = end
         }
+
+        /// Whether both are open on a common day (`end` is the first day without the service).
+        public func overlaps(_ other: Membership) -> Bool {
+            start < (other.end ?? "9999-12-31") && other.start < (end ?? "9999-12-31")
+        }
     }
 
     public var commune: String
@@ -94,6 +99,23 @@ public struct ConventionCadre: Sendable, Equatable {
     /// A membership's end as billing sees it: its own stop, the convention's termination, or the final end.
     public func end(of membership: Membership) -> Day {
         [membership.end.map { Calendars.addDays(-1, to: $0) }, ended.map { Calendars.addDays(-1, to: $0) }, finalEnd].compactMap { $0 }.min()!
+    }
+}
+
+/// Days as people read and type them.
+public enum Days {
+    /// « 2026-01-01 » → « 01/01/2026 ».
+    public static func french(_ day: Day) -> String {
+        let p = day.split(separator: "-")
+        return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : day
+    }
+
+    /// « 01/01/2026 » or « 2026-01-01 » (a date input) → « 2026-01-01 »; nil when it is neither or not a real day.
+    public static func parse(_ text: String) -> Day? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let p = t.split(separator: "/", omittingEmptySubsequences: false)
+        let iso = p.count == 3 ? "\(p[2])-\(p[1].count == 1 ? "0" : "")\(p[1])-\(p[0].count == 1 ? "0" : "")\(p[0])" : t
+        return ConventionImports.isDay(iso) ? iso : nil
     }
 }
 

@@ -70,7 +70,7 @@ public enum ConventionImports {
             guard let service = services.first(where: { $0.id == row[4] }) else { throw LineError(line: line, reason: "service « \(row[4]) » inconnu") }
             let offer = Offer(rawValue: row[5])
             if service.hasOffers {
-                guard let offer, service.pricing(for: offer) != nil else { throw LineError(line: line, reason: "offre « \(row[5]) » inconnue pour \(service.id)") }
+                guard let offer, service.offers.contains(offer) else { throw LineError(line: line, reason: "offre « \(row[5]) » inconnue pour \(service.id)") }
                 guard service.openOffers.contains(offer) else { throw LineError(line: line, reason: "l'offre \(offer.french) n'est pas encore ouverte") }
             } else if !row[5].isEmpty { throw LineError(line: line, reason: "\(service.id) n'a pas d'offre") }
             if row[6] < row[2] { throw LineError(line: line, reason: "le service commence avant la convention") }
@@ -87,8 +87,9 @@ public enum ConventionImports {
                     if c.signed != signed || c.start != start || c.ended != ended {
                         errors.append(LineError(line: line, reason: "la convention de \(insee) a d'autres dates sur une ligne précédente"))
                     }
-                    if c.services.contains(where: { $0.serviceID == membership.serviceID }) {
-                        errors.append(LineError(line: line, reason: "\(membership.serviceID) figure deux fois pour \(insee)"))
+                    // The same service twice is a change of offer: the periods follow each other.
+                    if c.services.contains(where: { $0.serviceID == membership.serviceID && $0.overlaps(membership) }) {
+                        errors.append(LineError(line: line, reason: "\(membership.serviceID) figure deux fois pour \(insee) sur des périodes qui se chevauchent"))
                     }
                     c.services.append(membership)
                     result[insee] = c

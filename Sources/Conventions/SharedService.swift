@@ -22,24 +22,53 @@ public enum Pricing: Sendable, Equatable, Codable {
     case derogatory(amount: Decimal, rule: String)
 }
 
+/// A pricing in force from a billing year: an avenant that changes a rate applies from a year, and the years
+/// before keep the pricing they were billed with. Amounts are in base-year euros, revised by the Syntec index
+/// like the deliberation's.
+public struct PricingEntry: Sendable, Equatable, Codable {
+    public var offer: Offer?
+    public var fromYear: Int
+    public var pricing: Pricing
+    public init(offer: Offer?, fromYear: Int, pricing: Pricing) { self.offer = offer; self.fromYear = fromYear; self.pricing = pricing }
+}
+
 /// A service of the convention cadre's catalogue, with its annex and its pricing per offer (a service without
-/// offer levels has one pricing, under `nil`).
+/// offer levels has one pricing, under `nil`), each from a billing year.
 public struct SharedService: Sendable, Equatable, Identifiable {
     public var id: String
     public var name: String
     public var annex: String
-    /// Pricing by offer; the base year's amounts (the deliberation's are 2026 values).
-    public var pricing: [Offer?: Pricing]
+    public var schedule: [PricingEntry]
     /// Offers that can be joined now (*abonné* only once its catalogue exists).
     public var openOffers: Set<Offer>
 
-    public init(id: String, name: String, annex: String, pricing: [Offer?: Pricing], openOffers: Set<Offer> = []) {
-        self.id = id; self.name = name; self.annex = annex; self.pricing = pricing; self.openOffers = openOffers
+    public init(id: String, name: String, annex: String, schedule: [PricingEntry], openOffers: Set<Offer> = []) {
+        self.id = id; self.name = name; self.annex = annex; self.schedule = schedule; self.openOffers = openOffers
     }
 
-    public var hasOffers: Bool { pricing.keys.contains { $0 != nil } }
+    /// A service whose pricing per offer holds from the base year.
+    public init(id: String, name: String, annex: String, pricing: [Offer?: Pricing], openOffers: Set<Offer> = []) {
+        self.init(id: id, name: name, annex: annex,
+                  schedule: pricing.map { PricingEntry(offer: $0.key, fromYear: ServiceCatalogue.baseYear, pricing: $0.value) }
+                      .sorted { ($0.offer?.rawValue ?? "") < ($1.offer?.rawValue ?? "") },
+                  openOffers: openOffers)
+    }
 
-    public func pricing(for offer: Offer?) -> Pricing? { pricing[offer] }
+    /// The offers priced, in the deliberation's order (nil alone for a service without offer levels).
+    public var offers: [Offer?] {
+        let priced = Set(schedule.map(\.offer))
+        return priced.contains(nil) ? [nil] : Offer.allCases.filter { priced.contains($0) }
+    }
+
+    public var hasOffers: Bool { schedule.contains { $0.offer != nil } }
+
+    /// Whether `offer` can be joined now: a service without offer levels takes none.
+    public func isOpen(_ offer: Offer?) -> Bool { offer.map(openOffers.contains) ?? !hasOffers }
+
+    /// The pricing billed for `year`: the latest entry of the offer from a year up to it.
+    public func pricing(for offer: Offer?, year: Int) -> Pricing? {
+        schedule.filter { $0.offer == offer && $0.fromYear <= year }.max { $0.fromYear < $1.fromYear }?.pricing
+    }
 }
 
 /// The catalogue the deliberation sets, in 2026 euros.

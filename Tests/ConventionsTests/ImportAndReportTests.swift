@@ -47,6 +47,20 @@ import Testing
         ], "a row error stops before the conventions are put together")
     }
 
+    @Test func aServiceTwiceIsAChangeOfOfferWhenItsPeriodsFollowEachOther() throws {
+        let header = "code_insee,signee_le,debut,fin,service,offre,debut_service,fin_service\n"
+        let changed = try ConventionImports.conventions(header + """
+            69034,2025-06-23,2026-01-01,,toodego,partenaire,2026-01-01,2027-01-01
+            69034,2025-06-23,2026-01-01,,toodego,connecte,2027-01-01,
+            """, services: ServiceCatalogue.deliberation2025).get()
+        #expect(changed["69034"]?.services.map(\.offer) == [.partenaire, .connecte])
+        guard case .failure(let overlap) = ConventionImports.conventions(header + """
+            69034,2025-06-23,2026-01-01,,toodego,partenaire,2026-01-01,2027-01-02
+            69034,2025-06-23,2026-01-01,,toodego,connecte,2027-01-01,
+            """, services: ServiceCatalogue.deliberation2025) else { Issue.record("accepted"); return }
+        #expect(overlap.lines.map(\.description) == ["ligne 3 : toodego figure deux fois pour 69034 sur des périodes qui se chevauchent"])
+    }
+
     @Test func theReportTakesThePopulationInForceAndBillsAPartYear() {
         let convention = ConventionCadre(commune: "69034", signed: "2025-06-23", start: "2026-01-01", services: [
             .init(serviceID: "toodego", offer: .partenaire, start: "2026-01-01"),
