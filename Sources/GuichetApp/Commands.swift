@@ -94,7 +94,7 @@ struct ConventionImportCommand: AsyncCommand {
         let store = context.application.guichet.store
         guard let path = signature.file else { throw BundleCommand.Failure("--file : le fichier CSV à importer") }
         let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
-        let services = ServiceCatalogue.deliberation2025
+        let services = try await store.sharedServices()
         func refused(_ errors: ConventionImports.ImportErrors) -> BundleCommand.Failure {
             BundleCommand.Failure("Fichier refusé, rien n'a été importé :\n" + errors.lines.map { "  - \($0)" }.joined(separator: "\n"))
         }

@@ -38,15 +38,19 @@ extension Store {
     public func importConventions(_ conventions: [String: ConventionCadre]) async throws {
         try await write { sql in
             for (insee, c) in conventions {
-                try await sql.raw("DELETE FROM convention_services WHERE insee = \(bind: insee)").run()
-                try await sql.raw("DELETE FROM conventions WHERE insee = \(bind: insee)").run()
-                try await sql.raw("""
-                    INSERT INTO conventions (insee, signed, start, ended) VALUES (\(bind: insee), \(bind: c.signed), \(bind: c.start), \(bind: c.ended))
-                    """).run()
-                try await Self.insertRows(into: "convention_services", columns: ["insee", "service", "offer", "start", "end"],
-                                          c.services.map { [insee, $0.serviceID, $0.offer?.rawValue, $0.start, $0.end] as [any Encodable & Sendable] }, on: sql)
+                try await Self.replaceConvention(c, of: insee, on: sql)
             }
         }
+    }
+
+    static func replaceConvention(_ c: ConventionCadre, of insee: String, on sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM convention_memberships WHERE insee = \(bind: insee)").run()
+        try await sql.raw("DELETE FROM conventions WHERE insee = \(bind: insee)").run()
+        try await sql.raw("""
+            INSERT INTO conventions (insee, signed, start, ended) VALUES (\(bind: insee), \(bind: c.signed), \(bind: c.start), \(bind: c.ended))
+            """).run()
+        try await insertRows(into: "convention_memberships", columns: ["insee", "service", "offer", "start", "end"],
+                             c.services.map { [insee, $0.serviceID, $0.offer?.rawValue, $0.start, $0.end] as [any Encodable & Sendable] }, on: sql)
     }
 
     /// What a billing year's contributions are computed from, as the scope may see it: everything for the
@@ -64,6 +68,14 @@ extension Store {
 
     /// Everything a billing year's contributions are computed from, for the operator's command line.
     public func contributionInputs(partialYear: PartialYearRule = .daily) async throws -> ContributionsReport.Inputs {
+        try await Self.contributionInputs(partialYear: partialYear, names: try await communeNames(), on: sql)
+    }
+
+    func communeNames() async throws -> [String: String] {
+        Dictionary(try await collectivites().compactMap { c in c.insee.map { ($0, c.name) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func contributionInputs(partialYear: PartialYearRule, names: [String: String], on sql: any SQLDatabase) async throws -> ContributionsReport.Inputs {
         struct ConventionRow: Decodable { var insee: String; var signed: String; var start: String; var ended: String? }
         struct ServiceRow: Decodable { var insee: String; var service: String; var offer: String?; var start: String; var end: String? }
         struct PopulationRow: Decodable { var insee: String; var vintage: Int; var population: Int }
@@ -73,7 +85,7 @@ extension Store {
         for c in try await sql.raw("SELECT insee, signed, start, ended FROM conventions").all(decoding: ConventionRow.self) {
             conventions[c.insee] = ConventionCadre(commune: c.insee, signed: c.signed, start: c.start, services: [], ended: c.ended)
         }
-        for s in try await sql.raw(#"SELECT insee, service, offer, start, "end" FROM convention_services ORDER BY service"#).all(decoding: ServiceRow.self) {
+        for s in try await sql.raw(#"SELECT insee, service, offer, start, "end" FROM convention_memberships ORDER BY service, start"#).all(decoding: ServiceRow.self) {
             conventions[s.insee]?.services.append(.init(serviceID: s.service, offer: s.offer.flatMap(Offer.init(rawValue:)), start: s.start, end: s.end))
         }
         var populations: [String: [Int: Int]] = [:]
@@ -86,8 +98,7 @@ extension Store {
         for e in try await sql.raw("SELECT insee, service, amount FROM earlier_amounts").all(decoding: EarlierRow.self) {
             earlier[e.insee, default: [:]][e.service] = Decimal(string: e.amount)
         }
-        let names = Dictionary(try await collectivites().compactMap { c in c.insee.map { ($0, c.name) } }, uniquingKeysWith: { a, _ in a })
         return ContributionsReport.Inputs(conventions: conventions, names: names, populations: populations, syntec: SyntecSeries(syntec),
-                                          earlier: earlier, partialYear: partialYear)
+                                          earlier: earlier, services: try await sharedServices(on: sql), partialYear: partialYear)
     }
 }

@@ -36,4 +36,43 @@ final class ConventionStoreTests: XCTestCase {
         XCTAssertEqual(caluire.amount, Decimal(string: "11550.58"), "2027: 11 000,55 × 1,05 = 11 550,5775 → 11 550,58")
         XCTAssertTrue(caluire.capApplied)
     }
+
+    func testChangesAreStoredAsComparedAndARefusedOneChangesNothing() async throws {
+        let store = guichet.store
+        let catalogue = try await store.sharedServices()
+        XCTAssertEqual(catalogue, ServiceCatalogue.deliberation2025, "every instance starts from the deliberation's catalogue")
+
+        let rate = ConventionChange.setPricing(serviceID: "laclasse", offer: nil, fromYear: 2027, pricing: .perInhabitant(fixed: 300, rate: Decimal(string: "0.075")!))
+        let (before, after) = try await store.apply(rate)
+        let stored = try await store.contributionInputs()
+        XCTAssertEqual(stored.services, after.services, "what was compared is what is stored, decimals exact")
+        XCTAssertNotEqual(stored.services, before.services)
+        XCTAssertEqual(stored.services.first { $0.id == "laclasse" }?.pricing(for: nil, year: 2026), .perInhabitant(fixed: 300, rate: Decimal(string: "0.06")!))
+
+        try await store.apply(.changeOffer(insee: "69034", serviceID: "toodego", offer: .connecte, from: "2026-07-01"))
+        try await store.apply(.stop(insee: "69034", serviceID: "laclasse", on: "2027-01-01"))
+        let caluire = try await store.contributionInputs().conventions["69034"]
+        XCTAssertEqual(caluire?.services.map { "\($0.serviceID) \($0.offer?.rawValue ?? "-") \($0.start) \($0.end ?? "-")" },
+                       ["laclasse - 2026-01-01 2027-01-01", "toodego partenaire 2026-01-01 2026-07-01", "toodego connecte 2026-07-01 -"])
+
+        let avenant = SharedService(id: "sig", name: "SIG métropolitain", annex: "Annexe 3",
+                                    schedule: [PricingEntry(offer: nil, fromYear: 2027, pricing: .derogatory(amount: 1_200, rule: "forfait"))])
+        try await store.apply(.addService(avenant))
+        try await store.saveOperatingCosts(OperatingCosts(serviceID: "toodego", year: 2026, amounts: [.hosting: Decimal(string: "1000.10")!, .usage: 20]))
+        try await store.apply(.openOffer(serviceID: "toodego", offer: .abonne))
+        let services = try await store.sharedServices()
+        XCTAssertEqual(services.map(\.id), ["toodego", "laclasse", "sig"])
+        XCTAssertEqual(services.last, avenant)
+        XCTAssertEqual(services.first?.openOffers, [.partenaire, .connecte, .abonne])
+        let costs = try await store.operatingCosts(year: 2026)
+        XCTAssertEqual(costs["toodego"]?.total, Decimal(string: "1020.10"), "opening an offer keeps the service's costs")
+
+        let unchanged = try await store.contributionInputs()
+        do {
+            try await store.apply(.join(insee: "69034", serviceID: "laclasse", offer: nil, from: "2026-06-01"))
+            XCTFail("joined a service already joined")
+        } catch let refused as ChangeRefused { XCTAssertEqual(refused.field, "service") }
+        let afterRefusal = try await store.contributionInputs()
+        XCTAssertEqual(afterRefusal.conventions, unchanged.conventions)
+    }
 }

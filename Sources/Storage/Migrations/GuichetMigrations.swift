@@ -16,6 +16,8 @@ public enum GuichetMigrations {
         CreateDataSources(), CreateWorkingCopies(), CreateFormDrafts(), DeleteDrafts(),
         // 005
         CreateConventions(), CreateConventionServices(), CreatePopulations(), CreateSyntecValues(), CreateEarlierAmounts(),
+        // 006
+        CreateSharedServices(), CreateServicePricings(), SeedDeliberationCatalogue(), CreateConventionMemberships(), CreateOperatingCosts(),
     ]
 }
 
