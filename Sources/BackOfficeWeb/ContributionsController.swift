@@ -38,6 +38,8 @@ struct ContributionsController {
         var indexGrowth: String
         var populationGrowth: String
         var forecastError: String?
+        /// For the Métropole: every commune, to open its convention.
+        var communes: [ConventionEditorController.CommuneVM]
     }
     struct ForecastVM { var year: Int; var total: String; var services: String }
     struct ConventionVM { var signed: String; var start: String; var period: String; var finalEnd: String; var endsSoon: Bool; var ended: String?; var services: [ServiceVM] }
@@ -51,17 +53,11 @@ struct ContributionsController {
         var totals: [String: Decimal] = [:]
         for l in lines { totals[l.contribution.serviceID, default: 0] += l.contribution.amount }
         let today = req.guichet.evaluationContext.today.iso
-        let convention = isMetropole ? nil : inputs.conventions.values.first.map { c in
-            ConventionVM(signed: Self.day(c.signed), start: Self.day(c.start),
-                         period: c.period(on: today).map { "période \($0.number) sur 6, du \(Self.day($0.start)) au \(Self.day($0.end))" } ?? "aucune période en cours",
-                         finalEnd: Self.day(c.finalEnd), endsSoon: c.endsWithin(days: ConventionCadre.endingSoonDays, of: today), ended: c.ended.map(Self.day),
-                         services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: Self.day(m.start),
-                                                                   until: m.end.map(Self.day) ?? "—") })
-        }
+        let convention = isMetropole ? nil : inputs.conventions.values.first.map { Self.conventionVM($0, services: services, today: today) }
         var endingSoon: [String] = [], atRisk: [String] = []
         if isMetropole {
             endingSoon = inputs.conventions.filter { $0.value.endsWithin(days: ConventionCadre.endingSoonDays, of: today) }
-                .map { "\(inputs.names[$0.key] ?? $0.key) : fin le \(Self.day($0.value.finalEnd))" }.sorted()
+                .map { "\(inputs.names[$0.key] ?? $0.key) : fin le \(Days.french($0.value.finalEnd))" }.sorted()
             // The deliberation's list is the communes that held an earlier convention for Toodego or laclasse.com.
             for s in try TerritoryData.signatories() {
                 let name = inputs.names[s.insee] ?? s.insee
@@ -69,7 +65,7 @@ struct ContributionsController {
                 switch ConventionCadre.approvalRisk(of: inputs.conventions[s.insee]) {
                 case .noConvention?: atRisk.append("\(name) : pas de convention cadre — \(services)")
                 case .signedLate(let day)?:
-                    atRisk.append("\(name) : convention signée le \(Self.day(day)), après le \(Self.day(ConventionCadre.approvalDeadline)) — \(services)")
+                    atRisk.append("\(name) : convention signée le \(Days.french(day)), après le \(Days.french(ConventionCadre.approvalDeadline)) — \(services)")
                 case nil: break
                 }
             }
@@ -90,16 +86,30 @@ struct ContributionsController {
         let vm = PageVM(
             layout: try await req.layout(scope, title: isMetropole ? "Contributions \(year)" : "Convention et contributions"),
             slug: scope.slug, year: year, years: (ServiceCatalogue.baseYear...max(year + 1, ServiceCatalogue.baseYear + 5)).map { YearVM(value: $0, selected: $0 == year) }, byDay: byDay, isMetropole: isMetropole,
-            lines: lines.enumerated().map { i, l in
-                LineVM(commune: l.commune, insee: l.insee, service: name(l.contribution.serviceID) + (l.contribution.offer.map { " (\($0.french))" } ?? ""),
-                       amount: Money.french(l.contribution.amount), explanation: Self.explain(l.contribution), capApplied: l.contribution.capApplied,
-                       callLink: i == 0 || lines[i - 1].insee != l.insee)
-            },
+            lines: lines.enumerated().map { i, l in Self.lineVM(l, services: services, callLink: i == 0 || lines[i - 1].insee != l.insee) },
             totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: name($0.key), amount: Money.french($0.value)) },
             total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention,
             endingSoon: endingSoon, atRisk: atRisk.sorted(), forecast: forecast, indexGrowth: indexGrowth, populationGrowth: populationGrowth,
-            forecastError: forecastError)
+            forecastError: forecastError,
+            communes: isMetropole ? inputs.names.sorted { $0.value < $1.value }.map { .init(insee: $0.key, name: $0.value, selected: false) } : [])
         return req.guichet.renderer.html("backoffice/contributions", vm)
+    }
+
+    static func conventionVM(_ c: ConventionCadre, services: [SharedService], today: Day) -> ConventionVM {
+        func name(_ id: String) -> String { services.first { $0.id == id }?.name ?? id }
+        return ConventionVM(signed: Days.french(c.signed), start: Days.french(c.start),
+                            period: c.period(on: today).map { "période \($0.number) sur 6, du \(Days.french($0.start)) au \(Days.french($0.end))" } ?? "aucune période en cours",
+                            finalEnd: Days.french(c.finalEnd), endsSoon: c.endsWithin(days: ConventionCadre.endingSoonDays, of: today),
+                            ended: c.ended.map(Days.french),
+                            services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: Days.french(m.start),
+                                                                      until: m.end.map(Days.french) ?? "—") })
+    }
+
+    static func lineVM(_ l: ContributionsReport.Line, services: [SharedService], callLink: Bool) -> LineVM {
+        let name = services.first { $0.id == l.contribution.serviceID }?.name ?? l.contribution.serviceID
+        return LineVM(commune: l.commune, insee: l.insee, service: name + (l.contribution.offer.map { " (\($0.french))" } ?? ""),
+                      amount: Money.french(l.contribution.amount), explanation: explain(l.contribution), capApplied: l.contribution.capApplied,
+                      callLink: callLink)
     }
 
     /// The year's CSV, for the Métropole's finance department.
@@ -136,7 +146,7 @@ struct ContributionsController {
         body.append("")
         body.append("Recette de fonctionnement de la Métropole de Lyon : budget principal, chapitre 70, opération n° 0P02O4984.")
         let pdf = PDFDocument(title: "Appel de contributions \(year)", body: body.joined(separator: "\n"),
-                              footer: "Métropole de Lyon — édité le \(Self.day(req.guichet.evaluationContext.today.iso))").render()
+                              footer: "Métropole de Lyon — édité le \(Days.french(req.guichet.evaluationContext.today.iso))").render()
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/pdf")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"appel-contributions-\(year)-\(insee).pdf\"")
@@ -180,8 +190,4 @@ struct ContributionsController {
         return parts.joined(separator: " ")
     }
 
-    static func day(_ iso: String) -> String {
-        let p = iso.split(separator: "-")
-        return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : iso
-    }
 }

@@ -18,12 +18,13 @@ public struct ContributionsComparison: Sendable, Equatable {
     public var rows: [Row]
     public var totalBefore: Decimal
     public var totalAfter: Decimal
-    /// What cannot be computed after the change and could be before (a missing price, population or index).
-    public var newProblems: [String]
+    /// What cannot be computed after the change (a missing price, population or index), said rather than
+    /// shown as « no change ».
+    public var problems: [String]
 
     public init(year: Int, before: ContributionsReport.Inputs, after: ContributionsReport.Inputs) {
         struct Key: Hashable { var insee: String; var service: String; var offer: Offer? }
-        let (linesBefore, problemsBefore) = ContributionsReport.lines(year: year, before)
+        let linesBefore = ContributionsReport.lines(year: year, before).lines
         let (linesAfter, problemsAfter) = ContributionsReport.lines(year: year, after)
         var names: [Key: String] = [:]
         func sums(_ lines: [ContributionsReport.Line]) -> [Key: Decimal] {
@@ -42,7 +43,7 @@ public struct ContributionsComparison: Sendable, Equatable {
             .sorted { ($0.commune, $0.serviceID, $0.offer?.rawValue ?? "") < ($1.commune, $1.serviceID, $1.offer?.rawValue ?? "") }
         totalBefore = b.values.reduce(0, +)
         totalAfter = a.values.reduce(0, +)
-        newProblems = Array(Set(problemsAfter).subtracting(problemsBefore)).sorted()
+        problems = problemsAfter
     }
 
     public var totalDifference: Decimal { totalAfter - totalBefore }

@@ -110,6 +110,8 @@ public enum Days {
         return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : day
     }
 
+    public static func adding(_ n: Int, to day: Day) -> Day { Calendars.addDays(n, to: day) }
+
     /// « 01/01/2026 » or « 2026-01-01 » (a date input) → « 2026-01-01 »; nil when it is neither or not a real day.
     public static func parse(_ text: String) -> Day? {
         let t = text.trimmingCharacters(in: .whitespaces)

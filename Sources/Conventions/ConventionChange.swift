@@ -194,3 +194,40 @@ extension ConventionCadre {
     /// The last day of the convention: termination's eve, or the final end.
     public var end: Day { ended.map { Calendars.addDays(-1, to: $0) } ?? finalEnd }
 }
+
+extension Pricing {
+    /// « 5 000,00 € + 0,20 € par habitant », « gratuit », « règle dérogatoire : … (1 200,00 €) ».
+    public var french: String {
+        switch self {
+        case .free: "gratuit"
+        case .perInhabitant(let fixed, let rate): "\(Money.french(fixed)) + \(Money.frenchRate(rate)) par habitant"
+        case .derogatory(let amount, let rule): "règle dérogatoire : \(rule) (\(Money.french(amount)))"
+        }
+    }
+}
+
+extension ConventionChange {
+    /// The change in one French sentence, with the names `inputs` knows.
+    public func french(in inputs: ContributionsReport.Inputs) -> String {
+        func service(_ id: String) -> String { inputs.services.first { $0.id == id }?.name ?? id }
+        func commune(_ insee: String) -> String { inputs.names[insee] ?? insee }
+        switch self {
+        case .setPricing(let id, let offer, let year, let pricing):
+            return "Tarif de \(service(id))\(offer.map { ", offre \($0.french)" } ?? "") à partir de \(year) : \(pricing.french)."
+        case .addService(let s):
+            return "Ajout par avenant du service « \(s.name) » (\(s.annex)) : \(s.schedule.first.map { "\($0.pricing.french) à partir de \($0.fromYear)" } ?? "")."
+        case .openOffer(let id, let offer):
+            return "Ouverture de l'offre \(offer.french) de \(service(id))."
+        case .createConvention(let insee, let signed, let start):
+            return "Convention cadre de \(commune(insee)), signée le \(Days.french(signed)), à partir du \(Days.french(start))."
+        case .join(let insee, let id, let offer, let from):
+            return "\(commune(insee)) adhère à \(service(id))\(offer.map { " (offre \($0.french))" } ?? "") à partir du \(Days.french(from))."
+        case .changeOffer(let insee, let id, let offer, let from):
+            return "\(commune(insee)) passe à l'offre \(offer.french) de \(service(id)) le \(Days.french(from))."
+        case .stop(let insee, let id, let on):
+            return "\(commune(insee)) arrête \(service(id)) le \(Days.french(on)) (dernier jour la veille)."
+        case .terminate(let insee, let on):
+            return "Fin de la convention cadre de \(commune(insee)) le \(Days.french(on)) : tous ses services s'arrêtent."
+        }
+    }
+}

@@ -130,9 +130,5 @@ public enum ConventionImports {
         return d <= Calendars.calendar.range(of: .day, in: .month, for: Calendars.date(String(format: "%04d-%02d-01", y, m)))!.count
     }
 
-    static func decimal(_ s: String) -> Decimal? {
-        let t = s.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{202F}", with: "")
-        guard !t.isEmpty, t.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }), t.filter({ $0 == "." }).count <= 1 else { return nil }
-        return Decimal(string: t, locale: Locale(identifier: "en_US_POSIX"))
-    }
+    static func decimal(_ s: String) -> Decimal? { Money.parse(s) }
 }

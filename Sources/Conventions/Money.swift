@@ -36,4 +36,13 @@ public enum Money {
         }
         return (negative ? "-" : "") + String(grouped.reversed()) + (fraction.isEmpty ? "" : "," + fraction)
     }
+
+    /// An amount as people type it: « 5 000,50 », « 0.20 »; nil when it is not a number.
+    public static func parse(_ text: String) -> Decimal? {
+        let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{202F}", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
+        guard !t.isEmpty, t.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }), t.filter({ $0 == "." }).count <= 1,
+              t.lastIndex(of: "-").map({ $0 == t.startIndex }) ?? true else { return nil }
+        return Decimal(string: t, locale: Locale(identifier: "en_US_POSIX"))
+    }
 }
