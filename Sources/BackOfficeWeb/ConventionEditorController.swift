@@ -22,6 +22,8 @@ struct ConventionEditorController {
         var hasProblems: Bool
         /// The posted values, to save exactly what was simulated.
         var hidden: [ConventionForms.Hidden]
+        /// Back to the page, the change dropped.
+        var cancel: String
     }
     struct ServiceVM { var id: String; var name: String; var annex: String; var offers: String; var pricings: [String] }
     struct CommuneVM { var insee: String; var name: String; var selected: Bool }
@@ -91,7 +93,7 @@ struct ConventionEditorController {
             let after = try inputs.applying(change)
             let comparison = ContributionsComparison(year: change.firstYearAffected, before: inputs, after: after)
             posted.values = [:]  // the forms start afresh; the simulated values ride in the « Enregistrer » form
-            return try await redraw(whatIf(change, comparison, inputs: inputs, after: after, values: values))
+            return try await redraw(whatIf(change, comparison, inputs: inputs, after: after, values: values, slug: scope.slug))
         } catch let refused as ChangeRefused {
             posted.refused = refused
             return try await redraw(nil)
@@ -99,7 +101,7 @@ struct ConventionEditorController {
     }
 
     private func whatIf(_ change: ConventionChange, _ c: ContributionsComparison, inputs: ContributionsReport.Inputs, after: ContributionsReport.Inputs,
-                        values: [String: String]) -> WhatIfVM {
+                        values: [String: String], slug: String) -> WhatIfVM {
         func name(_ id: String) -> String { after.services.first { $0.id == id }?.name ?? id }
         func signed(_ d: Decimal) -> String { (d > 0 ? "+" : "") + Money.french(d) }
         return WhatIfVM(description: change.french(in: inputs), year: c.year,
@@ -109,7 +111,8 @@ struct ConventionEditorController {
                         },
                         hasRows: !c.rows.isEmpty, totalBefore: Money.french(c.totalBefore), totalAfter: Money.french(c.totalAfter),
                         totalDifference: signed(c.totalDifference), problems: c.problems, hasProblems: !c.problems.isEmpty,
-                        hidden: values.sorted { $0.key < $1.key }.map { ConventionForms.Hidden(name: $0.key, value: $0.value) })
+                        hidden: values.sorted { $0.key < $1.key }.map { ConventionForms.Hidden(name: $0.key, value: $0.value) },
+                        cancel: change.insee.map { "/bo/\(slug)/convention/commune?insee=\($0)" } ?? "/bo/\(slug)/convention/services")
     }
 
     private func cataloguePage(_ req: Request, _ scope: TenantScope, inputs: ContributionsReport.Inputs, posted: ConventionForms.Posted?,
@@ -117,7 +120,7 @@ struct ConventionEditorController {
         let services = inputs.services.map { s in
             ServiceVM(id: s.id, name: s.name, annex: s.annex,
                       offers: s.hasOffers ? s.offers.compactMap { $0 }.map { $0.french + (s.openOffers.contains($0) ? "" : " (pas encore ouverte)") }.joined(separator: ", ") : "—",
-                      pricings: s.schedule.map { e in (e.offer.map { "Offre \($0.french)" } ?? "Tarif") + " à partir de \(e.fromYear) : \(e.pricing.french)" })
+                      pricings: s.schedule.sorted { (Offer.allCases.firstIndex(of: $0.offer ?? .partenaire)!, $0.fromYear) < (Offer.allCases.firstIndex(of: $1.offer ?? .partenaire)!, $1.fromYear) }.map { e in (e.offer.map { "Offre \($0.french)" } ?? "Tarif") + " à partir de \(e.fromYear) : \(e.pricing.french)" })
         }
         let vm = CataloguePageVM(layout: try await req.layout(scope, title: "Catalogue des services partagés"), slug: scope.slug, services: services,
                                  forms: ConventionForms.catalogueForms(services: inputs.services, posted: posted),

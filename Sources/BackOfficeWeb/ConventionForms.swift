@@ -114,7 +114,10 @@ enum ConventionForms {
     }
 
     private static func pricingInputs(_ posted: Posted?, in form: String) -> [Input] {
-        [select("tarif", "Tarif", pricingKinds, posted, in: form),
+        var kind = select("tarif", "Tarif", pricingKinds, posted, in: form)
+        kind.help = "Part fixe et taux pour « part fixe + taux » ; montant et règle pour une règle dérogatoire ; rien pour un service gratuit."
+        kind.hasHelp = true
+        return [kind,
          text("part_fixe", "Part fixe (€, valeur \(ServiceCatalogue.baseYear))", posted, in: form, default: "0"),
          text("taux", "Taux par habitant (€, valeur \(ServiceCatalogue.baseYear))", posted, in: form, default: "0"),
          text("montant", "Montant de la règle dérogatoire (€)", posted, in: form, default: "0"),

@@ -1,0 +1,38 @@
+"""The Métropole's finance department, in a real browser, simulates a commune's change of offer, sees its effect
+on the year's contributions before anything is saved, saves it, and the finance command line bills it.
+(Named to run after test_finance_cli, which reads the demo's figures unchanged.)"""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from test_browser_journey import browser, click_and_wait, sign_in  # noqa: F401 (the fixture)
+from test_finance_cli import run
+
+
+def test_an_offer_change_is_simulated_then_saved_and_billed(guichet, browser):  # noqa: F811
+    sign_in(browser, guichet["base"], "admin@metropole.demo.fr")
+    browser.get(guichet["base"] + "/bo/metropole/contributions")
+    Select(browser.find_element(By.ID, "commune-geree")).select_by_visible_text("Caluire-et-Cuire")
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Voir et modifier']"))
+    assert "Convention cadre — Caluire-et-Cuire" in browser.page_source
+
+    Select(browser.find_element(By.ID, "offre_offre")).select_by_value("connecte")
+    # A date input's typed format follows the browser's locale; the value it posts is always yyyy-mm-dd.
+    browser.execute_script("arguments[0].value = '2026-07-01'", browser.find_element(By.ID, "offre_a_partir_du"))
+    click_and_wait(browser, browser.find_element(By.XPATH, "//section[.//h3[normalize-space()=\"Changer d'offre\"]]//button[@value='simuler']"))
+    simulation = browser.find_element(By.ID, "simulation").text
+    assert "Caluire-et-Cuire passe à l'offre connecté" in simulation
+    for amount in ("13\u202f714,60 €", "6\u202f800,94 €", "2\u202f959,86 €"):  # thousands: a narrow no-break space
+        assert amount in simulation, simulation
+    unchanged = run(guichet, "contributions", "--year", "2026")
+    assert "69034,Caluire-et-Cuire,toodego,connecte" not in unchanged.stdout, "a simulation saves nothing"
+
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Enregistrer ce changement']"))
+    assert "Changement enregistré" in browser.page_source
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "main table")[0].find_elements(By.TAG_NAME, "tr")]
+    assert any("connecté" in r and "01/07/2026" in r for r in rows), rows
+
+    billed = run(guichet, "contributions", "--year", "2026")
+    assert billed.returncode == 0, billed.stderr
+    caluire = [line for line in billed.stdout.splitlines() if line.startswith("69034,Caluire-et-Cuire,toodego")]
+    assert [line.split(",")[3] for line in caluire] == ["partenaire", "connecte"]
+    assert [line.split(",")[-1] for line in caluire] == ["6800.94", "2959.86"]
