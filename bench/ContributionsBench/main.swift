@@ -27,3 +27,24 @@ try measure("contributions_58_communes_2026_to_2031", iterations: 200) {
         }
     }
 }
+
+// The what-if (issue 4): Toodego partenaire's rate changed from 2027, compared for 2031 — both years' reports for the 58 communes,
+// each climbing its transition from 2026 — as the back-office does before anything is saved. Target: under
+// 100 ms, so the simulation answers as fast as a page.
+var conventions: [String: ConventionCadre] = [:], names: [String: String] = [:], populations: [String: [Int: Int]] = [:]
+var earlier: [String: [String: Decimal]] = [:]
+for (i, commune) in communes.enumerated() {
+    let insee = String(format: "69%03d", i + 1)
+    conventions[insee] = ConventionCadre(commune: insee, signed: "2025-12-15", start: "2026-01-01", services: [
+        .init(serviceID: "toodego", offer: .partenaire, start: "2026-01-01"), .init(serviceID: "laclasse", offer: nil, start: "2026-01-01")])
+    names[insee] = "Commune \(i + 1)"
+    populations[insee] = [2021: commune.population]
+    // Half the communes in transition (their capped amounts do not move with the rate), half paying the target.
+    if i % 2 == 0 { earlier[insee] = ["toodego": commune.earlier, "laclasse": commune.earlier / 4] }
+}
+let inputs = ContributionsReport.Inputs(conventions: conventions, names: names, populations: populations, syntec: syntec, earlier: earlier)
+let rate = ConventionChange.setPricing(serviceID: "toodego", offer: .partenaire, fromYear: 2027, pricing: .perInhabitant(fixed: 5_000, rate: Decimal(string: "0.22")!))
+try measure("whatif_rate_change_58_communes_2031", iterations: 100) {
+    let comparison = ContributionsComparison(year: 2031, before: inputs, after: try inputs.applying(rate))
+    precondition(comparison.rows.count == 29 && comparison.problems.isEmpty, "the rate moves the 29 communes paying their target")
+}
