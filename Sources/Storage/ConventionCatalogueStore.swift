@@ -54,6 +54,11 @@ extension Store {
     public func apply(_ change: ConventionChange) async throws -> (before: ContributionsReport.Inputs, after: ContributionsReport.Inputs) {
         let names = try await communeNames()
         return try await write { sql in
+            // Lock first what the change rewrites: on PostgreSQL a concurrent change of the same convention or
+            // service waits for this one and then reads its result, instead of overwriting it (SQLite's writes
+            // are serialised already).
+            if let insee = change.insee { try await sql.raw("UPDATE conventions SET signed = signed WHERE insee = \(bind: insee)").run() }
+            if let id = change.catalogueServiceID { try await sql.raw("UPDATE shared_services SET name = name WHERE id = \(bind: id)").run() }
             let before = try await Self.contributionInputs(partialYear: .daily, names: names, on: sql)
             let after = try before.applying(change)
             if let id = change.catalogueServiceID, let service = after.services.first(where: { $0.id == id }) {

@@ -45,9 +45,10 @@ extension Store {
 
     static func replaceConvention(_ c: ConventionCadre, of insee: String, on sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM convention_memberships WHERE insee = \(bind: insee)").run()
-        try await sql.raw("DELETE FROM conventions WHERE insee = \(bind: insee)").run()
+        // Updated in place, not deleted: a concurrent change waiting on this row's lock then sees it.
         try await sql.raw("""
             INSERT INTO conventions (insee, signed, start, ended) VALUES (\(bind: insee), \(bind: c.signed), \(bind: c.start), \(bind: c.ended))
+            ON CONFLICT (insee) DO UPDATE SET signed = excluded.signed, start = excluded.start, ended = excluded.ended
             """).run()
         try await insertRows(into: "convention_memberships", columns: ["insee", "service", "offer", "start", "end"],
                              c.services.map { [insee, $0.serviceID, $0.offer?.rawValue, $0.start, $0.end] as [any Encodable & Sendable] }, on: sql)

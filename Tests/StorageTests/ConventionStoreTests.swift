@@ -75,4 +75,24 @@ final class ConventionStoreTests: XCTestCase {
         let afterRefusal = try await store.contributionInputs()
         XCTAssertEqual(afterRefusal.conventions, unchanged.conventions)
     }
+
+    /// Two admins changing one convention at the same instant: both changes are kept (PostgreSQL in CI runs the
+    /// transactions truly at once; each locks the convention before reading it).
+    func testTwoChangesOfOneConventionAtOnceAreBothKept() async throws {
+        let store = guichet.store
+        let communes = try await store.contributionInputs().conventions.filter { c in
+            c.value.services.contains { $0.serviceID == "laclasse" } && c.value.services.contains { $0.serviceID == "toodego" && $0.offer == .partenaire }
+        }.keys.sorted().prefix(5)
+        XCTAssertEqual(communes.count, 5)
+        for insee in communes {
+            async let stop = store.apply(.stop(insee: insee, serviceID: "laclasse", on: "2027-01-01"))
+            async let offer = store.apply(.changeOffer(insee: insee, serviceID: "toodego", offer: .connecte, from: "2027-01-01"))
+            _ = try await (stop, offer)
+        }
+        let after = try await store.contributionInputs().conventions
+        for insee in communes {
+            XCTAssertEqual(after[insee]?.services.last { $0.serviceID == "toodego" }?.offer, .connecte, insee)
+            XCTAssertEqual(after[insee]?.services.first { $0.serviceID == "laclasse" }?.end, "2027-01-01", insee)
+        }
+    }
 }
