@@ -27,6 +27,7 @@ struct ConventionEditorController {
     }
     struct ServiceVM { var id: String; var name: String; var annex: String; var offers: String; var pricings: [String] }
     struct CommuneVM { var insee: String; var name: String; var selected: Bool }
+    struct JournalVM { var at: String; var author: String; var description: String }
 
     struct CataloguePageVM {
         var layout: Layout
@@ -35,6 +36,7 @@ struct ConventionEditorController {
         var forms: [ConventionForms.Form]
         var hasWhatIf: Bool
         var whatIf: WhatIfVM?
+        var journal: [JournalVM]
     }
 
     struct CommunePageVM {
@@ -48,9 +50,12 @@ struct ConventionEditorController {
         var convention: ContributionsController.ConventionVM?
         var year: Int
         var lines: [ContributionsController.LineVM]
+        /// What the commune paid in 2025 under an earlier convention, per service (its transition's start).
+        var earlier: String
         var forms: [ConventionForms.Form]
         var hasWhatIf: Bool
         var whatIf: WhatIfVM?
+        var journal: [JournalVM]
     }
 
     func catalogue(req: Request) async throws -> Response {
@@ -85,7 +90,8 @@ struct ConventionEditorController {
         }
         do {
             if req.form.value("mode") == "enregistrer" {
-                try await req.store.apply(change)
+                let account = try await req.requireAccount()
+                try await req.store.apply(change, by: "\(account.name) <\(account.email)>")
                 req.flash("Changement enregistré. " + change.french(in: inputs))
                 let target = change.insee.map { "/bo/\(scope.slug)/convention/commune?insee=\($0)" } ?? "/bo/\(scope.slug)/convention/services"
                 return req.redirect(to: target, redirectType: .normal)
@@ -124,7 +130,7 @@ struct ConventionEditorController {
         }
         let vm = CataloguePageVM(layout: try await req.layout(scope, title: "Catalogue des services partagés"), slug: scope.slug, services: services,
                                  forms: ConventionForms.catalogueForms(services: inputs.services, posted: posted),
-                                 hasWhatIf: whatIf != nil, whatIf: whatIf)
+                                 hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await journal(req, insee: nil))
         return req.guichet.renderer.html("backoffice/convention_services", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
@@ -143,9 +149,16 @@ struct ConventionEditorController {
             population: population, hasConvention: convention != nil,
             convention: convention.map { ContributionsController.conventionVM($0, services: inputs.services, today: today) }, year: year,
             lines: lines.map { l in ContributionsController.lineVM(l, services: inputs.services, callLink: false) },
+            earlier: (inputs.earlier[insee] ?? [:]).sorted { $0.key < $1.key }.map { id, amount in
+                "\(inputs.services.first { $0.id == id }?.name ?? id) : \(Money.french(amount))"
+            }.joined(separator: " ; "),
             forms: ConventionForms.communeForms(insee: insee, convention: convention, services: inputs.services, posted: posted, today: today),
-            hasWhatIf: whatIf != nil, whatIf: whatIf)
+            hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await journal(req, insee: insee))
         return req.guichet.renderer.html("backoffice/convention_commune", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
+    }
+
+    private func journal(_ req: Request, insee: String?) async throws -> [JournalVM] {
+        try await req.store.conventionJournal(insee: insee).map { JournalVM(at: FrenchDate.string($0.at), author: $0.author, description: $0.description) }
     }
 }
 

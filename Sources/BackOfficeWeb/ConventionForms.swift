@@ -82,6 +82,11 @@ enum ConventionForms {
             select("service", "Service", all, posted, in: "arret"),
             text("le", "Arrêt le", type: "date", help: "Premier jour sans le service.", posted, in: "arret", default: today),
         ], hidden: hidden))
+        forms.append(Form(type: "montant2025", title: "Montant payé en 2025 sous l'ancienne convention", inputs: [
+            select("service", "Service", all, posted, in: "montant2025"),
+            text("montant_2025", "Montant 2025 (€)", help: "Le point de départ de la transition plafonnée ; vide : aucune ancienne convention pour ce service.",
+                 posted, in: "montant2025"),
+        ], hidden: hidden))
         forms.append(Form(type: "resiliation", title: "Résilier ou ne pas reconduire la convention", inputs: [
             text("le", "Fin le", type: "date", help: "Premier jour sans convention : tous les services s'arrêtent ce jour-là.", posted, in: "resiliation",
                  default: convention.period(on: today).map { Days.adding(1, to: $0.end) } ?? today),
@@ -170,6 +175,8 @@ enum ConventionForms {
                 return .success(.changeOffer(insee: insee, serviceID: v("service"), offer: o, from: try day("a_partir_du")))
             case "arret": return .success(.stop(insee: insee, serviceID: v("service"), on: try day("le")))
             case "resiliation": return .success(.terminate(insee: insee, on: try day("le")))
+            case "montant2025":
+                return .success(.setEarlierAmount(insee: insee, serviceID: v("service"), amount: v("montant_2025").isEmpty ? nil : try amount("montant_2025")))
             case "tarif":
                 let (id, o) = try serviceAndOffer("service")
                 return .success(.setPricing(serviceID: id, offer: o, fromYear: try year("a_partir_de"), pricing: try pricing()))

@@ -18,13 +18,15 @@ public enum ConventionChange: Sendable, Equatable {
     case stop(insee: String, serviceID: String, on: Day)
     /// Termination or non-renewal: every service stops on `on`.
     case terminate(insee: String, on: Day)
+    /// What the commune paid in 2025 under its earlier convention, the start of its transition (nil: none).
+    case setEarlierAmount(insee: String, serviceID: String, amount: Decimal?)
 
     /// The commune whose convention the change rewrites, if any.
     public var insee: String? {
         switch self {
         case .setPricing, .addService, .openOffer: nil
         case .createConvention(let insee, _, _), .join(let insee, _, _, _), .changeOffer(let insee, _, _, _), .stop(let insee, _, _),
-             .terminate(let insee, _): insee
+             .terminate(let insee, _), .setEarlierAmount(let insee, _, _): insee
         }
     }
 
@@ -42,7 +44,7 @@ public enum ConventionChange: Sendable, Equatable {
         switch self {
         case .setPricing(_, _, let year, _): year
         case .addService(let service): service.schedule.map(\.fromYear).min() ?? ServiceCatalogue.baseYear
-        case .openOffer: ServiceCatalogue.baseYear
+        case .openOffer, .setEarlierAmount: ServiceCatalogue.baseYear
         case .createConvention(_, _, let day), .join(_, _, _, let day), .changeOffer(_, _, _, let day), .stop(_, _, let day), .terminate(_, let day):
             max(ServiceCatalogue.baseYear, Int(day.prefix(4)) ?? ServiceCatalogue.baseYear)
         }
@@ -147,6 +149,13 @@ extension ContributionsReport.Inputs {
             }
             after.conventions[insee]?.services[i].end = on
 
+        case .setEarlierAmount(let insee, let id, let amount):
+            guard names[insee] != nil else { throw ChangeRefused(field: "commune", "Commune inconnue.") }
+            guard services.contains(where: { $0.id == id }) else { throw ChangeRefused(field: "service", "Service inconnu.") }
+            if let amount, amount < 0 { throw ChangeRefused(field: "montant_2025", "Le montant 2025 est positif ou nul.") }
+            after.earlier[insee, default: [:]][id] = amount.map(Money.cents)
+            if after.earlier[insee]?.isEmpty == true { after.earlier[insee] = nil }
+
         case .terminate(let insee, let on):
             let convention = try self.convention(insee)
             try Self.check(day: on, field: "le")
@@ -226,6 +235,9 @@ extension ConventionChange {
             return "\(commune(insee)) passe à l'offre \(offer.french) de \(service(id)) le \(Days.french(from))."
         case .stop(let insee, let id, let on):
             return "\(commune(insee)) arrête \(service(id)) le \(Days.french(on)) (dernier jour la veille)."
+        case .setEarlierAmount(let insee, let id, let amount):
+            return "Montant 2025 de \(commune(insee)) pour \(service(id)) sous son ancienne convention : "
+                + (amount.map { Money.french($0) + " (transition plafonnée à partir de ce montant)" } ?? "aucun (la commune paie la cible)") + "."
         case .terminate(let insee, let on):
             return "Fin de la convention cadre de \(commune(insee)) le \(Days.french(on)) : tous ses services s'arrêtent."
         }

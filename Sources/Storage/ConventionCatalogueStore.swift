@@ -51,8 +51,9 @@ extension Store {
     /// Makes `change` and returns the inputs before and after it. The inputs are read inside the writing
     /// transaction, so what is saved is the change applied to what is stored, not to what a page showed earlier.
     @discardableResult
-    public func apply(_ change: ConventionChange) async throws -> (before: ContributionsReport.Inputs, after: ContributionsReport.Inputs) {
+    public func apply(_ change: ConventionChange, by author: String) async throws -> (before: ContributionsReport.Inputs, after: ContributionsReport.Inputs) {
         let names = try await communeNames()
+        let now = nowMillis
         return try await write { sql in
             // Lock first what the change rewrites: on PostgreSQL a concurrent change of the same convention or
             // service waits for this one and then reads its result, instead of overwriting it (SQLite's writes
@@ -72,9 +73,22 @@ extension Store {
                     try await Self.insertService(service, position: after.services.count - 1, on: sql)
                 }
             }
-            if let insee = change.insee, let convention = after.conventions[insee] {
+            if case .setEarlierAmount(let insee, let id, _) = change {
+                try await sql.raw("DELETE FROM earlier_amounts WHERE insee = \(bind: insee) AND service = \(bind: id)").run()
+                if let amount = after.earlier[insee]?[id] {
+                    try await sql.raw("INSERT INTO earlier_amounts (insee, service, amount) VALUES (\(bind: insee), \(bind: id), \(bind: "\(amount)"))").run()
+                }
+            } else if let insee = change.insee, let convention = after.conventions[insee] {
                 try await Self.replaceConvention(convention, of: insee, on: sql)
             }
+            let service: String? = switch change {
+            case .join(_, let id, _, _), .changeOffer(_, let id, _, _), .stop(_, let id, _), .setEarlierAmount(_, let id, _): id
+            default: change.catalogueServiceID
+            }
+            try await sql.raw("""
+                INSERT INTO convention_journal (id, at, author, insee, service, description)
+                VALUES (\(bind: newID()), \(bind: now), \(bind: author), \(bind: change.insee), \(bind: service), \(bind: change.french(in: before)))
+                """).run()
             return (before, after)
         }
     }
@@ -98,5 +112,19 @@ extension Store {
                                       costs.amounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { [costs.serviceID, costs.year, $0.key.rawValue, "\($0.value)"] },
                                       on: sql)
         }
+    }
+
+    public struct JournalEntry: Sendable, Equatable {
+        public var at: Date
+        public var author: String
+        public var description: String
+    }
+
+    /// The changes made to a commune's convention (`insee`), or to the catalogue (nil), latest first.
+    public func conventionJournal(insee: String?, limit: Int = 50) async throws -> [JournalEntry] {
+        struct Row: Decodable { var at: Int64; var author: String; var description: String }
+        let query = insee.map { sql.raw("SELECT at, author, description FROM convention_journal WHERE insee = \(bind: $0) ORDER BY at DESC LIMIT \(bind: limit)") }
+            ?? sql.raw("SELECT at, author, description FROM convention_journal WHERE insee IS NULL ORDER BY at DESC LIMIT \(bind: limit)")
+        return try await query.all(decoding: Row.self).map { JournalEntry(at: Date(millis: $0.at), author: $0.author, description: $0.description) }
     }
 }

@@ -113,6 +113,18 @@ import Testing
         #expect(try after.applying(.openOffer(serviceID: "toodego", offer: .abonne)).services.first { $0.id == "toodego" }?.openOffers.contains(.abonne) == true)
     }
 
+    @Test func aTwentyTwentyFiveAmountStartsTheTransitionAndCanBeRemoved() throws {
+        let before = Self.inputs()
+        let capped = try before.applying(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: 10_000))
+        let row = try #require(ContributionsComparison(year: 2026, before: before, after: capped).rows.first)
+        #expect(row.before == Self.d("13714.60") && row.after == 11_000, "capped at 2025 + 10 %")
+        let removed = try capped.applying(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: nil))
+        #expect(removed.earlier["69034"] == nil)
+        #expect(throws: ChangeRefused(field: "montant_2025", "Le montant 2025 est positif ou nul.")) {
+            try before.applying(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: -1))
+        }
+    }
+
     @Test func theCommunesShareIsSetAgainstHalfTheOperatingCosts() {
         let costs = OperatingCosts(serviceID: "toodego", year: 2026, amounts: [.hosting: 120_000, .maintenance: 200_000, .usage: Self.d("30000.50")])
         let check = FiftyPercentCheck(costs: costs, contributions: 150_000)

@@ -43,23 +43,23 @@ final class ConventionStoreTests: XCTestCase {
         XCTAssertEqual(catalogue, ServiceCatalogue.deliberation2025, "every instance starts from the deliberation's catalogue")
 
         let rate = ConventionChange.setPricing(serviceID: "laclasse", offer: nil, fromYear: 2027, pricing: .perInhabitant(fixed: 300, rate: Decimal(string: "0.075")!))
-        let (before, after) = try await store.apply(rate)
+        let (before, after) = try await store.apply(rate, by: "test")
         let stored = try await store.contributionInputs()
         XCTAssertEqual(stored.services, after.services, "what was compared is what is stored, decimals exact")
         XCTAssertNotEqual(stored.services, before.services)
         XCTAssertEqual(stored.services.first { $0.id == "laclasse" }?.pricing(for: nil, year: 2026), .perInhabitant(fixed: 300, rate: Decimal(string: "0.06")!))
 
-        try await store.apply(.changeOffer(insee: "69034", serviceID: "toodego", offer: .connecte, from: "2026-07-01"))
-        try await store.apply(.stop(insee: "69034", serviceID: "laclasse", on: "2027-01-01"))
+        try await store.apply(.changeOffer(insee: "69034", serviceID: "toodego", offer: .connecte, from: "2026-07-01"), by: "test")
+        try await store.apply(.stop(insee: "69034", serviceID: "laclasse", on: "2027-01-01"), by: "test")
         let caluire = try await store.contributionInputs().conventions["69034"]
         XCTAssertEqual(caluire?.services.map { "\($0.serviceID) \($0.offer?.rawValue ?? "-") \($0.start) \($0.end ?? "-")" },
                        ["laclasse - 2026-01-01 2027-01-01", "toodego partenaire 2026-01-01 2026-07-01", "toodego connecte 2026-07-01 -"])
 
         let avenant = SharedService(id: "sig", name: "SIG métropolitain", annex: "Annexe 3",
                                     schedule: [PricingEntry(offer: nil, fromYear: 2027, pricing: .derogatory(amount: 1_200, rule: "forfait"))])
-        try await store.apply(.addService(avenant))
+        try await store.apply(.addService(avenant), by: "test")
         try await store.saveOperatingCosts(OperatingCosts(serviceID: "toodego", year: 2026, amounts: [.hosting: Decimal(string: "1000.10")!, .usage: 20]))
-        try await store.apply(.openOffer(serviceID: "toodego", offer: .abonne))
+        try await store.apply(.openOffer(serviceID: "toodego", offer: .abonne), by: "test")
         let services = try await store.sharedServices()
         XCTAssertEqual(services.map(\.id), ["toodego", "laclasse", "sig"])
         XCTAssertEqual(services.last, avenant)
@@ -69,11 +69,24 @@ final class ConventionStoreTests: XCTestCase {
 
         let unchanged = try await store.contributionInputs()
         do {
-            try await store.apply(.join(insee: "69034", serviceID: "laclasse", offer: nil, from: "2026-06-01"))
+            try await store.apply(.join(insee: "69034", serviceID: "laclasse", offer: nil, from: "2026-06-01"), by: "test")
             XCTFail("joined a service already joined")
         } catch let refused as ChangeRefused { XCTAssertEqual(refused.field, "service") }
         let afterRefusal = try await store.contributionInputs()
         XCTAssertEqual(afterRefusal.conventions, unchanged.conventions)
+
+        try await store.apply(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: Decimal(string: "9000.456")!), by: "Morgane <m@x.fr>")
+        let earlier = try await store.contributionInputs().earlier["69034"]?["toodego"]
+        XCTAssertEqual(earlier, Decimal(string: "9000.46"), "to the cent")
+        try await store.apply(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: nil), by: "Morgane <m@x.fr>")
+        let none = try await store.contributionInputs().earlier["69034"]
+        XCTAssertNil(none)
+
+        let journal = try await store.conventionJournal(insee: "69034")
+        XCTAssertEqual(journal.map(\.author), ["Morgane <m@x.fr>", "Morgane <m@x.fr>", "test", "test"], "latest first; the refused change is not there")
+        XCTAssertEqual(journal.last?.description, "Caluire-et-Cuire passe à l'offre connecté de Toodego, guichet numérique métropolitain le 01/07/2026.")
+        let catalogueJournal = try await store.conventionJournal(insee: nil)
+        XCTAssertEqual(catalogueJournal.count, 3, "the rate, the avenant, the offer opened")
     }
 
     /// Two admins changing one convention at the same instant: both changes are kept (PostgreSQL in CI runs the
@@ -85,8 +98,8 @@ final class ConventionStoreTests: XCTestCase {
         }.keys.sorted().prefix(5)
         XCTAssertEqual(communes.count, 5)
         for insee in communes {
-            async let stop = store.apply(.stop(insee: insee, serviceID: "laclasse", on: "2027-01-01"))
-            async let offer = store.apply(.changeOffer(insee: insee, serviceID: "toodego", offer: .connecte, from: "2027-01-01"))
+            async let stop = store.apply(.stop(insee: insee, serviceID: "laclasse", on: "2027-01-01"), by: "test")
+            async let offer = store.apply(.changeOffer(insee: insee, serviceID: "toodego", offer: .connecte, from: "2027-01-01"), by: "test")
             _ = try await (stop, offer)
         }
         let after = try await store.contributionInputs().conventions

@@ -68,6 +68,13 @@ final class ConventionEditorTests: XCTestCase {
         try await admin.post("/bo/metropole/convention/changement", join + [("mode", "enregistrer")])
         let joined = try await guichet.store.contributionInputs().conventions[without]
         XCTAssertEqual(joined?.services, [.init(serviceID: "laclasse", offer: nil, start: "2026-04-01")])
+        let transition = [("type", "montant2025"), ("insee", without), ("service", "laclasse"), ("montant_2025", "100,00")]
+        let capped = try await admin.post("/bo/metropole/convention/changement", transition + [("mode", "simuler")])
+        XCTAssertTrue(capped.contains("<td>82,88\u{00A0}€</td>"), "2026 capped at 100 € + 10 %, for 275 days of 365: 82,876…")
+        try await admin.post("/bo/metropole/convention/changement", transition + [("mode", "enregistrer")])
+        let history = try await admin.get("/bo/metropole/convention/commune?insee=\(without)")
+        XCTAssertTrue(history.contains("Morgane Admin (Métropole) &lt;admin@metropole.demo.fr&gt; : Montant 2025 de"), "who changed what, for the audit")
+        XCTAssertTrue(history.contains("laclasse.com, espace numérique de travail des écoles : 100,00\u{00A0}€."), history.body)
         let twice = try await admin.post("/bo/metropole/convention/changement", join + [("mode", "simuler")])
         XCTAssertEqual(twice.fieldErrors["adhesion_service"], "La commune adhère déjà à ce service à cette date : changez d&#39;offre ou arrêtez-le d&#39;abord.")
 

@@ -18,6 +18,7 @@ public enum GuichetMigrations {
         CreateConventions(), CreateConventionServices(), CreatePopulations(), CreateSyntecValues(), CreateEarlierAmounts(),
         // 006
         CreateSharedServices(), CreateServicePricings(), SeedDeliberationCatalogue(), CreateConventionMemberships(), CreateOperatingCosts(),
+        CreateConventionJournal(),
     ]
 }
 
