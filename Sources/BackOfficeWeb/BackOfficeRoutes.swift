@@ -77,6 +77,8 @@ public enum BackOfficeRoutes {
         bo.post(":slug", "convention", "indices", use: data.addIndex)
         bo.get(":slug", "convention", "charges", use: data.charges)
         bo.post(":slug", "convention", "charges", use: data.saveCharges)
+        bo.get(":slug", "convention", "import", use: data.importForm)
+        bo.post(":slug", "convention", "import", use: data.importFile)
         let admin = AdminController()
         bo.get(":slug", "jetons", use: admin.tokens)
         bo.post(":slug", "jetons", use: admin.createToken)

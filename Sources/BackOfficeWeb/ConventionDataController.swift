@@ -80,6 +80,48 @@ struct ConventionDataController {
         return req.guichet.renderer.html("backoffice/convention_indices", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
+    // MARK: - The finance department's files
+
+    struct KindVM { var value: String; var label: String; var selected: Bool }
+    struct ImportPageVM {
+        var layout: Layout
+        var slug: String
+        var kinds: [KindVM]
+        var hasErrors: Bool
+        var errors: [String]
+    }
+
+    func importForm(req: Request) async throws -> Response {
+        let scope = try await req.metropoleAdminScope()
+        return try await importPage(req, scope, kind: nil, errors: [])
+    }
+
+    /// The same files as `guichet import`, checked whole: one bad row and nothing is imported, every bad row listed.
+    func importFile(req: Request) async throws -> Response {
+        let scope = try await req.metropoleAdminScope()
+        let kind = ConventionImports.Kind(rawValue: req.form.value("fichier_type"))
+        guard let kind else { return try await importPage(req, scope, kind: nil, errors: ["Choisissez le type de fichier."]) }
+        guard let upload = req.form.raw.files["fichier"]?.first, !upload.bytes.isEmpty,
+              let text = String(validating: upload.bytes, as: UTF8.self) else {
+            return try await importPage(req, scope, kind: kind, errors: ["Choisissez un fichier CSV en UTF-8."])
+        }
+        let account = try await req.requireAccount()
+        do {
+            req.flash(try await req.store.importConventionFile(kind, text: text, author: "\(account.name) <\(account.email)>"))
+            return req.redirect(to: "/bo/\(scope.slug)/contributions", redirectType: .normal)
+        } catch let errors as ConventionImports.ImportErrors {
+            return try await importPage(req, scope, kind: kind, errors: errors.lines.map { "Ligne \($0.line) : \($0.reason)" })
+        }
+    }
+
+    private func importPage(_ req: Request, _ scope: TenantScope, kind: ConventionImports.Kind?, errors: [String]) async throws -> Response {
+        let vm = ImportPageVM(layout: try await req.layout(scope, title: errors.isEmpty ? "Importer un fichier" : "Erreur — Importer un fichier"),
+                              slug: scope.slug,
+                              kinds: ConventionImports.Kind.allCases.map { KindVM(value: $0.rawValue, label: $0.french, selected: $0 == kind) },
+                              hasErrors: !errors.isEmpty, errors: errors)
+        return req.guichet.renderer.html("backoffice/convention_import", vm, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
     // MARK: - Operating costs and the 50 % rule
 
     struct CostServiceVM {

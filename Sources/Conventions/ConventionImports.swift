@@ -11,6 +11,20 @@ public enum ConventionImports {
         public init(line: Int, reason: String) { self.line = line; self.reason = reason }
     }
 
+    /// The finance department's four files.
+    public enum Kind: String, Sendable, CaseIterable {
+        case populations, syntec, earlierAmounts = "montants-2025", conventions
+
+        public var french: String {
+            switch self {
+            case .populations: "Populations municipales (INSEE)"
+            case .syntec: "Indice Syntec"
+            case .earlierAmounts: "Montants 2025 des anciennes conventions"
+            case .conventions: "Conventions cadre et adhésions"
+            }
+        }
+    }
+
     /// Every bad row of a file, in order.
     public struct ImportErrors: Error, Equatable, Sendable { public var lines: [LineError] }
 

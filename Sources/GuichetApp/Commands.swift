@@ -94,28 +94,13 @@ struct ConventionImportCommand: AsyncCommand {
         let store = context.application.guichet.store
         guard let path = signature.file else { throw BundleCommand.Failure("--file : le fichier CSV à importer") }
         let text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8)
-        let services = try await store.sharedServices()
-        func refused(_ errors: ConventionImports.ImportErrors) -> BundleCommand.Failure {
-            BundleCommand.Failure("Fichier refusé, rien n'a été importé :\n" + errors.lines.map { "  - \($0)" }.joined(separator: "\n"))
+        guard let kind = ConventionImports.Kind(rawValue: signature.what) else {
+            throw BundleCommand.Failure("à importer : populations, syntec, montants-2025 ou conventions")
         }
-        switch signature.what {
-        case "populations":
-            let rows = try ConventionImports.populations(text).mapError(refused).get()
-            try await store.importPopulations(rows)
-            context.console.print("\(rows.count) populations importées.")
-        case "syntec":
-            let values = try ConventionImports.syntec(text).mapError(refused).get()
-            try await store.importSyntec(values)
-            context.console.print("\(values.count) valeurs de l'indice Syntec importées.")
-        case "montants-2025":
-            let rows = try ConventionImports.earlierAmounts(text, services: services).mapError(refused).get()
-            try await store.importEarlierAmounts(rows)
-            context.console.print("\(rows.count) montants 2025 importés.")
-        case "conventions":
-            let conventions = try ConventionImports.conventions(text, services: services).mapError(refused).get()
-            try await store.importConventions(conventions)
-            context.console.print("\(conventions.count) conventions importées.")
-        default: throw BundleCommand.Failure("à importer : populations, syntec, montants-2025 ou conventions")
+        do {
+            context.console.print(try await store.importConventionFile(kind, text: text, author: "ligne de commande (\(ProcessInfo.processInfo.userName))"))
+        } catch let errors as ConventionImports.ImportErrors {
+            throw BundleCommand.Failure("Fichier refusé, rien n'a été importé :\n" + errors.lines.map { "  - \($0)" }.joined(separator: "\n"))
         }
     }
 }

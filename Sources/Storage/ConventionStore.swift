@@ -5,6 +5,38 @@ import SQLKit
 /// The convention cadre's data: imports replace what they cover in one transaction (a file is checked whole
 /// before, by `ConventionImports`), and `contributionInputs` reads everything a billing year needs.
 extension Store {
+    /// Reads a whole file of `kind` and imports it, journaled with its author; a file with a bad row throws
+    /// `ConventionImports.ImportErrors` and changes nothing. Returns what was imported, in French.
+    public func importConventionFile(_ kind: ConventionImports.Kind, text: String, author: String) async throws -> String {
+        let message: String
+        switch kind {
+        case .populations:
+            let rows = try ConventionImports.populations(text).get()
+            try await importPopulations(rows)
+            message = "\(rows.count) populations importées (millésimes \(Set(rows.map(\.vintage)).sorted().map(String.init).joined(separator: ", ")))."
+        case .syntec:
+            let values = try ConventionImports.syntec(text).get()
+            try await importSyntec(values)
+            message = "\(values.count) valeurs de l'indice Syntec importées."
+        case .earlierAmounts:
+            let rows = try ConventionImports.earlierAmounts(text, services: try await sharedServices()).get()
+            try await importEarlierAmounts(rows)
+            message = "\(rows.count) montants 2025 importés."
+        case .conventions:
+            let conventions = try ConventionImports.conventions(text, services: try await sharedServices()).get()
+            try await importConventions(conventions)
+            message = "\(conventions.count) conventions importées."
+        }
+        let now = nowMillis
+        try await write { sql in
+            try await sql.raw("""
+                INSERT INTO convention_journal (id, at, author, insee, service, description)
+                VALUES (\(bind: newID()), \(bind: now), \(bind: author), NULL, NULL, \(bind: "Import « \(kind.french) » : " + message))
+                """).run()
+        }
+        return message
+    }
+
     /// Replaces the populations of the vintages the file holds.
     public func importPopulations(_ rows: [ConventionImports.Population]) async throws {
         try await write { sql in

@@ -136,4 +136,25 @@ final class ConventionEditorTests: XCTestCase {
         let caluire = try await guichet.store.contributionInputs().conventions["69034"]
         XCTAssertNil(caluire?.ended)
     }
+
+    func testTheFinanceFilesAreImportedFromTheBackOfficeAndABadOneChangesNothing() async throws {
+        let admin = try await metropole()
+        _ = try await admin.get("/bo/metropole/convention/import")
+        let before = try await guichet.store.contributionInputs().populations
+        let bad = try await admin.postMultipart("/bo/metropole/convention/import", [("fichier_type", "populations")], files: [
+            (field: "fichier", filename: "populations.csv", bytes: Array("code_insee,millesime,population\n69034,2022,44000\n6903,2022,10\n69029,2022,-1\n".utf8))])
+        XCTAssertEqual(bad.status, .unprocessableEntity)
+        XCTAssertTrue(bad.contains("<li>Ligne 3 : code INSEE « 6903 » invalide (5 caractères, 69xxx)</li>"), bad.body)
+        XCTAssertTrue(bad.contains("<li>Ligne 4 : population « -1 » invalide (un entier)</li>"))
+        let unchanged = try await guichet.store.contributionInputs().populations
+        XCTAssertEqual(unchanged, before, "nothing imported from a file with a bad row")
+
+        let good = try await admin.postMultipart("/bo/metropole/convention/import", [("fichier_type", "populations")], files: [
+            (field: "fichier", filename: "populations.csv", bytes: Array("code_insee,millesime,population\n69034,2022,44000\n69029,2022,43100\n".utf8))])
+        XCTAssertEqual(good.status, .seeOther)
+        let imported = try await guichet.store.contributionInputs().populations
+        XCTAssertEqual(imported["69034"]?[2022], 44_000)
+        let catalogue = try await admin.get("/bo/metropole/convention/services")
+        XCTAssertTrue(catalogue.contains("Import « Populations municipales (INSEE) » : 2 populations importées (millésimes 2022)."), "journaled")
+    }
 }
