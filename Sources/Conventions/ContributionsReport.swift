@@ -42,9 +42,11 @@ public enum ContributionsReport {
             let name = inputs.names[insee] ?? insee
             let vintages = inputs.populations[insee] ?? [:]
             for (serviceID, memberships) in Dictionary(grouping: convention.services, by: \.serviceID).sorted(by: { $0.key < $1.key }) {
-                let billed = memberships.sorted { $0.start < $1.start }.map { m in
+                var billed = memberships.sorted { $0.start < $1.start }.map { m in
                     (m, inputs.partialYear.share(of: year, start: max(m.start, convention.start), end: convention.end(of: m)))
                 }.filter { $0.1 > 0 }
+                // Billed by whole years, a service is billed once a year, at the offer it ends the year with.
+                if inputs.partialYear == .wholeYear, let last = billed.last { billed = [last] }
                 guard !billed.isEmpty, let service = inputs.services.first(where: { $0.id == serviceID }) else { continue }
                 guard population(for: year, in: vintages) != nil else {
                     problems.append("\(name) : population en vigueur au 31/12/\(year - 1) inconnue (millésime \(year - 4) ou antérieur)."); continue

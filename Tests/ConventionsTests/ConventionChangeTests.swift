@@ -70,6 +70,11 @@ import Testing
         // 13 714,60 × 181/365 = 6 800,938… and 5 871,46 × 184/365 = 2 959,859…
         #expect(lines.map(\.contribution.amount) == [Self.d("6800.94"), Self.d("2959.86")])
         #expect(lines.map(\.contribution.shareOfYear) == [Decimal(181) / 365, Decimal(184) / 365])
+        var wholeYears = after
+        wholeYears.partialYear = .wholeYear
+        let once = ContributionsReport.lines(year: 2026, wholeYears).lines.filter { $0.contribution.serviceID == "toodego" }
+        #expect(once.map(\.contribution.offer) == [.connecte] && once[0].contribution.amount == Self.d("5871.46"),
+                "billed by whole years: once, at the offer the year ends with")
         let next = ContributionsReport.lines(year: 2027, after).lines.filter { $0.contribution.serviceID == "toodego" }
         #expect(next.map(\.contribution.amount) == [Self.d("5871.46")], "a full year at the new offer")
     }
