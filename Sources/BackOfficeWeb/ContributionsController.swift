@@ -40,6 +40,8 @@ struct ContributionsController {
         var forecastError: String?
         /// For the Métropole: every commune, to open its convention.
         var communes: [ConventionEditorController.CommuneVM]
+        /// For a commune: the changes the Métropole made to its convention.
+        var journal: [ConventionEditorController.JournalVM]
     }
     struct ForecastVM { var year: Int; var total: String; var services: String }
     struct ConventionVM { var signed: String; var start: String; var period: String; var finalEnd: String; var endsSoon: Bool; var ended: String?; var services: [ServiceVM] }
@@ -91,7 +93,8 @@ struct ContributionsController {
             total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention,
             endingSoon: endingSoon, atRisk: atRisk.sorted(), forecast: forecast, indexGrowth: indexGrowth, populationGrowth: populationGrowth,
             forecastError: forecastError,
-            communes: isMetropole ? inputs.names.sorted { $0.value < $1.value }.map { .init(insee: $0.key, name: $0.value, selected: false) } : [])
+            communes: isMetropole ? inputs.names.sorted { $0.value < $1.value }.map { .init(insee: $0.key, name: $0.value, selected: false) } : [],
+            journal: isMetropole ? [] : try await ConventionEditorController.journal(req, insee: scope.collectivite.insee ?? "-"))
         return req.guichet.renderer.html("backoffice/contributions", vm)
     }
 

@@ -130,7 +130,7 @@ struct ConventionEditorController {
         }
         let vm = CataloguePageVM(layout: try await req.layout(scope, title: "Catalogue des services partagés"), slug: scope.slug, services: services,
                                  forms: ConventionForms.catalogueForms(services: inputs.services, posted: posted),
-                                 hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await journal(req, insee: nil))
+                                 hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: nil))
         return req.guichet.renderer.html("backoffice/convention_services", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
@@ -153,11 +153,11 @@ struct ConventionEditorController {
                 "\(inputs.services.first { $0.id == id }?.name ?? id) : \(Money.french(amount))"
             }.joined(separator: " ; "),
             forms: ConventionForms.communeForms(insee: insee, convention: convention, services: inputs.services, posted: posted, today: today),
-            hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await journal(req, insee: insee))
+            hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: insee))
         return req.guichet.renderer.html("backoffice/convention_commune", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
-    private func journal(_ req: Request, insee: String?) async throws -> [JournalVM] {
+    static func journal(_ req: Request, insee: String?) async throws -> [JournalVM] {
         try await req.store.conventionJournal(insee: insee).map { JournalVM(at: FrenchDate.string($0.at), author: $0.author, description: $0.description) }
     }
 }

@@ -130,6 +130,11 @@ final class ConventionEditorTests: XCTestCase {
             let response = try await commune.get(path)
             XCTAssertEqual(response.status, .forbidden, path)
         }
+        try await guichet.store.apply(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: 12_000), by: "Morgane Admin")
+        try await guichet.store.apply(.setEarlierAmount(insee: "69029", serviceID: "toodego", amount: 9_000), by: "Morgane Admin")
+        let own = try await commune.get("/bo/caluire-et-cuire/convention")
+        XCTAssertTrue(own.contains("Morgane Admin : Montant 2025 de Caluire-et-Cuire"), "a commune sees the changes made to its convention")
+        XCTAssertFalse(own.contains("Montant 2025 de Bron"), "and only those")
         let forged = try await commune.post("/bo/caluire-et-cuire/convention/changement", [("type", "resiliation"), ("insee", "69034"), ("le", "2027-01-01"),
                                                                                            ("mode", "enregistrer")])
         XCTAssertEqual(forged.status, .forbidden)
