@@ -60,7 +60,7 @@ enum ConventionForms {
             return convention == nil ? [Form(type: "convention", title: "Créer la convention cadre", inputs: [
                 text("signee_le", "Signée le", type: "date", posted, in: "convention", default: today),
                 text("debut", "Prend effet le", type: "date", help: "Durée initiale d'un an, renouvelée tacitement par période d'un an, six ans au plus.",
-                     posted, in: "convention", default: "\(ServiceCatalogue.baseYear + (today >= "\(ServiceCatalogue.baseYear)" ? 1 : 0))-01-01"),
+                     posted, in: "convention", default: "\(max(ServiceCatalogue.baseYear, (Int(today.prefix(4)) ?? ServiceCatalogue.baseYear) + 1))-01-01"),
             ], hidden: hidden)] : []
         }
         let all = services.map { ($0.id, $0.name) }

@@ -85,10 +85,7 @@ extension Store {
             case .join(_, let id, _, _), .changeOffer(_, let id, _, _), .stop(_, let id, _), .setEarlierAmount(_, let id, _): id
             default: change.catalogueServiceID
             }
-            try await sql.raw("""
-                INSERT INTO convention_journal (id, at, author, insee, service, description)
-                VALUES (\(bind: newID()), \(bind: now), \(bind: author), \(bind: change.insee), \(bind: service), \(bind: change.french(in: before)))
-                """).run()
+            try await Self.journal(change.french(in: before), by: author, at: now, insee: change.insee, service: service, on: sql)
             return (before, after)
         }
     }
@@ -114,6 +111,14 @@ extension Store {
         }
     }
 
+    static func journal(_ description: String, by author: String, at millis: Int64, insee: String?, service: String?, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO convention_journal (id, seq, at, author, insee, service, description)
+            VALUES (\(bind: newID()), (SELECT COALESCE(MAX(seq), 0) + 1 FROM convention_journal), \(bind: millis), \(bind: author),
+                    \(bind: insee), \(bind: service), \(bind: description))
+            """).run()
+    }
+
     public struct JournalEntry: Sendable, Equatable {
         public var at: Date
         public var author: String
@@ -123,8 +128,8 @@ extension Store {
     /// The changes made to a commune's convention (`insee`), or to the catalogue (nil), latest first.
     public func conventionJournal(insee: String?, limit: Int = 50) async throws -> [JournalEntry] {
         struct Row: Decodable { var at: Int64; var author: String; var description: String }
-        let query = insee.map { sql.raw("SELECT at, author, description FROM convention_journal WHERE insee = \(bind: $0) ORDER BY at DESC LIMIT \(bind: limit)") }
-            ?? sql.raw("SELECT at, author, description FROM convention_journal WHERE insee IS NULL ORDER BY at DESC LIMIT \(bind: limit)")
+        let query = insee.map { sql.raw("SELECT at, author, description FROM convention_journal WHERE insee = \(bind: $0) ORDER BY seq DESC LIMIT \(bind: limit)") }
+            ?? sql.raw("SELECT at, author, description FROM convention_journal WHERE insee IS NULL ORDER BY seq DESC LIMIT \(bind: limit)")
         return try await query.all(decoding: Row.self).map { JournalEntry(at: Date(millis: $0.at), author: $0.author, description: $0.description) }
     }
 }

@@ -29,10 +29,7 @@ extension Store {
         }
         let now = nowMillis
         try await write { sql in
-            try await sql.raw("""
-                INSERT INTO convention_journal (id, at, author, insee, service, description)
-                VALUES (\(bind: newID()), \(bind: now), \(bind: author), NULL, NULL, \(bind: "Import « \(kind.french) » : " + message))
-                """).run()
+            try await Self.journal("Import « \(kind.french) » : " + message, by: author, at: now, insee: nil, service: nil, on: sql)
         }
         return message
     }
