@@ -3,7 +3,7 @@ import Foundation
 /// The deliberation's cost rule (II-3°): for a paying service, the Métropole bears every investment cost, and the
 /// communes contribute to the service's operating costs up to 50 %, the Métropole bearing the other half.
 /// Operating costs are entered per service and year in the deliberation's categories.
-public enum CostCategory: String, Sendable, CaseIterable, Codable {
+public enum CostCategory: String, Sendable, CaseIterable {
     case hosting = "hebergement", maintenance, administration, support, governance = "gouvernance", usage = "usages"
 
     public var french: String {

@@ -25,7 +25,7 @@ public enum Pricing: Sendable, Equatable, Codable {
 /// A pricing in force from a billing year: an avenant that changes a rate applies from a year, and the years
 /// before keep the pricing they were billed with. Amounts are in base-year euros, revised by the Syntec index
 /// like the deliberation's.
-public struct PricingEntry: Sendable, Equatable, Codable {
+public struct PricingEntry: Sendable, Equatable {
     public var offer: Offer?
     public var fromYear: Int
     public var pricing: Pricing
