@@ -59,7 +59,7 @@ struct ContributionsController {
         var endingSoon: [String] = [], atRisk: [String] = []
         if isMetropole {
             endingSoon = inputs.conventions.filter { $0.value.endsWithin(days: ConventionCadre.endingSoonDays, of: today) }
-                .map { "\(inputs.names[$0.key] ?? $0.key) : fin le \(Days.french($0.value.finalEnd))" }.sorted()
+                .map { "\(inputs.names[$0.key] ?? $0.key) : \($0.value.ended == nil ? "fin de la sixième année" : "résiliée ou non reconduite") le \(Days.french($0.value.end))" }.sorted()
             // The deliberation's list is the communes that held an earlier convention for Toodego or laclasse.com.
             for s in try TerritoryData.signatories() {
                 let name = inputs.names[s.insee] ?? s.insee

@@ -73,6 +73,9 @@ public struct ConventionCadre: Sendable, Equatable {
     /// The last day the convention can run: the day before the sixth anniversary of its start.
     public var finalEnd: Day { Calendars.addYears(Self.maximumYears, to: start, minusOneDay: true) }
 
+    /// The last day of the convention: termination's eve, or the final end.
+    public var end: Day { ended.map { Calendars.addDays(-1, to: $0) } ?? finalEnd }
+
     /// The one-year period `day` falls in (1 = initial term), with its first and last days; nil before the start,
     /// after the final end or after termination.
     public func period(on day: Day) -> (number: Int, start: Day, end: Day)? {
@@ -84,10 +87,11 @@ public struct ConventionCadre: Sendable, Equatable {
         return nil
     }
 
-    /// Whether the convention reaches its final end within `days` of `day` (to renew it by a new one in time).
+    /// Whether the convention ends within `days` of `day` — its final end, or an earlier termination or
+    /// non-renewal already decided — so that the next one is prepared in time.
     public func endsWithin(days: Int, of day: Day) -> Bool {
         guard period(on: day) != nil else { return false }
-        return Calendars.days(from: day, to: finalEnd) <= days
+        return Calendars.days(from: day, to: end) <= days
     }
 
     /// The services open on `day`, with their offer.

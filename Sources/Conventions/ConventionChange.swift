@@ -199,11 +199,6 @@ extension ContributionsReport.Inputs {
     }
 }
 
-extension ConventionCadre {
-    /// The last day of the convention: termination's eve, or the final end.
-    public var end: Day { ended.map { Calendars.addDays(-1, to: $0) } ?? finalEnd }
-}
-
 extension Pricing {
     /// « 5 000,00 € + 0,20 € par habitant », « gratuit », « règle dérogatoire : … (1 200,00 €) ».
     public var french: String {

@@ -28,6 +28,8 @@ import Testing
         #expect(terminated.services(on: "2027-04-01").isEmpty)
         #expect(terminated.period(on: "2027-05-01") == nil)
         #expect(terminated.end(of: terminated.services[0]) == "2027-03-31")
+        #expect(terminated.endsWithin(days: 90, of: "2027-02-01"), "a termination decided is an end coming")
+        #expect(!convention.endsWithin(days: 90, of: "2027-02-01"))
     }
 
     @Test func aPartlyCoveredYearIsBilledByTheDayOrInFull() {
