@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Demarches", dependencies: ["Territory", "Workflow", "Expressions"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Documents"),
-        .target(name: "Conventions", dependencies: ["Territory"]),
+        .target(name: "Conventions", dependencies: ["Territory", "Expressions"]),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
             "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions",

@@ -1,5 +1,6 @@
 import Conventions
 import Documents
+import Expressions
 import Foundation
 import Storage
 import Territory
@@ -59,7 +60,7 @@ struct ContributionsController {
         var endingSoon: [String] = [], atRisk: [String] = []
         if isMetropole {
             endingSoon = inputs.conventions.filter { $0.value.endsWithin(days: ConventionCadre.endingSoonDays, of: today) }
-                .map { "\(inputs.names[$0.key] ?? $0.key) : \($0.value.ended == nil ? "fin de la sixième année" : "résiliée ou non reconduite") le \(Days.french($0.value.end))" }.sorted()
+                .map { "\(inputs.names[$0.key] ?? $0.key) : \($0.value.ended == nil ? "fin de la sixième année" : "résiliée ou non reconduite") le \(CivilDate.french($0.value.end))" }.sorted()
             // The deliberation's list is the communes that held an earlier convention for Toodego or laclasse.com.
             for s in try TerritoryData.signatories() {
                 let name = inputs.names[s.insee] ?? s.insee
@@ -67,7 +68,7 @@ struct ContributionsController {
                 switch ConventionCadre.approvalRisk(of: inputs.conventions[s.insee]) {
                 case .noConvention?: atRisk.append("\(name) : pas de convention cadre — \(services)")
                 case .signedLate(let day)?:
-                    atRisk.append("\(name) : convention signée le \(Days.french(day)), après le \(Days.french(ConventionCadre.approvalDeadline)) — \(services)")
+                    atRisk.append("\(name) : convention signée le \(CivilDate.french(day)), après le \(CivilDate.french(ConventionCadre.approvalDeadline)) — \(services)")
                 case nil: break
                 }
             }
@@ -100,12 +101,12 @@ struct ContributionsController {
 
     static func conventionVM(_ c: ConventionCadre, services: [SharedService], today: Day) -> ConventionVM {
         func name(_ id: String) -> String { services.first { $0.id == id }?.name ?? id }
-        return ConventionVM(signed: Days.french(c.signed), start: Days.french(c.start),
-                            period: c.period(on: today).map { "période \($0.number) sur 6, du \(Days.french($0.start)) au \(Days.french($0.end))" } ?? "aucune période en cours",
-                            finalEnd: Days.french(c.finalEnd), endsSoon: c.endsWithin(days: ConventionCadre.endingSoonDays, of: today),
-                            ended: c.ended.map(Days.french),
-                            services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: Days.french(m.start),
-                                                                      until: m.end.map(Days.french) ?? "—") })
+        return ConventionVM(signed: CivilDate.french(c.signed), start: CivilDate.french(c.start),
+                            period: c.period(on: today).map { "période \($0.number) sur 6, du \(CivilDate.french($0.start)) au \(CivilDate.french($0.end))" } ?? "aucune période en cours",
+                            finalEnd: CivilDate.french(c.finalEnd), endsSoon: c.endsWithin(days: ConventionCadre.endingSoonDays, of: today),
+                            ended: c.ended.map(CivilDate.french),
+                            services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: CivilDate.french(m.start),
+                                                                      until: m.end.map(CivilDate.french) ?? "—") })
     }
 
     static func lineVM(_ l: ContributionsReport.Line, services: [SharedService], callLink: Bool) -> LineVM {
@@ -149,7 +150,7 @@ struct ContributionsController {
         body.append("")
         body.append("Recette de fonctionnement de la Métropole de Lyon : budget principal, chapitre 70, opération n° 0P02O4984.")
         let pdf = PDFDocument(title: "Appel de contributions \(year)", body: body.joined(separator: "\n"),
-                              footer: "Métropole de Lyon — édité le \(Days.french(req.guichet.evaluationContext.today.iso))").render()
+                              footer: "Métropole de Lyon — édité le \(CivilDate.french(req.guichet.evaluationContext.today.iso))").render()
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/pdf")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"appel-contributions-\(year)-\(insee).pdf\"")

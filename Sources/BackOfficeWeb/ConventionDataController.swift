@@ -1,4 +1,5 @@
 import Conventions
+import Expressions
 import Foundation
 import Storage
 import Vapor
@@ -47,7 +48,7 @@ struct ConventionDataController {
         guard let value = Money.parse(values["valeur"] ?? ""), value > 0 else {
             return .failure(ChangeRefused(field: "valeur", "Valeur attendue : un nombre positif, par exemple 315,8."))
         }
-        guard let published = Days.parse(values["publie_le"] ?? "") else {
+        guard let published = CivilDate.parse(values["publie_le"] ?? "") else {
             return .failure(ChangeRefused(field: "publie_le", "Date attendue au format JJ/MM/AAAA."))
         }
         let firstOfNextMonth = m == 12 ? String(format: "%04d-01-01", y + 1) : String(format: "%04d-%02d-01", y, m + 1)
@@ -65,13 +66,13 @@ struct ConventionDataController {
                 return YearIndexVM(year: year, text: "inconnu : aucune valeur de \(year - 1) publiée avant le 01/01/\(year)")
             }
             let factor = syntec.factor(forBillingYear: year).map { " ; facteur de révision \($0.factor)" } ?? ""
-            return YearIndexVM(year: year, text: "\(index.value) (\(String(format: "%02d", index.month))/\(index.year), publié le \(Days.french(index.published)))"
+            return YearIndexVM(year: year, text: "\(index.value) (\(String(format: "%02d", index.month))/\(index.year), publié le \(CivilDate.french(index.published)))"
                                + (year == ServiceCatalogue.baseYear ? " ; indice de référence" : factor))
         }
         let vm = IndicesPageVM(
             layout: try await req.layout(scope, title: "Indice Syntec"), slug: scope.slug,
             values: syntec.values.sorted { ($0.year, $0.month) > ($1.year, $1.month) }.map {
-                IndexRowVM(month: String(format: "%02d/%04d", $0.month, $0.year), value: "\($0.value)", published: Days.french($0.published))
+                IndexRowVM(month: String(format: "%02d/%04d", $0.month, $0.year), value: "\($0.value)", published: CivilDate.french($0.published))
             },
             years: years,
             inputs: [ConventionForms.text("mois", "Mois", type: "month", posted, in: "indice"),

@@ -1,4 +1,5 @@
 import Conventions
+import Expressions
 import Foundation
 import WebSupport
 
@@ -89,7 +90,7 @@ enum ConventionForms {
         ], hidden: hidden))
         forms.append(Form(type: "resiliation", title: "Résilier ou ne pas reconduire la convention", inputs: [
             text("le", "Fin le", type: "date", help: "Premier jour sans convention : tous les services s'arrêtent ce jour-là.", posted, in: "resiliation",
-                 default: convention.period(on: today).map { Days.adding(1, to: $0.end) } ?? today),
+                 default: convention.nonRenewalDay(from: today) ?? today),
         ], hidden: hidden))
         return forms
     }
@@ -135,7 +136,7 @@ enum ConventionForms {
     static func change(_ values: [String: String]) -> Result<ConventionChange, ChangeRefused> {
         func v(_ name: String) -> String { (values[name] ?? "").trimmingCharacters(in: .whitespaces) }
         func day(_ name: String) throws(ChangeRefused) -> Day {
-            guard let d = Days.parse(v(name)) else { throw ChangeRefused(field: name, "Date attendue au format JJ/MM/AAAA.") }
+            guard let d = CivilDate.parse(v(name)) else { throw ChangeRefused(field: name, "Date attendue au format JJ/MM/AAAA.") }
             return d
         }
         func year(_ name: String) throws(ChangeRefused) -> Int {

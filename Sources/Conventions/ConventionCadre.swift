@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// A day, `yyyy-mm-dd`, compared as text; conventions count whole days in Lyon.
@@ -94,6 +95,9 @@ public struct ConventionCadre: Sendable, Equatable {
         return Calendars.days(from: day, to: end) <= days
     }
 
+    /// Non-renewal decided on `day` takes effect when the current period ends: the first day after it.
+    public func nonRenewalDay(from day: Day) -> Day? { period(on: day).map { Calendars.addDays(1, to: $0.end) } }
+
     /// The services open on `day`, with their offer.
     public func services(on day: Day) -> [Membership] {
         guard period(on: day) != nil else { return [] }
@@ -106,49 +110,20 @@ public struct ConventionCadre: Sendable, Equatable {
     }
 }
 
-/// Days as people read and type them.
-public enum Days {
-    /// « 2026-01-01 » → « 01/01/2026 ».
-    public static func french(_ day: Day) -> String {
-        let p = day.split(separator: "-")
-        return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : day
-    }
-
-    public static func adding(_ n: Int, to day: Day) -> Day { Calendars.addDays(n, to: day) }
-
-    /// « 01/01/2026 » or « 2026-01-01 » (a date input) → « 2026-01-01 »; nil when it is neither or not a real day.
-    public static func parse(_ text: String) -> Day? {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let p = t.split(separator: "/", omittingEmptySubsequences: false)
-        let iso = p.count == 3 ? "\(p[2])-\(p[1].count == 1 ? "0" : "")\(p[1])-\(p[0].count == 1 ? "0" : "")\(p[0])" : t
-        return ConventionImports.isDay(iso) ? iso : nil
-    }
-}
-
-/// Day arithmetic on `yyyy-mm-dd` in the Gregorian calendar (dates only: no time zone involved).
+/// Day arithmetic on `yyyy-mm-dd` with the project's calendar day (`CivilDate`: exact, no time zone involved).
+/// Days reach here checked (imports, forms and the domain's changes refuse anything else).
 enum Calendars {
-    static let calendar: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        return c
-    }()
+    static func civil(_ day: Day) -> CivilDate { CivilDate(iso: day)! }
 
-    static func date(_ day: Day) -> Date {
-        let p = day.split(separator: "-").compactMap { Int($0) }
-        return calendar.date(from: DateComponents(year: p[0], month: p[1], day: p[2]))!
-    }
+    static func days(from a: Day, to b: Day) -> Int { civil(b).day - civil(a).day }
 
-    static func day(_ date: Date) -> Day {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
+    static func addDays(_ n: Int, to day: Day) -> Day { CivilDate(day: civil(day).day + n).iso }
 
-    static func days(from a: Day, to b: Day) -> Int { calendar.dateComponents([.day], from: date(a), to: date(b)).day! }
-
-    static func addDays(_ n: Int, to day: Day) -> Day { Self.day(calendar.date(byAdding: .day, value: n, to: date(day))!) }
-
+    /// The same day `n` years later (29 February gives 28 February in a common year), or the day before it.
     static func addYears(_ n: Int, to day: Day, minusOneDay: Bool) -> Day {
-        let later = calendar.date(byAdding: .year, value: n, to: date(day))!
-        return Self.day(minusOneDay ? calendar.date(byAdding: .day, value: -1, to: later)! : later)
+        let c = civil(day).components
+        let later = CivilDate(iso: String(format: "%04d-%02d-%02d", c.year + n, c.month, c.day))
+            ?? CivilDate(iso: String(format: "%04d-%02d-%02d", c.year + n, c.month, c.day - 1))!
+        return minusOneDay ? CivilDate(day: later.day - 1).iso : later.iso
     }
 }

@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// One change the Métropole's admins make to the catalogue or to a commune's convention. Applied to the inputs
@@ -116,7 +117,7 @@ extension ContributionsReport.Inputs {
             if !service.hasOffers, offer != nil { throw ChangeRefused(field: "offre", "\(service.name) n'a pas de niveaux d'offre.") }
             guard service.isOpen(offer) else { throw ChangeRefused(field: "offre", "L'offre \(offer?.french ?? "") n'est pas encore ouverte.") }
             guard convention.period(on: from) != nil else {
-                throw ChangeRefused(field: "a_partir_du", "Ce jour n'est dans aucune période de la convention (du \(Days.french(convention.start)) au \(Days.french(convention.end))).")
+                throw ChangeRefused(field: "a_partir_du", "Ce jour n'est dans aucune période de la convention (du \(CivilDate.french(convention.start)) au \(CivilDate.french(convention.end))).")
             }
             guard !convention.services.contains(where: { $0.serviceID == id && ($0.end ?? "9999-12-31") > from }) else {
                 throw ChangeRefused(field: "service", "La commune adhère déjà à ce service à cette date : changez d'offre ou arrêtez-le d'abord.")
@@ -136,7 +137,7 @@ extension ContributionsReport.Inputs {
                 throw ChangeRefused(field: "offre", "L'offre \(offer.french) n'est pas ouverte pour ce service.")
             }
             guard current.start < from else {
-                throw ChangeRefused(field: "a_partir_du", "Le changement prend effet après le début de l'adhésion (\(Days.french(current.start))).")
+                throw ChangeRefused(field: "a_partir_du", "Le changement prend effet après le début de l'adhésion (\(CivilDate.french(current.start))).")
             }
             after.conventions[insee]?.services[i].end = from
             after.conventions[insee]?.services.append(.init(serviceID: id, offer: offer, start: from, end: current.end))
@@ -175,7 +176,7 @@ extension ContributionsReport.Inputs {
     }
 
     private static func check(day: Day, field: String) throws(ChangeRefused) {
-        guard ConventionImports.isDay(day) else { throw ChangeRefused(field: field, "Date attendue au format JJ/MM/AAAA.") }
+        guard CivilDate(iso: day) != nil else { throw ChangeRefused(field: field, "Date attendue au format JJ/MM/AAAA.") }
     }
 
     private static func check(fromYear: Int) throws(ChangeRefused) {
@@ -223,18 +224,18 @@ extension ConventionChange {
         case .openOffer(let id, let offer):
             return "Ouverture de l'offre \(offer.french) de \(service(id))."
         case .createConvention(let insee, let signed, let start):
-            return "Convention cadre de \(commune(insee)), signée le \(Days.french(signed)), à partir du \(Days.french(start))."
+            return "Convention cadre de \(commune(insee)), signée le \(CivilDate.french(signed)), à partir du \(CivilDate.french(start))."
         case .join(let insee, let id, let offer, let from):
-            return "\(commune(insee)) adhère à \(service(id))\(offer.map { " (offre \($0.french))" } ?? "") à partir du \(Days.french(from))."
+            return "\(commune(insee)) adhère à \(service(id))\(offer.map { " (offre \($0.french))" } ?? "") à partir du \(CivilDate.french(from))."
         case .changeOffer(let insee, let id, let offer, let from):
-            return "\(commune(insee)) passe à l'offre \(offer.french) de \(service(id)) le \(Days.french(from))."
+            return "\(commune(insee)) passe à l'offre \(offer.french) de \(service(id)) le \(CivilDate.french(from))."
         case .stop(let insee, let id, let on):
-            return "\(commune(insee)) arrête \(service(id)) le \(Days.french(on)) (dernier jour la veille)."
+            return "\(commune(insee)) arrête \(service(id)) le \(CivilDate.french(on)) (dernier jour la veille)."
         case .setEarlierAmount(let insee, let id, let amount):
             return "Montant 2025 de \(commune(insee)) pour \(service(id)) sous son ancienne convention : "
                 + (amount.map { Money.french($0) + " (transition plafonnée à partir de ce montant)" } ?? "aucun (la commune paie la cible)") + "."
         case .terminate(let insee, let on):
-            return "Fin de la convention cadre de \(commune(insee)) le \(Days.french(on)) : tous ses services s'arrêtent."
+            return "Fin de la convention cadre de \(commune(insee)) le \(CivilDate.french(on)) : tous ses services s'arrêtent."
         }
     }
 }

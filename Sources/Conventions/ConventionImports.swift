@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 import Territory
 
@@ -52,8 +53,8 @@ public enum ConventionImports {
         read(text, columns: ["mois", "valeur", "publie_le"]) { row, line in
             let month = row[0].split(separator: "-").compactMap { Int($0) }
             guard month.count == 2, (1...12).contains(month[1]) else { throw LineError(line: line, reason: "mois « \(row[0]) » invalide (AAAA-MM)") }
-            guard let value = decimal(row[1]), value > 0 else { throw LineError(line: line, reason: "valeur « \(row[1]) » invalide (un nombre positif)") }
-            guard isDay(row[2]) else { throw LineError(line: line, reason: "date de publication « \(row[2]) » invalide (AAAA-MM-JJ)") }
+            guard let value = Money.parse(row[1]), value > 0 else { throw LineError(line: line, reason: "valeur « \(row[1]) » invalide (un nombre positif)") }
+            guard CivilDate(iso: row[2]) != nil else { throw LineError(line: line, reason: "date de publication « \(row[2]) » invalide (AAAA-MM-JJ)") }
             return SyntecValue(year: month[0], month: month[1], value: value, published: row[2])
         }
     }
@@ -65,7 +66,7 @@ public enum ConventionImports {
             guard services.contains(where: { $0.id == row[1] }) else {
                 throw LineError(line: line, reason: "service « \(row[1]) » inconnu (\(services.map(\.id).joined(separator: ", ")))")
             }
-            guard let amount = decimal(row[2]), amount >= 0 else { throw LineError(line: line, reason: "montant « \(row[2]) » invalide (en euros, point ou virgule)") }
+            guard let amount = Money.parse(row[2]), amount >= 0 else { throw LineError(line: line, reason: "montant « \(row[2]) » invalide (en euros, point ou virgule)") }
             return EarlierAmount(insee: row[0], serviceID: row[1], amount: amount)
         }
     }
@@ -75,10 +76,10 @@ public enum ConventionImports {
     public static func conventions(_ text: String, services: [SharedService]) -> Result<[String: ConventionCadre], ImportErrors> {
         let rows = read(text, columns: ["code_insee", "signee_le", "debut", "fin", "service", "offre", "debut_service", "fin_service"]) { row, line in
             guard isInsee(row[0]) else { throw LineError(line: line, reason: "code INSEE « \(row[0]) » invalide") }
-            for (i, name) in [(1, "signee_le"), (2, "debut"), (6, "debut_service")] where !isDay(row[i]) {
+            for (i, name) in [(1, "signee_le"), (2, "debut"), (6, "debut_service")] where CivilDate(iso: row[i]) == nil {
                 throw LineError(line: line, reason: "\(name) « \(row[i]) » invalide (AAAA-MM-JJ)")
             }
-            for (i, name) in [(3, "fin"), (7, "fin_service")] where !row[i].isEmpty && !isDay(row[i]) {
+            for (i, name) in [(3, "fin"), (7, "fin_service")] where !row[i].isEmpty && CivilDate(iso: row[i]) == nil {
                 throw LineError(line: line, reason: "\(name) « \(row[i]) » invalide (AAAA-MM-JJ, ou vide)")
             }
             guard let service = services.first(where: { $0.id == row[4] }) else { throw LineError(line: line, reason: "service « \(row[4]) » inconnu") }
@@ -136,13 +137,4 @@ public enum ConventionImports {
     }
 
     static func isInsee(_ s: String) -> Bool { s.count == 5 && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "A" || $0 == "B") } }
-
-    static func isDay(_ s: String) -> Bool {
-        let p = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard p.count == 3, p[0].count == 4, p[1].count == 2, p[2].count == 2,
-              let y = Int(p[0]), let m = Int(p[1]), let d = Int(p[2]), (1...12).contains(m), d >= 1 else { return false }
-        return d <= Calendars.calendar.range(of: .day, in: .month, for: Calendars.date(String(format: "%04d-%02d-01", y, m)))!.count
-    }
-
-    static func decimal(_ s: String) -> Decimal? { Money.parse(s) }
 }

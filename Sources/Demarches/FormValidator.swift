@@ -102,7 +102,7 @@ public enum FormValidator {
             return number(text, field)
         case .date:
             if text.isEmpty { return .empty }
-            return CalendarDate.parse(text).map { .valid(.text($0)) } ?? .invalid(Messages.date)
+            return CivilDate.parse(text).map { .valid(.text($0)) } ?? .invalid(Messages.date)
         case .dateRange, .timeRange:
             return range(field, raw)
         case .singleChoice:
@@ -166,7 +166,7 @@ public enum FormValidator {
         let end = raw.first("\(field.id).end").trimmingCharacters(in: .whitespaces)
         if start.isEmpty && end.isEmpty { return .empty }
         let isDate = field.type == .dateRange
-        func parsed(_ text: String) -> String? { isDate ? CalendarDate.parse(text) : ClockTime.parse(text) }
+        func parsed(_ text: String) -> String? { isDate ? CivilDate.parse(text) : ClockTime.parse(text) }
         let invalid = isDate ? Messages.date : Messages.time
         guard let s = parsed(start) else { return .invalid(start.isEmpty ? Messages.rangeStart : invalid) }
         guard let e = parsed(end) else { return .invalid(end.isEmpty ? Messages.rangeEnd : invalid) }

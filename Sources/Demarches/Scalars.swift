@@ -46,38 +46,6 @@ public enum Phone {
     }
 }
 
-/// Calendar dates: accepts ISO (2026-03-21, from `<input type=date>`) and French (21/03/2026), returns ISO.
-public enum CalendarDate {
-    public static func parse(_ s: String) -> String? {
-        let y: Int, m: Int, d: Int
-        let dashed = s.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        let slashed = s.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
-        if dashed.count == 3, dashed[0].count == 4, dashed[1].count == 2, dashed[2].count == 2,
-           let year = ASCIIShape.number(dashed[0]), let month = ASCIIShape.number(dashed[1]), let day = ASCIIShape.number(dashed[2]) {
-            (y, m, d) = (year, month, day)
-        } else if slashed.count == 3, (1...2).contains(slashed[0].count), (1...2).contains(slashed[1].count), slashed[2].count == 4,
-                  let day = ASCIIShape.number(slashed[0]), let month = ASCIIShape.number(slashed[1]), let year = ASCIIShape.number(slashed[2]) {
-            (y, m, d) = (year, month, day)
-        } else { return nil }
-        guard (1900...2200).contains(y), (1...12).contains(m), d >= 1, d <= daysIn(month: m, year: y) else { return nil }
-        return String(format: "%04d-%02d-%02d", y, m, d)
-    }
-
-    /// "2026-03-21" → "21/03/2026".
-    public static func french(_ iso: String) -> String {
-        let p = iso.split(separator: "-")
-        return p.count == 3 ? "\(p[2])/\(p[1])/\(p[0])" : iso
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-}
-
 /// Times of day: accepts "08:30", "8:30", "8h30", "8h" and returns "08:30".
 public enum ClockTime {
     public static func parse(_ s: String) -> String? {

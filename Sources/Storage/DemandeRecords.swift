@@ -1,4 +1,5 @@
 import Demarches
+import Expressions
 import Foundation
 import Territory
 
@@ -112,8 +113,8 @@ public struct InboxQuery: Sendable, Equatable {
     /// The date filters are days in Lyon, both included ("du 01/03/2026 au 31/03/2026"), typed as people write
     /// them (21/03/2026 or 2026-03-21). The back-office and the API read them with these, so a filter means the
     /// same on both. Nil when the text is not a day.
-    public static func start(ofDay text: String) -> Date? { CalendarDate.parse(text).flatMap(LocalTime.startOfDay(iso:)) }
-    public static func end(ofDay text: String) -> Date? { CalendarDate.parse(text).flatMap(LocalTime.endOfDay(iso:)) }
+    public static func start(ofDay text: String) -> Date? { CivilDate.parse(text).flatMap(LocalTime.startOfDay(iso:)) }
+    public static func end(ofDay text: String) -> Date? { CivilDate.parse(text).flatMap(LocalTime.endOfDay(iso:)) }
 }
 
 public struct InboxRow: Sendable, Equatable, Decodable {

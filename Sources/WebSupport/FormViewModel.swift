@@ -1,4 +1,5 @@
 import Demarches
+import Expressions
 import Foundation
 
 // View models hold stored properties only: swift-mustache reads them through `Mirror`, which does not see
@@ -197,7 +198,7 @@ public struct DataItem {
     static func text(_ value: FieldValue, _ f: Field, isDate: Bool) -> String {
         switch value {
         case .text(let s):
-            if isDate { return CalendarDate.french(s) }
+            if isDate { return CivilDate.french(s) }
             return f.type == .singleChoice ? (f.options?.first { $0.value == s }?.label ?? s) : s
         case .number(let n): return "\(n)".replacingOccurrences(of: ".", with: ",")
         case .choices(let l):
@@ -206,7 +207,7 @@ public struct DataItem {
         case .flag(let b): return b ? "Oui" : "Non"
         case .address(let a): return "\(a.street)\n\(a.postcode) \(a.city)"
         case .range(let r):
-            return f.type == .dateRange ? "du \(CalendarDate.french(r.start)) au \(CalendarDate.french(r.end))" : "de \(r.start) à \(r.end)"
+            return f.type == .dateRange ? "du \(CivilDate.french(r.start)) au \(CivilDate.french(r.end))" : "de \(r.start) à \(r.end)"
         case .point(let p): return "\(p.lat), \(p.lon)"
         case .table(let rows):
             return zip(f.rows ?? [], rows).compactMap { heading, cells in

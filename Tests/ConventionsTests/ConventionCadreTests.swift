@@ -30,6 +30,9 @@ import Testing
         #expect(terminated.end(of: terminated.services[0]) == "2027-03-31")
         #expect(terminated.endsWithin(days: 90, of: "2027-02-01"), "a termination decided is an end coming")
         #expect(!convention.endsWithin(days: 90, of: "2027-02-01"))
+        let leap = ConventionCadre(commune: "69034", signed: "2028-01-10", start: "2028-02-29", services: [])
+        #expect(leap.finalEnd == "2034-02-27" && leap.period(on: "2029-02-28")?.number == 2, "29 February: anniversaries fall on 28 February")
+        #expect(terminated.nonRenewalDay(from: "2026-05-10") == "2027-01-01")
     }
 
     @Test func aPartlyCoveredYearIsBilledByTheDayOrInFull() {

@@ -60,13 +60,13 @@ final class FormValidatorTests: XCTestCase {
     }
 
     func testDates() {
-        XCTAssertEqual(CalendarDate.parse("2026-03-21"), "2026-03-21")
-        XCTAssertEqual(CalendarDate.parse("21/03/2026"), "2026-03-21")
-        XCTAssertEqual(CalendarDate.parse("29/02/2024"), "2024-02-29")
-        XCTAssertNil(CalendarDate.parse("29/02/2025"))
-        XCTAssertNil(CalendarDate.parse("31/04/2026"))
-        XCTAssertNil(CalendarDate.parse("2026-13-01"))
-        XCTAssertNil(CalendarDate.parse("demain"))
+        XCTAssertEqual(CivilDate.parse("2026-03-21"), "2026-03-21")
+        XCTAssertEqual(CivilDate.parse("21/03/2026"), "2026-03-21")
+        XCTAssertEqual(CivilDate.parse("29/02/2024"), "2024-02-29")
+        XCTAssertNil(CivilDate.parse("29/02/2025"))
+        XCTAssertNil(CivilDate.parse("31/04/2026"))
+        XCTAssertNil(CivilDate.parse("2026-13-01"))
+        XCTAssertNil(CivilDate.parse("demain"))
         XCTAssertEqual(validate(Field(id: "d", label: "D", type: .date), ["d": ["32/01/2026"]]).errors["d"],
                        "Saisissez une date valide, par exemple 21/03/2026.")
     }
