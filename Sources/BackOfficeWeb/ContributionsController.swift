@@ -8,9 +8,9 @@ import Vapor
 import WebSupport
 
 /// The convention cadre in the back-office: for the Métropole's admins, a billing year's contributions of every
-/// commune with the revenue per service and its budget imputation, and the year's CSV; for a commune's agents,
-/// their own convention (period, final end, services) and amounts, each explained. Read-only: the data comes
-/// from the finance department's imports (docs/CONVENTIONS.md).
+/// commune with the revenue per service and its budget imputation, the year's CSV and each commune's call (PDF),
+/// the communes at risk, conventions ending soon and the forecast; for a commune's agents, their own convention
+/// (period, final end, services), amounts and history. Read-only pages: changes are `ConventionEditorController`'s.
 struct ContributionsController {
     struct LineVM { var commune: String; var insee: String; var service: String; var amount: String; var explanation: String; var capApplied: Bool
         /// The commune's first line carries the link to its call for contributions.
@@ -52,7 +52,6 @@ struct ContributionsController {
         let inputs = try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear)
         let (lines, problems) = ContributionsReport.lines(year: year, inputs)
         let services = inputs.services
-        func name(_ id: String) -> String { services.first { $0.id == id }?.name ?? id }
         var totals: [String: Decimal] = [:]
         for l in lines { totals[l.contribution.serviceID, default: 0] += l.contribution.amount }
         let today = req.guichet.evaluationContext.today.iso
@@ -80,7 +79,7 @@ struct ContributionsController {
             if let g = Self.percent(indexGrowth), let p = Self.percent(populationGrowth) {
                 forecast = ContributionsForecast.years(from: year, count: 6, inputs, indexGrowth: g, populationGrowth: p).map { y in
                     ForecastVM(year: y.year, total: Money.french(y.total),
-                               services: y.byService.sorted { $0.key < $1.key }.map { "\(name($0.key)) : \(Money.french($0.value))" }.joined(separator: " ; "))
+                               services: y.byService.sorted { $0.key < $1.key }.map { "\(services.name(of: $0.key)) : \(Money.french($0.value))" }.joined(separator: " ; "))
                 }
             } else {
                 forecastError = "Croissances attendues en pourcentage, de -50 à 50 (par exemple 2 ou 2,5)."
@@ -90,7 +89,7 @@ struct ContributionsController {
             layout: try await req.layout(scope, title: isMetropole ? "Contributions \(year)" : "Convention et contributions"),
             slug: scope.slug, year: year, years: (ServiceCatalogue.baseYear...max(year + 1, ServiceCatalogue.baseYear + 5)).map { YearVM(value: $0, selected: $0 == year) }, byDay: byDay, isMetropole: isMetropole,
             lines: lines.enumerated().map { i, l in Self.lineVM(l, services: services, callLink: i == 0 || lines[i - 1].insee != l.insee) },
-            totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: name($0.key), amount: Money.french($0.value)) },
+            totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: services.name(of: $0.key), amount: Money.french($0.value)) },
             total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention,
             endingSoon: endingSoon, atRisk: atRisk.sorted(), forecast: forecast, indexGrowth: indexGrowth, populationGrowth: populationGrowth,
             forecastError: forecastError,
@@ -100,19 +99,17 @@ struct ContributionsController {
     }
 
     static func conventionVM(_ c: ConventionCadre, services: [SharedService], today: Day) -> ConventionVM {
-        func name(_ id: String) -> String { services.first { $0.id == id }?.name ?? id }
         return ConventionVM(signed: CivilDate.french(c.signed), start: CivilDate.french(c.start),
                             period: c.period(on: today).map { "période \($0.number) sur 6, du \(CivilDate.french($0.start)) au \(CivilDate.french($0.end))" } ?? "aucune période en cours",
                             finalEnd: CivilDate.french(c.finalEnd), endsSoon: c.endsWithin(days: ConventionCadre.endingSoonDays, of: today),
                             ended: c.ended.map(CivilDate.french),
-                            services: c.services.map { m in ServiceVM(name: name(m.serviceID), offer: m.offer?.french ?? "—", since: CivilDate.french(m.start),
+                            services: c.services.map { m in ServiceVM(name: services.name(of: m.serviceID), offer: m.offer?.french ?? "—", since: CivilDate.french(m.start),
                                                                       until: m.end.map(CivilDate.french) ?? "—") })
     }
 
     static func lineVM(_ l: ContributionsReport.Line, services: [SharedService], callLink: Bool) -> LineVM {
-        let name = services.first { $0.id == l.contribution.serviceID }?.name ?? l.contribution.serviceID
-        return LineVM(commune: l.commune, insee: l.insee, service: name + (l.contribution.offer.map { " (\($0.french))" } ?? ""),
-                      amount: Money.french(l.contribution.amount), explanation: explain(l.contribution), capApplied: l.contribution.capApplied,
+        return LineVM(commune: l.commune, insee: l.insee, service: services.name(of: l.contribution.serviceID) + (l.contribution.offer.map { " (\($0.french))" } ?? ""),
+                      amount: Money.french(l.contribution.amount), explanation: l.contribution.french, capApplied: l.contribution.capApplied,
                       callLink: callLink)
     }
 
@@ -136,14 +133,13 @@ struct ContributionsController {
         let inputs = try await req.store.contributionInputs(in: scope, partialYear: byDay ? .daily : .wholeYear)
         let lines = ContributionsReport.lines(year: year, inputs).lines.filter { $0.insee == insee }
         guard let first = lines.first else { throw Abort(.notFound, reason: "Aucune contribution \(year) pour cette commune.") }
-        func name(_ id: String) -> String { inputs.services.first { $0.id == id }?.name ?? id }
         let total = lines.reduce(Decimal(0)) { $0 + $1.contribution.amount }
         var body: [String] = ["Commune : \(first.commune) (code INSEE \(insee))",
                               "Convention cadre « Services numériques à l'usager » — délibération CP-2025-4074 de la Commission permanente du 14 avril 2025.", ""]
         for l in lines {
             let offer = l.contribution.offer.map { ", offre \($0.french)" } ?? ""
-            body.append(name(l.contribution.serviceID) + offer + " : " + Money.french(l.contribution.amount))
-            body.append("    " + Self.explain(l.contribution))
+            body.append(inputs.services.name(of: l.contribution.serviceID) + offer + " : " + Money.french(l.contribution.amount))
+            body.append("    " + l.contribution.french)
             body.append("")
         }
         body.append("Total à payer pour \(year) : \(Money.french(total))")
@@ -163,35 +159,13 @@ struct ContributionsController {
         let (scope, _) = try await req.agentScope()
         let isMetropole = scope.collectivite.kind == .metropole
         guard !isMetropole || scope.isAdmin else { throw Abort(.forbidden) }
-        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { (2026...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
+        let year = (try? req.query.get(Int.self, at: "annee")).flatMap { ServiceCatalogue.billingYears.contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
         return (scope, isMetropole, year, (try? req.query.get(String.self, at: "prorata")) != "annee")
     }
 
     /// « 2,5 » → 0.025; nil outside -50 % to 50 %.
     static func percent(_ text: String) -> Decimal? {
-        let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-        guard let d = Decimal(string: t, locale: Locale(identifier: "en_US_POSIX")), "\(d)" != "NaN", d >= -50, d <= 50,
-              t.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else { return nil }
+        guard let d = Money.parse(text), d >= -50, d <= 50 else { return nil }
         return d / 100
     }
-
-    /// How an amount was reached, in one French sentence.
-    static func explain(_ c: Contribution) -> String {
-        var parts: [String] = []
-        if let rule = c.derogation { parts.append("Règle dérogatoire : \(rule)") }
-        else {
-            parts.append("\(Money.french(c.fixed)) + \(Money.frenchRate(c.rate)) × \(Money.number(Decimal(c.population))) habitants (population municipale, millésime \(c.populationYear))")
-        }
-        if let index = c.index, let base = c.baseIndex {
-            parts.append("× indice Syntec \(index.value) (\(String(format: "%02d", index.month))/\(index.year)) / \(base.value) (\(String(format: "%02d", base.month))/\(base.year))")
-        }
-        parts.append("= cible \(Money.french(c.target))")
-        if let previous = c.previous, let cap = c.cap {
-            parts.append(c.capApplied ? "plafonnée à \(Money.french(cap)) (montant précédent \(Money.french(previous)) + \(Money.number(TransitionRule.deliberation.capRate(for: c.year) * 100)) %)"
-                                      : "sous le plafond de \(Money.french(cap))")
-        }
-        if c.shareOfYear != 1 { parts.append("× part de l'année couverte \(Money.number(Money.cents(c.shareOfYear * 100), decimals: 2)) %") }
-        return parts.joined(separator: " ")
-    }
-
 }

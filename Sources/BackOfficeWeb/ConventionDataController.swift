@@ -38,24 +38,12 @@ struct ConventionDataController {
         }
     }
 
-    /// `mois` as a month input posts it (`2026-10`) or as typed (`10/2026`); published after the month ended.
+    /// `mois` as a month input posts it (`2026-10`) or as typed (`10/2026`); each problem next to its field.
     static func syntecValue(_ values: [String: String]) -> Result<SyntecValue, ChangeRefused> {
-        let month = (values["mois"] ?? "").trimmingCharacters(in: .whitespaces)
-        let parts = month.contains("/") ? month.split(separator: "/").reversed().map(String.init) : month.split(separator: "-").map(String.init)
-        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1990...2100).contains(y), (1...12).contains(m) else {
-            return .failure(ChangeRefused(field: "mois", "Mois attendu au format MM/AAAA."))
+        SyntecValue.read(month: values["mois"] ?? "", value: values["valeur"] ?? "", published: values["publie_le"] ?? "").mapError { problem in
+            let field = switch problem { case .month: "mois"; case .value: "valeur"; case .published, .publishedBeforeMonthEnd: "publie_le" }
+            return ChangeRefused(field: field, problem.french.prefix(1).uppercased() + problem.french.dropFirst() + ".")
         }
-        guard let value = Money.parse(values["valeur"] ?? ""), value > 0 else {
-            return .failure(ChangeRefused(field: "valeur", "Valeur attendue : un nombre positif, par exemple 315,8."))
-        }
-        guard let published = CivilDate.parse(values["publie_le"] ?? "") else {
-            return .failure(ChangeRefused(field: "publie_le", "Date attendue au format JJ/MM/AAAA."))
-        }
-        let firstOfNextMonth = m == 12 ? String(format: "%04d-01-01", y + 1) : String(format: "%04d-%02d-01", y, m + 1)
-        guard published >= firstOfNextMonth else {
-            return .failure(ChangeRefused(field: "publie_le", "Un indice est publié après la fin de son mois."))
-        }
-        return .success(SyntecValue(year: y, month: m, value: value, published: published))
     }
 
     private func indicesPage(_ req: Request, _ scope: TenantScope, posted: ConventionForms.Posted?) async throws -> Response {
@@ -152,7 +140,7 @@ struct ConventionDataController {
     /// Replaces a service's costs for the year; an amount that is not one is refused next to its field.
     func saveCharges(req: Request) async throws -> Response {
         let scope = try await req.metropoleAdminScope()
-        let year = Int(req.form.value("annee")).flatMap { (ServiceCatalogue.baseYear...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
+        let year = Int(req.form.value("annee")).flatMap { ServiceCatalogue.billingYears.contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
         let service = req.form.value("service")
         guard try await req.store.sharedServices().contains(where: { $0.id == service }) else { throw Abort(.badRequest, reason: "Service inconnu.") }
         var values: [String: String] = [:], amounts: [CostCategory: Decimal] = [:]
@@ -202,6 +190,6 @@ struct ConventionDataController {
     }
 
     private static func year(_ req: Request) -> Int {
-        (try? req.query.get(Int.self, at: "annee")).flatMap { (ServiceCatalogue.baseYear...2100).contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
+        (try? req.query.get(Int.self, at: "annee")).flatMap { ServiceCatalogue.billingYears.contains($0) ? $0 : nil } ?? ServiceCatalogue.baseYear
     }
 }

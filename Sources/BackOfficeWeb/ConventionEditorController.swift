@@ -108,11 +108,10 @@ struct ConventionEditorController {
 
     private func whatIf(_ change: ConventionChange, _ c: ContributionsComparison, inputs: ContributionsReport.Inputs, after: ContributionsReport.Inputs,
                         values: [String: String], slug: String) -> WhatIfVM {
-        func name(_ id: String) -> String { after.services.first { $0.id == id }?.name ?? id }
         func signed(_ d: Decimal) -> String { (d > 0 ? "+" : "") + Money.french(d) }
         return WhatIfVM(description: change.french(in: inputs), year: c.year,
                         rows: c.rows.map { r in
-                            RowVM(commune: r.commune, service: name(r.serviceID) + (r.offer.map { " (\($0.french))" } ?? ""),
+                            RowVM(commune: r.commune, service: after.services.name(of: r.serviceID) + (r.offer.map { " (\($0.french))" } ?? ""),
                                   before: r.before.map(Money.french) ?? "—", after: r.after.map(Money.french) ?? "—", difference: signed(r.difference))
                         },
                         hasRows: !c.rows.isEmpty, totalBefore: Money.french(c.totalBefore), totalAfter: Money.french(c.totalAfter),
@@ -150,7 +149,7 @@ struct ConventionEditorController {
             convention: convention.map { ContributionsController.conventionVM($0, services: inputs.services, today: today) }, year: year,
             lines: lines.map { l in ContributionsController.lineVM(l, services: inputs.services, callLink: false) },
             earlier: (inputs.earlier[insee] ?? [:]).sorted { $0.key < $1.key }.map { id, amount in
-                "\(inputs.services.first { $0.id == id }?.name ?? id) : \(Money.french(amount))"
+                "\(inputs.services.name(of: id)) : \(Money.french(amount))"
             }.joined(separator: " ; "),
             forms: ConventionForms.communeForms(insee: insee, convention: convention, services: inputs.services, posted: posted, today: today),
             hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: insee))

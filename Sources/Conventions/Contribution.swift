@@ -32,6 +32,28 @@ public struct Contribution: Sendable, Equatable {
     public var derogation: String?
 }
 
+extension Contribution {
+    /// How the amount was reached, in one French sentence: on the pages, the call for contributions, the CSV's
+    /// readers' side.
+    public var french: String {
+        var parts: [String] = []
+        if let rule = derogation { parts.append("Règle dérogatoire : \(rule)") }
+        else {
+            parts.append("\(Money.french(fixed)) + \(Money.frenchRate(rate)) × \(Money.number(Decimal(population))) habitants (population municipale, millésime \(populationYear))")
+        }
+        if let index, let baseIndex {
+            parts.append("× indice Syntec \(index.value) (\(String(format: "%02d", index.month))/\(index.year)) / \(baseIndex.value) (\(String(format: "%02d", baseIndex.month))/\(baseIndex.year))")
+        }
+        parts.append("= cible \(Money.french(target))")
+        if let previous, let cap {
+            parts.append(capApplied ? "plafonnée à \(Money.french(cap)) (montant précédent \(Money.french(previous)) + \(Money.number(TransitionRule.deliberation.capRate(for: year) * 100)) %)"
+                                    : "sous le plafond de \(Money.french(cap))")
+        }
+        if shareOfYear != 1 { parts.append("× part de l'année couverte \(Money.number(Money.cents(shareOfYear * 100), decimals: 2)) %") }
+        return parts.joined(separator: " ")
+    }
+}
+
 /// The deliberation's transition (II-4°): a commune that already paid for the service pays, in 2026, the target
 /// capped at +10 % over its 2025 amount, then each year the target capped at +5 % over the year before, until it
 /// reaches the target; one whose earlier amount was above the target pays the target.

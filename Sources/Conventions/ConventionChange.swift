@@ -180,7 +180,7 @@ extension ContributionsReport.Inputs {
     }
 
     private static func check(fromYear: Int) throws(ChangeRefused) {
-        guard (ServiceCatalogue.baseYear...2100).contains(fromYear) else {
+        guard ServiceCatalogue.billingYears.contains(fromYear) else {
             throw ChangeRefused(field: "a_partir_de", "Année attendue entre \(ServiceCatalogue.baseYear) et 2100.")
         }
     }
@@ -214,7 +214,7 @@ extension Pricing {
 extension ConventionChange {
     /// The change in one French sentence, with the names `inputs` knows.
     public func french(in inputs: ContributionsReport.Inputs) -> String {
-        func service(_ id: String) -> String { inputs.services.first { $0.id == id }?.name ?? id }
+        func service(_ id: String) -> String { inputs.services.name(of: id) }
         func commune(_ insee: String) -> String { inputs.names[insee] ?? insee }
         switch self {
         case .setPricing(let id, let offer, let year, let pricing):

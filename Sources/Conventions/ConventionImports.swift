@@ -51,11 +51,7 @@ public enum ConventionImports {
     /// `mois,valeur,publie_le`: `2025-11,315.8,2025-12-19`.
     public static func syntec(_ text: String) -> Result<[SyntecValue], ImportErrors> {
         read(text, columns: ["mois", "valeur", "publie_le"]) { row, line in
-            let month = row[0].split(separator: "-").compactMap { Int($0) }
-            guard month.count == 2, (1...12).contains(month[1]) else { throw LineError(line: line, reason: "mois « \(row[0]) » invalide (AAAA-MM)") }
-            guard let value = Money.parse(row[1]), value > 0 else { throw LineError(line: line, reason: "valeur « \(row[1]) » invalide (un nombre positif)") }
-            guard CivilDate(iso: row[2]) != nil else { throw LineError(line: line, reason: "date de publication « \(row[2]) » invalide (AAAA-MM-JJ)") }
-            return SyntecValue(year: month[0], month: month[1], value: value, published: row[2])
+            try SyntecValue.read(month: row[0], value: row[1], published: row[2]).mapError { LineError(line: line, reason: $0.french) }.get()
         }
     }
 

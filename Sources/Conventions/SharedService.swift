@@ -75,6 +75,8 @@ public struct SharedService: Sendable, Equatable, Identifiable {
 public enum ServiceCatalogue {
     /// The year the deliberation's amounts are worth; later years are revised by the Syntec index from it.
     public static let baseYear = 2026
+    /// The years a contribution can be billed for.
+    public static let billingYears = baseYear...2100
 
     public static let toodego = SharedService(
         id: "toodego", name: "Toodego, guichet numérique métropolitain", annex: "Annexe 1",
@@ -88,4 +90,9 @@ public enum ServiceCatalogue {
         pricing: [nil: .perInhabitant(fixed: 300, rate: Decimal(string: "0.06")!)])
 
     public static let deliberation2025: [SharedService] = [toodego, laclasse]
+}
+
+extension Array where Element == SharedService {
+    /// A service's name for people; its identifier when it is not in the catalogue.
+    public func name(of id: String) -> String { first { $0.id == id }?.name ?? id }
 }

@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// A monthly value of the Syntec index, with the day it was published.
@@ -10,6 +11,38 @@ public struct SyntecValue: Sendable, Equatable, Codable {
 
     public init(year: Int, month: Int, value: Decimal, published: String) {
         self.year = year; self.month = month; self.value = value; self.published = published
+    }
+}
+
+extension SyntecValue {
+    /// What makes a typed or imported value unusable, each with its French reason.
+    public enum Problem: Error, Equatable, Sendable {
+        case month, value, published, publishedBeforeMonthEnd
+
+        public var french: String {
+            switch self {
+            case .month: "mois attendu au format AAAA-MM ou MM/AAAA"
+            case .value: "valeur attendue : un nombre positif, par exemple 315,8"
+            case .published: "date de publication attendue au format AAAA-MM-JJ ou JJ/MM/AAAA"
+            case .publishedBeforeMonthEnd: "un indice est publié après la fin de son mois"
+            }
+        }
+    }
+
+    /// A month's value as the finance department's file or an admin's form gives it: the month (`2025-11` or
+    /// `11/2025`), the value (a point or a comma), the publication day, which comes after the month ends.
+    public static func read(month: String, value: String, published: String) -> Result<SyntecValue, Problem> {
+        let m = month.trimmingCharacters(in: .whitespaces)
+        let parts = m.contains("/") ? m.split(separator: "/").reversed().map(String.init) : m.split(separator: "-").map(String.init)
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]), let mo = Int(parts[1]), (1990...2100).contains(y), (1...12).contains(mo) else {
+            return .failure(.month)
+        }
+        guard let v = Money.parse(value), v > 0 else { return .failure(.value) }
+        guard let day = CivilDate.parse(published.trimmingCharacters(in: .whitespaces)) else { return .failure(.published) }
+        guard day >= (mo == 12 ? String(format: "%04d-01-01", y + 1) : String(format: "%04d-%02d-01", y, mo + 1)) else {
+            return .failure(.publishedBeforeMonthEnd)
+        }
+        return .success(SyntecValue(year: y, month: mo, value: v, published: day))
     }
 }
 

@@ -116,7 +116,9 @@ struct ContributionsCommand: AsyncCommand {
     var help: String { "Prints a billing year's contributions per commune and service, as CSV or JSON." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let year = signature.year, (2026...2100).contains(year) else { throw BundleCommand.Failure("--year : une année de facturation, 2026 ou après") }
+        guard let year = signature.year, ServiceCatalogue.billingYears.contains(year) else {
+            throw BundleCommand.Failure("--year : une année de facturation, \(ServiceCatalogue.baseYear) ou après")
+        }
         let rule: PartialYearRule = signature.prorata == "annee" ? .wholeYear : .daily
         let inputs = try await context.application.guichet.store.contributionInputs(partialYear: rule)
         let (lines, problems) = ContributionsReport.lines(year: year, inputs)

@@ -24,6 +24,8 @@ import Testing
             Issue.record("accepted"); return
         }
         #expect(dates.lines.map(\.line) == [2, 3])
+        guard case .failure(let early) = ConventionImports.syntec("mois,valeur,publie_le\n2025-11,300,2025-11-20") else { Issue.record("accepted"); return }
+        #expect(early.lines.map(\.description) == ["ligne 2 : un indice est publié après la fin de son mois"], "the same rule as the back-office's form")
     }
 
     @Test func conventionsAreReadRowByServiceAndMustAgree() throws {
