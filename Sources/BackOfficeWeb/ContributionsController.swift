@@ -94,7 +94,7 @@ struct ContributionsController {
             endingSoon: endingSoon, atRisk: atRisk.sorted(), forecast: forecast, indexGrowth: indexGrowth, populationGrowth: populationGrowth,
             forecastError: forecastError,
             communes: isMetropole ? inputs.names.sorted { $0.value < $1.value }.map { .init(insee: $0.key, name: $0.value, selected: false) } : [],
-            journal: isMetropole ? [] : try await ConventionEditorController.journal(req, insee: scope.collectivite.insee ?? "-"))
+            journal: isMetropole ? [] : try await ConventionEditorController.journal(req, insee: nil, in: scope))
         return req.guichet.renderer.html("backoffice/contributions", vm)
     }
 

@@ -129,7 +129,7 @@ struct ConventionEditorController {
         }
         let vm = CataloguePageVM(layout: try await req.layout(scope, title: "Catalogue des services partagés"), slug: scope.slug, services: services,
                                  forms: ConventionForms.catalogueForms(services: inputs.services, posted: posted),
-                                 hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: nil))
+                                 hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: nil, in: scope))
         return req.guichet.renderer.html("backoffice/convention_services", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
@@ -152,12 +152,12 @@ struct ConventionEditorController {
                 "\(inputs.services.name(of: id)) : \(Money.french(amount))"
             }.joined(separator: " ; "),
             forms: ConventionForms.communeForms(insee: insee, convention: convention, services: inputs.services, posted: posted, today: today),
-            hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: insee))
+            hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: insee, in: scope))
         return req.guichet.renderer.html("backoffice/convention_commune", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
-    static func journal(_ req: Request, insee: String?) async throws -> [JournalVM] {
-        try await req.store.conventionJournal(insee: insee).map { JournalVM(at: FrenchDate.string($0.at), author: $0.author, description: $0.description) }
+    static func journal(_ req: Request, insee: String?, in scope: TenantScope) async throws -> [JournalVM] {
+        try await req.store.conventionJournal(insee: insee, in: scope).map { JournalVM(at: FrenchDate.string($0.at), author: $0.author, description: $0.description) }
     }
 }
 

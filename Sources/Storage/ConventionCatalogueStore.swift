@@ -125,8 +125,12 @@ extension Store {
         public var description: String
     }
 
-    /// The changes made to a commune's convention (`insee`), or to the catalogue (nil), latest first.
-    public func conventionJournal(insee: String?, limit: Int = 50) async throws -> [JournalEntry] {
+    /// The changes made to a commune's convention, latest first, as the scope may see them: the Métropole's
+    /// admins any commune's (`insee`) or the catalogue's and imports (nil); a commune's agents their own only,
+    /// whatever they ask; nothing for anyone else.
+    public func conventionJournal(insee asked: String?, in scope: TenantScope, limit: Int = 50) async throws -> [JournalEntry] {
+        guard scope.access != .citizen else { throw StoreError.forbidden }
+        let insee = scope.collectivite.kind == .metropole && scope.isAdmin ? asked : (scope.collectivite.insee ?? "-")
         struct Row: Decodable { var at: Int64; var author: String; var description: String }
         let query = insee.map { sql.raw("SELECT at, author, description FROM convention_journal WHERE insee = \(bind: $0) ORDER BY seq DESC LIMIT \(bind: limit)") }
             ?? sql.raw("SELECT at, author, description FROM convention_journal WHERE insee IS NULL ORDER BY seq DESC LIMIT \(bind: limit)")

@@ -82,11 +82,15 @@ final class ConventionStoreTests: XCTestCase {
         let none = try await store.contributionInputs().earlier["69034"]
         XCTAssertNil(none)
 
-        let journal = try await store.conventionJournal(insee: "69034")
+        let metropole = try await XCTUnwrapAsync(try await guichet.agentScope("admin@metropole.demo.fr", "metropole"))
+        let journal = try await store.conventionJournal(insee: "69034", in: metropole)
         XCTAssertEqual(journal.map(\.author), ["Morgane <m@x.fr>", "Morgane <m@x.fr>", "test", "test"], "latest first; the refused change is not there")
         XCTAssertEqual(journal.last?.description, "Caluire-et-Cuire passe à l'offre connecté de Toodego, guichet numérique métropolitain le 01/07/2026.")
-        let catalogueJournal = try await store.conventionJournal(insee: nil)
+        let catalogueJournal = try await store.conventionJournal(insee: nil, in: metropole)
         XCTAssertEqual(catalogueJournal.count, 3, "the rate, the avenant, the offer opened")
+        let bron = try await XCTUnwrapAsync(try await guichet.agentScope("agent@bron.demo.fr", "bron"))
+        let asked = try await store.conventionJournal(insee: "69034", in: bron)
+        XCTAssertEqual(asked, [], "a commune's agent asking for another commune's history gets its own (empty)")
     }
 
     /// Two admins changing one convention at the same instant: both changes are kept (PostgreSQL in CI runs the
