@@ -19,21 +19,12 @@ formbench="$PWD/.build/release/FormBench"
 echo "== in process"
 "$formbench"
 
-data=$(mktemp -d /tmp/guichet-forms.XXXXXX)
-export GUICHET_DATA_DIR="$data" GUICHET_BASE_URL="http://127.0.0.1:8099" LOG_LEVEL=warning
-"$bin" seed >/dev/null
-"$bin" serve --hostname 127.0.0.1 --port 8099 --log warning >"$data/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -sf http://127.0.0.1:8099/readyz >/dev/null && break; sleep 0.1; done
+. bench/demo.sh
+start_demo forms
 
 # Publish the 50-question démarche as Caluire-et-Cuire's admin, through the back-office editor.
-jar="$data/cookies"
-token() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
-csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/compte/connexion | token)
-curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d email=admin@caluire-et-cuire.demo.fr \
-  --data-urlencode 'password=Guichet-Demo-2026!' http://127.0.0.1:8099/compte/connexion
-csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/bo/caluire-et-cuire/demarches/editer | token)
+sign_in admin@caluire-et-cuire.demo.fr
+csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/bo/caluire-et-cuire/demarches/editer | form_token)
 "$formbench" definition >"$data/definition.json"
 status=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "_csrf=$csrf" -d action=enregistrer -d en_ligne=oui \
   --data-urlencode "definition@$data/definition.json" http://127.0.0.1:8099/bo/caluire-et-cuire/demarches/editer)

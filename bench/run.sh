@@ -17,14 +17,9 @@ if [ "$mode" = postgres ] && [ -z "${PG_DATABASE_URL:-}" ]; then
   exec env PG_FSYNC=on scripts/with-postgres.sh "$0" postgres
 fi
 
-data=$(mktemp -d /tmp/guichet-bench.XXXXXX)
-export GUICHET_DATA_DIR="$data" GUICHET_BASE_URL="http://127.0.0.1:8099" LOG_LEVEL=warning
+. bench/demo.sh
 [ "$mode" = postgres ] && export DATABASE_URL="$PG_DATABASE_URL"
-"$bin" seed >/dev/null
-"$bin" serve --hostname 127.0.0.1 --port 8099 --log warning >"$data/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -sf http://127.0.0.1:8099/readyz >/dev/null && break; sleep 0.1; done
+start_demo bench
 
 url=http://127.0.0.1:8099/api/v1/collectivites/caluire-et-cuire/demarches/signalement-espace-public/demandes
 cd bench
@@ -32,11 +27,7 @@ echo "== $mode: API submissions, $connections connections, ${duration}s"
 wrk -t2 -c"$connections" -d"${duration}s" -s submit.lua "$url" | grep RESULT
 
 # Top up to 100,000 requests in Caluire-et-Cuire's inbox (not measured).
-jar="$data/cookies"
-csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/compte/connexion | grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//')
-curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d email=admin@caluire-et-cuire.demo.fr \
-  --data-urlencode 'password=Guichet-Demo-2026!' http://127.0.0.1:8099/compte/connexion
-cookie="guichet_session=$(awk '$6=="guichet_session"{print $7}' "$jar")"
+sign_in admin@caluire-et-cuire.demo.fr
 total() { curl -s -H "Cookie: $cookie" http://127.0.0.1:8099/bo/caluire-et-cuire/demandes | grep -o 'id="total">[0-9]*' | grep -o '[0-9]*$'; }
 while [ "$(total)" -lt 100000 ]; do wrk -t2 -c"$connections" -d10s -s submit.lua "$url" >/dev/null; done
 # Let the outbox deliver the receipts first: the inbox is measured on a settled system, and the wait tells how

@@ -17,22 +17,12 @@ bin="$PWD/.build/release/guichet"
 echo "== in process"
 .build/release/ContributionsBench
 
-data=$(mktemp -d /tmp/guichet-whatif.XXXXXX)
-export GUICHET_DATA_DIR="$data" GUICHET_BASE_URL="http://127.0.0.1:8099" LOG_LEVEL=warning
-"$bin" seed >/dev/null
-"$bin" serve --hostname 127.0.0.1 --port 8099 --log warning >"$data/serve.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -sf http://127.0.0.1:8099/readyz >/dev/null && break; sleep 0.1; done
+. bench/demo.sh
+start_demo whatif
 
-jar="$data/cookies"
-token() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
-csrf=$(curl -s -c "$jar" -b "$jar" http://127.0.0.1:8099/compte/connexion | token)
-curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d email=admin@metropole.demo.fr \
-  --data-urlencode 'password=Guichet-Demo-2026!' http://127.0.0.1:8099/compte/connexion
-cookie="guichet_session=$(awk '$6=="guichet_session"{print $7}' "$jar")"
+sign_in admin@metropole.demo.fr
 # The token is base64: URL-encoded in the bodies.
-csrf=$(curl -s -H "Cookie: $cookie" http://127.0.0.1:8099/bo/metropole/convention/services | token \
+csrf=$(curl -s -H "Cookie: $cookie" http://127.0.0.1:8099/bo/metropole/convention/services | form_token \
   | python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.stdin.read().strip(), safe=""))')
 rate="_csrf=$csrf&type=tarif&service=toodego%3Apartenaire&a_partir_de=2026&tarif=habitant&part_fixe=5000&taux=0%2C22&montant=0&regle=&mode=simuler"
 offer="_csrf=$csrf&type=offre&insee=69034&service=toodego&offre=connecte&a_partir_du=2026-07-01&mode=simuler"
