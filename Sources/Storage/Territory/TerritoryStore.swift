@@ -19,7 +19,7 @@ extension Store {
                     """).run()
             }
         }
-        territory.invalidateAll()
+        territoryState.collectivites.invalidateAll()
     }
 
     /// The Métropole first, then the communes by name as a French reader sorts them (Écully among the E).
@@ -34,7 +34,7 @@ extension Store {
     /// Every request starts by finding its collectivité: read them all once, sorted once, kept until the territory
     /// changes.
     private func loadedTerritory() async throws -> LoadedTerritory {
-        try await territory.value(tenant: "*") {
+        try await territoryState.collectivites.value(tenant: "*") {
             let rows = try await sql.raw("SELECT * FROM collectivites")
                 .all(decoding: CollectiviteRow.self, keyDecodingStrategy: .convertFromSnakeCase)
             return LoadedTerritory(try rows.map { try $0.model() })

@@ -16,14 +16,14 @@ extension Store {
             let store = self, at = pending.at
             pending.startWorkflow = { filed, sql in try await store.startWorkflow(of: new, filed: filed, in: scope, at: at, on: sql) }
         }
-        let filed = try await filings.submit(pending)
-        inboxCounts.invalidate(scope.slug)
+        let filed = try await demandeState.filings.submit(pending)
+        demandeState.inboxCounts.invalidate(scope.slug)
         return filed
     }
 
     /// Requests filed since start and the transactions that wrote them.
     public func filingCounts() async -> (requests: Int, transactions: Int) {
-        let committed = await filings.committed
+        let committed = await demandeState.filings.committed
         return (committed.items, committed.batches)
     }
 

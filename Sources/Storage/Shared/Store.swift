@@ -7,31 +7,27 @@ import Territory
 /// The database as Guichet's code sees it: raw SQL through SQLKit (portable between SQLite and PostgreSQL),
 /// write transactions, and the clock. Every query lives in this target; callers use the typed functions.
 public struct Store: Sendable {
+    // What every capability shares.
     /// A database handle per call: Fluent binds handles to an event loop, and each loop has its own pool.
     let database: @Sendable () -> any Database
     let gate: WriteGate?
     public let files: FileVault
     public let clock: @Sendable () -> Date
-    /// The wording of the e-mails workflows cause.
-    let mails: WorkflowMails
-    let definitionCache = DefinitionCache()
-    /// Each collectivité's data sources, voided when one is saved; URL sources' last answers; definitions with
-    /// their sources' items filled in.
-    let sourceCatalogue = TenantCache<[String: StoredDataSource]>()
-    let urlSources = URLSourceCache()
-    let resolvedDefinitions = ResolvedDefinitionCache()
-    let readSource: SourceReader
-    /// How long a draft is kept after its last save.
-    let draftLifetime: TimeInterval
     let logger = Logger(label: "guichet.store")
-    /// Inbox counts per status, voided by every request filed or moved in the tenant.
-    let inboxCounts = TenantCache<[String: Int]>()
-    /// Each collectivité's démarches (published or not), voided by publishing.
-    let catalogue = TenantCache<[DemarcheSummary]>()
-    /// All collectivités, under one key: they change only when the territory is loaded.
-    let territory = TenantCache<LoadedTerritory>()
-    /// Requests being filed, written in batches (see `GroupCommit`).
-    let filings: GroupCommit<PendingFiling, FiledDemande>
+
+    // Each capability's own part, defined in its folder: what it keeps in memory and how it is set up.
+    /// Territory/: the collectivités.
+    let territoryState = TerritoryState()
+    /// Demarches/: definitions by version, each collectivité's démarche list.
+    let demarcheState = DemarcheState()
+    /// DataSources/: each collectivité's sources, URL sources' last answers, definitions with their items.
+    let sourceState: DataSourceState
+    /// Drafts/: how long a draft is kept.
+    let draftState: DraftState
+    /// Demandes/: the inbox's counts per status, the requests being filed (group commit).
+    let demandeState: DemandeState
+    /// Outbox/: the wording of the e-mails workflows cause.
+    let mails: WorkflowMails
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
@@ -41,15 +37,15 @@ public struct Store: Sendable {
                 clock: @escaping @Sendable () -> Date = Date.init,
                 readSource: @escaping SourceReader = { _, _ in throw StoreError.conflict("no source reader") },
                 draftLifetimeDays: Int = 30) {
-        self.readSource = readSource
-        self.draftLifetime = TimeInterval(draftLifetimeDays) * 86_400
         let gate = serialiseWrites ? WriteGate() : nil
-        self.mails = mails
         self.database = database
         self.gate = gate
         self.files = files
         self.clock = clock
-        self.filings = GroupCommit(maxBatch: 256) { batch in
+        self.mails = mails
+        self.sourceState = DataSourceState(read: readSource)
+        self.draftState = DraftState(lifetimeDays: draftLifetimeDays)
+        self.demandeState = DemandeState { batch in
             try await Self.write(on: database, gate: gate) { sql in try await Self.file(batch, on: sql) }
         }
     }
@@ -91,21 +87,6 @@ public struct Store: Sendable {
     /// Whether the database answers; for `/readyz`.
     public func ping() async -> Bool {
         (try? await sql.raw("SELECT 1 AS one").first(decodingColumn: "one", as: Int.self)) == 1
-    }
-}
-
-/// A FIFO async mutex.
-actor WriteGate {
-    private var busy = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    func enter() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func leave() {
-        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 }
 

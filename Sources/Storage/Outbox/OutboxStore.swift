@@ -20,7 +20,7 @@ public struct SMSMessage: Sendable, Codable, Equatable {
 /// A webhook call of a workflow: the request as JSON, POSTed signed to `url`; its answer goes back into the
 /// request (see `recordWebhookAnswer`).
 public struct WebhookCall: Sendable, Codable, Equatable {
-    public var demandeID: String
+    var demandeID: String
     public var collectivite: String
     public var number: String
     public var actionID: String

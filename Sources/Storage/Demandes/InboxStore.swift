@@ -63,7 +63,7 @@ extension Store {
                 """).all(decoding: Count.self)
             return Dictionary(uniqueKeysWithValues: counts.map { ($0.status, $0.n) })
         }
-        let byStatus = cacheable ? try await inboxCounts.value(tenant: scope.slug, key: cacheKey, read: countByStatus)
+        let byStatus = cacheable ? try await demandeState.inboxCounts.value(tenant: scope.slug, key: cacheKey, read: countByStatus)
                                  : try await countByStatus()
         let total = if let status = query.status, !status.isEmpty { byStatus[status] ?? 0 } else { byStatus.values.reduce(0, +) }
         return InboxPage(rows: rows, total: total, countsByStatus: byStatus, page: page, pageSize: pageSize)

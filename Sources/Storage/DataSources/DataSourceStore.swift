@@ -16,53 +16,11 @@ public struct StoredDataSource: Sendable, Equatable {
     var stamp: Int
 }
 
-/// Stamps for sources' contents, unique in the process.
-let sourceStamps = Atomic<Int>(0)
-
 /// What the server knows of a URL source's last read, for the back-office.
 public struct URLSourceState: Sendable, Equatable {
     public var items: [Choice]
-    public var fetchedAt: Date?
+    var fetchedAt: Date?
     public var lastError: String?
-}
-
-/// The items last read at each URL. An entry is fresh for its source's cache duration; when the other system
-/// fails or is slow, the last good items are kept (citizens keep a full list) and a new read is tried 30 s later.
-final class URLSourceCache: Sendable {
-    struct Entry { var items: [Choice]; var stamp: Int; var fetchedAt: Date?; var freshUntil: Date; var lastError: String? }
-    private let entries = Mutex<[String: Entry]>([:])
-
-    func entry(_ url: String) -> Entry? { entries.withLock { $0[url] } }
-
-    func store(_ url: String, items: [Choice], at now: Date, for seconds: Int) -> Entry {
-        entries.withLock { e in
-            let unchanged = e[url]?.items == items
-            let stamp = unchanged ? e[url]!.stamp : sourceStamps.add(1, ordering: .relaxed).newValue
-            let entry = Entry(items: items, stamp: stamp, fetchedAt: now, freshUntil: now.addingTimeInterval(Double(seconds)), lastError: nil)
-            e[url] = entry
-            return entry
-        }
-    }
-
-    func failed(_ url: String, error: String, at now: Date) -> Entry {
-        entries.withLock { e in
-            var entry = e[url] ?? Entry(items: [], stamp: 0, fetchedAt: nil, freshUntil: now, lastError: nil)
-            entry.freshUntil = now.addingTimeInterval(30)
-            entry.lastError = error
-            e[url] = entry
-            return entry
-        }
-    }
-}
-
-/// Definitions with their data sources' items filled in, by (démarche, version), with the stamp of the sources
-/// they were filled from: a saved table or a changed URL answer gives a new stamp, hence a new resolution.
-final class ResolvedDefinitionCache: Sendable {
-    private let entries = Mutex<[String: (stamp: String, definition: DemarcheDefinition)]>([:])
-    func get(_ key: String, stamp: String) -> DemarcheDefinition? {
-        entries.withLock { $0[key].flatMap { $0.stamp == stamp ? $0.definition : nil } }
-    }
-    func put(_ key: String, stamp: String, _ definition: DemarcheDefinition) { entries.withLock { $0[key] = (stamp, definition) } }
 }
 
 extension Store {
@@ -72,7 +30,7 @@ extension Store {
     }
 
     func dataSources(tenant: String) async throws -> [String: StoredDataSource] {
-        try await sourceCatalogue.value(tenant: tenant) {
+        try await sourceState.catalogue.value(tenant: tenant) {
             var sources: [String: StoredDataSource] = [:]
             for row in try await sql.raw("""
                 SELECT definition, updated_at FROM data_sources WHERE collectivite = \(bind: tenant)
@@ -92,7 +50,7 @@ extension Store {
         guard source.problems.isEmpty else { throw DefinitionError(problems: source.problems) }
         let now = nowMillis
         try await write { sql in try await Self.upsert(source, tenant: scope.slug, at: now, on: sql) }
-        sourceCatalogue.invalidate(scope.slug)
+        sourceState.catalogue.invalidate(scope.slug)
     }
 
     static func upsert(_ source: DataSource, tenant: String, at now: Int64, on sql: any SQLDatabase) async throws {
@@ -114,7 +72,7 @@ extension Store {
         try await write { sql in
             try await sql.raw("DELETE FROM data_sources WHERE collectivite = \(bind: scope.slug) AND slug = \(bind: id)").run()
         }
-        sourceCatalogue.invalidate(scope.slug)
+        sourceState.catalogue.invalidate(scope.slug)
     }
 
     /// The sources a definition reads that the collectivité does not have, as problems.
@@ -129,9 +87,9 @@ extension Store {
     func resolved(_ definition: DemarcheDefinition, key: String, tenant: String) async throws -> DemarcheDefinition {
         guard !definition.dataSourceIDs.isEmpty else { return definition }
         let (items, stamp) = try await sourceItems(definition.dataSourceIDs, tenant: tenant)
-        if let cached = resolvedDefinitions.get(key, stamp: stamp) { return cached }
+        if let cached = sourceState.resolved.get(key, stamp: stamp) { return cached }
         let resolved = definition.resolvingSources(items)
-        resolvedDefinitions.put(key, stamp: stamp, resolved)
+        sourceState.resolved.put(key, stamp: stamp, resolved)
         return resolved
     }
 
@@ -167,15 +125,15 @@ extension Store {
     func urlItems(_ source: DataSource) async -> URLSourceCache.Entry {
         let address = source.url ?? ""
         let now = clock()
-        if let entry = urlSources.entry(address), entry.freshUntil > now { return entry }
+        if let entry = sourceState.urlAnswers.entry(address), entry.freshUntil > now { return entry }
         do {
             guard let url = URL(string: address) else { throw DataSource.SourceFormatError.notAList }
-            let data = try await readSource(url, source.effectiveTimeoutSeconds)
-            return urlSources.store(address, items: try DataSource.items(fromJSON: data), at: now, for: source.effectiveCacheSeconds)
+            let data = try await sourceState.read(url, source.effectiveTimeoutSeconds)
+            return sourceState.urlAnswers.store(address, items: try DataSource.items(fromJSON: data), at: now, for: source.effectiveCacheSeconds)
         } catch {
             let reason = error is DataSource.SourceFormatError ? "réponse illisible (attendu : une liste d'objets id/text)" : "adresse injoignable ou trop lente"
             logger.warning("data source \(source.id) at \(address): \(error)")
-            return urlSources.failed(address, error: reason, at: now)
+            return sourceState.urlAnswers.failed(address, error: reason, at: now)
         }
     }
 

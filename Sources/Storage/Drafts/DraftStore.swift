@@ -25,7 +25,7 @@ extension Store {
     public func saveDraft(accountID: String, demarcheID: String, values: [String: [String]], files: [String: [StoredFile]] = [:],
                           in scope: TenantScope) async throws -> Date {
         let now = nowMillis
-        let expires = now + Int64(draftLifetime * 1000)
+        let expires = now + Int64(draftState.lifetime * 1000)
         let (valuesText, filesText) = (try jsonText(values), try jsonText(files))
         try await write { sql in
             try await Self.checkOwned(demarcheID, scope, on: sql)
@@ -46,7 +46,7 @@ extension Store {
     public func saveResumableDraft(demarcheID: String, values: [String: [String]], files: [String: [StoredFile]], in scope: TenantScope,
                                    mail: @escaping @Sendable (_ secret: String, _ expires: Date) -> OutboxMail) async throws -> Date {
         let now = nowMillis
-        let expires = now + Int64(draftLifetime * 1000)
+        let expires = now + Int64(draftState.lifetime * 1000)
         let secret = Secret.token()
         let (valuesText, filesText) = (try jsonText(values), try jsonText(files))
         try await write { sql in

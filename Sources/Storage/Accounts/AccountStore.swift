@@ -7,7 +7,7 @@ public struct Account: Sendable, Equatable, Decodable {
     public var email: String
     public var name: String
     public var passwordHash: String
-    public var confirmedAt: Int64?
+    var confirmedAt: Int64?
     public var isConfirmed: Bool { confirmedAt != nil }
 }
 

@@ -1,17 +1,16 @@
 import Demarches
 import Foundation
 import SQLKit
-import Synchronization
 
 public struct DemarcheSummary: Sendable, Equatable, Decodable {
     public var id: String
     public var slug: String
     public var title: String
     public var currentVersion: Int
-    public var publishedAt: Int64?
+    var publishedAt: Int64?
     public var roles: String
     public var isPublished: Bool { publishedAt != nil }
-    public var roleSet: Set<String> { Set(roles.split(separator: ",").map(String.init)) }
+    var roleSet: Set<String> { Set(roles.split(separator: ",").map(String.init)) }
 }
 
 /// A démarche with one of its versions' definition.
@@ -21,18 +20,11 @@ public struct VersionedDemarche: Sendable {
     public var definition: DemarcheDefinition
 }
 
-/// Definitions by (démarche, version). A version never changes once written, so entries never go stale.
-final class DefinitionCache: Sendable {
-    private let entries = Mutex<[String: DemarcheDefinition]>([:])
-    func get(_ id: String, _ version: Int) -> DemarcheDefinition? { entries.withLock { $0["\(id)#\(version)"] } }
-    func put(_ id: String, _ version: Int, _ d: DemarcheDefinition) { entries.withLock { $0["\(id)#\(version)"] = d } }
-}
-
 extension Store {
     /// The démarches of the scope's collectivité: published ones for citizens, all for its agents.
-    /// Read on nearly every page and submission, so kept in `catalogue` until the collectivité publishes.
+    /// Read on nearly every page and submission, so kept in `demarcheState.lists` until the collectivité publishes.
     public func demarches(in scope: TenantScope) async throws -> [DemarcheSummary] {
-        let all = try await catalogue.value(tenant: scope.slug) {
+        let all = try await demarcheState.lists.value(tenant: scope.slug) {
             try await sql.raw("""
                 SELECT id, slug, title, current_version, published_at, roles FROM demarches
                 WHERE collectivite = \(bind: scope.slug) ORDER BY title
@@ -69,12 +61,12 @@ extension Store {
     }
 
     func definition(demarcheID: String, version: Int) async throws -> DemarcheDefinition {
-        if let cached = definitionCache.get(demarcheID, version) { return cached }
+        if let cached = demarcheState.definitions.get(demarcheID, version) { return cached }
         guard let text = try await sql.raw("""
             SELECT definition FROM demarche_versions WHERE demarche_id = \(bind: demarcheID) AND version = \(bind: version)
             """).first(decodingColumn: "definition", as: String.self) else { throw StoreError.notFound }
         let definition = try fromJSON(DemarcheDefinition.self, text)
-        definitionCache.put(demarcheID, version, definition)
+        demarcheState.definitions.put(demarcheID, version, definition)
         return definition
     }
 
@@ -145,8 +137,8 @@ extension Store {
             try await also?(sql)
             return VersionedDemarche(id: id, version: version, definition: definition)
         }
-        if !sources.isEmpty { sourceCatalogue.invalidate(scope.slug) }
-        catalogue.invalidate(scope.slug)
+        if !sources.isEmpty { sourceState.catalogue.invalidate(scope.slug) }
+        demarcheState.lists.invalidate(scope.slug)
         return published
     }
 
@@ -160,7 +152,7 @@ extension Store {
                 WHERE collectivite = \(bind: scope.slug) AND slug = \(bind: slug)
                 """).run()
         }
-        catalogue.invalidate(scope.slug)
+        demarcheState.lists.invalidate(scope.slug)
     }
 }
 

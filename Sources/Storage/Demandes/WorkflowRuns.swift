@@ -172,12 +172,6 @@ extension Store {
             .first(decodingColumn: "s", as: Int?.self) ?? nil).map { $0 + 1 } ?? 1
     }
 
-    static let timerColumns = ["id", "demande_id", "kind", "transition_id", "status", "due_at", "paused_at"]
-
-    static func timerRow(demandeID: String, kind: String, transitionID: String?, status: String, due: Date) -> [any Encodable & Sendable] {
-        [newID(), demandeID, kind, transitionID, status, Int64((due.timeIntervalSince1970 * 1000).rounded()), Int64?.none]
-    }
-
     /// Removes vault files once the rows that referenced them are gone for good.
     func removeFiles(_ ids: [String]) {
         for id in ids { try? FileManager.default.removeItem(at: files.path(for: id)) }

@@ -25,7 +25,7 @@ public struct DemandeDetail: Sendable {
     public var assignedAgent: String?
     /// The message of a correction asked of the citizen and not yet sent back; nil when none is pending.
     public var correction: String?
-    public var correctionThen: String?
+    var correctionThen: String?
     var updatedMillis: Int64
     /// Generated documents, with whether the citizen may see each.
     public var documents: [(file: StoredFile, visibleToCitizen: Bool)]

@@ -29,7 +29,7 @@ extension Store {
         case .success(let transition):
             let run = engine(for: detail.demarche.definition).take(transition, from: detail.status, values: values(of: detail), now: clock())
             try await commit(run, to: detail, actor: actor)
-            inboxCounts.invalidate(scope.slug)
+            demandeState.inboxCounts.invalidate(scope.slug)
             // The engine only enters statuses the checked workflow has.
             return .success(workflow.status(run.status)!)
         }
@@ -51,57 +51,8 @@ extension Store {
         }
         let run = engine(for: detail.demarche.definition).run(action, in: detail.status, values: values(of: detail), now: clock())
         try await commit(run, to: detail, actor: actor, extraEvent: (.action, action.label))
-        inboxCounts.invalidate(scope.slug)
+        demandeState.inboxCounts.invalidate(scope.slug)
         return .success(action)
-    }
-
-    /// Timers due by the store's clock, fired oldest first; returns how many were looked at. Each is deleted
-    /// in the transaction that applies it, so two servers never fire the same timer twice.
-    @discardableResult
-    public func fireDueTimers(limit: Int = 100) async throws -> Int {
-        struct Row: Decodable { var id: String; var demandeId: String; var kind: String; var transitionId: String?; var status: String }
-        let now = nowMillis
-        let due = try await sql.raw("""
-            SELECT id, demande_id, kind, transition_id, status FROM timers
-            WHERE due_at <= \(bind: now) AND paused_at IS NULL ORDER BY due_at LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        for timer in due {
-            guard let detail = try await loadDemande(whereClause: "d.id = ", timer.demandeId, collectivite: nil) else {
-                try await write { sql in try await sql.raw("DELETE FROM timers WHERE id = \(bind: timer.id)").run() }
-                continue
-            }
-            let definition = detail.demarche.definition
-            let engine = engine(for: definition)
-            let values = values(of: detail)
-            var run: WorkflowEngine.Outcome?
-            if timer.kind == "deadline", let deadline = definition.workflow.deadline,
-               definition.workflow.status(detail.status)?.isEnd == false, detail.correction == nil {
-                run = engine.jump(to: deadline.status, label: deadline.label, from: detail.status, values: values, now: clock())
-            } else if timer.kind == "transition", timer.status == detail.status,
-                      let transition = timer.transitionId.flatMap(definition.workflow.transition),
-                      transition.condition.map({ engine.holds($0, values: values) }) ?? true {
-                run = engine.take(transition, from: detail.status, values: values, now: clock())
-            }
-            let decided = run
-            do {
-                let removed = try await write { sql -> [String] in
-                    guard try await sql.raw("DELETE FROM timers WHERE id = \(bind: timer.id) RETURNING id").first() != nil else { return [] }
-                    guard let decided else { return [] }
-                    return try await self.apply(decided, to: detail, actor: .system, at: now, on: sql)
-                }
-                removeFiles(removed)
-            } catch StoreError.conflict {
-                continue // the request moved meanwhile; its new status armed its own timers
-            }
-            inboxCounts.invalidate(detail.collectivite)
-        }
-        return due.count
-    }
-
-    /// When the next timer is due, for the worker to sleep until then.
-    public func nextTimerDue() async throws -> Date? {
-        try await sql.raw("SELECT MIN(due_at) AS d FROM timers WHERE paused_at IS NULL")
-            .first(decodingColumn: "d", as: Int64?.self).flatMap { $0 }.map(Date.init(millis:))
     }
 
     /// The citizen sends back the correction asked of them: new answers (already validated against the form
@@ -146,7 +97,7 @@ extension Store {
             return try await self.apply(run, to: sentBack, actor: actor, at: now, on: sql) + dropped
         }
         removeFiles(removed)
-        inboxCounts.invalidate(detail.collectivite)
+        demandeState.inboxCounts.invalidate(detail.collectivite)
     }
 
     /// A webhook answered 2xx: its answer is kept with the request (as `reponse_<id>`), the delivery marked
@@ -189,7 +140,7 @@ extension Store {
             return try await self.apply(run, to: detail, actor: .system, at: now, on: sql)
         }
         removeFiles(removed)
-        inboxCounts.invalidate(detail.collectivite)
+        demandeState.inboxCounts.invalidate(detail.collectivite)
     }
 
     /// Applies a run in its own transaction, with an optional history line for what caused it.

@@ -7,7 +7,7 @@ import Workflow
 /// this target takes one and filters on its collectivité. Scopes are made here only, after the checks below,
 /// so the HTTP layer cannot forge one for a collectivité the person does not belong to.
 public struct TenantScope: Sendable {
-    public enum Access: Sendable, Equatable {
+    enum Access: Sendable, Equatable {
         /// A citizen (signed in or not) on the collectivité's portal: published démarches only.
         case citizen
         /// An agent holding these roles in the collectivité.
@@ -17,7 +17,7 @@ public struct TenantScope: Sendable {
     }
 
     public let collectivite: Collectivite
-    public let access: Access
+    let access: Access
     public var slug: String { collectivite.slug }
 
     public var isAdmin: Bool {
@@ -28,7 +28,7 @@ public struct TenantScope: Sendable {
         }
     }
 
-    public var agentRoles: Set<String> {
+    var agentRoles: Set<String> {
         if case .agent(_, let roles) = access { return roles }
         return []
     }
@@ -43,7 +43,7 @@ public struct TenantScope: Sendable {
         return nil
     }
 
-    public static let adminRole = "admin"
+    static let adminRole = "admin"
 }
 
 extension Store {
