@@ -15,7 +15,7 @@ public struct Contribution: Sendable, Equatable {
     public var variablePart: Decimal
     /// S(N), S(base) and their ratio; factor 1 for the base year.
     public var index: SyntecValue?
-    public var baseIndex: SyntecValue?
+    var baseIndex: SyntecValue?
     public var factor: Decimal
     /// (fixed + variable) × factor, exact, then rounded.
     public var exactTarget: Decimal
@@ -58,12 +58,12 @@ extension Contribution {
 /// capped at +10 % over its 2025 amount, then each year the target capped at +5 % over the year before, until it
 /// reaches the target; one whose earlier amount was above the target pays the target.
 public struct TransitionRule: Sendable, Equatable {
-    public var firstYear: Int
-    public var firstCap: Decimal
-    public var laterCap: Decimal
+    var firstYear: Int
+    var firstCap: Decimal
+    var laterCap: Decimal
     public static let deliberation = TransitionRule(firstYear: 2026, firstCap: Decimal(string: "0.10")!, laterCap: Decimal(string: "0.05")!)
 
-    public func capRate(for year: Int) -> Decimal { year <= firstYear ? firstCap : laterCap }
+    func capRate(for year: Int) -> Decimal { year <= firstYear ? firstCap : laterCap }
 }
 
 public enum ContributionCalculator {

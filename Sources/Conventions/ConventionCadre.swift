@@ -40,7 +40,7 @@ public struct ConventionCadre: Sendable, Equatable {
         }
 
         /// Whether both are open on a common day (`end` is the first day without the service).
-        public func overlaps(_ other: Membership) -> Bool {
+        func overlaps(_ other: Membership) -> Bool {
             start < (other.end ?? "9999-12-31") && other.start < (end ?? "9999-12-31")
         }
     }
@@ -52,7 +52,7 @@ public struct ConventionCadre: Sendable, Equatable {
     /// Terminated or not renewed: every service ends that day.
     public var ended: Day?
 
-    public static let maximumYears = 6
+    static let maximumYears = 6
     /// How far ahead a convention reaching its final end is flagged, to prepare the next one.
     public static let endingSoonDays = 180
     /// Communes holding an earlier convention for Toodego or laclasse.com keep it only if they approve the

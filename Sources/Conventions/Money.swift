@@ -21,7 +21,7 @@ public enum Money {
     public static func french(_ amount: Decimal) -> String { number(cents(amount), decimals: 2) + "\u{00A0}€" }
 
     /// A rate as written in the deliberation, to the cent at least: « 0,20 € », « 0,025 € ».
-    public static func frenchRate(_ rate: Decimal) -> String { number(rate, decimals: 2) + "\u{00A0}€" }
+    static func frenchRate(_ rate: Decimal) -> String { number(rate, decimals: 2) + "\u{00A0}€" }
 
     /// « 43 573 »: an exact number in French, at least `decimals` decimals.
     public static func number(_ value: Decimal, decimals: Int = 0) -> String {

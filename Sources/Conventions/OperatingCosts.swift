@@ -33,7 +33,7 @@ public struct OperatingCosts: Sendable, Equatable {
 
 /// The communes' contributions to a service for a year set against half its operating costs.
 public struct FiftyPercentCheck: Sendable, Equatable {
-    public static let communesShare = Decimal(string: "0.5")!
+    static let communesShare = Decimal(string: "0.5")!
 
     public var costs: Decimal
     public var contributions: Decimal

@@ -63,7 +63,7 @@ public struct SharedService: Sendable, Equatable, Identifiable {
     public var hasOffers: Bool { schedule.contains { $0.offer != nil } }
 
     /// Whether `offer` can be joined now: a service without offer levels takes none.
-    public func isOpen(_ offer: Offer?) -> Bool { offer.map(openOffers.contains) ?? !hasOffers }
+    func isOpen(_ offer: Offer?) -> Bool { offer.map(openOffers.contains) ?? !hasOffers }
 
     /// The pricing billed for `year`: the latest entry of the offer from a year up to it.
     public func pricing(for offer: Offer?, year: Int) -> Pricing? {

@@ -4,7 +4,7 @@ import Foundation
 /// the data sources its choices read, with a table's rows. Written in canonical JSON, so a bundle exported,
 /// imported elsewhere and exported again is the same bytes.
 public struct DemarcheBundle: Sendable, Codable, Equatable {
-    public static let currentFormat = "guichet.demarche/1"
+    static let currentFormat = "guichet.demarche/1"
 
     public var format: String
     public var demarche: DemarcheDefinition

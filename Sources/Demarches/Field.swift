@@ -101,7 +101,7 @@ public struct Field: Sendable, Codable, Equatable {
     public var maxPixels: Int?
     public var effectiveAccept: [FileKind] { type == .image ? (accept ?? [.jpeg, .png]).filter { $0 == .jpeg || $0 == .png } : accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxPixels: Int { maxPixels ?? 2048 }
-    public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
+    var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
     public var effectiveMaxFiles: Int { Swift.max(1, maxFiles ?? 1) }
     /// The posted key holding how many items of a block the page shows (`enfants._lignes`).
     public static let blockCountKey = "_lignes"

@@ -14,7 +14,7 @@ extension FieldValue {
     }
 
     /// A stored back-office value as expressions read it (dates are kept as ISO text).
-    public func expressionValue(as type: ValueType) -> Value {
+    func expressionValue(as type: ValueType) -> Value {
         switch (self, type) {
         case (.text(let t), .date): CivilDate(iso: t).map(Value.date) ?? .null
         case (.text(let t), _): .text(t)

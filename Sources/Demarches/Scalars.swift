@@ -47,7 +47,7 @@ public enum Phone {
 }
 
 /// Times of day: accepts "08:30", "8:30", "8h30", "8h" and returns "08:30".
-public enum ClockTime {
+enum ClockTime {
     public static func parse(_ s: String) -> String? {
         let lowered = s.lowercased()
         let separator: Character = lowered.contains("h") ? "h" : ":"

@@ -41,7 +41,7 @@ public enum Value: Sendable, Equatable {
     }
 
     /// Truth as a condition sees it.
-    public var isTrue: Bool { self == .bool(true) }
+    var isTrue: Bool { self == .bool(true) }
 }
 
 /// A calendar day, without time or zone: what a date field holds.

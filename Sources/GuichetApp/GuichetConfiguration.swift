@@ -8,16 +8,16 @@ public struct GuichetConfiguration: Sendable {
     /// Connections per event loop (one event loop per core).
     public var databasePoolSize: Int
     /// `smtp://…` or `smtps://…`; nil means e-mails are written as .eml files under `data/mail`.
-    public var smtpURL: String?
-    public var mailFrom: String
+    var smtpURL: String?
+    var mailFrom: String
     public var baseURL: String
     /// Tests turn the background workers (outbox, timers) off and run them themselves.
     public var runOutboxWorker: Bool
     /// `https://…` of an SMS gateway (see `HTTPSMSGateway`); nil means SMS are written as files under `data/sms`.
-    public var smsGatewayURL: String?
-    public var smsGatewayToken: String?
+    var smsGatewayURL: String?
+    var smsGatewayToken: String?
     /// The secret webhook signing keys derive from; nil means one generated once and kept in `data/webhook-secret`.
-    public var webhookSecret: String?
+    var webhookSecret: String?
     /// How long a form draft is kept after its last save (`DRAFT_LIFETIME_DAYS`, 1 to 365).
     public var draftLifetimeDays = 30
     /// What time it is; tests move it.

@@ -1,6 +1,6 @@
 /// Password rules for accounts (CNIL recommendation for password-only authentication: 12 characters and variety).
 public enum PasswordPolicy {
-    public static let minimumLength = 12
+    static let minimumLength = 12
 
     /// A French message if the password is refused, nil if it is acceptable.
     public static func problem(with password: String, email: String) -> String? {

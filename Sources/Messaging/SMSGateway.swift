@@ -43,7 +43,7 @@ public struct FileSMSGateway: SMSGateway {
     }
 }
 
-public enum DeliveryError: Error, CustomStringConvertible {
+enum DeliveryError: Error, CustomStringConvertible {
     case status(Int)
     public var description: String {
         switch self { case .status(let code): "HTTP \(code)" }

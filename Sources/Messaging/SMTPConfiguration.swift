@@ -12,7 +12,7 @@ public struct SMTPConfiguration: Sendable, Equatable {
     public var verifyCertificates: Bool
     public var username: String?
     public var password: String?
-    public var heloName: String
+    var heloName: String
 
     public init?(url text: String, heloName: String = "guichet.localhost") {
         guard let components = URLComponents(string: text), let scheme = components.scheme,

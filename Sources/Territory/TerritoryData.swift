@@ -2,7 +2,7 @@ import Foundation
 
 /// Loads the Métropole and its 58 communes from the data shipped with Guichet (Sources/Territory/Data, see SOURCES.md).
 public enum TerritoryData {
-    public enum LoadError: Error, CustomStringConvertible {
+    enum LoadError: Error, CustomStringConvertible {
         case missingResource(String)
         case malformed(String)
         public var description: String {

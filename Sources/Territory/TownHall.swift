@@ -19,11 +19,11 @@ public struct TownHall: Sendable, Codable, Equatable {
 public struct OpeningHours: Sendable, Codable, Equatable {
     public struct Slot: Sendable, Codable, Equatable {
         public var opens: String
-        public var closes: String
+        var closes: String
     }
-    public var fromDay: String
-    public var toDay: String
-    public var slots: [Slot]
+    var fromDay: String
+    var toDay: String
+    var slots: [Slot]
 
     public var frenchDescription: String {
         let days = fromDay == toDay ? fromDay : "\(fromDay) au \(toDay)"

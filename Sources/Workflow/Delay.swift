@@ -32,7 +32,7 @@ public struct Delay: Sendable, Codable, Equatable {
         if minutes != 0 { try c.encode(minutes, forKey: .minutes) }
     }
 
-    public var isPositive: Bool {
+    var isPositive: Bool {
         [months, days, hours, minutes].allSatisfy { $0 >= 0 } && [months, days, hours, minutes].contains { $0 > 0 }
     }
 

@@ -11,7 +11,7 @@ public struct WorkflowEngine: Sendable {
     public let context: EvaluationContext
 
     /// Automatic transitions taken in a row at most; the check refuses unconditional loops, this bounds the rest.
-    public static let maxHops = 20
+    static let maxHops = 20
 
     public init(workflow: WorkflowDefinition, logic: WorkflowLogic, calendar: Calendar, context: EvaluationContext) {
         self.workflow = workflow; self.logic = logic; self.calendar = calendar; self.context = context
