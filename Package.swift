@@ -2,8 +2,9 @@
 import PackageDescription
 
 // A thin `guichet` executable over libraries split by domain.
-// Domain targets (Territory, Workflow, Demarches, Identity) import neither Vapor nor a database;
-// Storage owns SQL; Messaging owns the outbox delivery; the *Web targets are thin HTTP shells.
+// Domain targets (Territory, Workflow, Expressions, Demarches, Identity, Documents, Conventions) import neither
+// Vapor nor a database; Storage owns SQL, a folder per capability; Messaging owns the outbox delivery; the *Web
+// targets are thin HTTP shells, one per product, each with its templates (ARCHITECTURE.md, "The parts").
 let package = Package(
     name: "guichet",
     platforms: [.macOS(.v14)],
@@ -31,7 +32,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
         .target(name: "GuichetApp", dependencies: [
-            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "BackOfficeWeb", "PublicAPI", "Conventions",
+            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -64,15 +65,23 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // HTTP shells.
+        // HTTP shells: WebSupport holds what they share (layout, shared partials, renderer, sessions, forms);
+        // each part registers its own routes and owns its templates and static files.
         .target(name: "WebSupport", dependencies: [
             "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Templates"), .copy("Public")]),
-        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"]),
-        .target(name: "BackOfficeWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Identity", "Messaging", "Conventions", "Documents"]),
+        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"],
+                resources: [.copy("Templates"), .copy("Public")]),
+        // The back-office, by product.
+        .target(name: "GRCWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Workflow"], resources: [.copy("Templates")]),
+        .target(name: "DesignerWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Territory", "Workflow"],
+                resources: [.copy("Templates")]),
+        .target(name: "ConventionsWeb", dependencies: ["WebSupport", "Conventions", "Documents", "Expressions", "Storage", "Territory"],
+                resources: [.copy("Templates")]),
+        .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow"], resources: [.copy("Templates")]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),
@@ -91,7 +100,7 @@ let package = Package(
         .testTarget(name: "ConventionsTests", dependencies: ["Conventions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetTestSupport"]),
-        .testTarget(name: "WebTests", dependencies: ["GuichetTestSupport"]),
+        .testTarget(name: "WebTests", dependencies: ["GuichetTestSupport", "WebSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

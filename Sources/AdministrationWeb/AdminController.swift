@@ -14,7 +14,7 @@ struct AdminController {
 
     func tokens(req: Request) async throws -> Response {
         let (scope, _) = try await req.agentScope()
-        return req.guichet.renderer.html("backoffice/tokens", TokensVM(layout: try await req.layout(scope, title: "Jetons d'API"), slug: scope.slug, token: nil,
+        return req.guichet.renderer.html("administration/tokens", TokensVM(layout: try await req.layout(scope, title: "Jetons d'API"), slug: scope.slug, token: nil,
                                                                      webhookKey: scope.isAdmin ? req.guichet.webhookKey(scope.slug) : nil))
     }
 
@@ -24,7 +24,7 @@ struct AdminController {
         let label = String(req.form.value("libelle").prefix(100))
         let token = try await req.store.issueToken(accountID: account.id, purpose: .api, lifetime: 365 * 86_400,
                                                    collectivite: scope.slug, label: label.isEmpty ? nil : label)
-        return req.guichet.renderer.html("backoffice/tokens", TokensVM(layout: try await req.layout(scope, title: "Jetons d'API"), slug: scope.slug, token: token,
+        return req.guichet.renderer.html("administration/tokens", TokensVM(layout: try await req.layout(scope, title: "Jetons d'API"), slug: scope.slug, token: token,
                                                                      webhookKey: scope.isAdmin ? req.guichet.webhookKey(scope.slug) : nil))
     }
 
@@ -46,7 +46,7 @@ struct AdminController {
         }
         let vm = MailVM(layout: try await req.layout(scope, title: "Envois en échec"), slug: scope.slug,
                         pending: try await req.store.outboxCounts().pending, rows: rows)
-        return req.guichet.renderer.html("backoffice/mail", vm)
+        return req.guichet.renderer.html("administration/mail", vm)
     }
 
     func retryMail(req: Request) async throws -> Response {

@@ -95,7 +95,7 @@ struct ContributionsController {
             forecastError: forecastError,
             communes: isMetropole ? inputs.names.sorted { $0.value < $1.value }.map { .init(insee: $0.key, name: $0.value, selected: false) } : [],
             journal: isMetropole ? [] : try await ConventionEditorController.journal(req, insee: nil, in: scope))
-        return req.guichet.renderer.html("backoffice/contributions", vm)
+        return req.guichet.renderer.html("conventions/contributions", vm)
     }
 
     static func conventionVM(_ c: ConventionCadre, services: [SharedService], today: Day) -> ConventionVM {

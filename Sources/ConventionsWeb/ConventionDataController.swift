@@ -66,7 +66,7 @@ struct ConventionDataController {
             inputs: [ConventionForms.text("mois", "Mois", type: "month", posted, in: "indice"),
                      ConventionForms.text("valeur", "Valeur", posted, in: "indice"),
                      ConventionForms.text("publie_le", "Publiée le", type: "date", posted, in: "indice")])
-        return req.guichet.renderer.html("backoffice/convention_indices", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
+        return req.guichet.renderer.html("conventions/convention_indices", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
     // MARK: - The finance department's files
@@ -108,7 +108,7 @@ struct ConventionDataController {
                               slug: scope.slug,
                               kinds: ConventionImports.Kind.allCases.map { KindVM(value: $0.rawValue, label: $0.french, selected: $0 == kind) },
                               hasErrors: !errors.isEmpty, errors: errors)
-        return req.guichet.renderer.html("backoffice/convention_import", vm, status: errors.isEmpty ? .ok : .unprocessableEntity)
+        return req.guichet.renderer.html("conventions/convention_import", vm, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     // MARK: - Operating costs and the 50 % rule
@@ -186,7 +186,7 @@ struct ConventionDataController {
         let vm = ChargesPageVM(layout: try await req.layout(scope, title: "Charges d'exploitation \(year)"), slug: scope.slug, year: year,
                                years: (ServiceCatalogue.baseYear...max(year + 1, ServiceCatalogue.baseYear + 5)).map { .init(value: $0, selected: $0 == year) },
                                services: services)
-        return req.guichet.renderer.html("backoffice/convention_charges", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
+        return req.guichet.renderer.html("conventions/convention_charges", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
     private static func year(_ req: Request) -> Int {

@@ -130,7 +130,7 @@ struct ConventionEditorController {
         let vm = CataloguePageVM(layout: try await req.layout(scope, title: "Catalogue des services partagés"), slug: scope.slug, services: services,
                                  forms: ConventionForms.catalogueForms(services: inputs.services, posted: posted),
                                  hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: nil, in: scope))
-        return req.guichet.renderer.html("backoffice/convention_services", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
+        return req.guichet.renderer.html("conventions/convention_services", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
     private func communePage(_ req: Request, _ scope: TenantScope, insee: String, inputs: ContributionsReport.Inputs, posted: ConventionForms.Posted?,
@@ -153,7 +153,7 @@ struct ConventionEditorController {
             }.joined(separator: " ; "),
             forms: ConventionForms.communeForms(insee: insee, convention: convention, services: inputs.services, posted: posted, today: today),
             hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: insee, in: scope))
-        return req.guichet.renderer.html("backoffice/convention_commune", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
+        return req.guichet.renderer.html("conventions/convention_commune", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
 
     static func journal(_ req: Request, insee: String?, in scope: TenantScope) async throws -> [JournalVM] {

@@ -24,7 +24,7 @@ struct BundleController {
 
     func form(req: Request) async throws -> Response {
         let scope = try await req.authorScope()
-        return req.guichet.renderer.html("backoffice/import", ImportVM(layout: try await req.layout(scope, title: "Importer une démarche"),
+        return req.guichet.renderer.html("designer/import", ImportVM(layout: try await req.layout(scope, title: "Importer une démarche"),
                                                                        slug: scope.slug, problems: []))
     }
 
@@ -47,7 +47,7 @@ struct BundleController {
                       + (online ? "" : " Testez-la, puis mettez-la en ligne."))
             return req.redirect(to: "/bo/\(scope.slug)/demarches/\(bundle.demarche.slug)", redirectType: .normal)
         } catch let error as DefinitionError {
-            return req.guichet.renderer.html("backoffice/import", ImportVM(layout: try await req.layout(scope, title: "Erreur — Importer une démarche"),
+            return req.guichet.renderer.html("designer/import", ImportVM(layout: try await req.layout(scope, title: "Erreur — Importer une démarche"),
                                                                            slug: scope.slug, problems: error.problems),
                                              status: .unprocessableEntity)
         }

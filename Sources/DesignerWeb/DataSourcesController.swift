@@ -32,7 +32,7 @@ struct DataSourcesController {
             rows.append(.init(id: s.id, title: s.title, kind: s.kind == .table ? "Table" : "URL", size: size,
                               readers: names.isEmpty ? "—" : names.joined(separator: ", "), updated: FrenchDate.string(millis: stored.updatedAt)))
         }
-        return req.guichet.renderer.html("backoffice/sources", ListVM(layout: try await req.layout(scope, title: "Sources de données"),
+        return req.guichet.renderer.html("designer/sources", ListVM(layout: try await req.layout(scope, title: "Sources de données"),
                                                                     slug: scope.slug, rows: rows))
     }
 
@@ -67,7 +67,7 @@ struct DataSourcesController {
             let items = s.kind == .table ? (s.items ?? []) : await req.store.urlSourceState(s).items
             vm.preview = Array(items.prefix(20)); vm.previewMore = max(0, items.count - 20)
         }
-        return req.guichet.renderer.html("backoffice/source", vm)
+        return req.guichet.renderer.html("designer/source", vm)
     }
 
     /// Saves the source as posted; refused with every problem, the form kept as typed, when anything is wrong.
@@ -102,7 +102,7 @@ struct DataSourcesController {
         let vm = EditVM(layout: try await req.layout(scope, title: "Erreur — Source de données"), slug: scope.slug, isNew: form.value("nouvelle") == "oui",
                         id: source.id, title: source.title, isTable: isTable, lines: lines, url: form.value("url"),
                         cacheSeconds: form.value("cache"), timeoutSeconds: form.value("delai"), problems: problems, preview: [], previewMore: 0)
-        return req.guichet.renderer.html("backoffice/source", vm, status: .unprocessableEntity)
+        return req.guichet.renderer.html("designer/source", vm, status: .unprocessableEntity)
     }
 
     func delete(req: Request) async throws -> Response {

@@ -67,7 +67,7 @@ struct DemarcheTrialController {
         let vm = TrialVM(layout: try await req.layout(scope, title: (status == .ok ? "" : "Erreur — ") + "Tester « \(d.title) »"),
                          slug: scope.slug, demarche: d.slug, title: d.title, version: demarche.version, isCopy: demarche.version == 0, form: form, done: done,
                          answers: answers, finalStatus: finalStatus, steps: steps)
-        return req.guichet.renderer.html("backoffice/trial", vm, status: status)
+        return req.guichet.renderer.html("designer/trial", vm, status: status)
     }
 
     /// The current version, or with `?copie=oui` the working copy being designed (version 0).

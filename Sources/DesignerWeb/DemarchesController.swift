@@ -24,7 +24,7 @@ struct DemarchesController {
         let copies = canAuthor ? try await req.store.workingCopies(in: scope).filter { $0.basedOnVersion == nil } : []
         let vm = ListVM(layout: try await req.layout(scope, title: "Démarches"), slug: scope.slug, canAuthor: canAuthor, rows: rows,
                         newCopies: copies.map { .init(demarche: $0.slug, title: $0.title, version: 0, published: false) })
-        return req.guichet.renderer.html("backoffice/demarches", vm)
+        return req.guichet.renderer.html("designer/demarches", vm)
     }
 
     struct DemarcheVM {
@@ -63,7 +63,7 @@ struct DemarchesController {
                             fieldCount: d.form.fields.filter { $0.type.isInput }.count, pageCount: d.form.logic.pages.count,
                             statusCount: d.workflow.statuses.count, sources: d.dataSourceIDs, versions: versions,
                             copyUpdated: copy.map { FrenchDate.string($0.updatedAt) + ($0.author.map { " par \($0)" } ?? "") })
-        return req.guichet.renderer.html("backoffice/demarche", vm)
+        return req.guichet.renderer.html("designer/demarche", vm)
     }
 
     struct DiffVM {
@@ -91,7 +91,7 @@ struct DemarchesController {
                         title: new.definition.title, from: version - 1, to: version,
                         changes: DefinitionDiff.changes(from: old.definition, to: new.definition),
                         lines: lines.map { .init(text: $0.text, added: $0.kind == .added, removed: $0.kind == .removed, gap: $0.kind == .gap) })
-        return req.guichet.renderer.html("backoffice/diff", vm)
+        return req.guichet.renderer.html("designer/diff", vm)
     }
 
     struct EditorVM {
@@ -115,7 +115,7 @@ struct DemarchesController {
             json = String(decoding: try DemoCatalogue.definition("signalement-espace-public").canonicalJSON(), as: UTF8.self)
                 .replacingOccurrences(of: "\"slug\" : \"signalement-espace-public\"", with: "\"slug\" : \"nouvelle-demarche\"")
         }
-        return req.guichet.renderer.html("backoffice/editor", EditorVM(layout: try await req.layout(scope, title: "Éditer une démarche"),
+        return req.guichet.renderer.html("designer/editor", EditorVM(layout: try await req.layout(scope, title: "Éditer une démarche"),
                                                                        slug: scope.slug, json: json, problems: [], checked: false, online: online))
     }
 
@@ -127,7 +127,7 @@ struct DemarchesController {
         let json = req.form.value("definition")
         let online = req.form.value("en_ligne") == "oui"
         func again(_ problems: [String], checked: Bool = false) async throws -> Response {
-            req.guichet.renderer.html("backoffice/editor",
+            req.guichet.renderer.html("designer/editor",
                                       EditorVM(layout: try await req.layout(scope, title: (problems.isEmpty ? "" : "Erreur — ") + "Éditer une démarche"),
                                                slug: scope.slug, json: json, problems: problems, checked: checked, online: online),
                                       status: problems.isEmpty ? .ok : .unprocessableEntity)

@@ -116,6 +116,6 @@ extension DesignerController {
             statuses: [.init(value: "", label: "—", selected: false)] + statuses.map { s in
                 .init(value: s.id, label: s.label, selected: s.id == (inputs.type == "webhook" ? inputs.onError : inputs.then))
             })
-        return req.guichet.renderer.html("backoffice/designer_workflow_action", vm, status: status)
+        return req.guichet.renderer.html("designer/designer_workflow_action", vm, status: status)
     }
 }

@@ -16,7 +16,7 @@ struct DesignerController {
 
     func newForm(req: Request) async throws -> Response {
         let scope = try await req.authorScope()
-        return req.guichet.renderer.html("backoffice/designer_new", NewVM(layout: try await req.layout(scope, title: "Nouvelle démarche"),
+        return req.guichet.renderer.html("designer/designer_new", NewVM(layout: try await req.layout(scope, title: "Nouvelle démarche"),
                                                                          slug: scope.slug, id: "", title: "", errors: [:]))
     }
 
@@ -36,7 +36,7 @@ struct DesignerController {
                 return req.redirect(to: "/bo/\(scope.slug)/demarches/\(id)/conception", redirectType: .normal)
             } catch let error as DefinitionError { errors["identifiant"] = error.problems.first }
         }
-        return req.guichet.renderer.html("backoffice/designer_new", NewVM(layout: try await req.layout(scope, title: "Erreur — Nouvelle démarche"),
+        return req.guichet.renderer.html("designer/designer_new", NewVM(layout: try await req.layout(scope, title: "Erreur — Nouvelle démarche"),
                                                                          slug: scope.slug, id: id, title: title, errors: errors),
                                          status: .unprocessableEntity)
     }
@@ -108,7 +108,7 @@ struct DesignerController {
                 .map { .init(value: $0.0, label: $0.1, selected: $0.0 == (w.deadline?.silence.rawValue ?? "rejet")) },
             deadlineStatuses: w.statuses.filter(\.isEnd).map { .init(value: $0.id, label: $0.label, selected: $0.id == w.deadline?.status) },
             types: FieldForm.typeNames.map { .init(value: $0.0.rawValue, label: $0.1) })
-        return req.guichet.renderer.html("backoffice/designer", vm)
+        return req.guichet.renderer.html("designer/designer", vm)
     }
 
     func header(req: Request) async throws -> Response {
@@ -153,43 +153,6 @@ struct DesignerController {
         try await apply(req) { _ in .removeGlobalAction(id: req.parameters.get("action") ?? "") }
     }
 
-    struct GlobalActionVM {
-        var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
-        var inputs: WorkflowForms.GlobalActionInputs; var errors: [String: String]
-        var actions: ActionListVM
-    }
-
-    func globalActionEditor(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("action") ?? "nouvelle"
-        if id == "nouvelle" { return try await renderGlobalAction(req, scope, copy, inputs: .init(), errors: [:], isNew: true) }
-        guard let action = copy.definition.workflow.globalActions.first(where: { $0.id == id }) else { throw Abort(.notFound) }
-        return try await renderGlobalAction(req, scope, copy, inputs: WorkflowForms.inputs(of: action), errors: [:], isNew: false)
-    }
-
-    func saveGlobalAction(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("action") ?? "nouvelle"
-        let f = req.form
-        let inputs = WorkflowForms.GlobalActionInputs(id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
-                                                      label: f.value("libelle"), roles: f.value("roles"))
-        let isNew = id == "nouvelle"
-        let kept = isNew ? [] : copy.definition.workflow.actions(of: .globalAction(id)) ?? []
-        return try await saveElement(req, scope, copy, parsed: WorkflowForms.globalAction(from: inputs, actions: kept), anchor: { _ in "actions-globales" },
-                                     edit: { .putGlobalAction(id: isNew ? nil : id, $0) },
-                                     render: { errors, status in
-                                         try await renderGlobalAction(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
-                                     })
-    }
-
-    private func renderGlobalAction(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: WorkflowForms.GlobalActionInputs,
-                                    errors: [String: String], isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let vm = GlobalActionVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouvelle action globale" : "Action « \(inputs.label) »")),
-                                slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
-                                actions: ActionListVM(copy, owner: isNew ? nil : .globalAction(inputs.id), path: "actions/\(inputs.id)", heading: "Ce que fait le bouton"))
-        return req.guichet.renderer.html("backoffice/designer_action", vm, status: status)
-    }
-
     /// Publishes the copy (online or offline) when it has no problem; otherwise the overview lists them.
     func publish(req: Request) async throws -> Response {
         let (scope, copy) = try await open(req)
@@ -213,160 +176,6 @@ struct DesignerController {
         req.flash("Modifications abandonnées.")
         return req.redirect(to: copy.basedOnVersion == nil ? "/bo/\(scope.slug)/demarches" : "/bo/\(scope.slug)/demarches/\(copy.definition.slug)",
                             redirectType: .normal)
-    }
-
-    // MARK: - Field editor
-
-    struct FieldVM {
-        struct Option { var value: String; var label: String; var selected: Bool }
-        var layout: Layout
-        var slug: String
-        var demarche: String
-        var revision: Int
-        var isNew: Bool
-        var after: String
-        var inputs: FieldForm.Inputs
-        var errors: [String: String]
-        var types: [Option]
-        var sources: [Option]
-        var displays: [Option]
-        var fileKinds: [Option]
-        var isChoice: Bool, isSingleChoice: Bool, isNumber: Bool, isText: Bool, isFile: Bool, isTable: Bool, isComputed: Bool, isPage: Bool, isInput: Bool
-        var isBlock: Bool, isImage: Bool
-    }
-
-    func fieldEditor(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("field") ?? "nouveau"
-        if id == "nouveau" {
-            var inputs = FieldForm.Inputs()
-            inputs.type = (try? req.query.get(String.self, at: "type")).flatMap { FieldType(rawValue: $0)?.rawValue } ?? FieldType.text.rawValue
-            return try await renderField(req, scope, copy, inputs: inputs, errors: [:], isNew: true, after: (try? req.query.get(String.self, at: "apres")) ?? "")
-        }
-        guard let field = copy.definition.form.fields.first(where: { $0.id == id }) else { throw Abort(.notFound) }
-        return try await renderField(req, scope, copy, inputs: FieldForm.inputs(of: field), errors: [:], isNew: false, after: "")
-    }
-
-    func saveField(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("field") ?? "nouveau"
-        let inputs = FieldForm.inputs(posted: req.form.value, values: req.form.values)
-        let after = req.form.value("apres")
-        let isNew = id == "nouveau"
-        return try await saveElement(req, scope, copy, parsed: FieldForm.field(from: inputs), anchor: { "champ-\($0.id)" },
-                                     edit: { isNew ? .addField($0, after: after.isEmpty ? nil : after) : .replaceField(id: id, with: $0) },
-                                     render: { errors, status in
-                                         try await renderField(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, after: after, status: status)
-                                     })
-    }
-
-    private func renderField(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: FieldForm.Inputs, errors: [String: String],
-                             isNew: Bool, after: String, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let type = FieldType(rawValue: inputs.type) ?? .text
-        let sources = try await req.store.dataSources(in: scope).values.sorted { $0.source.title < $1.source.title }
-        let vm = FieldVM(
-            layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouveau champ" : "Champ « \(inputs.label) »")),
-            slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, after: after, inputs: inputs, errors: errors,
-            types: FieldForm.typeNames.map { .init(value: $0.0.rawValue, label: $0.1, selected: $0.0 == type) },
-            sources: [.init(value: "", label: "Aucune : les options ci-dessous", selected: inputs.dataSource.isEmpty)]
-                + sources.map { .init(value: $0.source.id, label: $0.source.title, selected: $0.source.id == inputs.dataSource) },
-            displays: [("", "Automatique"), ("radio", "Boutons radio"), ("list", "Liste déroulante"), ("autocomplete", "Saisie avec suggestions")]
-                .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.display) },
-            fileKinds: FileKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: inputs.accept.contains($0.rawValue)) },
-            isChoice: [.singleChoice, .multipleChoice, .rankedChoice].contains(type), isSingleChoice: type == .singleChoice,
-            isNumber: type == .number, isText: type == .text || type == .longText, isFile: type.holdsFiles, isTable: type == .table,
-            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput, isBlock: type == .block, isImage: type == .image)
-        return req.guichet.renderer.html("backoffice/designer_field", vm, status: status)
-    }
-
-    // MARK: - Status and transition editors
-
-    struct StatusVM {
-        struct Option { var value: String; var label: String; var selected: Bool }
-        var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
-        var inputs: WorkflowForms.StatusInputs; var errors: [String: String]; var colours: [Option]
-        var actions: ActionListVM
-    }
-
-    func statusEditor(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("status") ?? "nouveau"
-        if id == "nouveau" { return try await renderStatus(req, scope, copy, inputs: .init(), errors: [:], isNew: true) }
-        guard let status = copy.definition.workflow.status(id) else { throw Abort(.notFound) }
-        return try await renderStatus(req, scope, copy, inputs: WorkflowForms.inputs(of: status), errors: [:], isNew: false)
-    }
-
-    func saveStatus(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("status") ?? "nouveau"
-        let f = req.form
-        let inputs = WorkflowForms.StatusInputs(id: id == "nouveau" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
-                                                label: f.value("libelle"), colour: f.value("couleur"), isEnd: f.value("fin") == "oui",
-                                                visible: f.value("visible") == "oui")
-        let isNew = id == "nouveau"
-        let kept = isNew ? [] : copy.definition.workflow.actions(of: .status(id)) ?? []
-        return try await saveElement(req, scope, copy, parsed: WorkflowForms.status(from: inputs, actions: kept), anchor: { _ in "statuts" },
-                                     edit: { .putStatus(id: isNew ? nil : id, $0) },
-                                     render: { errors, status in
-                                         try await renderStatus(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
-                                     })
-    }
-
-    private func renderStatus(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: WorkflowForms.StatusInputs, errors: [String: String],
-                              isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let vm = StatusVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouveau statut" : "Statut « \(inputs.label) »")),
-                          slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
-                          colours: WorkflowForms.colourNames.map { .init(value: $0.0.rawValue, label: $0.1, selected: $0.0.rawValue == inputs.colour) },
-                          actions: ActionListVM(copy, owner: isNew ? nil : .status(inputs.id), path: "statuts/\(inputs.id)", heading: "Actions à l'entrée dans le statut"))
-        return req.guichet.renderer.html("backoffice/designer_status", vm, status: status)
-    }
-
-    struct TransitionVM {
-        struct Option { var value: String; var label: String; var selected: Bool }
-        var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
-        var inputs: WorkflowForms.TransitionInputs; var errors: [String: String]
-        var from: [Option]; var to: [Option]; var units: [Option]
-        var isManual: Bool; var isAutomatic: Bool; var isAfter: Bool
-        var actions: ActionListVM
-    }
-
-    func transitionEditor(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("transition") ?? "nouvelle"
-        if id == "nouvelle" { return try await renderTransition(req, scope, copy, inputs: .init(), errors: [:], isNew: true) }
-        guard let t = copy.definition.workflow.transition(id) else { throw Abort(.notFound) }
-        return try await renderTransition(req, scope, copy, inputs: WorkflowForms.inputs(of: t), errors: [:], isNew: false)
-    }
-
-    func saveTransition(req: Request) async throws -> Response {
-        let (scope, copy) = try await open(req)
-        let id = req.parameters.get("transition") ?? "nouvelle"
-        let f = req.form
-        let inputs = WorkflowForms.TransitionInputs(
-            id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id, label: f.value("libelle"),
-            from: f.values("depuis"), to: f.value("vers"), trigger: f.value("declenchement"), delayCount: f.value("delai"),
-            delayUnit: f.value("unite"), roles: f.value("roles"), condition: f.value("condition"), notifies: f.value("avis") == "oui")
-        let isNew = id == "nouvelle"
-        let kept = isNew ? [] : copy.definition.workflow.actions(of: .transition(id)) ?? []
-        return try await saveElement(req, scope, copy, parsed: WorkflowForms.transition(from: inputs, actions: kept), anchor: { _ in "transitions" },
-                                     edit: { .putTransition(id: isNew ? nil : id, $0) },
-                                     render: { errors, status in
-                                         try await renderTransition(req, scope, copy, inputs: inputs, errors: errors, isNew: isNew, status: status)
-                                     })
-    }
-
-    private func renderTransition(_ req: Request, _ scope: TenantScope, _ copy: WorkingCopy, inputs: WorkflowForms.TransitionInputs,
-                                  errors: [String: String], isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let statuses = copy.definition.workflow.statuses
-        let vm = TransitionVM(
-            layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouvelle transition" : "Transition « \(inputs.label) »")),
-            slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
-            from: statuses.map { .init(value: $0.id, label: $0.label, selected: inputs.from.contains($0.id)) },
-            to: statuses.map { .init(value: $0.id, label: $0.label, selected: $0.id == inputs.to) },
-            units: WorkflowForms.units.map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.delayUnit) },
-            isManual: inputs.trigger == "manual", isAutomatic: inputs.trigger == "automatic", isAfter: inputs.trigger == "after",
-            actions: ActionListVM(copy, owner: isNew ? nil : .transition(inputs.id), path: "transitions/\(inputs.id)", heading: "Actions de la transition"))
-        return req.guichet.renderer.html("backoffice/designer_transition", vm, status: status)
     }
 
     // MARK: - Helpers

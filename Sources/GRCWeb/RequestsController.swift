@@ -76,7 +76,7 @@ struct RequestsController {
             q: query.text ?? "", from: params["du"] ?? "", to: params["au"] ?? "", total: page.total, page: page.page, pageCount: page.pageCount,
             previousURL: page.page > 1 ? url(status: query.status, page: page.page - 1) : nil,
             nextURL: page.page < page.pageCount ? url(status: query.status, page: page.page + 1) : nil)
-        return req.guichet.renderer.html("backoffice/inbox", vm)
+        return req.guichet.renderer.html("grc/inbox", vm)
     }
 
     struct DetailVM {
@@ -192,6 +192,6 @@ struct RequestsController {
             correction: detail.correction,
             documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
             error: error)
-        return req.guichet.renderer.html("backoffice/demande", vm, status: status)
+        return req.guichet.renderer.html("grc/demande", vm, status: status)
     }
 }

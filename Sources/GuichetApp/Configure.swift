@@ -6,7 +6,10 @@ import Identity
 import Messaging
 import Metrics
 import PortalWeb
-import BackOfficeWeb
+import GRCWeb
+import DesignerWeb
+import ConventionsWeb
+import AdministrationWeb
 import PublicAPI
 import Storage
 import Vapor
@@ -55,7 +58,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                               logger: Logger(label: "guichet.outbox"))
     let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"))
     app.storage[OutboxWorkerKey.self] = worker
-    app.guichet = GuichetContext(store: store, renderer: try await Renderer.load(), baseURL: config.baseURL,
+    app.guichet = GuichetContext(store: store, renderer: try Renderer.load(parts: webParts), baseURL: config.baseURL,
                                  throttle: SignInThrottle(), webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
     if config.runOutboxWorker {
         app.lifecycle.use(WorkerLifecycle { await worker.run() })
@@ -74,13 +77,16 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(ErrorMiddleware.default(environment: app.environment))
-    if let folder = StaticFiles.folder { app.middleware.use(FileMiddleware(publicDirectory: folder)) }
+    app.middleware.use(try StaticFiles(parts: webParts))
     app.middleware.use(app.sessions.middleware)
 
     Operations.register(app, store: store)
-    PortalRoutes.register(app.routes)
-    BackOfficeRoutes.register(app.routes)
-    APIRoutes.register(app.routes)
+    for part in webParts { part.register(app.routes) }
+}
+
+/// The web parts, each with its routes and resources: the citizens' portal, the back-office by product, the API.
+var webParts: [any WebPart.Type] {
+    [PortalRoutes.self, GRCRoutes.self, DesignerRoutes.self, ConventionRoutes.self, AdministrationRoutes.self, APIRoutes.self]
 }
 
 struct OutboxWorkerKey: StorageKey { typealias Value = OutboxWorker }

@@ -1,8 +1,11 @@
+import Foundation
 import Vapor
 import WebSupport
 
 /// The citizens' side: portal pages, démarche forms, receipts, follow-up, accounts.
-public enum PortalRoutes {
+public enum PortalRoutes: WebPart {
+    public static let resources: Bundle? = .module
+
     public static func register(_ routes: any RoutesBuilder) {
         let html = routes.grouped(HTMLErrorMiddleware(), FormMiddleware())
         // Leaflet's files (script, style, marker images) from the Debian package, cached by browsers for a day.

@@ -3,7 +3,9 @@ import Vapor
 import WebSupport
 
 /// The JSON API (/api/v1), described by openapi.json. Errors are RFC 7807 problem documents.
-public enum APIRoutes {
+public enum APIRoutes: WebPart {
+    public static let resources: Bundle? = nil
+
     public static func register(_ routes: any RoutesBuilder) {
         routes.get("api", "openapi.json", use: openAPI)
         let api = routes.grouped("api", "v1").grouped(ProblemMiddleware())

@@ -58,14 +58,14 @@ public struct ErrorItem { var id: String; var label: String; var message: String
 /// The form part of a page: fields plus the error summary.
 public struct FormVM {
     public var fields: [FieldVM]
-    public var errorList: [ErrorItem]
+    var errorList: [ErrorItem]
     public var hasErrors: Bool
-    public var errorCount: Int
-    public var plural: Bool
+    var errorCount: Int
+    var plural: Bool
     /// A failed page check, shown above the fields.
-    public var pageError: String?
+    var pageError: String?
     /// A question asks for a photo: the page loads the script that reduces photos before sending.
-    public var resizesPhotos: Bool
+    var resizesPhotos: Bool
 
     /// - Parameters:
     ///   - values: what the person typed (kept on error, restored from a draft).

@@ -4,12 +4,12 @@ import Vapor
 public struct Layout: Sendable {
     public var title: String
     public var csrf: String
-    public var accountName: String?
+    var accountName: String?
     public var flash: String?
-    public var isBackOffice: Bool
+    var isBackOffice: Bool
     /// The collectivité whose pages these are, for the header.
-    public var collectiviteName: String?
-    public var collectiviteSlug: String?
+    var collectiviteName: String?
+    var collectiviteSlug: String?
 
     public static func make(_ req: Request, title: String, backOffice: Bool = false,
                             collectivite: (name: String, slug: String)? = nil) async throws -> Layout {
@@ -27,7 +27,7 @@ struct MessagePage {
 
 extension Renderer {
     /// A French error page with no session data (it can be shown before any is loaded).
-    public func errorPage(_ status: HTTPStatus, _ message: String) -> Response {
+    func errorPage(_ status: HTTPStatus, _ message: String) -> Response {
         let layout = Layout(title: "Erreur", csrf: "", accountName: nil, flash: nil, isBackOffice: false)
         let heading = switch status {
         case .notFound: "Page introuvable"

@@ -2,15 +2,35 @@ import Foundation
 import Mustache
 import Vapor
 
-/// Renders Mustache templates (loaded once at start-up from the bundle) with typed view models.
+/// Renders Mustache templates with typed view models. Templates are loaded once at start-up from the bundles of
+/// WebSupport (the layout and shared partials) and of every web part, each under its path in its bundle's
+/// `Templates` folder (`grc/inbox`); a name two bundles both define is refused, so no part hides another's page.
 public struct Renderer: Sendable {
     let library: MustacheLibrary
 
-    public static func load() async throws -> Renderer {
-        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
-            throw Abort(.internalServerError, reason: "templates missing from the bundle")
+    public static func load(parts: [any WebPart.Type]) throws -> Renderer {
+        try load(folders: parts.resourceFolders("Templates"))
+    }
+
+    static func load(folders: [URL]) throws -> Renderer {
+        var library = MustacheLibrary()
+        var origin: [String: URL] = [:]
+        for folder in folders {
+            for (name, file) in templates(in: folder) {
+                if let other = origin[name] { throw Abort(.internalServerError, reason: "template \(name) is in both \(other.path) and \(file.path)") }
+                origin[name] = file
+                do { try library.register(try String(contentsOf: file, encoding: .utf8), named: name) }
+                catch { throw Abort(.internalServerError, reason: "template \(file.path): \(error)") }
+            }
         }
-        return Renderer(library: try await MustacheLibrary(directory: folder.path))
+        return Renderer(library: library)
+    }
+
+    /// Every `.mustache` file under the folder, named by its path without the extension.
+    private static func templates(in folder: URL) -> [(name: String, file: URL)] {
+        guard let walk = FileManager.default.enumerator(atPath: folder.path) else { return [] }
+        return walk.compactMap { $0 as? String }.filter { $0.hasSuffix(".mustache") }
+            .map { (String($0.dropLast(".mustache".count)), folder.appendingPathComponent($0)) }
     }
 
     public func html(_ template: String, _ model: Any, status: HTTPStatus = .ok) -> Response {
@@ -20,26 +40,5 @@ public struct Renderer: Sendable {
         var headers = HTTPHeaders()
         headers.contentType = .html
         return Response(status: status, headers: headers, body: .init(string: body))
-    }
-}
-
-/// Where static files (CSS, icons) live in the bundle.
-public enum StaticFiles {
-    public static var folder: String? { Bundle.module.url(forResource: "Public", withExtension: nil)?.path }
-}
-
-/// Leaflet, for the map of « point sur une carte » questions, from Debian's `libjs-leaflet` (no npm): served
-/// under /static/leaflet/ when installed. Without it, or without JavaScript, the question is two inputs.
-public enum Leaflet {
-    public static let folder = "/usr/share/javascript/leaflet"
-    public static let isAvailable = FileManager.default.fileExists(atPath: folder + "/leaflet.js")
-    /// The map tiles' origin, which the content security policy lets images come from.
-    public static let tiles = "https://tile.openstreetmap.org"
-
-    /// The file under the folder a request names, when it is one (no way out of the folder).
-    public static func file(_ path: String) -> String? {
-        guard isAvailable, !path.contains(".."), path.range(of: #"^[A-Za-z0-9._/-]+$"#, options: .regularExpression) != nil else { return nil }
-        let full = folder + "/" + path
-        return FileManager.default.fileExists(atPath: full) ? full : nil
     }
 }

@@ -37,7 +37,7 @@ extension Request {
     /// A one-time message shown on the next page.
     public func flash(_ message: String) { session.data["flash"] = message }
 
-    public func takeFlash() -> String? {
+    func takeFlash() -> String? {
         guard hasSession, let message = session.data["flash"] else { return nil }
         session.data["flash"] = nil
         return message
@@ -45,7 +45,7 @@ extension Request {
 }
 
 /// Thrown to send the browser elsewhere, e.g. to the sign-in page with a return address.
-public struct Redirect: Error, AbortError {
+struct Redirect: Error, AbortError {
     public let location: String
     public var status: HTTPResponseStatus { .seeOther }
     public var headers: HTTPHeaders { ["Location": location] }

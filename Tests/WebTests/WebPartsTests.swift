@@ -1,0 +1,62 @@
+import Foundation
+import GuichetTestSupport
+import Vapor
+@testable import WebSupport
+import XCTest
+
+/// Each web part owns its templates and static files; the server reads every part's at start-up.
+final class WebPartsTests: XCTestCase {
+    /// The layout's style sheet (WebSupport) and the portal's scripts (PortalWeb) are both served, byte for byte;
+    /// a path that climbs out of the folders is refused and an unknown one is not found.
+    func testEveryPartsStaticFilesAreServed() async throws {
+        let guichet = try await TestGuichet.make(seed: false)
+        let browser = guichet.browser()
+        let css = try await browser.get("/static/guichet.css")
+        XCTAssertEqual(css.status, .ok)
+        XCTAssertEqual(css.headers.contentType, .css)
+        XCTAssertTrue(css.body.contains("body"), css.body)
+        let script = try await browser.get("/static/conditions.js")
+        XCTAssertEqual(script.status, .ok)
+        XCTAssertTrue(script.body.contains("form[data-live]"), "the portal's live-conditions script")
+        for path in ["/static/../Package.swift", "/static/%2e%2e/%2e%2e/Package.swift"] {
+            let page = try await browser.get(path)
+            XCTAssertEqual(page.status, .forbidden, path)
+        }
+        let unknown = try await browser.get("/static/nope.js").status
+        XCTAssertEqual(unknown, .notFound)
+        try await guichet.shutdown()
+    }
+
+    /// Templates of several folders form one library (a part's page extends WebSupport's layout), and a name two
+    /// folders both define is refused at start-up rather than one page silently hiding the other.
+    func testTemplatesFromSeveralFoldersAndNameClashes() throws {
+        let shared = try folder(["layout.mustache": "<main>{{$content}}{{/content}}</main>"])
+        let part = try folder(["grc/page.mustache": "{{<layout}}{{$content}}Bonjour {{name}}{{/content}}{{/layout}}"])
+        let renderer = try Renderer.load(folders: [shared, part])
+        struct Model { var name: String }
+        let response = renderer.html("grc/page", Model(name: "Camille"))
+        XCTAssertEqual(response.body.string, "<main>Bonjour Camille</main>")
+        let clash = try folder(["grc/page.mustache": "autre"])
+        XCTAssertThrowsError(try Renderer.load(folders: [shared, part, clash])) { error in
+            XCTAssertTrue("\(error)".contains("grc/page"), "\(error)")
+        }
+    }
+
+    func testStaticFileClashesAreRefused() throws {
+        let one = try folder(["static/a.js": "1"]), two = try folder(["static/a.js": "2"]), three = try folder(["static/b.js": "3"])
+        XCTAssertThrowsError(try StaticFiles(folders: [one, two]))
+        let files = try StaticFiles(folders: [one, three]).files
+        XCTAssertEqual(Set(files.keys), ["/static/a.js", "/static/b.js"])
+    }
+
+    private func folder(_ files: [String: String]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("webparts-\(UUID().uuidString)")
+        for (path, text) in files {
+            let file = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        return root
+    }
+}
