@@ -5,7 +5,9 @@ import SQLKit
 import Territory
 
 /// The database as Guichet's code sees it: raw SQL through SQLKit (portable between SQLite and PostgreSQL),
-/// write transactions, and the clock. Every query lives in this target; callers use the typed functions.
+/// write transactions, and the clock. Every query lives in this target, in its capability's folder as an
+/// extension of `Store`; callers use the typed functions. `Store` itself holds only what they all share, and each
+/// capability's in-memory part (ARCHITECTURE.md, "Adding a capability").
 public struct Store: Sendable {
     // What every capability shares.
     /// A database handle per call: Fluent binds handles to an event loop, and each loop has its own pool.
