@@ -23,7 +23,7 @@ struct AgentAPI {
             guard let sort = InboxQuery.Sort(rawValue: s) else { throw Problem(.badRequest, title: "Paramètre invalide", errors: ["sort": "Valeurs possibles : newest, oldest, number."]) }
             return sort
         } ?? .newest
-        query.page = try params["page"].map { try Self.int($0, "page", 1...1_000_000) } ?? 1
+        query.page = try params["page"].map { try Self.int($0, "page", InboxQuery.pages) } ?? 1
         query.pageSize = try params["page_size"].map { try Self.int($0, "page_size", 1...200) } ?? 50
         let page = try await req.store.inbox(query, in: scope)
         return try APIJSON.response(ListDTO(total: page.total, page: page.page, pageSize: page.pageSize, countsByStatus: page.countsByStatus,

@@ -234,7 +234,8 @@ public enum BlockRows {
         let prefix = block.id + "."
         let filled = values.keys.compactMap { key -> Int? in
             guard key.hasPrefix(prefix) else { return nil }
-            return Int(key.dropFirst(prefix.count).prefix { $0 != "." }).map { $0 + 1 }
+            // The item's number comes from the posted name: bounded before counting past it.
+            return Int(key.dropFirst(prefix.count).prefix { $0 != "." }).map { min($0, block.effectiveMaxItems) + 1 }
         }.max() ?? 0
         return min(max(asked, filled, block.effectiveMinItems, 1), block.effectiveMaxItems)
     }

@@ -106,9 +106,13 @@ public struct InboxQuery: Sendable, Equatable {
     public var to: Date?
     public var text: String?
     public var sort: Sort = .newest
+    /// 1-based; the store keeps it within `pages`, so no page number, however large, overflows the offset.
     public var page: Int = 1
     public var pageSize: Int = 50
     public init() {}
+
+    /// The page numbers the inbox answers: far past any real inbox (a million pages of 200 requests).
+    public static let pages = 1...1_000_000
 
     /// The date filters are days in Lyon, both included ("du 01/03/2026 au 31/03/2026"), typed as people write
     /// them (21/03/2026 or 2026-03-21). The back-office and the API read them with these, so a filter means the

@@ -12,7 +12,7 @@ extension Store {
         var ids = demarches.filter { visible.contains($0.id) }.map(\.id)
         if let slug = query.demarcheSlug, !slug.isEmpty { ids = demarches.filter { $0.slug == slug && visible.contains($0.id) }.map(\.id) }
         let pageSize = min(max(query.pageSize, 1), 200)
-        let page = max(query.page, 1)
+        let page = min(max(query.page, InboxQuery.pages.lowerBound), InboxQuery.pages.upperBound)
         guard !ids.isEmpty else { return InboxPage(rows: [], total: 0, countsByStatus: [:], page: page, pageSize: pageSize) }
 
         let sqlite = sql.dialect.name == "sqlite"
