@@ -32,8 +32,11 @@ public struct Delay: Sendable, Codable, Equatable {
         if minutes != 0 { try c.encode(minutes, forKey: .minutes) }
     }
 
-    var isPositive: Bool {
-        [months, days, hours, minutes].allSatisfy { $0 >= 0 } && [months, days, hours, minutes].contains { $0 > 0 }
+    /// Positive, and no unit over a hundred years: a longer delay would reach dates past what the calendar and
+    /// the timers' millisecond columns hold (a definition's JSON can state any integer).
+    var isUsable: Bool {
+        let units = [(months, 1_200), (days, 36_500), (hours, 876_000), (minutes, 52_560_000)]
+        return units.allSatisfy { (0...$0.1).contains($0.0) } && units.contains { $0.0 > 0 }
     }
 
     public func after(_ date: Date, in calendar: Calendar) -> Date {

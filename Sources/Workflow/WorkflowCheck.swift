@@ -24,7 +24,8 @@ public enum WorkflowCheck {
             if t.from.isEmpty { problems.append("La transition « \(t.label) » ne part d'aucun statut.") }
             switch t.trigger {
             case .manual where t.roles.isEmpty: problems.append("La transition « \(t.label) » n'est permise à aucun rôle.")
-            case .after(let delay) where !delay.isPositive: problems.append("Le délai de la transition « \(t.label) » doit être positif.")
+            case .after(let delay) where !delay.isUsable:
+                problems.append("Le délai de la transition « \(t.label) » doit être positif et d'au plus 100 ans.")
             default: break
             }
         }
@@ -38,7 +39,7 @@ public enum WorkflowCheck {
             if !status.isEnd && !leaves { problems.append("Le statut « \(status.label) » n'a aucune issue et n'est pas un statut final.") }
         }
         if let deadline = workflow.deadline {
-            if !deadline.delay.isPositive { problems.append("Le délai légal de réponse doit être positif.") }
+            if !deadline.delay.isUsable { problems.append("Le délai légal de réponse doit être positif et d'au plus 100 ans.") }
             if let target = workflow.status(deadline.status) {
                 if !target.isEnd { problems.append("La décision implicite doit mener à un statut final (« \(target.label) » ne l'est pas).") }
             } else {

@@ -149,7 +149,7 @@ final class WorkflowEngineTests: XCTestCase {
         w.transitions.append(Transition(id: "retour", label: "Retour", from: ["recue"], to: "accordee_bis", trigger: .automatic))
         let problems = WorkflowCheck.problems(in: w, logic: WorkflowLogic(w, fields: fields))
         for expected in [
-            "Le délai légal de réponse doit être positif.",
+            "Le délai légal de réponse doit être positif et d'au plus 100 ans.",
             "La décision implicite doit mener à un statut final (« En instruction » ne l'est pas).",
             "Un e-mail à l'entrée du statut « Reçue » a un destinataire invalide « personne » (attendu : citizen, role:…, ou une adresse).",
             "Les transitions automatiques sans condition forment une boucle : accordee_bis → recue → accordee_bis.",
@@ -163,5 +163,22 @@ final class WorkflowEngineTests: XCTestCase {
         var clash = workflow!
         clash.statuses[0].onEnter.append(.set(field: "montant", expression: "1"))
         XCTAssertTrue(WorkflowLogic(clash, fields: fields).problems.contains("Le champ de suivi « montant » porte le nom d'un champ du formulaire."))
+    }
+
+    /// A definition's JSON can state any integer: a delay past a hundred years is refused when checked, since the
+    /// timer it arms would fall past the dates the calendar and the timers' columns hold.
+    func testDelaysPastAHundredYearsAreRefused() throws {
+        let json = #"{"initialStatus": "recue", "statuses": [{"id": "recue", "label": "Reçue", "colour": "blue"},"#
+            + #" {"id": "close", "label": "Close", "colour": "green", "isEnd": true}], "transitions": [{"id": "oubli","#
+            + #" "label": "Oubli", "from": ["recue"], "to": "close", "trigger": {"after": {"days": 9223372036854775807}}}],"#
+            + #" "deadline": {"delay": {"months": 1201}, "silence": "accord", "status": "close"}}"#
+        let w = try JSONDecoder().decode(WorkflowDefinition.self, from: Data(json.utf8))
+        let problems = WorkflowCheck.problems(in: w)
+        XCTAssertTrue(problems.contains("Le délai de la transition « Oubli » doit être positif et d'au plus 100 ans."), "\(problems)")
+        XCTAssertTrue(problems.contains("Le délai légal de réponse doit être positif et d'au plus 100 ans."), "\(problems)")
+        var fine = w
+        fine.deadline?.delay = Delay(months: 1_200)
+        fine.transitions[0].trigger = .after(Delay(days: 36_500))
+        XCTAssertEqual(WorkflowCheck.problems(in: fine), [], "a hundred years is still a delay")
     }
 }
