@@ -61,8 +61,8 @@ public enum Evaluator {
         case (.subtract, .number(let a), .number(let b)): return .number(a - b)
         case (.multiply, .number(let a), .number(let b)): return .number(a * b)
         case (.divide, .number(let a), .number(let b)): return b == 0 ? .null : .number(a / b)
-        case (.add, .date(let d), .number(let n)): return .date(CivilDate(day: d.day + NSDecimalNumber(decimal: n).intValue))
-        case (.subtract, .date(let d), .number(let n)): return .date(CivilDate(day: d.day - NSDecimalNumber(decimal: n).intValue))
+        case (.add, .date(let d), .number(let n)): return dayOffset(n).map { .date(CivilDate(day: d.day + $0)) } ?? .null
+        case (.subtract, .date(let d), .number(let n)): return dayOffset(n).map { .date(CivilDate(day: d.day - $0)) } ?? .null
         case (.subtract, .date(let a), .date(let b)): return .number(Decimal(a.day - b.day))
         case (.add, .text(let a), .text(let b)): return .text(a + b)
         default: return .null
@@ -88,5 +88,13 @@ public enum Evaluator {
             }
         default: nil
         }
+    }
+
+    /// The whole days (fractions dropped) to move a date by, up to a million (about 2,700 years); nil beyond. The
+    /// number may be a citizen's answer, of any size: past that bound it names no day, and converted as it is it
+    /// would overflow the day count.
+    static func dayOffset(_ n: Decimal) -> Int? {
+        guard n.isFinite, abs(n) <= 1_000_000 else { return nil }
+        return NSDecimalNumber(decimal: n).intValue
     }
 }

@@ -77,4 +77,20 @@ final class ExpressionTests: XCTestCase {
         XCTAssertEqual(CivilDate(iso: "2026-11-22")?.day, 20_779)
         for bad in ["2025-02-29", "2100-02-29", "2026-13-01", "2026-1-01", "hier"] { XCTAssertNil(CivilDate(iso: bad), bad) }
     }
+
+    /// A date moved by a number of days that may be anyone's answer: past a million days it names no day (null,
+    /// so a condition on it is false) instead of overflowing the day count and stopping the process.
+    func testADateMovedByAHugeNumberIsNull() throws {
+        let start = Value.date(CivilDate(iso: "2026-01-01")!)
+        XCTAssertEqual(try value("date_naissance + nombre_enfants", ["date_naissance": start, "nombre_enfants": .number(Decimal(string: "1e30")!)]), .null)
+        XCTAssertEqual(try value("date_naissance - montant", ["date_naissance": start, "montant": .number(Decimal(Int.max))]), .null)
+        XCTAssertEqual(try value("date_naissance + montant", ["date_naissance": start, "montant": .number(Decimal(Int.max))]), .null,
+                       "this one overflowed the day count")
+        XCTAssertEqual(try value("date_naissance + nombre_enfants > aujourdhui()", ["date_naissance": start, "nombre_enfants": .number(Decimal(string: "-1e30")!)]),
+                       .null, "compared, it stays null: a condition that ends null does not hold")
+        XCTAssertEqual(try value("date_naissance + nombre_enfants", ["date_naissance": start, "nombre_enfants": .number(31)]),
+                       .date(CivilDate(iso: "2026-02-01")!))
+        XCTAssertEqual(try value("date_naissance - montant", ["date_naissance": start, "montant": .number(1_000_000)]),
+                       .date(CivilDate(day: CivilDate(iso: "2026-01-01")!.day - 1_000_000)), "a million days is still a day")
+    }
 }
