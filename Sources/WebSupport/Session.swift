@@ -57,8 +57,11 @@ struct Redirect: Error, AbortError {
     }
 }
 
-/// Keeps only local paths as return addresses, so sign-in cannot be used to bounce people to another site.
+/// Keeps only local paths as return addresses, so sign-in cannot be used to bounce people to another site. Only
+/// visible ASCII is kept: browsers drop tabs and line breaks from a URL, so `/\t/evil.example` would become the
+/// other site's `//evil.example`, and a backslash reads as a slash; our own paths are percent-encoded anyway.
 public func safeReturnPath(_ path: String?) -> String {
-    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\") else { return "/compte" }
+    guard let path, path.hasPrefix("/"), !path.hasPrefix("//"),
+          path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }) else { return "/compte" }
     return path
 }

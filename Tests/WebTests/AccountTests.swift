@@ -1,6 +1,7 @@
 import Foundation
 import GuichetTestSupport
 import Vapor
+import WebSupport
 import XCTest
 
 final class AccountTests: XCTestCase {
@@ -84,6 +85,16 @@ final class AccountTests: XCTestCase {
         try await browser.get("/compte/connexion")
         let page = try await browser.post("/compte/connexion", [("email", "usager@demo.fr"), ("password", "Guichet-Demo-2026!"), ("retour", "//evil.example/")])
         XCTAssertEqual(page.location, "/compte")
+        // Browsers drop tabs and line breaks from a URL, and read a backslash as a slash: each of these would
+        // leave for evil.example.
+        for escape in ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\\evil.example", "/ /evil.example", "https://evil.example"] {
+            XCTAssertEqual(safeReturnPath(escape), "/compte", escape.debugDescription)
+        }
+        try await browser.get("/compte/connexion")
+        let tab = try await browser.post("/compte/connexion", [("email", "usager@demo.fr"), ("password", "Guichet-Demo-2026!"), ("retour", "/\t/evil.example")])
+        XCTAssertEqual(tab.location, "/compte")
+        XCTAssertEqual(safeReturnPath("/c/caluire-et-cuire/demarches/jardin-partage?page=2"), "/c/caluire-et-cuire/demarches/jardin-partage?page=2")
+        XCTAssertEqual(safeReturnPath("/bo/caluire-et-cuire/demandes"), "/bo/caluire-et-cuire/demandes")
     }
 
     func testSessionCookieIsHttpOnlyAndLax() async throws {
