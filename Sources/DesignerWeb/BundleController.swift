@@ -7,8 +7,10 @@ import WebSupport
 /// A démarche as one file: exported with the data sources it reads, imported (checked whole first, then
 /// written in one transaction) into this or another collectivité or instance.
 struct BundleController {
+    /// Admins only: a bundle holds what the démarche calls (webhook and data-source addresses).
     func export(req: Request) async throws -> Response {
         let (scope, _) = try await req.agentScope()
+        guard scope.isAdmin else { throw Abort(.forbidden) }
         guard let bundle = try await req.store.bundle(slug: req.parameters.get("demarche") ?? "", in: scope) else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.contentType = .json

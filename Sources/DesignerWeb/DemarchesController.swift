@@ -36,6 +36,8 @@ struct DemarchesController {
         var summary: String
         var published: Bool
         var canAuthor: Bool
+        /// Test-filling, the bundle and the versions' comparison: admins only.
+        var isAdmin: Bool
         var fieldCount: Int
         var pageCount: Int
         var statusCount: Int
@@ -59,7 +61,7 @@ struct DemarchesController {
         let canAuthor = scope.isAdmin && scope.collectivite.authorsDemarches
         let copy = canAuthor ? try await req.store.workingCopy(slug: slug, in: scope) : nil
         let vm = DemarcheVM(layout: try await req.layout(scope, title: d.title), slug: scope.slug, demarche: slug, title: d.title, summary: d.summary,
-                            published: summary.isPublished, canAuthor: canAuthor,
+                            published: summary.isPublished, canAuthor: canAuthor, isAdmin: scope.isAdmin,
                             fieldCount: d.form.fields.filter { $0.type.isInput }.count, pageCount: d.form.logic.pages.count,
                             statusCount: d.workflow.statuses.count, sources: d.dataSourceIDs, versions: versions,
                             copyUpdated: copy.map { FrenchDate.string($0.updatedAt) + ($0.author.map { " par \($0)" } ?? "") })
@@ -78,9 +80,11 @@ struct DemarchesController {
         var lines: [Line]
     }
 
-    /// What version N changed from version N-1: in sentences, then the definition line by line.
+    /// What version N changed from version N-1: in sentences, then the definition line by line. Admins only, as
+    /// the definitions hold webhook and data-source addresses.
     func diff(req: Request) async throws -> Response {
         let (scope, _) = try await req.agentScope()
+        guard scope.isAdmin else { throw Abort(.forbidden) }
         let slug = req.parameters.get("demarche") ?? ""
         guard let version = req.parameters.get("version", as: Int.self), version > 1,
               let new = try await req.store.authoredDemarche(slug: slug, version: version, in: scope),

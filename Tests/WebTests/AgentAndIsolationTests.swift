@@ -1,6 +1,7 @@
 import Demarches
 import Foundation
 import GuichetTestSupport
+import Storage
 import Vapor
 import XCTest
 
@@ -37,6 +38,36 @@ final class AgentAndIsolationTests: XCTestCase {
         let caluireAgent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
         let status = try await guichet.store.demande(number: caluire, in: caluireAgent)?.status
         XCTAssertEqual(status, "recue", "unchanged")
+    }
+
+    /// A démarche's bundle and its versions' comparison hold the addresses it calls (webhooks, data sources):
+    /// admins only, on the page (no link) and behind it (403, and the store refuses).
+    func testOnlyAdminsReadABundleOrAVersionComparison() async throws {
+        let admin = try await XCTUnwrapAsync(try await guichet.agentScope("admin@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        var definition = try await XCTUnwrapAsync(try await guichet.store.authoredDemarche(slug: "signalement-espace-public", in: admin)).definition
+        definition.title += " (v2)"
+        _ = try await guichet.store.publish(definition, in: admin)
+        let page = "/bo/caluire-et-cuire/demarches/signalement-espace-public"
+        let agent = guichet.browser()
+        _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        for path in ["\(page)/paquet", "\(page)/versions/2"] {
+            let status = try await agent.get(path).status
+            XCTAssertEqual(status, .forbidden, path)
+        }
+        let agentsPage = try await agent.get(page)
+        XCTAssertEqual(agentsPage.status, .ok)
+        XCTAssertFalse(agentsPage.contains("\(page)/paquet") || agentsPage.contains("\(page)/versions/2"), "no link that would be refused")
+        let caluireAgent = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        do { _ = try await guichet.store.bundle(slug: "signalement-espace-public", in: caluireAgent); XCTFail("an agent read the bundle") }
+        catch StoreError.forbidden {}
+        let adminBrowser = guichet.browser()
+        _ = try await adminBrowser.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        for path in ["\(page)/paquet", "\(page)/versions/2"] {
+            let status = try await adminBrowser.get(path).status
+            XCTAssertEqual(status, .ok, path)
+        }
+        let adminsPage = try await adminBrowser.get(page)
+        XCTAssertTrue(adminsPage.contains("\(page)/paquet") && adminsPage.contains("\(page)/versions/2"))
     }
 
     func testTheBackOfficeNeedsASignedInAgent() async throws {

@@ -87,8 +87,10 @@ extension Store {
         try await publish(bundle.demarche, sources: bundle.dataSources, online: online, in: scope)
     }
 
-    /// The bundle of a démarche's current version: its definition and the data sources it reads.
+    /// The bundle of a démarche's current version: its definition and the data sources it reads. Admins only:
+    /// it holds the addresses the démarche calls.
     public func bundle(slug: String, in scope: TenantScope) async throws -> DemarcheBundle? {
+        guard scope.isAdmin else { throw StoreError.forbidden }
         guard let current = try await authoredDemarche(slug: slug, in: scope) else { return nil }
         let sources = try await dataSources(in: scope)
         return DemarcheBundle(demarche: current.definition, dataSources: current.definition.dataSourceIDs.compactMap { sources[$0]?.source })
