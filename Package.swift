@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "ConventionsTests", dependencies: ["Conventions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
-        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "GuichetTestSupport"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Territory", "GuichetTestSupport"]),
         .testTarget(name: "WebTests", dependencies: ["GuichetTestSupport", "WebSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -40,7 +40,7 @@ struct AdminController {
     /// Undelivered messages (e-mails, SMS, webhook calls). The outbox is the platform's, so only the Métropole's admins (who run it) see it.
     func failingMail(req: Request) async throws -> Response {
         let scope = try await platformAdmin(req)
-        let rows = try await req.store.failingMessages().map {
+        let rows = try await req.store.failingMessages(in: scope).map {
             MailVM.Row(kind: $0.message.summary.kind, to: $0.message.summary.to, subject: $0.message.summary.subject, attempts: $0.attempts, error: $0.lastError ?? "",
                        created: FrenchDate.string($0.createdAt), next: FrenchDate.string($0.nextAttemptAt))
         }
@@ -51,7 +51,7 @@ struct AdminController {
 
     func retryMail(req: Request) async throws -> Response {
         let scope = try await platformAdmin(req)
-        try await req.store.retryFailingMessages()
+        try await req.store.retryFailingMessages(in: scope)
         await req.guichet.mailQueued()
         req.flash("Nouvel essai d'envoi lancé.")
         return req.redirect(to: "/bo/\(scope.slug)/courriels", redirectType: .normal)

@@ -3,6 +3,7 @@ import Demarches
 import Fluent
 import Foundation
 import Storage
+import Territory
 import Vapor
 
 /// `guichet migrate`: applies pending migrations (they also run at every start-up), without a prompt.
@@ -34,10 +35,11 @@ struct OutboxCommand: AsyncCommand {
     var help: String { "Lists undelivered messages (e-mails, SMS, webhooks); --retry makes failing ones due now." }
     func run(using context: CommandContext, signature: Signature) async throws {
         let store = context.application.guichet.store
-        if signature.retry { try await store.retryFailingMessages() }
+        guard let scope = try await store.operatorScope(slug: TerritoryData.metropoleSlug) else { throw BundleCommand.Failure("le territoire n'est pas chargé (guichet seed)") }
+        if signature.retry { try await store.retryFailingMessages(in: scope) }
         let counts = try await store.outboxCounts()
         context.console.print("\(counts.pending) message(s) pending, \(counts.failing) failing")
-        for entry in try await store.failingMessages() {
+        for entry in try await store.failingMessages(in: scope) {
             let summary = entry.message.summary
             context.console.print("\(entry.id)  \(summary.kind)  \(entry.attempts) attempt(s)  to \(summary.to)  «\(summary.subject)»  \(entry.lastError ?? "")")
         }

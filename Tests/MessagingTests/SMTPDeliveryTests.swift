@@ -4,6 +4,7 @@ import Logging
 import Messaging
 import Storage
 import Synchronization
+import Territory
 import XCTest
 
 /// The outbox and the SMTP client against a real SMTP server (aiosmtpd, started by the test), with and without
@@ -33,7 +34,9 @@ final class SMTPDeliveryTests: XCTestCase {
 
         // Server down: the attempt fails, is recorded, and the message waits.
         try await worker.deliverDue()
-        let failing = try await guichet.store.failingMessages()
+        try await guichet.store.loadTerritory(try TerritoryData.load())
+        let platform = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: TerritoryData.metropoleSlug))
+        let failing = try await guichet.store.failingMessages(in: platform)
         XCTAssertEqual(failing.count, 1)
         XCTAssertEqual(failing.first?.attempts, 1)
         XCTAssertFalse(failing.first?.lastError?.isEmpty ?? true)
@@ -47,7 +50,7 @@ final class SMTPDeliveryTests: XCTestCase {
 
         // Server up, retry: delivered, and gone from the outbox.
         try SMTPSink.start(port: port, folder: folder)
-        try await guichet.store.retryFailingMessages()
+        try await guichet.store.retryFailingMessages(in: platform)
         try await worker.deliverDue()
         let afterDelivery = try await guichet.store.outboxCounts()
         XCTAssertEqual(afterDelivery.pending, 0)

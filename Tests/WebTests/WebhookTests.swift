@@ -104,8 +104,13 @@ final class WebhookTests: XCTestCase {
         let followed = try await XCTUnwrapAsync(try await guichet.store.demandeForCitizen(number: number, accountID: nil, trackingCode: code))
         XCTAssertEqual(followed.status, "enregistree")
         XCTAssertEqual(followed.events.compactMap(\.toStatus), ["recue", "enregistree"])
-        let failing = try await guichet.store.failingMessages()
+        let metropole = try await XCTUnwrapAsync(try await guichet.agentScope("admin@metropole.demo.fr", "metropole"))
+        let failing = try await guichet.store.failingMessages(in: metropole)
         XCTAssertTrue(failing.isEmpty, "a webhook that took its error branch is no longer retried")
+        // The outbox holds every tenant's messages: a commune's admin may not read or retry it.
+        let communeAdmin = try await XCTUnwrapAsync(try await guichet.agentScope("admin@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        do { _ = try await guichet.store.failingMessages(in: communeAdmin); XCTFail("a commune's admin read the outbox") } catch StoreError.forbidden {}
+        do { try await guichet.store.retryFailingMessages(in: communeAdmin); XCTFail("a commune's admin retried the outbox") } catch StoreError.forbidden {}
     }
 
     func testSMSAnonymisationAndDeletion() async throws {
