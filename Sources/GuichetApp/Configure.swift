@@ -75,7 +75,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeadersMiddleware())
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(AccessLog(level: .info))
     app.middleware.use(ErrorMiddleware.default(environment: app.environment))
     app.middleware.use(try StaticFiles(parts: webParts))
     app.middleware.use(app.sessions.middleware)

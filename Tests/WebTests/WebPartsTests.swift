@@ -60,3 +60,20 @@ final class WebPartsTests: XCTestCase {
         return root
     }
 }
+
+/// The access log writes every request's path, but never a secret one carries.
+final class AccessLogTests: XCTestCase {
+    /// The portal's resume link carries its secret in the path: the route names it `:secret`, and the log masks it.
+    func testTheDraftResumeSecretIsMaskedInTheAccessLog() async throws {
+        let guichet = try await TestGuichet.make(seed: false)
+        let resume = try XCTUnwrap(guichet.app.routes.all.first { $0.path.last?.description == ":secret" && $0.path.contains("reprendre") },
+                                   "the resume link's route names its secret")
+        let line = AccessLog.masked("/c/bron/demarches/signalement-espace-public/reprendre/s3cr3t-Value_42", route: resume.path)
+        XCTAssertEqual(line, "/c/bron/demarches/signalement-espace-public/reprendre/…")
+        XCTAssertFalse(line.contains("s3cr3t"))
+        let inbox = try XCTUnwrap(guichet.app.routes.all.first { $0.path.map(\.description) == ["bo", ":slug", "demandes"] })
+        XCTAssertEqual(AccessLog.masked("/bo/bron/demandes", route: inbox.path), "/bo/bron/demandes", "other paths are written as they are")
+        XCTAssertEqual(AccessLog.masked("/c/caluire-et-cuire/d%C3%A9marches", route: nil), "/c/caluire-et-cuire/démarches")
+        try await guichet.shutdown()
+    }
+}
