@@ -1,7 +1,9 @@
 import Demarches
 import Foundation
+import GuichetApp
 import GuichetTestSupport
 import Storage
+import Territory
 import XCTest
 
 /// The request store without HTTP: numbering, one transaction for request + history + outbox, versions pinned.
@@ -160,6 +162,34 @@ final class SubmissionTests: XCTestCase {
         do { _ = try await guichet.store.publish(broken, in: admin); XCTFail("a broken definition was published") } catch is DefinitionError {}
         let current = try await guichet.store.currentDemarche(slug: "acte-etat-civil", in: admin)
         XCTAssertEqual(current?.version, 1, "nothing changed")
+    }
+
+    /// An *abonné* commune uses the frozen shared catalogue: its admin may not publish a démarche of their own (the
+    /// store refuses, whatever page asks), while the command line still installs the catalogue's démarches there.
+    func testAnAbonneCommunesAdminCannotPublish() async throws {
+        // A membership is set when the collectivité is first loaded: Bron is loaded as abonnée, then seeded.
+        let guichet = try await TestGuichet.make(seed: false)
+        let territory = try TerritoryData.load().map { c -> Collectivite in
+            var c = c
+            if c.slug == "bron" { c.membership = .abonne }
+            return c
+        }
+        try await guichet.store.loadTerritory(territory)
+        _ = try await DemoData.seed(guichet.store, hash: { _ in "x" })
+        let bronAgent = try await XCTUnwrapAsync(try await guichet.store.account(email: "agent@bron.demo.fr"))
+        try await guichet.store.grantRoles(accountID: bronAgent.id, collectivite: "bron", roles: ["admin"])
+        let admin = try await XCTUnwrapAsync(try await guichet.agentScope("agent@bron.demo.fr", "bron"))
+        XCTAssertTrue(admin.isAdmin)
+        XCTAssertEqual(admin.collectivite.membership, .abonne)
+        var own = try DemoCatalogue.definition("acte-etat-civil")
+        own.slug = "demarche-maison"
+        do { _ = try await guichet.store.publish(own, in: admin); XCTFail("an abonné's admin published") } catch StoreError.forbidden {}
+        let hers = try await guichet.store.demarches(in: admin).map(\.slug)
+        XCTAssertFalse(hers.contains("demarche-maison"))
+        let operatorScope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "bron"))
+        let installed = try await guichet.store.publish(own, in: operatorScope)
+        XCTAssertEqual(installed.version, 1, "the command line installs the frozen catalogue")
+        try await guichet.shutdown()
     }
 
     func testDraftsAreKeptPerAccountAndDemarche() async throws {

@@ -145,6 +145,6 @@ extension Store {
 
     /// Designing démarches and their sources: admins of a collectivité that authors its démarches.
     func authorCheck(_ scope: TenantScope) throws {
-        guard scope.isAdmin, scope.collectivite.authorsDemarches else { throw StoreError.forbidden }
+        guard scope.mayAuthor else { throw StoreError.forbidden }
     }
 }

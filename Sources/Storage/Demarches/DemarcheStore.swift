@@ -99,7 +99,7 @@ extension Store {
     /// - Parameter also: more writes for the same transaction (deleting the working copy published).
     func publish(_ definition: DemarcheDefinition, sources: [DataSource], online: Bool?, in scope: TenantScope,
                  also: (@Sendable (any SQLDatabase) async throws -> Void)? = nil) async throws -> VersionedDemarche {
-        guard scope.isAdmin else { throw StoreError.forbidden }
+        guard scope.mayAuthor else { throw StoreError.forbidden }
         let problems = definition.problems + sources.flatMap(\.problems)
         guard problems.isEmpty else { throw DefinitionError(problems: problems) }
         let text = String(decoding: definition.canonicalJSON(), as: UTF8.self)

@@ -28,6 +28,12 @@ public struct TenantScope: Sendable {
         }
     }
 
+    /// Whether this scope may publish démarches and design them: an admin of a collectivité that authors its own
+    /// (the Métropole, a *partenaire* commune), or the command line, which installs an *abonné*'s frozen catalogue.
+    var mayAuthor: Bool {
+        access == .operatorCLI || (isAdmin && collectivite.authorsDemarches)
+    }
+
     var agentRoles: Set<String> {
         if case .agent(_, let roles) = access { return roles }
         return []
