@@ -106,9 +106,10 @@ struct AccountController {
             return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Lien invalide"), heading: "Lien invalide ou expiré",
                 message: "Ce lien de confirmation n'est plus valable. Connectez-vous pour en recevoir un nouveau.", status: .notFound)
         }
-        try await req.signIn(account)
-        req.flash("Votre adresse e-mail est confirmée. Bienvenue !")
-        return req.redirect(to: "/compte", redirectType: .normal)
+        // Confirming does not sign in: whoever opens the link may not be its owner (someone sent their own link to
+        // sign a victim into the sender's account, and read what the victim then files there).
+        req.flash("L'adresse \(account.email) est confirmée. Connectez-vous avec votre mot de passe.")
+        return req.redirect(to: "/compte/connexion", redirectType: .normal)
     }
 
     func signInForm(req: Request) async throws -> Response {

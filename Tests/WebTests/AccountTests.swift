@@ -28,10 +28,16 @@ final class AccountTests: XCTestCase {
         XCTAssertEqual(unconfirmed.status, .forbidden, "not before the address is confirmed")
         let mails = try await guichet.outbox()
         let confirm = try link("/compte/confirmer", in: try XCTUnwrap(mails.first { $0.subject == "Confirmez votre adresse e-mail" }).text)
-        let confirmed = try await browser.get(confirm)
-        XCTAssertEqual(confirmed.location, "/compte")
-        let value1 = try await browser.get("/compte").contains("ines@exemple.fr")
-        XCTAssertTrue(value1)
+        // Opening the link confirms the address but signs nobody in: it may be someone else's browser (login CSRF).
+        let other = guichet.browser()
+        let confirmed = try await other.get(confirm)
+        XCTAssertEqual(confirmed.location, "/compte/connexion")
+        let notSignedIn = try await other.get("/compte").status
+        XCTAssertEqual(notSignedIn, .seeOther, "whoever opened the link is not in the account")
+        let value1 = try await browser.signIn("ines@exemple.fr", password: "Correct-Cheval-9").status
+        XCTAssertEqual(value1, .seeOther, "the owner signs in with the password")
+        let mine = try await browser.get("/compte").contains("ines@exemple.fr")
+        XCTAssertTrue(mine)
         let value2 = try await browser.get(confirm).status
         XCTAssertEqual(value2, .notFound, "a link works once")
         try await browser.post("/compte/deconnexion", [])
