@@ -19,8 +19,6 @@ final class HostileInputTests: XCTestCase {
         }
         let last = try await agent.get("/bo/caluire-et-cuire/demandes?page=9223372036854775807")
         XCTAssertTrue(last.contains("Page \(InboxQuery.pages.upperBound) sur"), "the page asked is shown as the last one the inbox answers")
-        let api = try await agent.get("/api/v1/agent/demandes?page=9223372036854775807")
-        XCTAssertNotEqual(api.status, .internalServerError)
         let health = try await guichet.browser().get("/healthz").status
         XCTAssertEqual(health, .ok, "the server still answers")
         try await guichet.shutdown()

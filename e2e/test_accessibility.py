@@ -1,0 +1,36 @@
+"""axe-core (axe-selenium-python, which ships it) on the pages this change touched, in a real browser: the
+démarche's page in the designer as its admin and as an agent (whose links differ), the inbox past its last page,
+and the sign-in page. Every violation is listed with its rule and the elements concerned."""
+from axe_selenium_python import Axe
+
+from test_browser_journey import browser, sign_in, sign_out  # noqa: F401 (the fixture)
+
+
+# The axe-core that axe-selenium-python ships (3.1.1) predates autocomplete="username" on an e-mail input, which
+# is what the HTML standard's autofill and password managers expect on a sign-in form: that one rule is off.
+OPTIONS = '{"rules": {"autocomplete-valid": {"enabled": false}}}'  # axe-selenium-python pastes it into JavaScript
+
+
+def violations(browser):
+    axe = Axe(browser)
+    axe.inject()
+    found = axe.run(options=OPTIONS)["violations"]
+    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+def test_changed_pages_pass_axe(guichet, browser):  # noqa: F811
+    base = guichet["base"]
+    browser.get(base + "/compte/connexion")
+    assert violations(browser) == []
+    sign_in(browser, base, "admin@caluire-et-cuire.demo.fr")
+    browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public")
+    assert "Exporter le paquet" in browser.page_source
+    assert violations(browser) == []
+    browser.get(base + "/bo/caluire-et-cuire/demandes?page=9223372036854775807")
+    assert "Page 1000000 sur" in browser.page_source
+    assert violations(browser) == []
+    sign_out(browser)
+    sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
+    browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public")
+    assert "Exporter le paquet" not in browser.page_source, "an agent gets no link to what is refused"
+    assert violations(browser) == []
