@@ -41,9 +41,10 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     try await app.autoMigrate()
 
     let baseURL = config.baseURL
+    let outbound = OutboundHTTP(policy: config.outbound)
     let store = Store(database: { app.db }, files: FileVault(root: config.dataDirectory.appendingPathComponent("uploads")),
                       serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock,
-                      readSource: HTTPSourceReader.reader(), draftLifetimeDays: config.draftLifetimeDays)
+                      readSource: HTTPSourceReader.reader(client: outbound), draftLifetimeDays: config.draftLifetimeDays)
     let transport: any MailTransport
     if let smtp = config.smtpURL {
         guard let smtpConfig = SMTPConfiguration(url: smtp) else { throw GuichetConfiguration.Invalid(description: "SMTP_URL is not a valid smtp:// URL") }
@@ -51,10 +52,10 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     } else {
         transport = FileMailTransport(folder: config.dataDirectory.appendingPathComponent("mail"), from: config.mailFrom)
     }
-    let sms: any SMSGateway = config.smsGatewayURL.map { HTTPSMSGateway(url: $0, token: config.smsGatewayToken) }
+    let sms: any SMSGateway = config.smsGatewayURL.map { HTTPSMSGateway(url: $0, token: config.smsGatewayToken, client: outbound) }
         ?? FileSMSGateway(folder: config.dataDirectory.appendingPathComponent("sms"))
     let keys = WebhookKeys(secret: try webhookSecret(config))
-    let worker = OutboxWorker(store: store, transport: transport, sms: sms, webhooks: WebhookClient(keys: keys, clock: config.clock),
+    let worker = OutboxWorker(store: store, transport: transport, sms: sms, webhooks: WebhookClient(keys: keys, client: outbound, clock: config.clock),
                               logger: Logger(label: "guichet.outbox"))
     let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"))
     app.storage[OutboxWorkerKey.self] = worker

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 
 /// Configuration from environment variables (documented in README.md). Bad values stop start-up with a message.
 public struct GuichetConfiguration: Sendable {
@@ -24,6 +25,9 @@ public struct GuichetConfiguration: Sendable {
     public var clock: @Sendable () -> Date = Date.init
     /// bcrypt cost; 12 in production. Only the test harness lowers it.
     public var bcryptCost: Int
+    /// What webhooks, URL data sources and the SMS gateway may reach: the public Internet over https, plus the
+    /// networks of `GUICHET_OUTBOUND_ALLOW` (intranet connectors), over http too when `GUICHET_OUTBOUND_HTTP=1`.
+    public var outbound = OutboundPolicy.publicHTTPSOnly
 
     public init(dataDirectory: URL, databaseURL: String? = nil, databasePoolSize: Int = 4, smtpURL: String? = nil,
                 mailFrom: String = "Guichet <ne-pas-repondre@guichet.localhost>", baseURL: String = "http://127.0.0.1:8080",
@@ -68,6 +72,18 @@ public struct GuichetConfiguration: Sendable {
         if let days = value("DRAFT_LIFETIME_DAYS") {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "DRAFT_LIFETIME_DAYS must be between 1 and 365") }
             config.draftLifetimeDays = n
+        }
+        if let allow = value("GUICHET_OUTBOUND_ALLOW") {
+            let items = allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let networks = items.compactMap(IPNetwork.init)
+            guard networks.count == items.count else {
+                throw Invalid(description: "GUICHET_OUTBOUND_ALLOW must list networks such as 10.1.0.0/16, 192.168.4.7 (comma-separated)")
+            }
+            config.outbound.allowedNetworks = networks
+        }
+        if let http = value("GUICHET_OUTBOUND_HTTP") {
+            guard ["0", "1"].contains(http) else { throw Invalid(description: "GUICHET_OUTBOUND_HTTP must be 0 or 1") }
+            config.outbound.allowsPlainHTTP = http == "1"
         }
         if let base = value("GUICHET_BASE_URL") {
             guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw Invalid(description: "GUICHET_BASE_URL must be an http(s) URL") }

@@ -2,6 +2,7 @@ import FluentPostgresDriver
 import Foundation
 import GuichetApp
 import Logging
+import Messaging
 import Storage
 import Vapor
 import XCTVapor
@@ -36,6 +37,8 @@ public final class TestGuichet: @unchecked Sendable {
         var config = GuichetConfiguration(dataDirectory: directory, runOutboxWorker: false, bcryptCost: 4)
         let clock = TestClock()
         config.clock = { clock.now }
+        // The tests' receivers (webhooks, data sources) listen on the loopback, over http.
+        config.outbound = OutboundPolicy(allowedNetworks: IPNetwork("127.0.0.0/8").map { [$0] } ?? [], allowsPlainHTTP: true)
         var drop: (@Sendable () async throws -> Void)? = nil
         if let admin = ProcessInfo.processInfo.environment["GUICHET_TEST_DATABASE_URL"] {
             let name = "guichet_test_\(UUID().uuidString.prefix(8).lowercased())"

@@ -28,6 +28,13 @@ final class WebhookTests: XCTestCase {
             return Response(status: .created, body: .init(string: #"{"dossier":"ERP-42"}"#))
         }
         receiver.post("archives") { _ async throws -> Response in Response(status: .serviceUnavailable) }
+        // An attacker's receiver bouncing the call to the cloud metadata service, or back inside the network.
+        receiver.post("rebond") { req async throws -> Response in req.redirect(to: "http://169.254.169.254/latest/meta-data/", redirectType: .temporary) }
+        receiver.post("rebond-interne") { req async throws -> Response in req.redirect(to: "/interne", redirectType: .temporary) }
+        receiver.on(.POST, "interne") { _ async throws -> Response in
+            received.withLockedValue { $0.append(("interne", "")) }
+            return Response(status: .ok, body: .init(string: "mot de passe de la base"))
+        }
         try await receiver.startup()
     }
 
@@ -59,6 +66,41 @@ final class WebhookTests: XCTestCase {
              {"id": "supprimer", "label": "Supprimer", "roles": ["admin"], "actions": [{"type": "delete"}]}]}}
         """
         return try DemarcheDefinition.parse(json: Data(json.utf8)).get()
+    }
+
+    func testAWebhookIsNeverRedirectedNorSentToAPrivateAddress() async throws {
+        let port = try XCTUnwrap(receiver.http.server.shared.localAddress?.port)
+        let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        let metropole = try await XCTUnwrapAsync(try await guichet.agentScope("admin@metropole.demo.fr", "metropole"))
+        for path in ["rebond", "rebond-interne"] {
+            var definition = try definition(port: port)
+            definition.workflow.statuses[0].onEnter = [.webhook(id: "erp", url: "http://127.0.0.1:\(port)/\(path)", onError: nil)]
+            try await guichet.store.publish(definition, in: admin)
+            let (number, _) = try await file("Rebond")
+            try await guichet.app.outboxWorker.deliverDue()
+            let request = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: admin))
+            XCTAssertNil(request.backOffice["reponse_erp"], "no answer recorded from a redirect")
+            let failing = try await guichet.store.failingMessages(in: metropole)
+            XCTAssertTrue(failing.contains { $0.lastError == "HTTP 307 : redirection refusée" }, "\(failing.map(\.lastError))")
+            try await guichet.store.retryFailingMessages(in: metropole)
+        }
+        XCTAssertTrue(received.withLockedValue { $0 }.isEmpty, "the redirect target inside was never called")
+
+        // Without the tests' allowance (production's default), the loopback receiver is not even called.
+        let strict = try await TestGuichet.make(seed: true) { $0.outbound = .publicHTTPSOnly }
+        do {
+            let scope = try await XCTUnwrapAsync(try await strict.store.operatorScope(slug: "caluire-et-cuire"))
+            try await strict.store.publish(try definition(port: port), in: scope)
+            let page = try await strict.browser().json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/demande-erp/demandes",
+                                                       ["data": ["objet": "Interne", "email": "lea@exemple.fr"]])
+            XCTAssertEqual(page.status, .created, page.body)
+            try await strict.app.outboxWorker.deliverDue()
+            let platform = try await XCTUnwrapAsync(try await strict.agentScope("admin@metropole.demo.fr", "metropole"))
+            let failing = try await strict.store.failingMessages(in: platform)
+            XCTAssertEqual(failing.compactMap(\.lastError), ["schéma http:// refusé (https seulement)"])
+            XCTAssertTrue(received.withLockedValue { $0 }.isEmpty)
+        } catch { XCTFail("\(error)") }
+        try await strict.shutdown()
     }
 
     func file(_ objet: String) async throws -> (number: String, code: String) {
