@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Templates"), .copy("Public")]),
-        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"],
+        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging", "Workflow"],
                 resources: [.copy("Templates"), .copy("Public")]),
         // The back-office, by product.
         .target(name: "GRCWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Workflow"], resources: [.copy("Templates")]),
@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "TerritoryTests", dependencies: ["Territory"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Expressions"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", "Workflow", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "ConventionsTests", dependencies: ["Conventions", .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -1,5 +1,6 @@
 import Expressions
 import Foundation
+import Workflow
 
 /// Server-side validation of a submission against a form definition. Pure: it neither stores nor reads anything.
 ///

@@ -1,28 +1,5 @@
 import Foundation
 
-/// E-mail addresses: a pragmatic check (one @, a dotted domain, no spaces), not RFC 5322's full grammar.
-public enum Email {
-    public static func isValid(_ s: String) -> Bool {
-        let bytes = Array(s.utf8)
-        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
-        let local = bytes[..<at], domain = bytes[(at + 1)...]
-        guard !local.isEmpty, local.first != UInt8(ascii: "."), local.allSatisfy(isLocalByte) else { return false }
-        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        return labels.allSatisfy(isDomainLabel) && !s.contains("..")
-    }
-
-    private static let localPunctuation = Set("!#$%&'*+/=?^_`{|}~-.".utf8)
-    private static func isLocalByte(_ b: UInt8) -> Bool { ASCIIShape.isAlnum(b) || localPunctuation.contains(b) }
-
-    /// 1 to 63 letters, digits or hyphens, neither first nor last a hyphen.
-    private static func isDomainLabel(_ label: ArraySlice<UInt8>) -> Bool {
-        guard (1...63).contains(label.count), let first = label.first, let last = label.last,
-              ASCIIShape.isAlnum(first), ASCIIShape.isAlnum(last) else { return false }
-        return label.allSatisfy { ASCIIShape.isAlnum($0) || $0 == UInt8(ascii: "-") }
-    }
-}
-
 /// Phone numbers: French numbers (0X XX XX XX XX or +33 X XX XX XX XX) normalised to "0X XX XX XX XX";
 /// other international numbers kept as "+" and digits.
 public enum Phone {

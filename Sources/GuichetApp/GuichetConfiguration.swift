@@ -59,7 +59,12 @@ public struct GuichetConfiguration: Sendable {
             }
             config.smtpURL = smtp
         }
-        if let from = value("GUICHET_MAIL_FROM") { config.mailFrom = from }
+        if let from = value("GUICHET_MAIL_FROM") {
+            guard (try? MailFormat.checkedAddress(from)) != nil, !from.contains(where: { $0.isNewline }) else {
+                throw Invalid(description: "GUICHET_MAIL_FROM must be an address, or « Name <address> », on one line")
+            }
+            config.mailFrom = from
+        }
         if let sms = value("SMS_GATEWAY_URL") {
             guard sms.hasPrefix("https://") || sms.hasPrefix("http://") else { throw Invalid(description: "SMS_GATEWAY_URL must be an http(s) URL") }
             config.smsGatewayURL = sms

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Workflow
 
 /// Where outbox e-mails go: a real SMTP server, or `.eml` files when none is configured (offline demo).
 public protocol MailTransport: Sendable {
@@ -17,21 +18,32 @@ public struct FileMailTransport: MailTransport {
     public func send(_ mail: OutboxMail, id: String) async throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let stamp = Int(Date().timeIntervalSince1970 * 1000)
-        let text = MailFormat.render(mail, from: from, messageID: id, date: Date())
+        let text = try MailFormat.render(mail, from: from, messageID: id, date: Date())
         try Data(text.utf8).write(to: folder.appendingPathComponent("\(stamp)-\(id).eml"), options: .atomic)
     }
 }
 
-/// RFC 5322 rendering: UTF-8 subject in RFC 2047 encoded words, base64 body so no line is ever too long.
+/// A message that cannot be written safely: its recipient is not an address `Email` accepts.
+public enum MailRefusal: Error, Equatable, CustomStringConvertible {
+    case invalidAddress(String)
+    public var description: String {
+        switch self { case .invalidAddress(let a): "adresse refusée : « \(MailFormat.oneLine(String(a.prefix(80)))) »" }
+    }
+}
+
+/// RFC 5322 rendering: UTF-8 subject in RFC 2047 encoded words, base64 body so no line is ever too long. No
+/// header is written from an unchecked value: addresses pass `Email`'s check, the subject loses its control
+/// characters (a line break there would start a header of the sender's choosing) and is encoded.
 public enum MailFormat {
-    public static func render(_ mail: OutboxMail, from: String, messageID: String, date: Date) -> String {
+    public static func render(_ mail: OutboxMail, from: String, messageID: String, date: Date) throws -> String {
+        let to = try checkedAddress(mail.to)
         let domain = from.split(separator: "@").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "guichet.localhost"
         let body = Data(mail.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
             .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         return [
-            "From: \(from)",
-            "To: \(mail.to)",
-            "Subject: \(encodedWord(mail.subject))",
+            "From: \(try mailbox(from))",
+            "To: \(to)",
+            "Subject: \(encodedWord(oneLine(String(mail.subject.prefix(250)))))",
             "Date: \(rfc5322(date))",
             "Message-ID: <\(messageID)@\(domain)>",
             "MIME-Version: 1.0",
@@ -59,8 +71,31 @@ public enum MailFormat {
             + "\(two(c.hour)):\(two(c.minute)):\(two(c.second)) +0000"
     }
 
+    /// Printable ASCII as is, anything else as one base64 encoded word.
     static func encodedWord(_ s: String) -> String {
-        s.allSatisfy { $0.isASCII } ? s : "=?UTF-8?B?\(Data(s.utf8).base64EncodedString())?="
+        s.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) }) ? s : "=?UTF-8?B?\(Data(s.utf8).base64EncodedString())?="
+    }
+
+    /// Control characters (CR, LF, tab, and Unicode's line and paragraph separators) become spaces.
+    static func oneLine(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control || scalar.value == 0x2028 || scalar.value == 0x2029 ? " " : scalar
+        }))
+    }
+
+    /// "Name <addr>" with the name encoded when it is not plain ASCII, or the bare address.
+    static func mailbox(_ s: String) throws -> String {
+        let bare = try checkedAddress(s)
+        guard let open = s.lastIndex(of: "<") else { return bare }
+        let name = oneLine(String(s[..<open])).trimmingCharacters(in: .whitespaces)
+        return name.isEmpty ? bare : "\(encodedWord(name)) <\(bare)>"
+    }
+
+    /// The bare address of "Name <addr>" or "addr", refused unless it passes `Email`'s check.
+    public static func checkedAddress(_ s: String) throws -> String {
+        let bare = address(s)
+        guard Email.isValid(bare) else { throw MailRefusal.invalidAddress(s) }
+        return bare
     }
 
     /// The bare address of "Name <addr>" or "addr", for the SMTP envelope.

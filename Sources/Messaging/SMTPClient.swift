@@ -35,6 +35,11 @@ public struct SMTPTransport: MailTransport {
     }
 
     public func send(_ mail: OutboxMail, id: String) async throws {
+        // Every command and header is built from checked values, before connecting: a refused address costs no
+        // connection and cannot reach the server.
+        let sender = try MailFormat.checkedAddress(from)
+        let recipient = try MailFormat.checkedAddress(mail.to)
+        let message = try MailFormat.render(mail, from: from, messageID: id, date: Date())
         let config = configuration
         let tls = try NIOSSLContext(configuration: {
             var c = TLSConfiguration.makeClientConfiguration()
@@ -83,10 +88,9 @@ public struct SMTPTransport: MailTransport {
                     try await session.expect(Data(password.utf8).base64EncodedString(), step: "AUTH", 235)
                 } else { throw SMTPError.noSupportedAuth }
             }
-            try await session.expect("MAIL FROM:<\(MailFormat.address(from))>", step: "MAIL FROM", 250)
-            try await session.expect("RCPT TO:<\(MailFormat.address(mail.to))>", step: "RCPT TO", 250, 251)
+            try await session.expect("MAIL FROM:<\(sender)>", step: "MAIL FROM", 250)
+            try await session.expect("RCPT TO:<\(recipient)>", step: "RCPT TO", 250, 251)
             try await session.expect("DATA", step: "DATA", 354)
-            let message = MailFormat.render(mail, from: from, messageID: id, date: Date())
             let stuffed = message.split(separator: "\r\n", omittingEmptySubsequences: false)
                 .map { $0.hasPrefix(".") ? "." + $0 : String($0) }.joined(separator: "\r\n")
             try await session.expect(stuffed + "\r\n.", step: "end of DATA", 250)

@@ -3,6 +3,7 @@ import Identity
 import Messaging
 import Storage
 import Vapor
+import Workflow
 import WebSupport
 
 /// Accounts: sign-up with e-mail confirmation, sign-in, sign-out, password reset. One account per person; agents

@@ -66,7 +66,7 @@ public enum WorkflowCheck {
             case .email(let to, _, _):
                 switch to {
                 case .role(let r) where r.isEmpty: problems.append("Un e-mail \(place) est adressé à un rôle sans nom.")
-                case .address(let a) where !a.contains("@"): problems.append("Un e-mail \(place) a un destinataire invalide « \(a) » (attendu : citizen, role:…, ou une adresse).")
+                case .address(let a) where !Email.isValid(a): problems.append("Un e-mail \(place) a un destinataire invalide « \(a) » (attendu : citizen, role:…, ou une adresse).")
                 default: break
                 }
             case .webhook(let id, let url, let onError):

@@ -1,5 +1,6 @@
 @testable import Demarches
 import Expressions
+import Workflow
 import Foundation
 import XCTest
 

@@ -5,7 +5,7 @@ import XCTest
 
 final class MailFormatTests: XCTestCase {
     func testMessagesAreValidRFC5322WithUTF8() throws {
-        let text = MailFormat.render(OutboxMail(to: "jean@exemple.fr", subject: "Votre demande a été reçue", text: "Ligne 1\nLigne 2 é"),
+        let text = try MailFormat.render(OutboxMail(to: "jean@exemple.fr", subject: "Votre demande a été reçue", text: "Ligne 1\nLigne 2 é"),
                                      from: "Guichet <ne-pas-repondre@guichet.example>", messageID: "abc", date: Date(timeIntervalSince1970: 0))
         XCTAssertTrue(text.contains("Subject: =?UTF-8?B?\(Data("Votre demande a été reçue".utf8).base64EncodedString())?=\r\n"))
         XCTAssertTrue(text.contains("Message-ID: <abc@guichet.example>\r\n"))
@@ -15,19 +15,35 @@ final class MailFormatTests: XCTestCase {
         XCTAssertEqual(Data(base64Encoded: body).map { String(decoding: $0, as: UTF8.self) }, "Ligne 1\r\nLigne 2 é")
     }
 
-    func testDatesAreRFC5322InUTC() {
-        func date(_ seconds: TimeInterval) -> String {
-            let text = MailFormat.render(OutboxMail(to: "a@b.fr", subject: "s", text: ""), from: "a@b.fr", messageID: "1",
+    func testDatesAreRFC5322InUTC() throws {
+        func date(_ seconds: TimeInterval) throws -> String {
+            let text = try MailFormat.render(OutboxMail(to: "a@b.fr", subject: "s", text: ""), from: "a@b.fr", messageID: "1",
                                          date: Date(timeIntervalSince1970: seconds))
             return text.split(separator: "\r\n").first { $0.hasPrefix("Date: ") }.map(String.init) ?? ""
         }
-        XCTAssertEqual(date(1_795_359_845), "Date: Sun, 22 Nov 2026 15:04:05 +0000")
-        XCTAssertEqual(date(1_709_197_200), "Date: Thu, 29 Feb 2024 09:00:00 +0000")
+        XCTAssertEqual(try date(1_795_359_845), "Date: Sun, 22 Nov 2026 15:04:05 +0000")
+        XCTAssertEqual(try date(1_709_197_200), "Date: Thu, 29 Feb 2024 09:00:00 +0000")
     }
 
-    func testASCIISubjectsStayReadable() {
-        let text = MailFormat.render(OutboxMail(to: "a@b.fr", subject: "Hello", text: ""), from: "a@b.fr", messageID: "1", date: Date())
+    func testASCIISubjectsStayReadable() throws {
+        let text = try MailFormat.render(OutboxMail(to: "a@b.fr", subject: "Hello", text: ""), from: "a@b.fr", messageID: "1", date: Date())
         XCTAssertTrue(text.contains("Subject: Hello\r\n"))
+    }
+
+    /// A line break in a subject (from a citizen's answer) or a recipient would start headers of the attacker's
+    /// choosing; the subject keeps one line, the address is refused.
+    func testNoValueCanStartAHeader() throws {
+        let smuggled = "Demande\r\nBcc: pirate@evil.example\nX-Spam: 1\u{2028}Y: 2"
+        let text = try MailFormat.render(OutboxMail(to: "a@b.fr", subject: smuggled, text: "corps"), from: "Métropole de Lyon <guichet@lyon.fr>",
+                                         messageID: "1", date: Date())
+        let headers = text[..<text.range(of: "\r\n\r\n")!.lowerBound].split(separator: "\r\n").map(String.init)
+        XCTAssertEqual(headers.map { $0.prefix { $0 != ":" } }, ["From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"])
+        let subject = try XCTUnwrap(headers.first { $0.hasPrefix("Subject: ") })
+        XCTAssertEqual(subject, "Subject: Demande  Bcc: pirate@evil.example X-Spam: 1 Y: 2", "one line, plain ASCII once the breaks are gone")
+        XCTAssertEqual(headers.first, "From: =?UTF-8?B?\(Data("Métropole de Lyon".utf8).base64EncodedString())?= <guichet@lyon.fr>")
+        for to in ["a@b.fr\r\nBcc: pirate@evil.example", "a@b.fr>\r\nRCPT TO:<pirate@evil.example", "a b@c.fr", "sans-arobase", ""] {
+            XCTAssertThrowsError(try MailFormat.render(OutboxMail(to: to, subject: "s", text: ""), from: "a@b.fr", messageID: "1", date: Date()), to)
+        }
     }
 
     func testSMTPURLs() throws {

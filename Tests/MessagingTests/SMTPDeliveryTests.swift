@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 import GuichetTestSupport
 import Logging
@@ -82,6 +83,45 @@ final class SMTPDeliveryTests: XCTestCase {
         do { try await unverified.send(OutboxMail(to: "a@exemple.fr", subject: "x", text: "x"), id: "m3"); XCTFail("trusted a self-signed certificate") }
         catch {}
         XCTAssertEqual(try SMTPSink.messages(in: folder).count, 1)
+    }
+
+    /// A citizen's answer used in an e-mail's subject carries a line break and headers: the real server receives
+    /// one message, to the one intended recipient, with the text inside its subject and no header of its own.
+    func testAnAnswerCannotSmuggleHeadersOrRecipients() async throws {
+        try await guichet.store.loadTerritory(try TerritoryData.load())
+        let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        let json = """
+        {"slug": "contact", "title": "Contact", "summary": "Test",
+         "form": {"fields": [{"id": "objet", "label": "Objet", "type": "long_text", "required": true},
+                             {"id": "email", "label": "E-mail", "type": "email", "required": true}]},
+         "workflow": {"initialStatus": "recue",
+           "statuses": [{"id": "recue", "label": "Reçue", "colour": "blue", "onEnter": [
+               {"type": "email", "to": "citizen", "subject": "Votre message : {{ objet }}", "body": "Bien reçu."}]},
+             {"id": "close", "label": "Close", "colour": "grey", "isEnd": true}],
+           "transitions": [{"id": "clore", "label": "Clore", "from": ["recue"], "to": "close", "roles": ["admin"]}]}}
+        """
+        try await guichet.store.publish(try DemarcheDefinition.parse(json: Data(json.utf8)).get(), in: admin)
+        let smuggled = "Bonjour\r\nBcc: pirate@evil.example\r\nX-Injected: oui\r\n\r\nFaux corps"
+        let page = try await guichet.browser().json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/contact/demandes",
+                                                    ["data": ["objet": smuggled, "email": "lea@exemple.fr"]])
+        XCTAssertEqual(page.status, .created, page.body)
+        let port = try SMTPSink.start(folder: folder)
+        let transport = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:\(port)")!, from: "Guichet <ne-pas-repondre@guichet.example>")
+        let worker = OutboxWorker(store: guichet.store, transport: transport, sms: FileSMSGateway(folder: guichet.mailFolder),
+                                  webhooks: WebhookClient(keys: WebhookKeys(secret: Data("test".utf8)), client: OutboundHTTP(policy: .publicHTTPSOnly)),
+                                  logger: Logger(label: "test"))
+        try await worker.deliverDue()
+        let received = try SMTPSink.messages(in: folder)
+        let authored = received.filter { $0.contains("X-Envelope-To: lea@exemple.fr") && $0.contains("Subject: Votre message") }
+        XCTAssertEqual(authored.count, 1, "\(received)")
+        XCTAssertFalse(received.contains { $0.contains("X-Envelope-To: pirate") }, "no recipient added")
+        XCTAssertTrue(received.allSatisfy { $0.components(separatedBy: "X-Envelope-To:").count == 2 }, "one recipient per message")
+        let message = try XCTUnwrap(authored.first)
+        let headers = message[..<(message.range(of: "\r\n\r\n") ?? message.range(of: "\n\n"))!.lowerBound]
+        let names = headers.components(separatedBy: "\r\n").map { $0.prefix { $0 != ":" } }
+        XCTAssertEqual(names.filter { ["Bcc", "X-Injected"].contains($0) }, [], "no header of the citizen's making")
+        XCTAssertTrue(headers.contains("Subject: Votre message : Bonjour  Bcc: pirate@evil.example  X-Injected: oui    Faux corps"),
+                      String(headers))
     }
 
     func testCredentialsAreNeverSentInClear() async throws {

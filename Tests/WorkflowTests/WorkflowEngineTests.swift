@@ -143,6 +143,7 @@ final class WorkflowEngineTests: XCTestCase {
         var w = workflow!
         w.transitions[1].condition = "priorite == 3"
         w.statuses[0].onEnter.append(.email(to: .address("personne"), subject: "{{ inconnu }}", body: "{{ montant"))
+        w.statuses[0].onEnter.append(.email(to: .address("agent@caluire.fr\r\nBcc: pirate@evil.example"), subject: "s", body: "b"))
         w.deadline = LegalDeadline(delay: Delay(), silence: .rejet, status: "instruction")
         w.transitions.append(Transition(id: "boucle", label: "Boucle", from: ["accordee_bis"], to: "recue", trigger: .automatic))
         w.statuses.append(Status(id: "accordee_bis", label: "Bis", colour: .grey))
@@ -156,6 +157,8 @@ final class WorkflowEngineTests: XCTestCase {
         ] where !problems.contains(expected) {
             XCTFail("missing « \(expected) » in \(problems)")
         }
+        XCTAssertTrue(problems.contains { $0.hasPrefix("Un e-mail à l'entrée du statut « Reçue » a un destinataire invalide « agent@caluire.fr") },
+                      "an address with a line break is refused: \(problems)")
         XCTAssertTrue(problems.contains { $0.hasPrefix("Dans la condition de la transition « Urgence »") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.hasPrefix("Dans l'objet d'un e-mail (à l'entrée du statut « Reçue ») :") && $0.contains("inconnu") }, "\(problems)")
         XCTAssertTrue(problems.contains { $0.hasPrefix("Dans le texte d'un e-mail") && $0.contains("}}") }, "\(problems)")
