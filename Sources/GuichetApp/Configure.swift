@@ -61,7 +61,9 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.storage[OutboxWorkerKey.self] = worker
     app.guichet = GuichetContext(store: store, renderer: try Renderer.load(parts: webParts), baseURL: config.baseURL,
                                  throttle: SignInThrottle(), webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
-    if config.runOutboxWorker {
+    // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
+    // start a second worker.
+    if config.runOutboxWorker && servesHTTP(arguments: app.environment.arguments) {
         app.lifecycle.use(WorkerLifecycle { await worker.run() })
         app.lifecycle.use(WorkerLifecycle { await timers.run() })
     }
@@ -95,6 +97,13 @@ struct OutboxWorkerKey: StorageKey { typealias Value = OutboxWorker }
 extension Application {
     /// The outbox worker, for commands and tests that deliver mail on demand.
     public var outboxWorker: OutboxWorker { storage[OutboxWorkerKey.self]! }
+}
+
+/// Whether the command line runs the server: `guichet`, `guichet serve …`, or options only (Vapor's default
+/// command is `serve`).
+public func servesHTTP(arguments: [String]) -> Bool {
+    guard let first = arguments.dropFirst().first else { return true }
+    return first == "serve" || first.hasPrefix("-")
 }
 
 /// The webhook signing secret: configured, or generated once and kept in the data folder (owner-only).

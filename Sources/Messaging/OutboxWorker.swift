@@ -3,8 +3,8 @@ import Logging
 import Storage
 import Workflow
 
-/// Delivers the outbox (e-mails, SMS, webhook calls): due messages oldest first, each marked sent only once its
-/// receiver accepted it. A failure is recorded on the message (visible to admins) and retried with exponential
+/// Delivers the outbox (e-mails, SMS, webhook calls): due messages oldest first, claimed so that no other worker
+/// delivers them too, each marked sent once its receiver accepted it. A failure is recorded on the message (visible to admins) and retried with exponential
 /// backoff, capped at an hour, for as long as it takes: a message is never dropped. The one exception is a
 /// webhook whose workflow has an error branch: after `WorkflowAction.webhookAttempts` failures the request
 /// takes that branch instead.
@@ -37,47 +37,92 @@ public actor OutboxWorker {
         wakeUp = nil
     }
 
-    /// Delivers what is due now; returns how many were attempted. Tests call this directly.
-    /// (A webhook answer that cannot be recorded stops the round: the call is retried, and receivers see
-    /// `X-Guichet-Delivery` again, so they can ignore a repeat.)
+    /// How long a claimed message is this worker's: well beyond the longest attempt (a webhook's 15 s, an SMTP
+    /// session's timeouts). A worker that died holding messages gives them back when it runs out.
+    public static let lease: TimeInterval = 300
+    /// Destinations delivered at once.
+    static let concurrentDestinations = 8
+
+    /// Claims what is due now and delivers it; returns how many were attempted. Tests call this directly.
+    ///
+    /// Each message is marked sent as soon as its receiver accepted it. Messages go by destination (the mail
+    /// relay, the SMS gateway, each webhook host), in order within one, several destinations at once: a webhook
+    /// that times out delays its own host's calls, not every tenant's e-mails. (A webhook answer that cannot be
+    /// recorded stops that destination's round: the call is retried, and receivers see `X-Guichet-Delivery`
+    /// again, so they can ignore a repeat.)
     @discardableResult
     public func deliverDue(limit: Int = 100) async throws -> Int {
-        let due = try await store.dueMessages(limit: limit)
-        var sent: [String] = []
+        let due = try await store.claimDue(limit: limit, lease: Self.lease)
+        var byDestination: [String: [OutboxEntry]] = [:]
+        var order: [String] = []
+        for entry in due {
+            let key = Self.destination(of: entry.message)
+            if byDestination[key] == nil { order.append(key) }
+            byDestination[key, default: []].append(entry)
+        }
+        let queues = order.compactMap { byDestination[$0] }
         var storeFailure: (any Error)?
-        delivery: for entry in due {
-            do {
-                switch entry.message {
-                case .email(let mail):
-                    try await transport.send(mail, id: entry.id)
-                    sent.append(entry.id)
-                case .sms(let message):
-                    try await sms.send(message, id: entry.id)
-                    sent.append(entry.id)
-                case .webhook(let call):
-                    let answer = try await webhooks.call(call, id: entry.id)
-                    // Recorded with the request in one transaction, which also marks the delivery done.
-                    do { try await store.recordWebhookAnswer(entryID: entry.id, call: call, status: answer.status, body: answer.body) }
-                    catch { storeFailure = error; break delivery }
-                }
-            } catch {
-                let attempts = entry.attempts + 1
-                let delay = Self.backoff(attempts: attempts)
-                logger.warning("outbox delivery failed", metadata: ["message": "\(entry.id)", "kind": "\(entry.message.summary.kind)",
-                                                                    "attempt": "\(attempts)", "error": "\(error)", "retry_in_s": "\(Int(delay))"])
-                do {
-                    if case .webhook(let call) = entry.message, call.onError != nil, attempts >= WorkflowAction.webhookAttempts {
-                        try await store.abandonWebhook(entryID: entry.id, call: call, error: "\(error)")
-                    } else {
-                        try await store.markFailed(entry.id, error: "\(error)", retryAt: store.clock().addingTimeInterval(delay))
-                    }
-                } catch { storeFailure = error; break delivery }
+        await withTaskGroup(of: (any Error)?.self) { group in
+            var next = 0
+            func startNext() {
+                guard next < queues.count else { return }
+                let queue = queues[next]
+                next += 1
+                group.addTask { await self.deliver(queue) }
+            }
+            for _ in 0..<Self.concurrentDestinations { startNext() }
+            for await failure in group {
+                if let failure { storeFailure = storeFailure ?? failure }
+                startNext()
             }
         }
-        // What the server accepted is recorded even if recording a failure did not work.
-        try await store.markSent(sent)
         if let storeFailure { throw storeFailure }
         return due.count
+    }
+
+    static func destination(of message: OutboxMessage) -> String {
+        switch message {
+        case .email: "mail"
+        case .sms: "sms"
+        case .webhook(let call): "webhook " + (URL(string: call.url)?.host ?? call.url)
+        }
+    }
+
+    /// One destination's messages in order; returns the store error that stopped it, if any.
+    private nonisolated func deliver(_ queue: [OutboxEntry]) async -> (any Error)? {
+        for entry in queue {
+            do { try await deliver(entry) } catch { return error }
+        }
+        return nil
+    }
+
+    /// Throws only when the outcome could not be recorded.
+    private nonisolated func deliver(_ entry: OutboxEntry) async throws {
+        let answer: WebhookClient.Answer?
+        do {
+            switch entry.message {
+            case .email(let mail): try await transport.send(mail, id: entry.id); answer = nil
+            case .sms(let message): try await sms.send(message, id: entry.id); answer = nil
+            case .webhook(let call): answer = try await webhooks.call(call, id: entry.id)
+            }
+        } catch {
+            let attempts = entry.attempts + 1
+            let delay = Self.backoff(attempts: attempts)
+            logger.warning("outbox delivery failed", metadata: ["message": "\(entry.id)", "kind": "\(entry.message.summary.kind)",
+                                                                "attempt": "\(attempts)", "error": "\(error)", "retry_in_s": "\(Int(delay))"])
+            if case .webhook(let call) = entry.message, call.onError != nil, attempts >= WorkflowAction.webhookAttempts {
+                try await store.abandonWebhook(entryID: entry.id, call: call, error: "\(error)")
+            } else {
+                try await store.markFailed(entry.id, error: "\(error)", retryAt: store.clock().addingTimeInterval(delay))
+            }
+            return
+        }
+        if case .webhook(let call) = entry.message, let answer {
+            // Recorded with the request in one transaction, which also marks the delivery done.
+            try await store.recordWebhookAnswer(entryID: entry.id, call: call, status: answer.status, body: answer.body)
+        } else {
+            try await store.markSent(entry.id)
+        }
     }
 
     /// 30 s, 1 min, 2 min, … up to 1 h between attempts.

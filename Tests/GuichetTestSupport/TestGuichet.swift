@@ -81,6 +81,11 @@ public final class TestGuichet: @unchecked Sendable {
     /// E-mails waiting in the outbox, oldest first.
     public func outbox() async throws -> [OutboxMail] { try await store.dueMessages(limit: 10_000).compactMap(\.mail) }
 
+    /// How many outbox messages are marked sent, read straight from the table.
+    public func sentMessageCount() async throws -> Int {
+        try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NOT NULL").first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
     /// Where `.eml` files land when no SMTP server is configured.
     public var mailFolder: URL { directory.appendingPathComponent("mail") }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GuichetApp
 import GuichetTestSupport
+import Messaging
 import Vapor
 import XCTest
 
@@ -33,6 +34,23 @@ final class OperationsTests: XCTestCase {
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["DATABASE_URL": "mysql://x"]))
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["DATABASE_POOL_SIZE": "0"]))
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["SMTP_URL": "mail.exemple.fr"]))
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_MAIL_FROM": "Guichet <guichet@lyon.fr>\r\nBcc: x@y.fr"]))
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_MAIL_FROM": "Guichet"]))
+        XCTAssertEqual(defaults.outbound, .publicHTTPSOnly, "outbound calls reach only the public Internet over https by default")
+        let intranet = try GuichetConfiguration.fromEnvironment(["GUICHET_OUTBOUND_ALLOW": "10.20.0.0/16, 192.168.4.7", "GUICHET_OUTBOUND_HTTP": "1"])
+        XCTAssertEqual(intranet.outbound.allowedNetworks.map(\.description), ["10.20.0.0/16", "192.168.4.7/32"])
+        XCTAssertTrue(intranet.outbound.allowsPlainHTTP)
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_OUTBOUND_ALLOW": "intranet.lyon.fr"]))
+    }
+
+    /// Workers run in the server only: a command beside it must not deliver the outbox a second time.
+    func testOnlyTheServerStartsWorkers() {
+        XCTAssertTrue(servesHTTP(arguments: ["guichet"]))
+        XCTAssertTrue(servesHTTP(arguments: ["guichet", "serve", "--port", "8080"]))
+        XCTAssertTrue(servesHTTP(arguments: ["guichet", "--port", "8080"]))
+        for command in ["outbox", "import", "bundle", "seed", "migrate", "contributions"] {
+            XCTAssertFalse(servesHTTP(arguments: ["guichet", command, "--retry"]), command)
+        }
     }
 
     func testSeedingTwiceChangesNothing() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Workflow
 
 /// An e-mail waiting in the outbox. Its content is decided when the state change is committed, so what is sent
 /// is what the agent or citizen saw happen, however late delivery is.
@@ -59,6 +60,14 @@ public enum OutboxMessage: Sendable, Equatable {
         }
     }
 
+    var hasUsableRecipient: Bool {
+        switch self {
+        case .email(let m): Email.isValid(m.to)
+        case .sms(let m): !m.to.isEmpty
+        case .webhook(let w): !w.url.isEmpty
+        }
+    }
+
     /// Recipient and subject, as the admins' list of failing deliveries shows them.
     public var summary: (kind: String, to: String, subject: String) {
         switch self {
@@ -86,14 +95,15 @@ extension Store {
         try await Self.insertOutbox(mails, at: nowMillis, on: sql)
     }
 
-    /// Messages without a recipient are dropped.
+    /// Messages without a usable recipient are dropped: no address, or an e-mail address that fails `Email`'s
+    /// check (one taken from an answer, say), which could otherwise carry a line break into the headers.
     static func insertOutbox(_ mails: [OutboxMail], at now: Int64, on sql: any SQLDatabase) async throws {
         try await insertOutbox(mails.map(OutboxMessage.email), at: now, on: sql)
     }
 
     static func insertOutbox(_ messages: [OutboxMessage], at now: Int64, on sql: any SQLDatabase) async throws {
         try await insertRows(into: "outbox", columns: ["id", "kind", "payload", "attempts", "next_attempt_at", "created_at"],
-                             try messages.filter { $0.summary.to.isEmpty == false }.map { m in [newID(), m.kind, try m.payload(), 0, now, now] },
+                             try messages.filter(\.hasUsableRecipient).map { m in [newID(), m.kind, try m.payload(), 0, now, now] },
                              on: sql)
     }
 
@@ -102,9 +112,30 @@ extension Store {
         try await write { sql in try await self.enqueue(mails, on: sql) }
     }
 
-    /// Messages due for delivery now, oldest first.
+    /// Messages due for delivery now, oldest first (read only: what a worker would claim).
     public func dueMessages(limit: Int) async throws -> [OutboxEntry] {
         try await entries(where: "sent_at IS NULL AND next_attempt_at <= \(nowMillis)", limit: limit)
+    }
+
+    /// Claims up to `limit` due messages, oldest first, for `lease` seconds: their next attempt moves to the end of
+    /// the lease in the claiming transaction, so no other worker (another process, a command) takes them
+    /// meanwhile. Whoever claimed a message marks it sent or failed; if it died instead, the lease runs out and the
+    /// message is due again: delivery is at least once. On PostgreSQL, `SKIP LOCKED` lets workers claim side by
+    /// side without waiting for each other's rows.
+    public func claimDue(limit: Int, lease: TimeInterval) async throws -> [OutboxEntry] {
+        let now = nowMillis
+        let until = now + Int64(lease * 1000)
+        let limit = max(1, min(limit, 1000))
+        return try await write { sql in
+            let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
+            return try await sql.raw("""
+                UPDATE outbox SET next_attempt_at = \(bind: until)
+                WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(bind: now)
+                             ORDER BY created_at LIMIT \(unsafeRaw: String(limit)) \(unsafeRaw: lock))
+                RETURNING id, kind, payload, attempts, last_error, created_at, next_attempt_at
+                """).all(decoding: EntryRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { try $0.entry() }
+                .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
     }
 
     /// Undelivered messages that have failed at least once, every tenant's: for the platform's operators.
@@ -128,12 +159,12 @@ extension Store {
         return (counts?.pending ?? 0, counts?.failing ?? 0)
     }
 
-    /// Marks messages sent, in one transaction (a batch costs one commit, not one per message).
-    public func markSent(_ ids: [String]) async throws {
-        guard !ids.isEmpty else { return }
+    /// Marks a message sent, as soon as its receiver accepted it: a crash right after re-sends that one message
+    /// at most, not a batch.
+    public func markSent(_ id: String) async throws {
         let now = nowMillis
         try await write { sql in
-            try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = NULL WHERE id IN (\(binds: ids))").run()
+            try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = NULL WHERE id = \(bind: id)").run()
         }
     }
 
@@ -156,14 +187,18 @@ extension Store {
         }
     }
 
+    private struct EntryRow: Decodable {
+        var id: String; var kind: String; var payload: String; var attempts: Int; var lastError: String?; var createdAt: Int64; var nextAttemptAt: Int64
+        func entry() throws -> OutboxEntry {
+            OutboxEntry(id: id, message: try OutboxMessage(kind: kind, payload: payload), attempts: attempts, lastError: lastError,
+                        createdAt: Date(millis: createdAt), nextAttemptAt: Date(millis: nextAttemptAt))
+        }
+    }
+
     private func entries(where condition: String, limit: Int) async throws -> [OutboxEntry] {
-        struct Row: Decodable { var id: String; var kind: String; var payload: String; var attempts: Int; var lastError: String?; var createdAt: Int64; var nextAttemptAt: Int64 }
-        return try await sql.raw("""
+        try await sql.raw("""
             SELECT id, kind, payload, attempts, last_error, created_at, next_attempt_at FROM outbox
             WHERE \(unsafeRaw: condition) ORDER BY created_at LIMIT \(unsafeRaw: String(limit))
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-            OutboxEntry(id: $0.id, message: try OutboxMessage(kind: $0.kind, payload: $0.payload), attempts: $0.attempts, lastError: $0.lastError,
-                        createdAt: Date(millis: $0.createdAt), nextAttemptAt: Date(millis: $0.nextAttemptAt))
-        }
+            """).all(decoding: EntryRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { try $0.entry() }
     }
 }
