@@ -59,8 +59,14 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                               logger: Logger(label: "guichet.outbox"))
     let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"))
     app.storage[OutboxWorkerKey.self] = worker
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    let hasher = app.password
+    let passwordCheck = PasswordCheck(timingHash: try hasher.hash(Secret.token())) { password, hash in
+        try await hasher.async(on: app.threadPool, hopTo: app.eventLoopGroup.any()).verify(password, created: hash)
+    }
     app.guichet = GuichetContext(store: store, renderer: try Renderer.load(parts: webParts), baseURL: config.baseURL,
-                                 throttle: SignInThrottle(), webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
+                                 throttle: SignInThrottle(), passwordCheck: passwordCheck, trustedProxies: config.trustedProxies,
+                                 webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.
     if config.runOutboxWorker && servesHTTP(arguments: app.environment.arguments) {
@@ -68,7 +74,6 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
         app.lifecycle.use(WorkerLifecycle { await timers.run() })
     }
 
-    app.passwords.use(.bcrypt(cost: config.bcryptCost))
     app.routes.defaultMaxBodySize = "22mb"
     app.sessions.use(.fluent)
     let secure = config.baseURL.hasPrefix("https://")

@@ -28,6 +28,8 @@ public struct GuichetConfiguration: Sendable {
     /// What webhooks, URL data sources and the SMS gateway may reach: the public Internet over https, plus the
     /// networks of `GUICHET_OUTBOUND_ALLOW` (intranet connectors), over http too when `GUICHET_OUTBOUND_HTTP=1`.
     public var outbound = OutboundPolicy.publicHTTPSOnly
+    /// The reverse proxies in front of Guichet (`GUICHET_TRUSTED_PROXIES`): only their `X-Forwarded-For` is read.
+    public var trustedProxies: [IPNetwork] = []
 
     public init(dataDirectory: URL, databaseURL: String? = nil, databasePoolSize: Int = 4, smtpURL: String? = nil,
                 mailFrom: String = "Guichet <ne-pas-repondre@guichet.localhost>", baseURL: String = "http://127.0.0.1:8080",
@@ -85,6 +87,12 @@ public struct GuichetConfiguration: Sendable {
                 throw Invalid(description: "GUICHET_OUTBOUND_ALLOW must list networks such as 10.1.0.0/16, 192.168.4.7 (comma-separated)")
             }
             config.outbound.allowedNetworks = networks
+        }
+        if let proxies = value("GUICHET_TRUSTED_PROXIES") {
+            let items = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let networks = items.compactMap(IPNetwork.init)
+            guard networks.count == items.count else { throw Invalid(description: "GUICHET_TRUSTED_PROXIES must list addresses or networks, comma-separated") }
+            config.trustedProxies = networks
         }
         if let http = value("GUICHET_OUTBOUND_HTTP") {
             guard ["0", "1"].contains(http) else { throw Invalid(description: "GUICHET_OUTBOUND_HTTP must be 0 or 1") }

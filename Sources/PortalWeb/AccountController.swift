@@ -122,24 +122,23 @@ struct AccountController {
         let email = req.form.value("email").trimmingCharacters(in: .whitespaces).lowercased()
         let password = req.form.value("password")
         let back = safeReturnPath(req.form.value("retour"))
-        let keys = ["email:\(email)", "ip:\(req.remoteAddress?.ipAddress ?? "?")"]
         func refuse(_ message: String, status: HTTPStatus) async throws -> Response {
             let page = AccountForm(layout: try await Layout.make(req, title: "Erreur — Se connecter"), email: email, back: back, errors: ["form": message])
             return req.guichet.renderer.html("account/signin", page, status: status)
         }
-        guard await req.guichet.throttle.allows(keys) else {
+        // Counted before the hash is checked: parallel guesses cannot all slip in while it is computed.
+        guard let attempt = await req.guichet.throttle.begin(account: email, client: req.clientAddress) else {
             return try await refuse("Trop de tentatives. Réessayez dans 15 minutes, ou choisissez un nouveau mot de passe.", status: .tooManyRequests)
         }
-        guard let account = try await req.store.account(email: email),
-              try await req.password.async.verify(password, created: account.passwordHash) else {
-            await req.guichet.throttle.recordFailure(keys)
+        let account = try await req.store.account(email: email)
+        guard try await req.guichet.passwordCheck.matches(password, hash: account?.passwordHash), let account else {
             return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
         }
+        await req.guichet.throttle.succeeded(attempt)
         guard account.isConfirmed else {
             try await sendConfirmation(req, account)
             return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)
         }
-        await req.guichet.throttle.reset(["email:\(email)"])
         try await req.signIn(account)
         return req.redirect(to: back, redirectType: .normal)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import Messaging
 import Storage
 import Vapor
 
@@ -10,14 +11,19 @@ public struct GuichetContext: Sendable {
     /// The public address of this instance, for links in e-mails ("https://guichet.example.fr").
     public let baseURL: String
     public let throttle: SignInThrottle
+    /// Checks passwords in constant work whether the account exists.
+    public let passwordCheck: PasswordCheck
+    /// The reverse proxies whose `X-Forwarded-For` is believed (`ClientAddress`).
+    public let trustedProxies: [IPNetwork]
     /// The key a collectivité's webhook receivers verify signatures with, for its admins to read.
     public let webhookKey: @Sendable (String) -> String
     /// Tells the outbox worker that a commit queued mail, so it is sent now rather than at its next poll.
     public let mailQueued: @Sendable () async -> Void
 
-    public init(store: Store, renderer: Renderer, baseURL: String, throttle: SignInThrottle,
-                webhookKey: @escaping @Sendable (String) -> String, mailQueued: @escaping @Sendable () async -> Void) {
+    public init(store: Store, renderer: Renderer, baseURL: String, throttle: SignInThrottle, passwordCheck: PasswordCheck,
+                trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, mailQueued: @escaping @Sendable () async -> Void) {
         self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.throttle = throttle
+        self.passwordCheck = passwordCheck; self.trustedProxies = trustedProxies
         self.webhookKey = webhookKey; self.mailQueued = mailQueued
     }
 

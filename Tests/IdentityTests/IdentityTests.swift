@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import Synchronization
 import XCTest
 
 final class IdentityTests: XCTestCase {
@@ -30,22 +31,51 @@ final class IdentityTests: XCTestCase {
         XCTAssertEqual(Secret.hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
-    func testThrottleBlocksAfterFiveFailuresWithinTheWindow() async {
-        let throttle = SignInThrottle(maxFailures: 5, window: 900)
+    func testAnAccountIsLockedAfterItsFailuresAndAnAddressAfterItsOwn() async {
+        let throttle = SignInThrottle(limits: .init(perAccount: 3, perClient: 5, window: 900))
         let t0 = Date(timeIntervalSince1970: 1_000_000)
-        for i in 0..<5 {
-            let allowed = await throttle.allows(["email:a"], now: t0.addingTimeInterval(Double(i)))
-            XCTAssertTrue(allowed)
-            await throttle.recordFailure(["email:a", "ip:1"], now: t0.addingTimeInterval(Double(i)))
+        for i in 0..<3 {
+            let attempt = await throttle.begin(account: "a", client: "1", now: t0.addingTimeInterval(Double(i)))
+            XCTAssertNotNil(attempt)
         }
-        let blocked = await throttle.allows(["email:a"], now: t0.addingTimeInterval(10))
-        XCTAssertFalse(blocked)
-        let otherAccountSameIP = await throttle.allows(["email:b", "ip:1"], now: t0.addingTimeInterval(10))
-        XCTAssertFalse(otherAccountSameIP, "the address is blocked too")
-        let later = await throttle.allows(["email:a"], now: t0.addingTimeInterval(901))
-        XCTAssertTrue(later, "the window slides")
-        await throttle.reset(["email:a"])
-        let afterReset = await throttle.allows(["email:a"], now: t0.addingTimeInterval(11))
-        XCTAssertTrue(afterReset)
+        let locked = await throttle.begin(account: "a", client: "2", now: t0.addingTimeInterval(10))
+        XCTAssertNil(locked, "the account is locked, from any address")
+        let otherAccount = await throttle.begin(account: "b", client: "1", now: t0.addingTimeInterval(10))
+        XCTAssertNotNil(otherAccount, "one account's failures do not lock the others behind the same address")
+        for i in 0..<2 { _ = await throttle.begin(account: "c\(i)", client: "1", now: t0.addingTimeInterval(11)) }
+        let addressFull = await throttle.begin(account: "d", client: "1", now: t0.addingTimeInterval(12))
+        XCTAssertNil(addressFull, "five attempts from one address, whatever the accounts")
+        let later = await throttle.begin(account: "a", client: "3", now: t0.addingTimeInterval(901))
+        XCTAssertNotNil(later, "the window slides")
+    }
+
+    func testASuccessTakesItsAttemptBack() async throws {
+        let throttle = SignInThrottle(limits: .init(perAccount: 2, perClient: 2, window: 900))
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        _ = await throttle.begin(account: "a", client: "1", now: t0)
+        let second = await throttle.begin(account: "a", client: "1", now: t0.addingTimeInterval(1))
+        let good = try XCTUnwrap(second)
+        await throttle.succeeded(good)
+        let again = await throttle.begin(account: "a", client: "1", now: t0.addingTimeInterval(2))
+        XCTAssertNotNil(again, "the account starts afresh and the address holds one failure only")
+        let full = await throttle.begin(account: "b", client: "1", now: t0.addingTimeInterval(3))
+        XCTAssertNil(full)
+    }
+
+    /// Without an account the password is still checked, against the start-up hash: the same work either way.
+    func testAnUnknownAccountCostsOneHashCheckToo() async throws {
+        let checked = Mutex<[String]>([])
+        let check = PasswordCheck(timingHash: "hash-de-depart") { password, hash in
+            checked.withLock { $0.append(hash) }
+            return password == "bon" && hash == "hash-du-compte"
+        }
+        let right = try await check.matches("bon", hash: "hash-du-compte")
+        let wrong = try await check.matches("faux", hash: "hash-du-compte")
+        let unknown = try await check.matches("bon", hash: nil)
+        XCTAssertEqual([right, wrong, unknown], [true, false, false])
+        let tricky = PasswordCheck(timingHash: "h") { _, _ in true }
+        let matchedTheStartUpHash = try await tricky.matches("x", hash: nil)
+        XCTAssertFalse(matchedTheStartUpHash, "matching the start-up hash signs nobody in")
+        XCTAssertEqual(checked.withLock { $0 }, ["hash-du-compte", "hash-du-compte", "hash-de-depart"])
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GuichetTestSupport
 import Vapor
 import WebSupport
+import Messaging
 import XCTest
 
 final class AccountTests: XCTestCase {
@@ -63,6 +64,36 @@ final class AccountTests: XCTestCase {
         }
         let blocked = try await browser.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
         XCTAssertEqual(blocked.status, .tooManyRequests, "even the right password waits")
+        // Every request of this test comes from one address, as behind an unconfigured proxy: the others still sign in.
+        let other = try await guichet.browser().signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        XCTAssertEqual(other.status, .seeOther, "one account's failures do not lock out everyone behind the same address")
+    }
+
+    /// Guesses sent at once are each counted before their hash is checked: no more than the limit get an answer.
+    func testParallelGuessesAreCountedBeforeTheHash() async throws {
+        let guichet = self.guichet!
+        let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            for i in 0..<20 {
+                group.addTask { try await guichet.browser().signIn("usager@demo.fr", password: "mauvais-\(i)").status }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        XCTAssertEqual(statuses.filter { $0 == .unauthorized }.count, 5, "\(statuses)")
+        XCTAssertEqual(statuses.filter { $0 == .tooManyRequests }.count, 15)
+    }
+
+    func testTheForwardedAddressIsBelievedOnlyFromATrustedProxy() {
+        let proxy = [IPNetwork("10.0.0.2")!, IPNetwork("10.0.1.0/24")!]
+        XCTAssertEqual(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["203.0.113.9"], trusted: proxy), "203.0.113.9")
+        XCTAssertEqual(ClientAddress.resolve(peer: "198.51.100.4", forwardedFor: ["203.0.113.9"], trusted: proxy), "198.51.100.4",
+                       "anyone else's header is ignored")
+        XCTAssertEqual(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["1.2.3.4, 203.0.113.9"], trusted: proxy), "203.0.113.9",
+                       "what the client wrote left of the proxy's entry proves nothing")
+        XCTAssertEqual(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["203.0.113.9, 10.0.1.7"], trusted: proxy), "203.0.113.9",
+                       "a chain of trusted proxies is walked back")
+        XCTAssertEqual(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: ["pas-une-adresse"], trusted: proxy), "10.0.0.2")
+        XCTAssertEqual(ClientAddress.resolve(peer: "10.0.0.2", forwardedFor: [], trusted: proxy), "10.0.0.2")
+        XCTAssertEqual(ClientAddress.resolve(peer: nil, forwardedFor: ["203.0.113.9"], trusted: proxy), "inconnue")
     }
 
     func testPasswordReset() async throws {
