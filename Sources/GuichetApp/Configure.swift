@@ -65,7 +65,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
         try await hasher.async(on: app.threadPool, hopTo: app.eventLoopGroup.any()).verify(password, created: hash)
     }
     app.guichet = GuichetContext(store: store, renderer: try Renderer.load(parts: webParts), baseURL: config.baseURL,
-                                 throttle: SignInThrottle(), passwordCheck: passwordCheck, trustedProxies: config.trustedProxies,
+                                 signInThrottle: AttemptThrottle(limits: .signIn),
+                                 codeThrottle: AttemptThrottle(limits: .trackingCode), passwordCheck: passwordCheck, trustedProxies: config.trustedProxies,
                                  webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.

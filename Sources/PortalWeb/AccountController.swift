@@ -127,14 +127,14 @@ struct AccountController {
             return req.guichet.renderer.html("account/signin", page, status: status)
         }
         // Counted before the hash is checked: parallel guesses cannot all slip in while it is computed.
-        guard let attempt = await req.guichet.throttle.begin(account: email, client: req.clientAddress) else {
+        guard let attempt = await req.guichet.signInThrottle.begin(subject: email, client: req.clientAddress) else {
             return try await refuse("Trop de tentatives. Réessayez dans 15 minutes, ou choisissez un nouveau mot de passe.", status: .tooManyRequests)
         }
         let account = try await req.store.account(email: email)
         guard try await req.guichet.passwordCheck.matches(password, hash: account?.passwordHash), let account else {
             return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
         }
-        await req.guichet.throttle.succeeded(attempt)
+        await req.guichet.signInThrottle.succeeded(attempt)
         guard account.isConfirmed else {
             try await sendConfirmation(req, account)
             return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)

@@ -37,8 +37,12 @@ struct CorrectionController {
     func anonymous(req: Request) async throws -> Response {
         let number = req.form.value("numero").trimmingCharacters(in: .whitespaces).uppercased()
         let code = req.form.value("code")
-        guard !code.isEmpty, let detail = try await req.store.demandeForCitizen(number: number, accountID: nil, trackingCode: code) else {
-            throw Abort(.notFound)
+        guard !code.isEmpty else { throw Abort(.notFound) }
+        let detail: DemandeDetail
+        switch try await req.demandeByTrackingCode(number: number, code: code, accountID: nil) {
+        case .found(let found): detail = found
+        case .notFound: throw Abort(.notFound)
+        case .tooManyAttempts: throw Abort(.tooManyRequests, headers: ["Retry-After": TrackingCodeWording.retryAfterSeconds])
         }
         if req.form.value("_envoi").isEmpty { return try await page(req, detail, action: "/suivi/corriger", code: code) }
         return try await submit(req, detail, action: "/suivi/corriger", code: code, actor: .citizen(nil, name: "Usager"),

@@ -38,12 +38,20 @@ struct FollowController {
         let number = req.form.value("numero").trimmingCharacters(in: .whitespaces).uppercased()
         let code = req.form.value("code")
         let account = try await req.account()
-        guard let detail = try await req.store.demandeForCitizen(number: number, accountID: account?.id, trackingCode: code) else {
+        switch try await req.demandeByTrackingCode(number: number, code: code, accountID: account?.id) {
+        case .found(let detail):
+            return try await page(req, detail, fileBase: nil, code: code)
+        case .notFound:
             let page = FollowForm(layout: try await Layout.make(req, title: "Erreur — Suivre une demande"), number: number,
                                   error: "Aucune demande ne correspond à ce numéro et à ce code de suivi. Vérifiez-les dans l'accusé de réception.")
             return req.guichet.renderer.html("portal/follow", page, status: .notFound)
+        case .tooManyAttempts:
+            let page = FollowForm(layout: try await Layout.make(req, title: "Erreur — Suivre une demande"), number: number,
+                                  error: TrackingCodeWording.tooManyAttempts)
+            let response = req.guichet.renderer.html("portal/follow", page, status: .tooManyRequests)
+            response.headers.replaceOrAdd(name: "Retry-After", value: TrackingCodeWording.retryAfterSeconds)
+            return response
         }
-        return try await page(req, detail, fileBase: nil, code: code)
     }
 
     func mine(req: Request) async throws -> Response {

@@ -63,13 +63,24 @@ struct CatalogueAPI {
         }
     }
 
-    /// For its owner: the tracking code (header `X-Tracking-Code` or `?code=`), or the signed-in session.
+    /// For its owner: the tracking code in the `X-Tracking-Code` header (never in the URL, which logs and
+    /// histories keep), or the signed-in session.
     func follow(req: Request) async throws -> Response {
         let number = req.parameters.get("number") ?? ""
-        let code = req.headers.first(name: "X-Tracking-Code") ?? (try? req.query.get(String.self, at: "code"))
-        guard let detail = try await req.store.demandeForCitizen(number: number, accountID: try await req.account()?.id, trackingCode: code)
-        else { throw Problem(.notFound, title: "Demande introuvable", detail: "Aucune demande ne correspond à ce numéro et à ce code de suivi.") }
-        return try APIJSON.response(DemandeDTO(detail, includeData: true))
+        if req.url.query?.split(separator: "&").contains(where: { $0.hasPrefix("code=") }) == true {
+            throw Problem(.badRequest, title: "Code de suivi dans l'adresse",
+                          detail: "Le code de suivi se transmet dans l'en-tête X-Tracking-Code, pas dans l'adresse.")
+        }
+        switch try await req.demandeByTrackingCode(number: number, code: req.headers.first(name: "X-Tracking-Code"), accountID: try await req.account()?.id) {
+        case .found(let detail):
+            return try APIJSON.response(DemandeDTO(detail, includeData: true))
+        case .notFound:
+            throw Problem(.notFound, title: "Demande introuvable", detail: "Aucune demande ne correspond à ce numéro et à ce code de suivi.")
+        case .tooManyAttempts:
+            let response = Problem(.tooManyRequests, title: "Trop de tentatives", detail: TrackingCodeWording.tooManyAttempts).response()
+            response.headers.replaceOrAdd(name: "Retry-After", value: TrackingCodeWording.retryAfterSeconds)
+            return response
+        }
     }
 
     private func scope(_ req: Request) async throws -> TenantScope {

@@ -10,7 +10,10 @@ public struct GuichetContext: Sendable {
     public let renderer: Renderer
     /// The public address of this instance, for links in e-mails ("https://guichet.example.fr").
     public let baseURL: String
-    public let throttle: SignInThrottle
+    /// Password guesses, per account and client address.
+    public let signInThrottle: AttemptThrottle
+    /// Tracking-code guesses, per request number and client address.
+    public let codeThrottle: AttemptThrottle
     /// Checks passwords in constant work whether the account exists.
     public let passwordCheck: PasswordCheck
     /// The reverse proxies whose `X-Forwarded-For` is believed (`ClientAddress`).
@@ -20,9 +23,9 @@ public struct GuichetContext: Sendable {
     /// Tells the outbox worker that a commit queued mail, so it is sent now rather than at its next poll.
     public let mailQueued: @Sendable () async -> Void
 
-    public init(store: Store, renderer: Renderer, baseURL: String, throttle: SignInThrottle, passwordCheck: PasswordCheck,
+    public init(store: Store, renderer: Renderer, baseURL: String, signInThrottle: AttemptThrottle, codeThrottle: AttemptThrottle, passwordCheck: PasswordCheck,
                 trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, mailQueued: @escaping @Sendable () async -> Void) {
-        self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.throttle = throttle
+        self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.signInThrottle = signInThrottle; self.codeThrottle = codeThrottle
         self.passwordCheck = passwordCheck; self.trustedProxies = trustedProxies
         self.webhookKey = webhookKey; self.mailQueued = mailQueued
     }

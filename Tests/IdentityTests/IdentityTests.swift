@@ -32,33 +32,33 @@ final class IdentityTests: XCTestCase {
     }
 
     func testAnAccountIsLockedAfterItsFailuresAndAnAddressAfterItsOwn() async {
-        let throttle = SignInThrottle(limits: .init(perAccount: 3, perClient: 5, window: 900))
+        let throttle = AttemptThrottle(limits: .init(perSubject: 3, perClient: 5, window: 900))
         let t0 = Date(timeIntervalSince1970: 1_000_000)
         for i in 0..<3 {
-            let attempt = await throttle.begin(account: "a", client: "1", now: t0.addingTimeInterval(Double(i)))
+            let attempt = await throttle.begin(subject: "a", client: "1", now: t0.addingTimeInterval(Double(i)))
             XCTAssertNotNil(attempt)
         }
-        let locked = await throttle.begin(account: "a", client: "2", now: t0.addingTimeInterval(10))
+        let locked = await throttle.begin(subject: "a", client: "2", now: t0.addingTimeInterval(10))
         XCTAssertNil(locked, "the account is locked, from any address")
-        let otherAccount = await throttle.begin(account: "b", client: "1", now: t0.addingTimeInterval(10))
+        let otherAccount = await throttle.begin(subject: "b", client: "1", now: t0.addingTimeInterval(10))
         XCTAssertNotNil(otherAccount, "one account's failures do not lock the others behind the same address")
-        for i in 0..<2 { _ = await throttle.begin(account: "c\(i)", client: "1", now: t0.addingTimeInterval(11)) }
-        let addressFull = await throttle.begin(account: "d", client: "1", now: t0.addingTimeInterval(12))
+        for i in 0..<2 { _ = await throttle.begin(subject: "c\(i)", client: "1", now: t0.addingTimeInterval(11)) }
+        let addressFull = await throttle.begin(subject: "d", client: "1", now: t0.addingTimeInterval(12))
         XCTAssertNil(addressFull, "five attempts from one address, whatever the accounts")
-        let later = await throttle.begin(account: "a", client: "3", now: t0.addingTimeInterval(901))
+        let later = await throttle.begin(subject: "a", client: "3", now: t0.addingTimeInterval(901))
         XCTAssertNotNil(later, "the window slides")
     }
 
     func testASuccessTakesItsAttemptBack() async throws {
-        let throttle = SignInThrottle(limits: .init(perAccount: 2, perClient: 2, window: 900))
+        let throttle = AttemptThrottle(limits: .init(perSubject: 2, perClient: 2, window: 900))
         let t0 = Date(timeIntervalSince1970: 1_000_000)
-        _ = await throttle.begin(account: "a", client: "1", now: t0)
-        let second = await throttle.begin(account: "a", client: "1", now: t0.addingTimeInterval(1))
+        _ = await throttle.begin(subject: "a", client: "1", now: t0)
+        let second = await throttle.begin(subject: "a", client: "1", now: t0.addingTimeInterval(1))
         let good = try XCTUnwrap(second)
         await throttle.succeeded(good)
-        let again = await throttle.begin(account: "a", client: "1", now: t0.addingTimeInterval(2))
+        let again = await throttle.begin(subject: "a", client: "1", now: t0.addingTimeInterval(2))
         XCTAssertNotNil(again, "the account starts afresh and the address holds one failure only")
-        let full = await throttle.begin(account: "b", client: "1", now: t0.addingTimeInterval(3))
+        let full = await throttle.begin(subject: "b", client: "1", now: t0.addingTimeInterval(3))
         XCTAssertNil(full)
     }
 

@@ -55,7 +55,7 @@ final class APITests: XCTestCase {
         XCTAssertEqual(data["surface"] as? Double, 12.5)
         XCTAssertEqual(data["telephone"] as? String, "06 12 34 56 78")
         XCTAssertEqual((data["plan"] as? [[String: Any]])?.first?["content_type"] as? String ?? (data["plan"] as? [[String: Any]])?.first?["contentType"] as? String, "application/pdf")
-        let value1 = try await api.get("/api/v1/demandes/\(number)?code=ZZZZ-ZZZZ").status
+        let value1 = try await api.get("/api/v1/demandes/\(number)", headers: ["X-Tracking-Code": "ZZZZ-ZZZZ"]).status
         XCTAssertEqual(value1, .notFound)
         let value2 = try await api.get("/api/v1/demandes/\(number)").status
         XCTAssertEqual(value2, .notFound)
