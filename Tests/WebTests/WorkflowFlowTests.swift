@@ -99,6 +99,33 @@ final class WorkflowFlowTests: XCTestCase {
         XCTAssertFalse(follow.contains("haute"))
     }
 
+    /// The citizen sees a status hidden from them as the last one they could see; their correction still
+    /// applies to the request as it is, and keeps what the back-office wrote.
+    func testACorrectionWorksWhileTheStatusIsHiddenFromTheCitizen() async throws {
+        var definition = try DemoCatalogue.definition("subvention-association")
+        let index = try XCTUnwrap(definition.workflow.statuses.firstIndex { $0.id == "a_completer" })
+        definition.workflow.statuses[index].visibleToCitizen = false
+        let admin = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: Self.slug))
+        try await guichet.store.publish(definition, in: admin)
+        let (number, code) = try await fileSubsidy()
+        _ = try await guichet.store.transition(number: number, transitionID: "completer", in: try await agent(), actor: .agent("a", name: "Camille"))
+        let asked = try await detail(number)
+        XCTAssertEqual(asked.status, "a_completer")
+
+        let citizen = guichet.browser()
+        _ = try await citizen.get("/suivi")
+        var answers = asked.demarche.definition.form.rawAnswers(of: asked.data).values
+        answers["description"] = ["Activités de l'année, budget précisé"]
+        let sent = try await citizen.postMultipart("/suivi/corriger", [("numero", number), ("code", code), ("_envoi", "1")]
+            + answers.flatMap { key, values in values.map { (key, $0) } })
+        XCTAssertEqual(sent.status, .seeOther, sent.body)
+        let corrected = try await detail(number)
+        XCTAssertEqual(corrected.status, "instruction", "the correction's next status, from the real one")
+        XCTAssertEqual(corrected.data["description"], .text("Activités de l'année, budget précisé"))
+        XCTAssertEqual(corrected.backOffice["priorite"], .text("normale"))
+        XCTAssertEqual(corrected.assignedRole, "vie-associative")
+    }
+
     func testACorrectionPausesTheDeadlineWhichThenDecidesBySilence() async throws {
         let filedAt = guichet.clock.now
         let (number, code) = try await fileSubsidy()
@@ -143,6 +170,8 @@ final class WorkflowFlowTests: XCTestCase {
         XCTAssertNil(request.correction)
         XCTAssertEqual(request.data["montant"], .number(800))
         XCTAssertEqual(request.files.map(\.filename), ["statuts.pdf"], "the file sent with the request is kept")
+        XCTAssertEqual(request.backOffice["priorite"], .text("normale"), "the back-office fields the citizen does not see are kept")
+        XCTAssertEqual(request.assignedRole, "vie-associative")
         let resumed = try await timers(number)
         let deadline = try XCTUnwrap(resumed.first { $0.kind == "deadline" })
         XCTAssertNil(deadline.paused)

@@ -58,8 +58,12 @@ extension Store {
     /// The citizen sends back the correction asked of them: new answers (already validated against the form
     /// of the request's version), then the request moves on as the correction action said, and the legal
     /// deadline resumes where it was paused.
-    public func submitCorrection(of detail: DemandeDetail, values new: [String: FieldValue], files newFiles: [(StoredFile, [UInt8])],
+    public func submitCorrection(of seen: DemandeDetail, values new: [String: FieldValue], files newFiles: [(StoredFile, [UInt8])],
                                  actor: Actor) async throws {
+        // The caller holds the citizen's view (a hidden status shown as the last visible one, no back-office
+        // fields, no internal documents): the correction applies to the request itself, read whole here, so
+        // nothing the citizen does not see is written back empty.
+        guard let detail = try await loadDemande(whereClause: "d.id = ", seen.id, collectivite: seen.collectivite) else { throw StoreError.notFound }
         guard detail.correction != nil else { throw StoreError.conflict("no correction pending") }
         for (file, bytes) in newFiles { try files.write(id: file.id, bytes: bytes) }
         let definition = detail.demarche.definition
