@@ -32,7 +32,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
         .target(name: "GuichetApp", dependencies: [
-            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions",
+            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions", "Workflow",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -81,7 +81,7 @@ let package = Package(
                 resources: [.copy("Templates")]),
         .target(name: "ConventionsWeb", dependencies: ["WebSupport", "Conventions", "Documents", "Expressions", "Storage", "Territory"],
                 resources: [.copy("Templates")]),
-        .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow"], resources: [.copy("Templates")]),
+        .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow", "Demarches", "Messaging"], resources: [.copy("Templates")]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),

@@ -34,3 +34,33 @@ def test_changed_pages_pass_axe(guichet, browser):  # noqa: F811
     browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public")
     assert "Exporter le paquet" not in browser.page_source, "an agent gets no link to what is refused"
     assert violations(browser) == []
+
+
+def test_agent_administration_passes_axe(guichet, browser):  # noqa: F811
+    """The agents page, as it opens, with an invitation refused (errors beside the fields), and as the Métropole's
+    admin (who also gives a commune its first admin)."""
+    from selenium.webdriver.common.by import By
+    base = guichet["base"]
+    sign_in(browser, base, "admin@caluire-et-cuire.demo.fr")
+    browser.get(base + "/bo/caluire-et-cuire/agents")
+    assert "Inviter un agent" in browser.page_source
+    assert violations(browser) == []
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.expected_conditions import staleness_of
+    from selenium.webdriver.support.ui import WebDriverWait
+    browser.find_element(By.ID, "email").send_keys("pas une adresse")
+    # Sent from the keyboard, as a keyboard user would: headless Chromium dropped the pointer click on this button
+    # once the e-mail field had been typed into.
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.XPATH, "//button[text()=\"Envoyer l'invitation\"]").send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(staleness_of(old))
+    assert "Cochez au moins un rôle." in browser.page_source
+    assert violations(browser) == []
+    browser.get(base + "/compte")
+    sign_out(browser)
+    sign_in(browser, base, "admin@metropole.demo.fr")
+    browser.get(base + "/bo/metropole/agents")
+    assert "Premier administrateur d'une commune" in browser.page_source
+    assert violations(browser) == []
+    browser.get(base + "/compte")
+    sign_out(browser)

@@ -2,7 +2,8 @@ import Foundation
 import Vapor
 import WebSupport
 
-/// A collectivité's administration: API tokens and the webhook key; for the Métropole's admins, failing deliveries.
+/// A collectivité's administration: its agents, API tokens and the webhook key; for the Métropole's admins,
+/// failing deliveries and communes' first admins.
 public enum AdministrationRoutes: BackOfficePart {
     public static let resources: Bundle? = .module
 
@@ -12,5 +13,11 @@ public enum AdministrationRoutes: BackOfficePart {
         bo.post("jetons", use: admin.createToken)
         bo.get("courriels", use: admin.failingMail)
         bo.post("courriels", "relancer", use: admin.retryMail)
+        let agents = AgentsController()
+        bo.get("agents", use: agents.page)
+        bo.post("agents", "inviter", use: agents.invite)
+        bo.post("agents", "premier-admin", use: agents.firstAdmin)
+        bo.post("agents", ":account", "roles", use: agents.setRoles)
+        bo.post("agents", ":account", "desactiver", use: agents.disable)
     }
 }

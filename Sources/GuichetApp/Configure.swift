@@ -29,6 +29,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.migrations.add(SessionRecord.migration)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(InitCommand(), as: "init")
+    app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(OutboxCommand(), as: "outbox")
     app.asyncCommands.use(BundleCommand(), as: "bundle")
     app.asyncCommands.use(ConventionImportCommand(), as: "import")
@@ -70,7 +72,9 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                                  webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.
-    if config.runOutboxWorker && servesHTTP(arguments: app.environment.arguments) {
+    let serving = servesHTTP(arguments: app.environment.arguments)
+    if config.production && serving { try await refuseDemoAccounts(store, app: app) }
+    if config.runOutboxWorker && serving {
         app.lifecycle.use(WorkerLifecycle { await worker.run() })
         app.lifecycle.use(WorkerLifecycle { await timers.run() })
     }
@@ -103,6 +107,24 @@ struct OutboxWorkerKey: StorageKey { typealias Value = OutboxWorker }
 extension Application {
     /// The outbox worker, for commands and tests that deliver mail on demand.
     public var outboxWorker: OutboxWorker { storage[OutboxWorkerKey.self]! }
+}
+
+/// In production no account may be the demo's: none at demo.fr, no admin whose password is the demo one (the
+/// README prints it). Checked at start-up; an admin's hash costs one bcrypt check each, on the thread pool.
+func refuseDemoAccounts(_ store: Store, app: Application) async throws {
+    let demo = try await store.demoAccountEmails()
+    guard demo.isEmpty else {
+        throw GuichetConfiguration.Invalid(description: """
+            GUICHET_ENV=production: this database holds demo accounts (\(demo.prefix(3).joined(separator: ", "))\(demo.count > 3 ? "…" : "")). \
+            Start from an empty database with guichet init and guichet admin create.
+            """)
+    }
+    let hasher = app.password.async(on: app.threadPool, hopTo: app.eventLoopGroup.any())
+    for admin in try await store.adminPasswordHashes() where !admin.hash.isEmpty {
+        if try await hasher.verify(DemoData.password, created: admin.hash) {
+            throw GuichetConfiguration.Invalid(description: "GUICHET_ENV=production: \(admin.email) has the demo password; choose another (« Mot de passe oublié »)")
+        }
+    }
 }
 
 /// Whether the command line runs the server: `guichet`, `guichet serve …`, or options only (Vapor's default

@@ -28,6 +28,9 @@ public struct GuichetConfiguration: Sendable {
     /// What webhooks, URL data sources and the SMS gateway may reach: the public Internet over https, plus the
     /// networks of `GUICHET_OUTBOUND_ALLOW` (intranet connectors), over http too when `GUICHET_OUTBOUND_HTTP=1`.
     public var outbound = OutboundPolicy.publicHTTPSOnly
+    /// `GUICHET_ENV=production`: `serve` refuses to start with demo accounts, a non-https base URL or a webhook
+    /// secret left to be generated.
+    public var production = false
     /// The reverse proxies in front of Guichet (`GUICHET_TRUSTED_PROXIES`): only their `X-Forwarded-For` is read.
     public var trustedProxies: [IPNetwork] = []
 
@@ -101,6 +104,18 @@ public struct GuichetConfiguration: Sendable {
         if let base = value("GUICHET_BASE_URL") {
             guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw Invalid(description: "GUICHET_BASE_URL must be an http(s) URL") }
             config.baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+        }
+        if let env = value("GUICHET_ENV") {
+            guard ["production", "development"].contains(env) else { throw Invalid(description: "GUICHET_ENV must be production or development") }
+            config.production = env == "production"
+        }
+        if config.production {
+            guard config.baseURL.hasPrefix("https://") else {
+                throw Invalid(description: "GUICHET_ENV=production: GUICHET_BASE_URL must be the public https:// address (links in e-mails, Secure cookies)")
+            }
+            guard config.webhookSecret != nil else {
+                throw Invalid(description: "GUICHET_ENV=production: set GUICHET_WEBHOOK_SECRET (32 characters or more) explicitly, so every instance signs with the same key")
+            }
         }
         return config
     }

@@ -11,9 +11,11 @@ public struct PasswordCheck: Sendable {
         self.timingHash = timingHash; self.verify = verify
     }
 
-    /// Whether `password` matches `hash`; false, after the same work, when there is no hash.
+    /// Whether `password` matches `hash`; false, after the same work, when there is no hash (no account, or an
+    /// invited agent who has not chosen a password yet: an empty hash).
     public func matches(_ password: String, hash: String?) async throws -> Bool {
-        let matched = try await verify(password, hash ?? timingHash)
-        return hash != nil && matched
+        let usable = hash.flatMap { $0.isEmpty ? nil : $0 }
+        let matched = try await verify(password, usable ?? timingHash)
+        return usable != nil && matched
     }
 }

@@ -87,3 +87,19 @@ extension Mails {
             """)
     }
 }
+
+extension Mails {
+    /// An admin gave someone roles in a collectivité's back-office: the link to choose their password.
+    public static func agentInvitation(to: String, collectivite: String, roles: [String], link: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Votre accès à l'espace agents — \(collectivite)", text: """
+            Bonjour,
+
+            Un administrateur de \(collectivite) vous a donné accès à l'espace agents du guichet numérique (rôles : \(roles.joined(separator: ", "))).
+
+            Pour choisir votre mot de passe, ouvrez ce lien (valable 7 jours, une seule fois) :
+            \(link)
+
+            Si vous avez déjà un compte, ce lien vous permet aussi de changer votre mot de passe ; vous retrouverez l'espace agents après connexion.
+            """)
+    }
+}

@@ -135,6 +135,9 @@ struct AccountController {
             return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
         }
         await req.guichet.signInThrottle.succeeded(attempt)
+        guard !account.isDisabled else {
+            return try await refuse("Ce compte est désactivé. Adressez-vous à l'administrateur de votre collectivité.", status: .forbidden)
+        }
         guard account.isConfirmed else {
             try await sendConfirmation(req, account)
             return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)
@@ -182,11 +185,13 @@ struct AccountController {
             return req.guichet.renderer.html("account/reset", page, status: .unprocessableEntity)
         }
         guard let accountID = try await req.store.consumeToken(token, purpose: .resetPassword),
-              let account = try await req.store.account(id: accountID) else {
+              try await req.store.account(id: accountID) != nil else {
             return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Lien invalide"), heading: "Lien invalide ou expiré",
                 message: "Ce lien n'est plus valable. Demandez-en un nouveau depuis « Mot de passe oublié ».", status: .notFound)
         }
         try await req.store.setPassword(accountID: accountID, passwordHash: try await req.password.async.hash(password))
+        // Read again: the new password moved the session epoch, ending the account's other sessions.
+        guard let account = try await req.store.account(id: accountID), !account.isDisabled else { throw Abort(.notFound) }
         try await req.signIn(account)
         req.flash("Votre mot de passe a été changé.")
         return req.redirect(to: "/compte", redirectType: .normal)

@@ -45,6 +45,32 @@ public enum TerritoryData {
         return result
     }
 
+    /// The territory with each commune's Toodego offer taken from `csv` (columns `code_insee` and `toodego_offre`:
+    /// partenaire, connecte, abonne or empty; other columns ignored: the shipped signatories' file has this
+    /// shape). Communes the file does not name have none. A row naming no commune of the Métropole, or an
+    /// unknown offer, refuses the whole file with its line number.
+    public static func load(memberships csv: String) throws -> [Collectivite] {
+        let table = try CSVTable(text: csv)
+        guard table.header.contains("code_insee"), table.header.contains("toodego_offre") else {
+            throw LoadError.malformed("les colonnes code_insee et toodego_offre sont attendues")
+        }
+        var territory = try load()
+        let known = Set(territory.compactMap(\.insee))
+        var offers: [String: Membership] = [:]
+        for (index, row) in table.rows.enumerated() {
+            let insee = row["code_insee"] ?? "", offer = row["toodego_offre"] ?? ""
+            guard known.contains(insee) else { throw LoadError.malformed("ligne \(index + 2) : « \(insee) » n'est pas une commune de la Métropole") }
+            guard let membership = offer.isEmpty ? Membership.none : Membership(rawValue: offer), membership != .none || offer.isEmpty else {
+                throw LoadError.malformed("ligne \(index + 2) : offre « \(offer) » inconnue (partenaire, connecte, abonne ou vide)")
+            }
+            offers[insee] = membership
+        }
+        for i in territory.indices where territory[i].kind == .commune {
+            territory[i].membership = territory[i].insee.flatMap { offers[$0] } ?? .none
+        }
+        return territory
+    }
+
     /// The deliberation's signatories (convention-2025-signataires.csv): INSEE code, Toodego offer (or none),
     /// whether they take laclasse.com.
     public static func signatories() throws -> [(insee: String, toodego: String?, laclasse: Bool)] {

@@ -30,6 +30,6 @@ extension Request {
 
     /// The layout of a back-office page of the scope's collectivité.
     public func layout(_ scope: TenantScope, title: String) async throws -> Layout {
-        try await Layout.make(self, title: title, backOffice: true, collectivite: (scope.collectivite.name, scope.slug))
+        try await Layout.make(self, title: title, backOffice: true, collectivite: (scope.collectivite.name, scope.slug), isAdmin: scope.isAdmin)
     }
 }

@@ -1,3 +1,4 @@
+import Storage
 import Vapor
 
 /// What the shared layout template needs on every page.
@@ -10,11 +11,13 @@ public struct Layout: Sendable {
     /// The collectivité whose pages these are, for the header.
     var collectiviteName: String?
     var collectiviteSlug: String?
+    /// The back-office nav shows the admins' tabs.
+    var isAdmin = false
 
     public static func make(_ req: Request, title: String, backOffice: Bool = false,
-                            collectivite: (name: String, slug: String)? = nil) async throws -> Layout {
+                            collectivite: (name: String, slug: String)? = nil, isAdmin: Bool = false) async throws -> Layout {
         Layout(title: title, csrf: CSRF.token(req), accountName: try await req.account()?.name, flash: req.takeFlash(),
-               isBackOffice: backOffice, collectiviteName: collectivite?.name, collectiviteSlug: collectivite?.slug)
+               isBackOffice: backOffice, collectiviteName: collectivite?.name, collectiviteSlug: collectivite?.slug, isAdmin: isAdmin)
     }
 }
 
@@ -49,18 +52,35 @@ public struct HTMLErrorMiddleware: AsyncMiddleware {
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do { return try await next.respond(to: req) }
         catch let redirect as Redirect { return req.redirect(to: redirect.location, redirectType: .normal) }
-        catch let abort as any AbortError {
-            let message = switch abort.status {
-            case .notFound: "La page demandée n'existe pas ou n'est plus disponible."
-            case .forbidden: "Vous n'avez pas accès à cette page."
-            case .payloadTooLarge: "Le formulaire envoyé est trop volumineux (20 Mo au plus)."
-            default: "La requête n'a pas pu aboutir."
-            }
-            return req.guichet.renderer.errorPage(abort.status, message)
-        } catch {
+        catch let refusal as StoreError { return page(req, refusal.httpStatus) }
+        catch let abort as any AbortError { return page(req, abort.status) }
+        catch {
             req.logger.report(error: error)
             return req.guichet.renderer.errorPage(.internalServerError,
                 "Une erreur inattendue est survenue. Si elle se répète, contactez le support en citant le code \(req.id).")
+        }
+    }
+
+    private func page(_ req: Request, _ status: HTTPStatus) -> Response {
+        let message = switch status {
+        case .notFound: "La page demandée n'existe pas ou n'est plus disponible."
+        case .forbidden: "Vous n'avez pas accès à cette page."
+        case .payloadTooLarge: "Le formulaire envoyé est trop volumineux (20 Mo au plus)."
+        case .conflict: "La demande a changé entre-temps : rechargez la page et recommencez."
+        default: "La requête n'a pas pu aboutir."
+        }
+        return req.guichet.renderer.errorPage(status, message)
+    }
+}
+
+extension StoreError {
+    /// What the store's refusals mean over HTTP, for the pages and the API alike: the store checks who may do
+    /// what, so handlers need no second check of their own.
+    public var httpStatus: HTTPStatus {
+        switch self {
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .conflict: .conflict
         }
     }
 }

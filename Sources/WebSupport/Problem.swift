@@ -1,3 +1,4 @@
+import Storage
 import Vapor
 
 /// RFC 7807 problem details, the error body of every API response, with per-field messages where relevant.
@@ -28,6 +29,9 @@ public struct ProblemMiddleware: AsyncMiddleware {
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do { return try await next.respond(to: req) }
         catch let problem as Problem { return problem.response() }
+        catch let refusal as StoreError {
+            return Problem(refusal.httpStatus, title: refusal.httpStatus.reasonPhrase).response()
+        }
         catch let abort as any AbortError {
             return Problem(abort.status, title: abort.status.reasonPhrase, detail: abort.reason).response()
         } catch {

@@ -4,10 +4,15 @@ import Vapor
 struct AccountKey: StorageKey { typealias Value = Account }
 
 extension Request {
-    /// The signed-in account, loaded once per request from the server-side session.
+    /// The signed-in account, loaded once per request from the server-side session. A session opened under an
+    /// earlier epoch (the password changed since, the agent was disabled) or for a disabled account is over.
     public func account() async throws -> Account? {
         if let cached = storage[AccountKey.self] { return cached }
         guard hasSession, let id = session.data["account"], let account = try await store.account(id: id) else { return nil }
+        guard !account.isDisabled, session.data["epoch"] == String(account.sessionEpoch) else {
+            session.destroy()
+            return nil
+        }
         storage[AccountKey.self] = account
         return account
     }
@@ -25,6 +30,7 @@ extension Request {
             session.id = nil
         }
         session.data["account"] = account.id
+        session.data["epoch"] = String(account.sessionEpoch)
         session.data[CSRF.sessionKey] = nil
         storage[AccountKey.self] = account
     }

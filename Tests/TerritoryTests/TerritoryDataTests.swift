@@ -36,6 +36,24 @@ final class TerritoryDataTests: XCTestCase {
         XCTAssertEqual(all[0].populations[2021], all.dropFirst().compactMap { $0.populations[2021] }.reduce(0, +))
     }
 
+    /// `guichet init --adhesions`: an operator's file replaces the shipped offers; a bad row refuses it all.
+    func testMembershipsFromAnOperatorsFile() throws {
+        let territory = try TerritoryData.load(memberships: "code_insee,nom,toodego_offre\n69034,Caluire,abonne\n69029,Bron,\n69259,Vénissieux,connecte\n")
+        func offer(_ insee: String) -> Membership? { territory.first { $0.insee == insee }?.membership }
+        XCTAssertEqual(offer("69034"), .abonne)
+        XCTAssertEqual(offer("69029"), Membership.none, "an empty offer is none")
+        XCTAssertEqual(offer("69259"), .connecte)
+        XCTAssertEqual(territory.filter { $0.membership != .none }.count, 2, "communes the file does not name have none")
+        XCTAssertThrowsError(try TerritoryData.load(memberships: "code_insee,toodego_offre\n69034,partenaire\n75056,partenaire\n")) {
+            XCTAssertTrue("\($0)".contains("ligne 3"), "\($0)")
+        }
+        XCTAssertThrowsError(try TerritoryData.load(memberships: "code_insee,toodego_offre\n69034,premium\n")) {
+            XCTAssertTrue("\($0)".contains("offre « premium » inconnue"), "\($0)")
+        }
+        XCTAssertThrowsError(try TerritoryData.load(memberships: "insee;offre\n69034;partenaire\n"), "the columns are named")
+        XCTAssertThrowsError(try TerritoryData.load(memberships: "code_insee,toodego_offre\n69034,none\n"), "none is written as an empty cell")
+    }
+
     func testMembershipRulesForEachOffer() {
         func commune(_ m: Membership) -> Collectivite {
             Collectivite(slug: "x", insee: "69999", name: "X", kind: .commune, membership: m, requestPrefix: "XXX")

@@ -41,6 +41,17 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(intranet.outbound.allowedNetworks.map(\.description), ["10.20.0.0/16", "192.168.4.7/32"])
         XCTAssertTrue(intranet.outbound.allowsPlainHTTP)
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_OUTBOUND_ALLOW": "intranet.lyon.fr"]))
+        XCTAssertFalse(defaults.production)
+        let secret = String(repeating: "s", count: 40)
+        let production = try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "production", "GUICHET_BASE_URL": "https://guichet.grandlyon.fr",
+                                                                    "GUICHET_WEBHOOK_SECRET": secret, "GUICHET_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24"])
+        XCTAssertTrue(production.production)
+        XCTAssertEqual(production.trustedProxies.map(\.description), ["127.0.0.1/32", "10.0.0.0/24"])
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "production", "GUICHET_WEBHOOK_SECRET": secret]), "http base URL")
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "production", "GUICHET_BASE_URL": "https://guichet.grandlyon.fr"]),
+                             "webhook secret left to be generated")
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "prod"]))
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_TRUSTED_PROXIES": "proxy.lyon.fr"]))
     }
 
     /// Workers run in the server only: a command beside it must not deliver the outbox a second time.

@@ -8,7 +8,13 @@ public struct Account: Sendable, Equatable, Decodable {
     public var name: String
     public var passwordHash: String
     var confirmedAt: Int64?
+    /// Sessions opened under another epoch are over (`Request.account()` checks it).
+    public var sessionEpoch: Int64
+    var disabledAt: Int64?
     public var isConfirmed: Bool { confirmedAt != nil }
+    public var isDisabled: Bool { disabledAt != nil }
+    /// An invited agent who has not chosen a password yet has none.
+    public var hasPassword: Bool { !passwordHash.isEmpty }
 }
 
 /// A collectivité where an account is an agent, with its roles there.
@@ -26,7 +32,7 @@ extension Store {
     /// Creates an account; `.conflict` if the e-mail is taken.
     public func createAccount(email: String, name: String, passwordHash: String, confirmed: Bool = false) async throws -> Account {
         let account = Account(id: newID(), email: email.lowercased(), name: name, passwordHash: passwordHash,
-                              confirmedAt: confirmed ? nowMillis : nil)
+                              confirmedAt: confirmed ? nowMillis : nil, sessionEpoch: 0, disabledAt: nil)
         try await write { sql in
             let taken = try await sql.raw("SELECT id FROM accounts WHERE email = \(bind: account.email)").first() != nil
             if taken { throw StoreError.conflict("email") }
@@ -48,9 +54,14 @@ extension Store {
             .first(decoding: Account.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
+    /// A new password ends everything the old one opened: every session (the epoch moves), the other reset
+    /// links, and the account's API tokens.
     public func setPassword(accountID: String, passwordHash: String) async throws {
         try await write { sql in
-            try await sql.raw("UPDATE accounts SET password_hash = \(bind: passwordHash) WHERE id = \(bind: accountID)").run()
+            try await sql.raw("""
+                UPDATE accounts SET password_hash = \(bind: passwordHash), session_epoch = session_epoch + 1 WHERE id = \(bind: accountID)
+                """).run()
+            try await sql.raw("DELETE FROM tokens WHERE account_id = \(bind: accountID) AND purpose IN ('reset', 'api')").run()
         }
     }
 
@@ -84,6 +95,20 @@ extension Store {
             }
             return accountID
         }
+    }
+
+    /// Accounts of the demo (`guichet seed`): addresses at demo.fr or one of its subdomains.
+    public func demoAccountEmails() async throws -> [String] {
+        try await sql.raw("SELECT email FROM accounts WHERE email LIKE '%@demo.fr' OR email LIKE '%.demo.fr' ORDER BY email")
+            .all(decodingColumn: "email", as: String.self)
+    }
+
+    /// The admins' addresses and password hashes, for the production start-up check against the demo password.
+    public func adminPasswordHashes() async throws -> [(email: String, hash: String)] {
+        struct Row: Decodable { var email: String; var passwordHash: String }
+        return try await sql.raw("""
+            SELECT DISTINCT a.email, a.password_hash FROM accounts a JOIN agent_roles r ON r.account_id = a.id WHERE r.role = 'admin'
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { ($0.email, $0.passwordHash) }
     }
 
     /// The agent scope an API token grants, or nil.

@@ -19,6 +19,8 @@ public enum GuichetMigrations {
         // 006
         CreateSharedServices(), CreateServicePricings(), SeedDeliberationCatalogue(), CreateConventionMemberships(), CreateOperatingCosts(),
         CreateConventionJournal(),
+        // 007
+        UpdateAccountsAddSessionEpoch(), CreateAgentJournal(),
     ]
 }
 

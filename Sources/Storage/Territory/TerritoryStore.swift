@@ -22,6 +22,18 @@ extension Store {
         territoryState.collectivites.invalidateAll()
     }
 
+    /// Sets every commune's membership as `collectivites` has it: the operator's explicit file at `guichet init`,
+    /// which, unlike the shipped data, overrides what is there.
+    public func setMemberships(_ collectivites: [Collectivite]) async throws {
+        try await write { sql in
+            for c in collectivites where c.kind == .commune {
+                try await sql.raw("UPDATE collectivites SET membership = \(bind: c.membership.rawValue) WHERE slug = \(bind: c.slug)").run()
+            }
+        }
+        territoryState.collectivites.invalidateAll()
+        demarcheState.lists.invalidateAll()
+    }
+
     /// The Métropole first, then the communes by name as a French reader sorts them (Écully among the E).
     public func collectivites() async throws -> [Collectivite] {
         try await loadedTerritory().ordered
