@@ -8,6 +8,8 @@ public enum PortalRoutes: WebPart {
 
     public static func register(_ routes: any RoutesBuilder) {
         let html = routes.grouped(HTMLErrorMiddleware(), FormMiddleware())
+        // Forms without files: a small body limit.
+        let small = routes.grouped(HTMLErrorMiddleware(), FormMiddleware(maxBytes: FormMiddleware.smallForms))
         // Leaflet's files (script, style, marker images) from the Debian package, cached by browsers for a day.
         routes.get("static", "leaflet", "**") { req async throws -> Response in
             guard let path = Leaflet.file(req.parameters.getCatchall().joined(separator: "/")) else { throw Abort(.notFound) }
@@ -24,18 +26,18 @@ public enum PortalRoutes: WebPart {
         html.post("c", ":slug", "demarches", ":demarche", "visibilite", use: forms.visibility)
         let resume = ResumeLinkController()
         html.get("c", ":slug", "demarches", ":demarche", "brouillon", use: resume.ask)
-        html.post("c", ":slug", "demarches", ":demarche", "brouillon", use: resume.send)
+        small.post("c", ":slug", "demarches", ":demarche", "brouillon", use: resume.send)
         html.get("c", ":slug", "demarches", ":demarche", "reprendre", ":secret", use: resume.resume)
         html.get("c", ":slug", "demandes", ":number", "recu", use: portal.receipt)
         let follow = FollowController()
         html.get("suivi", use: follow.form)
-        html.post("suivi", use: follow.lookup)
+        small.post("suivi", use: follow.lookup)
         html.get("compte", "demandes", ":number", use: follow.mine)
         html.get("compte", "demandes", ":number", "fichiers", ":file", use: follow.file)
         let correction = CorrectionController()
         html.get("compte", "demandes", ":number", "corriger", use: correction.mine)
         html.post("compte", "demandes", ":number", "corriger", use: correction.mine)
         html.post("suivi", "corriger", use: correction.anonymous)
-        AccountController().register(html)
+        AccountController().register(small)
     }
 }

@@ -73,15 +73,28 @@ extension Request {
 /// Parses posted forms and checks their CSRF token against the session's before any handler runs:
 /// a state-changing form without the right token changes nothing.
 public struct FormMiddleware: AsyncMiddleware {
-    public init() {}
+    let maxBytes: Int?
+
+    /// - Parameter maxBytes: the largest body these forms take; nil is the server's default (forms with files).
+    ///   Forms without files (sign-in, follow-up) take far less, so nobody makes the server read 20 MB of them.
+    public init(maxBytes: Int? = nil) { self.maxBytes = maxBytes }
+
+    /// What forms without files take: a few fields.
+    public static let smallForms = 64 << 10
 
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if req.method == .POST {
             // Route middleware runs before Vapor collects a streamed body for the handler: collect it here, or a
             // form sent in several packets (any real browser's multipart upload) would look empty.
-            let limit = req.application.routes.defaultMaxBodySize.value
-            do { _ = try await req.body.collect(max: limit).get() }
-            catch { return req.guichet.renderer.errorPage(.payloadTooLarge, "Le formulaire envoyé est trop volumineux (20 Mo au plus).") }
+            let limit = maxBytes ?? req.application.routes.defaultMaxBodySize.value
+            // A body Vapor collected already (a small request in one packet) is checked too.
+            do {
+                let body = try await req.body.collect(max: limit).get()
+                if (body?.readableBytes ?? 0) > limit { throw Abort(.payloadTooLarge) }
+            } catch {
+                let most = limit >= 1 << 20 ? "\(limit >> 20) Mo" : "\(limit >> 10) Ko"
+                return req.guichet.renderer.errorPage(.payloadTooLarge, "Le formulaire envoyé est trop volumineux (\(most) au plus).")
+            }
             let form: FormBody
             do { form = try FormBody.parse(req) } catch { return req.guichet.renderer.errorPage(.badRequest, "Le formulaire envoyé est illisible.") }
             guard let expected = req.session.data[CSRF.sessionKey], !expected.isEmpty,

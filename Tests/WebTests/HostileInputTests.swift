@@ -24,6 +24,23 @@ final class HostileInputTests: XCTestCase {
         try await guichet.shutdown()
     }
 
+    /// Forms without files take a small body: nobody makes the server read 20 MB of a sign-in or a follow-up.
+    func testFormsWithoutFilesTakeASmallBody() async throws {
+        let guichet = try await TestGuichet.make()
+        let browser = guichet.browser()
+        try await browser.get("/suivi")
+        let padding = String(repeating: "x", count: 100_000)
+        for path in ["/compte/connexion", "/suivi", "/compte/mot-de-passe-oublie"] {
+            let page = try await browser.post(path, [("email", "a@b.fr"), ("numero", "CAL-2026-000001"), ("code", padding)])
+            XCTAssertEqual(page.status, .payloadTooLarge, path)
+            XCTAssertTrue(page.contains("64 Ko au plus"), path)
+        }
+        // A démarche's form, with its files, still takes a large one (refused here for its content, not its size).
+        let form = try await browser.post("/c/caluire-et-cuire/demarches/signalement-espace-public", [("description", padding)])
+        XCTAssertNotEqual(form.status, .payloadTooLarge)
+        try await guichet.shutdown()
+    }
+
     /// A repeatable block's item number comes from the posted field name (`bureau.<n>.nom`): the largest number
     /// there is used to overflow when the page counted the items to draw.
     func testABlockItemNumberFromThePostedNameIsBounded() throws {
