@@ -7,25 +7,53 @@ import WebSupport
 
 struct AdminController {
     struct TokensVM {
+        struct Row { var id: String; var label: String; var owner: String; var access: String; var created: String; var expires: String }
+        struct Choice { var value: String; var label: String; var selected: Bool }
         var layout: Layout; var slug: String; var token: String?
+        /// Admins see every token of the collectivité; the others, theirs.
+        var isAdmin: Bool
+        var rows: [Row]
+        var hasRows: Bool
+        var lifetimes: [Choice]
+        var accesses: [Choice]
         /// The key the collectivité's webhook receivers verify signatures with: admins only.
         var webhookKey: String?
     }
 
     func tokens(req: Request) async throws -> Response {
         let (scope, _) = try await req.agentScope()
-        return req.guichet.renderer.html("administration/tokens", TokensVM(layout: try await req.layout(scope, title: "Jetons d'API"), slug: scope.slug, token: nil,
-                                                                     webhookKey: scope.isAdmin ? req.guichet.webhookKey(scope.slug) : nil))
+        return try await tokensPage(req, scope, token: nil)
     }
 
-    /// An API token acts as its agent, with the agent's roles in this collectivité; shown once, stored hashed.
+    /// An API token acts as its agent, with the agent's roles in this collectivité (read only, or acting too),
+    /// for 30, 90 or 365 days; shown once, stored hashed.
     func createToken(req: Request) async throws -> Response {
-        let (scope, account) = try await req.agentScope()
+        let (scope, _) = try await req.agentScope()
         let label = String(req.form.value("libelle").prefix(100))
-        let token = try await req.store.issueToken(accountID: account.id, purpose: .api, lifetime: 365 * 86_400,
-                                                   collectivite: scope.slug, label: label.isEmpty ? nil : label)
-        return req.guichet.renderer.html("administration/tokens", TokensVM(layout: try await req.layout(scope, title: "Jetons d'API"), slug: scope.slug, token: token,
-                                                                     webhookKey: scope.isAdmin ? req.guichet.webhookKey(scope.slug) : nil))
+        let days = Int(req.form.value("duree")).flatMap { Store.apiTokenLifetimes.contains($0) ? $0 : nil } ?? 90
+        let access = APIAccess(rawValue: req.form.value("acces")) ?? .lecture
+        let token = try await req.store.issueAPIToken(label: label, days: days, access: access, in: scope)
+        return try await tokensPage(req, scope, token: token)
+    }
+
+    func revokeToken(req: Request) async throws -> Response {
+        let (scope, _) = try await req.agentScope()
+        try await req.store.revokeAPIToken(id: req.form.value("jeton"), in: scope)
+        req.flash("Jeton révoqué : il ne permet plus rien.")
+        return req.redirect(to: "/bo/\(scope.slug)/jetons", redirectType: .normal)
+    }
+
+    private func tokensPage(_ req: Request, _ scope: TenantScope, token: String?) async throws -> Response {
+        let rows = try await req.store.apiTokens(in: scope).map {
+            TokensVM.Row(id: $0.id, label: $0.label.isEmpty ? "(sans libellé)" : $0.label, owner: "\($0.ownerName) (\($0.ownerEmail))",
+                         access: $0.access.label, created: FrenchDate.string($0.createdAt), expires: $0.expiresAt.map(FrenchDate.string) ?? "jamais")
+        }
+        let vm = TokensVM(layout: try await req.layout(scope, title: "Jetons d'API"), slug: scope.slug, token: token, isAdmin: scope.isAdmin,
+                          rows: rows, hasRows: !rows.isEmpty,
+                          lifetimes: Store.apiTokenLifetimes.map { .init(value: String($0), label: "\($0) jours", selected: $0 == 90) },
+                          accesses: APIAccess.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0 == .lecture) },
+                          webhookKey: scope.isAdmin ? req.guichet.webhookKey(scope.slug) : nil)
+        return req.guichet.renderer.html("administration/tokens", vm)
     }
 
     struct MailVM {

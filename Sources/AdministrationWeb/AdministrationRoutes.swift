@@ -11,6 +11,7 @@ public enum AdministrationRoutes: BackOfficePart {
         let admin = AdminController()
         bo.get("jetons", use: admin.tokens)
         bo.post("jetons", use: admin.createToken)
+        bo.post("jetons", "revoquer", use: admin.revokeToken)
         bo.get("courriels", use: admin.failingMail)
         bo.post("courriels", "relancer", use: admin.retryMail)
         let agents = AgentsController()

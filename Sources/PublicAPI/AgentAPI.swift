@@ -64,12 +64,16 @@ struct AgentAPI {
         }
     }
 
+    /// The token's agent scope; a read-only token is refused anything but reading.
     private func agentScope(_ req: Request) async throws -> TenantScope {
-        guard let token = req.headers.bearerAuthorization?.token, let scope = try await req.store.apiScope(token: token) else {
+        guard let token = req.headers.bearerAuthorization?.token, let grant = try await req.store.apiGrant(token: token) else {
             let problem = Problem(.unauthorized, title: "Authentification requise", detail: "Fournissez un jeton d'API valide (Authorization: Bearer …).")
             throw problem
         }
-        return scope
+        guard grant.mayAct || req.method == .GET else {
+            throw Problem(.forbidden, title: "Jeton en lecture seule", detail: "Ce jeton permet de lire les demandes, pas d'agir sur elles.")
+        }
+        return grant.scope
     }
 
     /// A day in Lyon, both ends included, as in the back-office (`InboxQuery.start(ofDay:)`).

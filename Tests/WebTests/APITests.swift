@@ -131,7 +131,7 @@ final class APITests: XCTestCase {
         let agent = guichet.browser()
         _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
         try await agent.get("/bo/caluire-et-cuire/jetons")
-        let tokenPage = try await agent.post("/bo/caluire-et-cuire/jetons", [("libelle", "Connecteur")])
+        let tokenPage = try await agent.post("/bo/caluire-et-cuire/jetons", [("libelle", "Connecteur"), ("acces", "ecriture"), ("duree", "90")])
         let token = try XCTUnwrap(tokenPage.text(id: "jeton"))
         let auth: HTTPHeaders = ["Authorization": "Bearer \(token)"]
 

@@ -111,16 +111,6 @@ extension Store {
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { ($0.email, $0.passwordHash) }
     }
 
-    /// The agent scope an API token grants, or nil.
-    public func apiScope(token: String) async throws -> TenantScope? {
-        struct Row: Decodable { var accountId: String; var collectivite: String }
-        guard let row = try await sql.raw("""
-            SELECT account_id, collectivite FROM tokens WHERE hash = \(bind: Secret.hash(token)) AND purpose = 'api'
-            AND (expires_at IS NULL OR expires_at > \(bind: nowMillis))
-            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase) else { return nil }
-        return try await agentScope(slug: row.collectivite, accountID: row.accountId)
-    }
-
     public func grantRoles(accountID: String, collectivite: String, roles: [String]) async throws {
         try await write { sql in
             for role in roles {
