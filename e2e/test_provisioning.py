@@ -8,6 +8,8 @@ import time
 import urllib.parse
 import urllib.request
 
+import pytest
+
 from conftest import ROOT, free_port
 
 BINARY = os.environ.get("GUICHET_BIN", os.path.join(ROOT, ".build/debug/guichet"))
@@ -87,3 +89,15 @@ def test_production_refuses_what_is_unsafe(tmp_path):
     no_secret.pop("GUICHET_WEBHOOK_SECRET")
     missing = run(no_secret, "serve", "--port", str(free_port()), check=False)
     assert missing.returncode != 0 and "GUICHET_WEBHOOK_SECRET" in missing.stdout + missing.stderr
+
+
+def test_a_second_server_on_one_sqlite_file_is_refused(guichet):
+    """The session's server serves its data folder: a second one there stops at once, saying why."""
+    data = os.path.dirname(guichet["log"])
+    env = dict(os.environ, GUICHET_DATA_DIR=data, LOG_LEVEL="warning", GUICHET_BASE_URL=guichet["base"])
+    if os.environ.get("E2E_DATABASE_URL"):
+        pytest.skip("the session's server runs on PostgreSQL: the lock is SQLite's")
+    second = run(env, "serve", "--port", str(free_port()), check=False)
+    assert second.returncode != 0
+    assert "another Guichet server already serves" in second.stdout + second.stderr, second.stdout + second.stderr
+    assert urllib.request.urlopen(guichet["base"] + "/readyz", timeout=5).status == 200, "the first one still serves"

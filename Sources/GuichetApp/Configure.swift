@@ -12,6 +12,7 @@ import ConventionsWeb
 import AdministrationWeb
 import PublicAPI
 import Storage
+import Synchronization
 import Vapor
 import WebSupport
 
@@ -19,6 +20,11 @@ import WebSupport
 public func configure(_ app: Application, _ config: GuichetConfiguration) async throws {
     try FileManager.default.createDirectory(at: config.dataDirectory, withIntermediateDirectories: true)
     let isSQLite = config.databaseURL == nil
+    let serving = servesHTTP(arguments: app.environment.arguments)
+    if isSQLite && serving {
+        let lock = try ServerLock(folder: config.dataDirectory)
+        await app.storage.setWithAsyncShutdown(ServerLockKey.self, to: lock, onShutdown: { $0.release() })
+    }
     if let url = config.databaseURL {
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: config.databasePoolSize), as: .psql)
     } else {
@@ -72,7 +78,6 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                                  webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.
-    let serving = servesHTTP(arguments: app.environment.arguments)
     if config.production && serving { try await refuseDemoAccounts(store, app: app) }
     if config.runOutboxWorker && serving {
         app.lifecycle.use(WorkerLifecycle { await worker.run() })
@@ -103,6 +108,36 @@ var webParts: [any WebPart.Type] {
 }
 
 struct OutboxWorkerKey: StorageKey { typealias Value = OutboxWorker }
+struct ServerLockKey: StorageKey { typealias Value = ServerLock }
+
+/// One server per SQLite file: its caches and workers assume they are alone with the data (several processes
+/// need PostgreSQL). An exclusive lock on `serve.lock` in the data folder, held while the process lives; the
+/// system releases it when the process ends, however it ends.
+final class ServerLock: Sendable {
+    private let descriptor: Mutex<Int32?>
+
+    init(folder: URL) throws {
+        let path = folder.appendingPathComponent("serve.lock").path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw GuichetConfiguration.Invalid(description: "cannot open \(path)") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw GuichetConfiguration.Invalid(description: """
+                another Guichet server already serves \(folder.path): a SQLite file serves one process; stop the other one first
+                """)
+        }
+        descriptor = Mutex(fd)
+    }
+
+    func release() {
+        descriptor.withLock { fd in
+            if let open = fd { close(open) }
+            fd = nil
+        }
+    }
+
+    deinit { release() }
+}
 
 extension Application {
     /// The outbox worker, for commands and tests that deliver mail on demand.
