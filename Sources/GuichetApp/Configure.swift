@@ -50,9 +50,11 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
 
     let baseURL = config.baseURL
     let outbound = OutboundHTTP(policy: config.outbound)
+    let serverSecret = try webhookSecret(config)
     let store = Store(database: { app.db }, files: FileVault(root: config.dataDirectory.appendingPathComponent("uploads")),
                       serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock,
-                      readSource: HTTPSourceReader.reader(client: outbound), draftLifetimeDays: config.draftLifetimeDays)
+                      readSource: HTTPSourceReader.reader(client: outbound), draftLifetimeDays: config.draftLifetimeDays,
+                      serverSecret: serverSecret)
     let transport: any MailTransport
     if let smtp = config.smtpURL {
         guard let smtpConfig = SMTPConfiguration(url: smtp) else { throw GuichetConfiguration.Invalid(description: "SMTP_URL is not a valid smtp:// URL") }
@@ -62,10 +64,10 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     }
     let sms: any SMSGateway = config.smsGatewayURL.map { HTTPSMSGateway(url: $0, token: config.smsGatewayToken, client: outbound) }
         ?? FileSMSGateway(folder: config.dataDirectory.appendingPathComponent("sms"))
-    let keys = WebhookKeys(secret: try webhookSecret(config))
+    let keys = WebhookKeys(secret: serverSecret)
     let worker = OutboxWorker(store: store, transport: transport, sms: sms, webhooks: WebhookClient(keys: keys, client: outbound, clock: config.clock),
                               logger: Logger(label: "guichet.outbox"))
-    let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"))
+    let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"), sentRetentionDays: config.sentRetentionDays)
     app.storage[OutboxWorkerKey.self] = worker
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     let hasher = app.password

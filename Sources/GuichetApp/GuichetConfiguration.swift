@@ -21,6 +21,8 @@ public struct GuichetConfiguration: Sendable {
     var webhookSecret: String?
     /// How long a form draft is kept after its last save (`DRAFT_LIFETIME_DAYS`, 1 to 365).
     public var draftLifetimeDays = 30
+    /// How long delivered messages are kept (`OUTBOX_RETENTION_DAYS`, 1 to 365): they hold codes and links.
+    public var sentRetentionDays = 30
     /// What time it is; tests move it.
     public var clock: @Sendable () -> Date = Date.init
     /// bcrypt cost; 12 in production. Only the test harness lowers it.
@@ -100,6 +102,10 @@ public struct GuichetConfiguration: Sendable {
         if let http = value("GUICHET_OUTBOUND_HTTP") {
             guard ["0", "1"].contains(http) else { throw Invalid(description: "GUICHET_OUTBOUND_HTTP must be 0 or 1") }
             config.outbound.allowsPlainHTTP = http == "1"
+        }
+        if let days = value("OUTBOX_RETENTION_DAYS") {
+            guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "OUTBOX_RETENTION_DAYS must be between 1 and 365") }
+            config.sentRetentionDays = n
         }
         if let base = value("GUICHET_BASE_URL") {
             guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw Invalid(description: "GUICHET_BASE_URL must be an http(s) URL") }

@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 
 /// Random secrets handed to people (e-mail links, API tokens, tracking codes). Only their SHA-256 is stored,
-/// so a database leak does not leak usable links or tokens.
+/// so a database leak does not leak usable links or tokens; tracking codes, short enough to be typed (about 40
+/// bits), are keyed with the server's secret (`TrackingCodeHash`), so a leaked table cannot be searched offline.
 public enum Secret {
     /// A URL-safe token with 256 bits of entropy.
     public static func token() -> String {
@@ -34,5 +35,25 @@ public enum Secret {
             out.append(hex[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Tracking codes as stored: `h1:` and the hex HMAC-SHA256 of the normalised code under a key derived from the
+/// server's secret. Codes stored before (plain SHA-256) are still recognised.
+public struct TrackingCodeHash: Sendable {
+    let key: SymmetricKey
+
+    public init(serverSecret: Data) {
+        key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("tracking-codes".utf8), using: SymmetricKey(data: serverSecret))))
+    }
+
+    public func hash(_ code: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(Secret.normaliseTrackingCode(code).utf8), using: key)
+        return "h1:" + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether `code` is the one `stored` was made from.
+    public func matches(_ code: String, stored: String) -> Bool {
+        stored.hasPrefix("h1:") ? hash(code) == stored : Secret.hash(Secret.normaliseTrackingCode(code)) == stored
     }
 }

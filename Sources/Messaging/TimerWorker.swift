@@ -2,16 +2,18 @@ import Foundation
 import Logging
 import Storage
 
-/// Fires workflow timers (timed transitions, legal deadlines) when they fall due, and purges expired drafts. Timers are rows, so a restart
+/// Fires workflow timers (timed transitions, legal deadlines) when they fall due, and purges expired drafts and
+/// delivered messages past their retention. Timers are rows, so a restart
 /// loses none: the worker fires whatever came due while the server was down as soon as it starts. It sleeps
 /// until the next timer, at most `maxSleep`, so a timer armed meanwhile by another server is late by at most that.
 public actor TimerWorker {
     let store: Store
     let logger: Logger
     let maxSleep: Duration
+    let sentRetentionDays: Int
 
-    public init(store: Store, logger: Logger, maxSleep: Duration = .seconds(30)) {
-        self.store = store; self.logger = logger; self.maxSleep = maxSleep
+    public init(store: Store, logger: Logger, maxSleep: Duration = .seconds(30), sentRetentionDays: Int = 30) {
+        self.store = store; self.logger = logger; self.maxSleep = maxSleep; self.sentRetentionDays = sentRetentionDays
     }
 
     public func run() async {
@@ -20,6 +22,7 @@ public actor TimerWorker {
                 while try await store.fireDueTimers() > 0 {}
                 // Expired form drafts go with the same clock; a purge is one indexed query when there are none.
                 while try await store.purgeExpiredDrafts() > 0 {}
+                while try await store.purgeSentMessages(retentionDays: sentRetentionDays) > 0 {}
             } catch {
                 logger.error("timer round failed", metadata: ["error": "\(error)"])
             }

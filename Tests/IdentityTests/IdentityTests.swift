@@ -31,6 +31,20 @@ final class IdentityTests: XCTestCase {
         XCTAssertEqual(Secret.hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    /// Tracking codes are keyed with the server's secret: a leaked table cannot be searched offline through the
+    /// few billion possible codes without the key. Codes stored before (plain SHA-256) still open their request.
+    func testTrackingCodesAreKeyedWithTheServersSecret() {
+        let codes = TrackingCodeHash(serverSecret: Data("secret-du-serveur-de-32-caracteres!".utf8))
+        let stored = codes.hash("K7QM-2XPA")
+        XCTAssertTrue(stored.hasPrefix("h1:"))
+        XCTAssertNotEqual(stored, "h1:" + Secret.hash("K7QM2XPA"), "not the unkeyed hash")
+        XCTAssertTrue(codes.matches("k7qm 2xpa", stored: stored), "as the person typed it")
+        XCTAssertFalse(codes.matches("K7QM-2XPB", stored: stored))
+        let otherServer = TrackingCodeHash(serverSecret: Data("un-autre-secret-de-32-caracteres!!".utf8))
+        XCTAssertFalse(otherServer.matches("K7QM-2XPA", stored: stored), "another key does not verify it")
+        XCTAssertTrue(codes.matches("K7QM-2XPA", stored: Secret.hash("K7QM2XPA")), "a code stored before keying still works")
+    }
+
     func testAnAccountIsLockedAfterItsFailuresAndAnAddressAfterItsOwn() async {
         let throttle = AttemptThrottle(limits: .init(perSubject: 3, perClient: 5, window: 900))
         let t0 = Date(timeIntervalSince1970: 1_000_000)

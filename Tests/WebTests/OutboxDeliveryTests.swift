@@ -69,6 +69,26 @@ final class OutboxDeliveryTests: XCTestCase {
         XCTAssertEqual(transport.sent.withLockedValue { $0.map(\.alreadySent) }, [0, 1, 2, 3, 4])
     }
 
+    /// Delivered messages hold tracking codes and one-time links in clear: gone after their retention, while an
+    /// undelivered one stays however old.
+    func testDeliveredMessagesArePurgedAfterTheirRetention() async throws {
+        try await guichet.store.enqueue(mails(2))
+        try await worker(RecordingTransport()).deliverDue()
+        guichet.clock.advance(days: 20)
+        try await guichet.store.enqueue([OutboxMail(to: "recent@exemple.fr", subject: "Récent", text: "x")])
+        try await worker(RecordingTransport()).deliverDue()
+        try await guichet.store.enqueue([OutboxMail(to: "en-attente@exemple.fr", subject: "Pas encore livré", text: "x")])
+        let early = try await guichet.store.purgeSentMessages(retentionDays: 30)
+        XCTAssertEqual(early, 0, "20 days: kept")
+        guichet.clock.advance(days: 11)
+        let purged = try await guichet.store.purgeSentMessages(retentionDays: 30)
+        XCTAssertEqual(purged, 2, "the two delivered 31 days ago")
+        let left = try await guichet.sentMessageCount()
+        XCTAssertEqual(left, 1, "the one delivered 11 days ago")
+        let pending = try await guichet.store.outboxCounts().pending
+        XCTAssertEqual(pending, 1, "an undelivered message is never purged")
+    }
+
     /// A webhook receiver that takes its time holds its own host's calls, not the e-mails queued after it.
     func testASlowWebhookDoesNotDelayTheEmails() async throws {
         let receiver = try await Application.make(Environment(name: "testing", arguments: ["receiver"]))

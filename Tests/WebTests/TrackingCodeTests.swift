@@ -1,5 +1,7 @@
 import Foundation
 import GuichetTestSupport
+import Identity
+import SQLKit
 import Vapor
 import XCTest
 
@@ -53,6 +55,19 @@ final class TrackingCodeTests: XCTestCase {
         let (number, code) = try await file()
         let page = try await browser.post("/suivi", [("numero", number), ("code", code)])
         XCTAssertEqual(page.status, .tooManyRequests, "thirty wrong codes from one address, whatever the numbers")
+    }
+
+    func testTheStoredCodeIsKeyed() async throws {
+        let (number, code) = try await file()
+        let sql = guichet.app.db as! any SQLDatabase
+        let stored = try await sql.raw("SELECT tracking_hash FROM demandes WHERE number = \(bind: number)").first(decodingColumn: "tracking_hash", as: String.self)
+        XCTAssertEqual(stored?.hasPrefix("h1:"), true)
+        XCTAssertFalse(stored?.contains(Secret.hash(Secret.normaliseTrackingCode(code))) ?? true, "not the plain SHA-256 of the code")
+        // After a restart (the secret is kept in the data folder) the code still opens the request.
+        let restarted = try await guichet.restarted()
+        guichet = restarted
+        let page = try await restarted.browser().get("/api/v1/demandes/\(number)", headers: ["X-Tracking-Code": code])
+        XCTAssertEqual(page.status, .ok)
     }
 
     func testTheCodeIsNeverTakenFromTheURL() async throws {

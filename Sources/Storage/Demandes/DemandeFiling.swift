@@ -11,7 +11,7 @@ extension Store {
     public func submit(_ new: NewDemande, in scope: TenantScope,
                        mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) async throws -> FiledDemande {
         for (file, bytes) in new.files { try files.write(id: file.id, bytes: bytes) }
-        var pending = try PendingFiling(new, in: scope, at: clock(), mails: mails)
+        var pending = try PendingFiling(new, in: scope, at: clock(), codes: codes, mails: mails)
         if new.demarche.definition.workflow.startsWithWork {
             let store = self, at = pending.at
             pending.startWorkflow = { filed, sql in try await store.startWorkflow(of: new, filed: filed, in: scope, at: at, on: sql) }
@@ -120,7 +120,7 @@ struct PendingFiling: Sendable {
     /// Set when the workflow has something to do on filing; runs in the batch's transaction once numbered.
     var startWorkflow: (@Sendable (FiledDemande, any SQLDatabase) async throws -> String)?
 
-    init(_ new: NewDemande, in scope: TenantScope, at date: Date, mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) throws {
+    init(_ new: NewDemande, in scope: TenantScope, at date: Date, codes: TrackingCodeHash, mails: @escaping @Sendable (FiledDemande) -> [OutboxMail]) throws {
         collectivite = scope.slug
         prefix = scope.collectivite.requestPrefix
         year = LocalTime.calendar.component(.year, from: date)
@@ -131,7 +131,7 @@ struct PendingFiling: Sendable {
         submitterName = new.submitterName
         email = new.email
         trackingCode = Secret.trackingCode()
-        trackingHash = Secret.hash(Secret.normaliseTrackingCode(trackingCode))
+        trackingHash = codes.hash(trackingCode)
         data = try jsonText(new.values)
         searchAnswers = SearchWords.answers(email: new.email, values: new.values)
         at = Int64((date.timeIntervalSince1970 * 1000).rounded())

@@ -24,7 +24,7 @@ extension Store {
         if let code = trackingCode, !code.isEmpty {
             let expected = try await sql.raw("SELECT tracking_hash FROM demandes WHERE id = \(bind: detail.id)")
                 .first(decodingColumn: "tracking_hash", as: String.self)
-            codeMatches = expected == Secret.hash(Secret.normaliseTrackingCode(code))
+            codeMatches = expected.map { codes.matches(code, stored: $0) } ?? false
         }
         guard ownsIt || codeMatches else { return nil }
         // What the citizen sees: statuses hidden from them show as the last one they could see, and moves into

@@ -168,6 +168,19 @@ extension Store {
         }
     }
 
+    /// Deletes messages delivered more than `retentionDays` ago, a batch at a time; returns how many. Sent
+    /// messages hold tracking codes and one-time links in clear: kept a while for support, then gone.
+    @discardableResult
+    public func purgeSentMessages(retentionDays: Int) async throws -> Int {
+        let before = nowMillis - Int64(max(1, min(retentionDays, 3650))) * 86_400_000
+        return try await write { sql in
+            try await sql.raw("""
+                DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL AND sent_at < \(bind: before) LIMIT 1000)
+                RETURNING id
+                """).all().count
+        }
+    }
+
     public func markFailed(_ id: String, error: String, retryAt: Date) async throws {
         let retry = Int64(retryAt.timeIntervalSince1970 * 1000)
         try await write { sql in

@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import Identity
 import Logging
 import SQLKit
 import Territory
@@ -15,6 +16,8 @@ public struct Store: Sendable {
     let gate: WriteGate?
     public let files: FileVault
     public let clock: @Sendable () -> Date
+    /// How tracking codes are stored: keyed with the server's secret.
+    let codes: TrackingCodeHash
     let logger = Logger(label: "guichet.store")
 
     // Each capability's own part, defined in its folder: what it keeps in memory and how it is set up.
@@ -38,12 +41,13 @@ public struct Store: Sendable {
     public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, mails: WorkflowMails,
                 clock: @escaping @Sendable () -> Date = Date.init,
                 readSource: @escaping SourceReader = { _, _ in throw StoreError.conflict("no source reader") },
-                draftLifetimeDays: Int = 30) {
+                draftLifetimeDays: Int = 30, serverSecret: Data = Data(Secret.token().utf8)) {
         let gate = serialiseWrites ? WriteGate() : nil
         self.database = database
         self.gate = gate
         self.files = files
         self.clock = clock
+        self.codes = TrackingCodeHash(serverSecret: serverSecret)
         self.mails = mails
         self.sourceState = DataSourceState(read: readSource)
         self.draftState = DraftState(lifetimeDays: draftLifetimeDays)
