@@ -87,7 +87,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     }
 
     app.routes.defaultMaxBodySize = "22mb"
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in ExpiringSessions(store: store) }
     let secure = config.baseURL.hasPrefix("https://")
     app.sessions.configuration = SessionsConfiguration(cookieName: "guichet_session") { id in
         HTTPCookies.Value(string: id.string, maxAge: 8 * 3600, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)

@@ -23,6 +23,7 @@ public actor TimerWorker {
                 // Expired form drafts go with the same clock; a purge is one indexed query when there are none.
                 while try await store.purgeExpiredDrafts() > 0 {}
                 while try await store.purgeSentMessages(retentionDays: sentRetentionDays) > 0 {}
+                while try await store.purgeExpiredSessions() > 0 {}
             } catch {
                 logger.error("timer round failed", metadata: ["error": "\(error)"])
             }

@@ -3,6 +3,9 @@ import GuichetTestSupport
 import Vapor
 import WebSupport
 import Messaging
+import Identity
+import SQLKit
+import Storage
 import XCTest
 
 final class AccountTests: XCTestCase {
@@ -54,6 +57,33 @@ final class AccountTests: XCTestCase {
         let page = try await browser.post("/compte/inscription", [("name", "X"), ("email", "usager@demo.fr"), ("password", "Correct-Cheval-9")])
         XCTAssertEqual(page.status, .ok)
         XCTAssertTrue(page.contains("Vérifiez vos e-mails"))
+    }
+
+    /// Sessions end on the server 8 hours after their last request, whatever the browser keeps; the table holds
+    /// only the hash of each session's id, and expired rows are purged.
+    func testSessionsExpireOnTheServer() async throws {
+        let browser = guichet.browser()
+        _ = try await browser.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        let signedIn = try await browser.get("/compte")
+        XCTAssertEqual(signedIn.status, .ok)
+        let cookie = try XCTUnwrap(browser.cookies["guichet_session"])
+        let sql = guichet.app.db as! any SQLDatabase
+        let byCookie = try await sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE id = \(bind: cookie)").first(decodingColumn: "n", as: Int.self)
+        XCTAssertEqual(byCookie, 0, "the cookie's value is not in the table")
+        let byHash = try await sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE id = \(bind: Secret.hash(cookie))").first(decodingColumn: "n", as: Int.self)
+        XCTAssertEqual(byHash, 1)
+
+        guichet.clock.advance(Store.sessionLifetime - 60)
+        let stillIn = try await browser.get("/compte")
+        XCTAssertEqual(stillIn.status, .ok, "a minute before the end; the request moves the end a lifetime ahead")
+        guichet.clock.advance(Store.sessionLifetime + 60)
+        let expired = try await browser.get("/compte")
+        XCTAssertEqual(expired.status, .seeOther, "the same cookie, past its lifetime on the server")
+        XCTAssertTrue(expired.location?.hasPrefix("/compte/connexion") ?? false)
+        let purged = try await guichet.store.purgeExpiredSessions()
+        XCTAssertGreaterThanOrEqual(purged, 1)
+        let left = try await sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE id = \(bind: Secret.hash(cookie))").first(decodingColumn: "n", as: Int.self)
+        XCTAssertEqual(left, 0)
     }
 
     func testSignInIsThrottled() async throws {

@@ -20,7 +20,7 @@ public enum GuichetMigrations {
         CreateSharedServices(), CreateServicePricings(), SeedDeliberationCatalogue(), CreateConventionMemberships(), CreateOperatingCosts(),
         CreateConventionJournal(),
         // 007
-        UpdateAccountsAddSessionEpoch(), CreateAgentJournal(), UpdateTokensAddAccess(),
+        UpdateAccountsAddSessionEpoch(), CreateAgentJournal(), UpdateTokensAddAccess(), CreateSessions(),
     ]
 }
 

@@ -1,0 +1,45 @@
+import Foundation
+import Identity
+import SQLKit
+
+extension Store {
+    /// How long a session lives after its last request (Vapor saves the session with every response): a working day.
+    public static let sessionLifetime: TimeInterval = 8 * 3600
+
+    /// The session's values, unless it expired or never existed. `secret` is the cookie's value.
+    public func sessionData(secret: String) async throws -> [String: String]? {
+        guard let text = try await sql.raw("""
+            SELECT data FROM sessions WHERE id = \(bind: Secret.hash(secret)) AND expires_at > \(bind: nowMillis)
+            """).first(decodingColumn: "data", as: String.self) else { return nil }
+        return try? fromJSON([String: String].self, text)
+    }
+
+    /// Writes a session's values and pushes its expiry a lifetime ahead.
+    public func saveSession(secret: String, data: [String: String]) async throws {
+        let json = try jsonText(data)
+        let expires = nowMillis + Int64(Self.sessionLifetime * 1000)
+        let id = Secret.hash(secret)
+        try await write { sql in
+            try await sql.raw("""
+                INSERT INTO sessions (id, data, expires_at) VALUES (\(bind: id), \(bind: json), \(bind: expires))
+                ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+                """).run()
+        }
+    }
+
+    public func deleteSession(secret: String) async throws {
+        let id = Secret.hash(secret)
+        try await write { sql in try await sql.raw("DELETE FROM sessions WHERE id = \(bind: id)").run() }
+    }
+
+    /// Deletes expired sessions, a batch at a time; returns how many.
+    @discardableResult
+    public func purgeExpiredSessions() async throws -> Int {
+        let now = nowMillis
+        return try await write { sql in
+            try await sql.raw("""
+                DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at <= \(bind: now) LIMIT 1000) RETURNING id
+                """).all().count
+        }
+    }
+}
