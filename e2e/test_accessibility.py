@@ -38,7 +38,7 @@ def test_changed_pages_pass_axe(guichet, browser):  # noqa: F811
 
 def test_agent_administration_passes_axe(guichet, browser):  # noqa: F811
     """The agents page, as it opens, with an invitation refused (errors beside the fields), and as the Métropole's
-    admin (who also gives a commune its first admin)."""
+    admin (who also gives a commune its first admin); the API tokens page with a token listed."""
     from selenium.webdriver.common.by import By
     base = guichet["base"]
     sign_in(browser, base, "admin@caluire-et-cuire.demo.fr")
@@ -55,6 +55,14 @@ def test_agent_administration_passes_axe(guichet, browser):  # noqa: F811
     browser.find_element(By.XPATH, "//button[text()=\"Envoyer l'invitation\"]").send_keys(Keys.ENTER)
     WebDriverWait(browser, 10).until(staleness_of(old))
     assert "Cochez au moins un rôle." in browser.page_source
+    assert violations(browser) == []
+    # The API tokens page, with a token made and listed.
+    browser.get(base + "/bo/caluire-et-cuire/jetons")
+    browser.find_element(By.ID, "libelle").send_keys("Tableau de bord")
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.XPATH, "//button[text()='Créer un jeton']").send_keys(Keys.ENTER)
+    WebDriverWait(browser, 10).until(staleness_of(old))
+    assert "Copiez-le maintenant" in browser.page_source and "Révoquer « Tableau de bord »" in browser.page_source
     assert violations(browser) == []
     browser.get(base + "/compte")
     sign_out(browser)
