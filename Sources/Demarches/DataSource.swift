@@ -107,3 +107,14 @@ public struct DataSource: Sendable, Codable, Equatable {
 
     public enum SourceFormatError: Error { case notAList, tooMany, badItem }
 }
+
+extension DataSource {
+    /// The address as logs may show it: scheme, host, port and path, without the user, password, query or
+    /// fragment, where a source's API key usually is (`https://api.example/v1/items?key=…`).
+    public static func loggable(_ address: String) -> String {
+        guard var parts = URLComponents(string: address), parts.host != nil else { return "(adresse invalide)" }
+        parts.user = nil; parts.password = nil; parts.query = nil; parts.fragment = nil
+        let hidden = URLComponents(string: address).map { $0.query != nil || $0.user != nil } ?? false
+        return (parts.string ?? "(adresse invalide)") + (hidden ? " (paramètres masqués)" : "")
+    }
+}

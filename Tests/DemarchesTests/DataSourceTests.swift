@@ -114,4 +114,12 @@ import Testing
         let lines = DefinitionDiff.lines(from: old, to: new, context: 2)
         #expect(lines.map(\.kind) == [.gap, .same, .same, .removed, .added, .same, .same, .gap])
     }
+
+    /// A source's key in its URL stays out of the logs.
+    @Test func addressesAreLoggedWithoutTheirSecrets() {
+        #expect(DataSource.loggable("https://api.exemple.fr/v1/ecoles?cle=s3cr3t&ville=caluire") == "https://api.exemple.fr/v1/ecoles (paramètres masqués)")
+        #expect(DataSource.loggable("https://jean:motdepasse@intranet.exemple.fr:8443/liste") == "https://intranet.exemple.fr:8443/liste (paramètres masqués)")
+        #expect(DataSource.loggable("https://data.grandlyon.com/api/velov.json") == "https://data.grandlyon.com/api/velov.json")
+        #expect(DataSource.loggable("pas une adresse") == "(adresse invalide)")
+    }
 }

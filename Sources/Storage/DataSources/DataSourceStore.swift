@@ -132,7 +132,7 @@ extension Store {
             return sourceState.urlAnswers.store(address, items: try DataSource.items(fromJSON: data), at: now, for: source.effectiveCacheSeconds)
         } catch {
             let reason = error is DataSource.SourceFormatError ? "réponse illisible (attendu : une liste d'objets id/text)" : "adresse injoignable ou trop lente"
-            logger.warning("data source \(source.id) at \(address): \(error)")
+            logger.warning("data source \(source.id) at \(DataSource.loggable(address)): \(error)")
             return sourceState.urlAnswers.failed(address, error: reason, at: now)
         }
     }
