@@ -40,14 +40,14 @@ public actor OutboxWorker {
     /// How long a claimed message is this worker's: well beyond the longest attempt (a webhook's 15 s, an SMTP
     /// session's timeouts). A worker that died holding messages gives them back when it runs out.
     public static let lease: TimeInterval = 300
-    /// Destinations delivered at once.
-    static let concurrentDestinations = 8
+    /// Destinations delivered at once (so, for e-mail, connections to the relay at once).
+    public static let concurrentDestinations = 8
 
     /// Claims what is due now and delivers it; returns how many were attempted. Tests call this directly.
     ///
-    /// Each message is marked sent as soon as its receiver accepted it. Messages go by destination (the mail
-    /// relay, the SMS gateway, each webhook host), in order within one, several destinations at once: a webhook
-    /// that times out delays its own host's calls, not every tenant's e-mails. (A webhook answer that cannot be
+    /// Each message is marked sent as soon as its receiver accepted it (marks made at once share a commit).
+    /// Messages go by destination (each recipient, each webhook host), in order within one, several
+    /// destinations at once: a webhook that times out delays its own host's calls, not every tenant's e-mails. (A webhook answer that cannot be
     /// recorded stops that destination's round: the call is retried, and receivers see `X-Guichet-Delivery`
     /// again, so they can ignore a repeat.)
     @discardableResult
@@ -80,10 +80,12 @@ public actor OutboxWorker {
         return due.count
     }
 
+    /// What must be delivered in order: one person's e-mails (a receipt before the status it led to), one
+    /// number's SMS, one host's webhook calls. Different ones go side by side.
     static func destination(of message: OutboxMessage) -> String {
         switch message {
-        case .email: "mail"
-        case .sms: "sms"
+        case .email(let mail): "mail " + mail.to
+        case .sms(let sms): "sms " + sms.to
         case .webhook(let call): "webhook " + (URL(string: call.url)?.host ?? call.url)
         }
     }

@@ -59,14 +59,23 @@ final class OutboxDeliveryTests: XCTestCase {
         XCTAssertEqual(counts.pending, 0)
     }
 
-    /// A crash after the relay accepted a message re-sends that message at most, not the whole round: each is
-    /// marked sent before the next is tried.
+    /// A crash after the relay accepted a message re-sends the messages in flight at most, not the whole round:
+    /// one person's e-mails go in order, each marked sent before the next is tried; different people's go side
+    /// by side, never more than `concurrentDestinations` at once.
     func testEachMessageIsMarkedSentBeforeTheNext() async throws {
-        try await guichet.store.enqueue(mails(5))
+        let oneCitizen = (1...5).map { OutboxMail(to: "lea@exemple.fr", subject: "Message \($0)", text: "Bonjour") }
+        try await guichet.store.enqueue(oneCitizen)
         let guichet = self.guichet!
         let transport = RecordingTransport { try await guichet.sentMessageCount() }
         try await worker(transport).deliverDue()
         XCTAssertEqual(transport.sent.withLockedValue { $0.map(\.alreadySent) }, [0, 1, 2, 3, 4])
+
+        try await guichet.store.enqueue(mails(40))
+        let inFlight = InFlightTransport()
+        try await worker(inFlight).deliverDue()
+        XCTAssertEqual(inFlight.sent.withLockedValue { $0 }, 40)
+        XCTAssertGreaterThan(inFlight.most.withLockedValue { $0 }, 1, "several recipients at once")
+        XCTAssertLessThanOrEqual(inFlight.most.withLockedValue { $0 }, OutboxWorker.concurrentDestinations)
     }
 
     /// Delivered messages hold tracking codes and one-time links in clear: gone after their retention, while an
@@ -139,5 +148,17 @@ final class RecordingTransport: MailTransport, Sendable {
     func send(_ mail: OutboxMail, id: String) async throws {
         let already = try await probe()
         sent.withLockedValue { $0.append(Sent(id: id, at: Date(), alreadySent: already)) }
+    }
+}
+
+/// Counts the sends in flight at once (each takes a few milliseconds, as a relay's answer does).
+final class InFlightTransport: MailTransport, Sendable {
+    let current = NIOLockedValueBox(0), most = NIOLockedValueBox(0), sent = NIOLockedValueBox(0)
+    func send(_ mail: OutboxMail, id: String) async throws {
+        let now = current.withLockedValue { $0 += 1; return $0 }
+        most.withLockedValue { $0 = max($0, now) }
+        try await Task.sleep(for: .milliseconds(5))
+        current.withLockedValue { $0 -= 1 }
+        sent.withLockedValue { $0 += 1 }
     }
 }

@@ -159,13 +159,15 @@ extension Store {
         return (counts?.pending ?? 0, counts?.failing ?? 0)
     }
 
-    /// Marks a message sent, as soon as its receiver accepted it: a crash right after re-sends that one message
-    /// at most, not a batch.
+    /// Marks a message sent, as soon as its receiver accepted it: a crash right after re-sends at most the
+    /// messages in flight, not a batch. Returns once committed; marks made at the same time share a commit.
     public func markSent(_ id: String) async throws {
-        let now = nowMillis
-        try await write { sql in
-            try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = NULL WHERE id = \(bind: id)").run()
-        }
+        _ = try await outboxState.sentMarks.submit(id)
+    }
+
+    static func markSent(_ ids: [String], at now: Int64, on sql: any SQLDatabase) async throws -> [Bool] {
+        try await sql.raw("UPDATE outbox SET sent_at = \(bind: now), last_error = NULL WHERE id IN (\(binds: ids))").run()
+        return ids.map { _ in true }
     }
 
     /// Deletes messages delivered more than `retentionDays` ago, a batch at a time; returns how many. Sent

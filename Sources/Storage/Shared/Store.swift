@@ -31,8 +31,9 @@ public struct Store: Sendable {
     let draftState: DraftState
     /// Demandes/: the inbox's counts per status, the requests being filed (group commit).
     let demandeState: DemandeState
-    /// Outbox/: the wording of the e-mails workflows cause.
+    /// Outbox/: the wording of the e-mails workflows cause, the deliveries being marked sent.
     let mails: WorkflowMails
+    let outboxState: OutboxState
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
@@ -54,11 +55,16 @@ public struct Store: Sendable {
         self.demandeState = DemandeState { batch in
             try await Self.write(on: database, gate: gate) { sql in try await Self.file(batch, on: sql) }
         }
+        self.outboxState = OutboxState { ids in
+            try await Self.write(on: database, gate: gate) { sql in try await Self.markSent(ids, at: Self.millis(clock()), on: sql) }
+        }
     }
 
     var sql: any SQLDatabase { database() as! any SQLDatabase }
 
-    var nowMillis: Int64 { Int64((clock().timeIntervalSince1970 * 1000).rounded()) }
+    var nowMillis: Int64 { Self.millis(clock()) }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
     /// Runs `body` in one transaction: everything it writes is committed together, or nothing is.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
