@@ -78,6 +78,22 @@ final class OutboxDeliveryTests: XCTestCase {
         XCTAssertLessThanOrEqual(inFlight.most.withLockedValue { $0 }, OutboxWorker.concurrentDestinations)
     }
 
+    /// A relay that refuses everything fails every delivery in flight at once: each failure is recorded, with
+    /// its attempt and its next try, none lost among the others.
+    func testFailuresAtOnceAreAllRecorded() async throws {
+        try await guichet.store.enqueue(mails(20))
+        try await worker(RefusingTransport()).deliverDue()
+        let counts = try await guichet.store.outboxCounts()
+        XCTAssertEqual(counts.failing, 20)
+        XCTAssertEqual(counts.pending, 20)
+        let dueNow = try await guichet.store.dueMessages(limit: 100)
+        XCTAssertEqual(dueNow.count, 0, "none due again before its backoff")
+        guichet.clock.advance(OutboxWorker.backoff(attempts: 1) + 1)
+        let retried = try await guichet.store.dueMessages(limit: 100)
+        XCTAssertEqual(retried.count, 20)
+        XCTAssertTrue(retried.allSatisfy { $0.attempts == 1 && $0.lastError == "relais indisponible" }, "each one's failure recorded")
+    }
+
     /// Delivered messages hold tracking codes and one-time links in clear: gone after their retention, while an
     /// undelivered one stays however old.
     func testDeliveredMessagesArePurgedAfterTheirRetention() async throws {
@@ -161,4 +177,10 @@ final class InFlightTransport: MailTransport, Sendable {
         current.withLockedValue { $0 -= 1 }
         sent.withLockedValue { $0 += 1 }
     }
+}
+
+/// A relay that is down.
+struct RefusingTransport: MailTransport {
+    struct Down: Error, CustomStringConvertible { var description: String { "relais indisponible" } }
+    func send(_ mail: OutboxMail, id: String) async throws { throw Down() }
 }

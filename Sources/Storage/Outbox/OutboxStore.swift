@@ -183,14 +183,22 @@ extension Store {
         }
     }
 
+    /// Records a failed attempt and when to try again. Returns once committed; failures recorded at the same
+    /// time (a relay down fails every delivery in flight) share a commit, so they do not crowd out the filings.
     public func markFailed(_ id: String, error: String, retryAt: Date) async throws {
-        let retry = Int64(retryAt.timeIntervalSince1970 * 1000)
-        try await write { sql in
+        _ = try await outboxState.failureMarks.submit(FailureMark(id: id, error: String(error.prefix(500)), retryAt: Self.millis(retryAt)))
+    }
+
+    struct FailureMark: Sendable { var id: String; var error: String; var retryAt: Int64 }
+
+    static func markFailed(_ marks: [FailureMark], on sql: any SQLDatabase) async throws -> [Bool] {
+        for mark in marks {
             try await sql.raw("""
-                UPDATE outbox SET attempts = attempts + 1, last_error = \(bind: String(error.prefix(500))), next_attempt_at = \(bind: retry)
-                WHERE id = \(bind: id)
+                UPDATE outbox SET attempts = attempts + 1, last_error = \(bind: mark.error), next_attempt_at = \(bind: mark.retryAt)
+                WHERE id = \(bind: mark.id)
                 """).run()
         }
+        return marks.map { _ in true }
     }
 
     /// Makes failing messages due now (the admin's "retry now"), for the platform's operators.

@@ -55,9 +55,9 @@ public struct Store: Sendable {
         self.demandeState = DemandeState { batch in
             try await Self.write(on: database, gate: gate) { sql in try await Self.file(batch, on: sql) }
         }
-        self.outboxState = OutboxState { ids in
-            try await Self.write(on: database, gate: gate) { sql in try await Self.markSent(ids, at: Self.millis(clock()), on: sql) }
-        }
+        self.outboxState = OutboxState(
+            markSent: { ids in try await Self.write(on: database, gate: gate) { sql in try await Self.markSent(ids, at: Self.millis(clock()), on: sql) } },
+            markFailed: { marks in try await Self.write(on: database, gate: gate) { sql in try await Self.markFailed(marks, on: sql) } })
     }
 
     var sql: any SQLDatabase { database() as! any SQLDatabase }
