@@ -65,9 +65,10 @@ struct AdminController {
         var attempts = WorkflowAction.webhookAttempts
     }
 
-    /// Undelivered messages (e-mails, SMS, webhook calls). The outbox is the platform's, so only the Métropole's admins (who run it) see it.
+    /// Undelivered messages (e-mails, SMS, webhook calls). The outbox is the platform's, so only the Métropole's
+    /// admins (who run it) see it: the store refuses anyone else (403).
     func failingMail(req: Request) async throws -> Response {
-        let scope = try await platformAdmin(req)
+        let (scope, _) = try await req.agentScope()
         let rows = try await req.store.failingMessages(in: scope).map {
             MailVM.Row(kind: $0.message.summary.kind, to: $0.message.summary.to, subject: $0.message.summary.subject, attempts: $0.attempts, error: $0.lastError ?? "",
                        created: FrenchDate.string($0.createdAt), next: FrenchDate.string($0.nextAttemptAt))
@@ -78,16 +79,10 @@ struct AdminController {
     }
 
     func retryMail(req: Request) async throws -> Response {
-        let scope = try await platformAdmin(req)
+        let (scope, _) = try await req.agentScope()
         try await req.store.retryFailingMessages(in: scope)
         await req.guichet.mailQueued()
         req.flash("Nouvel essai d'envoi lancé.")
         return req.redirect(to: "/bo/\(scope.slug)/courriels", redirectType: .normal)
-    }
-
-    private func platformAdmin(_ req: Request) async throws -> TenantScope {
-        let (scope, _) = try await req.agentScope()
-        guard scope.isAdmin, scope.collectivite.kind == .metropole else { throw Abort(.forbidden) }
-        return scope
     }
 }

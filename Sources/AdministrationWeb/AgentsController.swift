@@ -24,20 +24,22 @@ struct AgentsController {
         var hasJournal: Bool
     }
 
+    // Who may manage agents is the store's decision (`Store.agents`, `inviteAgent`…): its refusals become 403.
+
     func page(req: Request) async throws -> Response {
-        let scope = try await adminScope(req)
+        let (scope, _) = try await req.agentScope()
         return try await render(req, scope, invite: nil)
     }
 
     func invite(req: Request) async throws -> Response {
-        let scope = try await adminScope(req)
+        let (scope, _) = try await req.agentScope()
         let (account, email, name) = (try await req.requireAccount(), req.form.value("email").trimmingCharacters(in: .whitespaces), req.form.value("nom").trimmingCharacters(in: .whitespaces))
         let roles = req.form.values("roles")
         var errors: [String: String] = [:]
         if !Email.isValid(email) { errors["email"] = "Saisissez une adresse e-mail valide, par exemple prenom.nom@mairie.fr." }
         if roles.isEmpty { errors["roles"] = "Cochez au moins un rôle." }
         if !errors.isEmpty {
-            let form = InviteForm(email: email, name: name, roles: try await roleChoices(req, scope, checked: Set(roles), prefix: "invite"),
+            let form = InviteForm(email: email, name: name, roles: Self.choices(try await availableRoles(req, scope), checked: Set(roles), prefix: "invite"),
                                   emailError: errors["email"], rolesError: errors["roles"])
             return try await render(req, scope, invite: form, status: .unprocessableEntity)
         }
@@ -47,44 +49,37 @@ struct AgentsController {
     }
 
     func setRoles(req: Request) async throws -> Response {
-        let scope = try await adminScope(req)
-        let account = try await req.requireAccount()
+        let (scope, account) = try await req.agentScope()
         let target = req.parameters.get("account") ?? ""
-        let roles = req.form.values("roles")
-        guard !roles.isEmpty else {
-            req.flash("Un agent garde au moins un rôle : pour lui retirer l'accès, utilisez « Désactiver ».")
-            return req.redirect(to: "/bo/\(scope.slug)/agents", redirectType: .normal)
-        }
         return try await change(req, scope, done: "Rôles enregistrés.") {
-            try await req.store.setAgentRoles(accountID: target, roles: roles, of: scope.slug, in: scope, author: account.name)
+            try await req.store.setAgentRoles(accountID: target, roles: req.form.values("roles"), of: scope.slug, in: scope, author: account.name)
         }
     }
 
     func disable(req: Request) async throws -> Response {
-        let scope = try await adminScope(req)
-        let account = try await req.requireAccount()
+        let (scope, account) = try await req.agentScope()
         return try await change(req, scope, done: "Accès retiré : ses sessions et ses jetons d'API ne valent plus rien.") {
             try await req.store.disableAgent(accountID: req.parameters.get("account") ?? "", of: scope.slug, in: scope, author: account.name)
         }
     }
 
     /// Makes a change, says how it went, and goes back to the list; the store refuses to leave the collectivité
-    /// without an admin.
+    /// without an admin, or an agent without a role.
     private func change(_ req: Request, _ scope: TenantScope, done: String, _ body: () async throws -> Void) async throws -> Response {
         do {
             try await body()
             req.flash(done)
         } catch StoreError.conflict(let why) where why == "dernier-admin" {
             req.flash("Impossible : la collectivité n'aurait plus aucun administrateur.")
+        } catch StoreError.conflict(let why) where why == "roles" {
+            req.flash("Un agent garde au moins un rôle : pour lui retirer l'accès, utilisez « Désactiver ».")
         }
         return req.redirect(to: "/bo/\(scope.slug)/agents", redirectType: .normal)
     }
 
-    /// The Métropole's admin gives a commune with a back-office its first admin.
+    /// The Métropole's admin gives a commune with a back-office its first admin (the store allows nobody else).
     func firstAdmin(req: Request) async throws -> Response {
-        let scope = try await adminScope(req)
-        guard scope.collectivite.kind == .metropole else { throw Abort(.forbidden) }
-        let account = try await req.requireAccount()
+        let (scope, account) = try await req.agentScope()
         let email = req.form.value("email").trimmingCharacters(in: .whitespaces)
         guard let commune = try await req.store.collectivite(slug: req.form.value("commune")), commune.kind == .commune, commune.hasBackOffice else {
             return try await render(req, scope, invite: nil, firstAdminError: "Choisissez une commune qui a un espace agents.", status: .unprocessableEntity)
@@ -108,12 +103,12 @@ struct AgentsController {
 
     private func render(_ req: Request, _ scope: TenantScope, invite: InviteForm?, firstAdminError: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let agents = try await req.store.agents(of: scope.slug, in: scope)
-        let labels = Dictionary(uniqueKeysWithValues: try await availableRoles(req, scope).map { ($0.slug, $0.name) })
-        var rows: [AgentRow] = []
-        for agent in agents {
-            rows.append(AgentRow(accountID: agent.accountID, name: agent.name, email: agent.email, pending: agent.pending,
-                                 roleLabels: agent.roles.map { labels[$0] ?? $0 }.joined(separator: ", "),
-                                 roles: try await roleChoices(req, scope, checked: Set(agent.roles), prefix: "r-\(agent.accountID)")))
+        let offered = Self.roles(held: agents)
+        let labels = Dictionary(uniqueKeysWithValues: offered.map { ($0.slug, $0.name) })
+        let rows = agents.map { agent in
+            AgentRow(accountID: agent.accountID, name: agent.name, email: agent.email, pending: agent.pending,
+                     roleLabels: agent.roles.map { labels[$0] ?? $0 }.joined(separator: ", "),
+                     roles: Self.choices(offered, checked: Set(agent.roles), prefix: "r-\(agent.accountID)"))
         }
         let journal = try await req.store.agentJournal(of: scope.slug, in: scope).map {
             JournalRow(at: FrenchDate.string($0.at), author: $0.author, target: $0.target, description: $0.description)
@@ -126,30 +121,25 @@ struct AgentsController {
                 return CommuneChoice(slug: $0.slug, label: "\($0.name) — " + (n == 0 ? "aucun administrateur" : "\(n) administrateur\(n > 1 ? "s" : "")"))
             }
         }
-        let blank = InviteForm(roles: try await roleChoices(req, scope, checked: [], prefix: "invite"))
-        let form = invite ?? blank
+        let form = invite ?? InviteForm(roles: Self.choices(offered, checked: [], prefix: "invite"))
         let title = (invite?.emailError != nil || invite?.rolesError != nil || firstAdminError != nil ? "Erreur — " : "") + "Agents"
         let vm = PageVM(layout: try await req.layout(scope, title: title), slug: scope.slug, agents: rows, invite: form, journal: journal,
                         communes: communes, firstAdminError: firstAdminError, offersFirstAdmin: !communes.isEmpty, hasJournal: !journal.isEmpty)
         return req.guichet.renderer.html("administration/agents", vm, status: status)
     }
 
-    /// The roles offered: admin, the services the shipped démarches name, and any already held here.
+    /// The roles offered: admin, the services the shipped démarches name, and any the agents already hold here.
+    static func roles(held agents: [AgentSummary]) -> [(slug: String, name: String)] {
+        let offered: [(slug: String, name: String)] = [("admin", "Administrateur")] + DemoCatalogue.roles
+        let known = Set(offered.map(\.slug))
+        return offered + Set(agents.flatMap(\.roles)).subtracting(known).sorted().map { ($0, $0) }
+    }
+
     private func availableRoles(_ req: Request, _ scope: TenantScope) async throws -> [(slug: String, name: String)] {
-        var roles: [(slug: String, name: String)] = [("admin", "Administrateur")] + DemoCatalogue.roles
-        let known = Set(roles.map(\.slug))
-        let held = Set(try await req.store.agents(of: scope.slug, in: scope).flatMap(\.roles)).subtracting(known)
-        roles += held.sorted().map { ($0, $0) }
-        return roles
+        Self.roles(held: try await req.store.agents(of: scope.slug, in: scope))
     }
 
-    private func roleChoices(_ req: Request, _ scope: TenantScope, checked: Set<String>, prefix: String) async throws -> [RoleChoice] {
-        try await availableRoles(req, scope).map { RoleChoice(value: $0.slug, label: $0.name, checked: checked.contains($0.slug), inputID: "\(prefix)-\($0.slug)") }
-    }
-
-    private func adminScope(_ req: Request) async throws -> TenantScope {
-        let (scope, _) = try await req.agentScope()
-        guard scope.isAdmin else { throw Abort(.forbidden) }
-        return scope
+    static func choices(_ roles: [(slug: String, name: String)], checked: Set<String>, prefix: String) -> [RoleChoice] {
+        roles.map { RoleChoice(value: $0.slug, label: $0.name, checked: checked.contains($0.slug), inputID: "\(prefix)-\($0.slug)") }
     }
 }

@@ -85,20 +85,18 @@ public struct GuichetConfiguration: Sendable {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "DRAFT_LIFETIME_DAYS must be between 1 and 365") }
             config.draftLifetimeDays = n
         }
-        if let allow = value("GUICHET_OUTBOUND_ALLOW") {
-            let items = allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        /// "10.1.0.0/16, 192.168.4.7": every item must be an address or a network.
+        func networks(_ key: String) throws -> [IPNetwork]? {
+            guard let text = value(key) else { return nil }
+            let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let networks = items.compactMap(IPNetwork.init)
             guard networks.count == items.count else {
-                throw Invalid(description: "GUICHET_OUTBOUND_ALLOW must list networks such as 10.1.0.0/16, 192.168.4.7 (comma-separated)")
+                throw Invalid(description: "\(key) must list addresses or networks such as 10.1.0.0/16, 192.168.4.7 (comma-separated)")
             }
-            config.outbound.allowedNetworks = networks
+            return networks
         }
-        if let proxies = value("GUICHET_TRUSTED_PROXIES") {
-            let items = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            let networks = items.compactMap(IPNetwork.init)
-            guard networks.count == items.count else { throw Invalid(description: "GUICHET_TRUSTED_PROXIES must list addresses or networks, comma-separated") }
-            config.trustedProxies = networks
-        }
+        if let allowed = try networks("GUICHET_OUTBOUND_ALLOW") { config.outbound.allowedNetworks = allowed }
+        if let proxies = try networks("GUICHET_TRUSTED_PROXIES") { config.trustedProxies = proxies }
         if let http = value("GUICHET_OUTBOUND_HTTP") {
             guard ["0", "1"].contains(http) else { throw Invalid(description: "GUICHET_OUTBOUND_HTTP must be 0 or 1") }
             config.outbound.allowsPlainHTTP = http == "1"

@@ -25,14 +25,17 @@ public enum Secret {
         code.uppercased().filter { $0.isLetter || $0.isNumber }
     }
 
-    /// Lowercase hex SHA-256 (hand-encoded: `String(format:)` per byte showed up in the submission profile).
-    public static func hash(_ secret: String) -> String {
-        let hex = Array("0123456789abcdef".utf8)
+    /// Lowercase hex SHA-256.
+    public static func hash(_ secret: String) -> String { hex(SHA256.hash(data: Data(secret.utf8))) }
+
+    /// Lowercase hex, hand-encoded: `String(format:)` per byte showed up in the submission profile.
+    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Data(secret.utf8)) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -48,8 +51,8 @@ public struct TrackingCodeHash: Sendable {
     }
 
     public func hash(_ code: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(Secret.normaliseTrackingCode(code).utf8), using: key)
-        return "h1:" + mac.map { String(format: "%02x", $0) }.joined()
+        // On the filing path: hex like `Secret.hash`.
+        "h1:" + Secret.hex(HMAC<SHA256>.authenticationCode(for: Data(Secret.normaliseTrackingCode(code).utf8), using: key))
     }
 
     /// Whether `code` is the one `stored` was made from.

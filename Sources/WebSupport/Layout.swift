@@ -53,7 +53,12 @@ public struct HTMLErrorMiddleware: AsyncMiddleware {
         do { return try await next.respond(to: req) }
         catch let redirect as Redirect { return req.redirect(to: redirect.location, redirectType: .normal) }
         catch let refusal as StoreError { return page(req, refusal.httpStatus) }
-        catch let abort as any AbortError { return page(req, abort.status) }
+        catch let abort as any AbortError {
+            // The abort's headers (a 429's Retry-After) go with the page.
+            let response = page(req, abort.status)
+            for (name, value) in abort.headers where name.lowercased() != "content-type" { response.headers.replaceOrAdd(name: name, value: value) }
+            return response
+        }
         catch {
             req.logger.report(error: error)
             return req.guichet.renderer.errorPage(.internalServerError,
@@ -67,6 +72,7 @@ public struct HTMLErrorMiddleware: AsyncMiddleware {
         case .forbidden: "Vous n'avez pas accès à cette page."
         case .payloadTooLarge: "Le formulaire envoyé est trop volumineux (20 Mo au plus)."
         case .conflict: "La demande a changé entre-temps : rechargez la page et recommencez."
+        case .tooManyRequests: "Trop de tentatives. Réessayez dans 15 minutes."
         default: "La requête n'a pas pu aboutir."
         }
         return req.guichet.renderer.errorPage(status, message)

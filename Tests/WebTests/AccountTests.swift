@@ -72,8 +72,16 @@ final class AccountTests: XCTestCase {
         XCTAssertEqual(byCookie, 0, "the cookie's value is not in the table")
         let byHash = try await sql.raw("SELECT COUNT(*) AS n FROM sessions WHERE id = \(bind: Secret.hash(cookie))").first(decodingColumn: "n", as: Int.self)
         XCTAssertEqual(byHash, 1)
+        func end() async throws -> Int64? {
+            try await sql.raw("SELECT expires_at FROM sessions WHERE id = \(bind: Secret.hash(cookie))").first(decodingColumn: "expires_at", as: Int64.self)
+        }
+        let first = try await end()
+        guichet.clock.advance(60)
+        try await browser.get("/compte")
+        let unchanged = try await end()
+        XCTAssertEqual(unchanged, first, "a page view that changes nothing in the session writes nothing")
 
-        guichet.clock.advance(Store.sessionLifetime - 60)
+        guichet.clock.advance(Store.sessionLifetime - 120)
         let stillIn = try await browser.get("/compte")
         XCTAssertEqual(stillIn.status, .ok, "a minute before the end; the request moves the end a lifetime ahead")
         guichet.clock.advance(Store.sessionLifetime + 60)

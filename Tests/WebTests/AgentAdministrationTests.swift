@@ -87,6 +87,13 @@ final class AgentAdministrationTests: XCTestCase {
         XCTAssertTrue(stillAdmin.isAdmin, "the collectivité's only admin cannot remove their own admin role")
         let flash = try await admin.get("/bo/caluire-et-cuire/agents")
         XCTAssertTrue(flash.contains("aucun administrateur"), flash.body)
+
+        let none = try await admin.post("/bo/caluire-et-cuire/agents/\(agentID)/roles", [])
+        XCTAssertEqual(none.status, .seeOther)
+        let kept = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        XCTAssertEqual(kept.roles(on: try DemoCatalogueWorkflow.subsidy()), ["accueil"], "no role at all is refused: that is « Désactiver »")
+        let told = try await admin.get("/bo/caluire-et-cuire/agents")
+        XCTAssertTrue(told.contains("Un agent garde au moins un rôle"), told.body)
     }
 
     func testADisabledAgentsSessionsAndTokensEndAtOnce() async throws {
@@ -172,6 +179,20 @@ final class AgentAdministrationTests: XCTestCase {
             _ = try await guichet.store.inviteAgent(email: "x@bron.fr", name: "X", roles: ["accueil"], to: "bron", in: platform, author: "M", mail: nil)
             XCTFail("the Métropole gave a commune's agent roles")
         } catch StoreError.forbidden {}
+    }
+
+    /// The outbox holds every tenant's messages: only the Métropole's admins see and retry it.
+    func testOnlyTheMetropolesAdminsSeeTheFailingDeliveries() async throws {
+        let commune = try await signedIn("admin@caluire-et-cuire.demo.fr")
+        let refused = try await commune.get("/bo/caluire-et-cuire/courriels")
+        XCTAssertEqual(refused.status, .forbidden)
+        let metropole = try await signedIn("admin@metropole.demo.fr")
+        let page = try await metropole.get("/bo/metropole/courriels")
+        XCTAssertEqual(page.status, .ok)
+        let agent = try await signedIn("agent@caluire-et-cuire.demo.fr")
+        try await agent.get("/bo/caluire-et-cuire/demandes")
+        let retry = try await agent.post("/bo/caluire-et-cuire/courriels/relancer", [])
+        XCTAssertEqual(retry.status, .forbidden)
     }
 
     /// A new password ends what the old one opened: the other sessions and the API tokens.

@@ -38,6 +38,8 @@ final class TrackingCodeTests: XCTestCase {
         XCTAssertTrue(page.contains("Trop de codes de suivi essayés"), page.body)
         let correction = try await browser.post("/suivi/corriger", [("numero", number), ("code", code)])
         XCTAssertEqual(correction.status, .tooManyRequests)
+        XCTAssertEqual(correction.headers.first(name: "Retry-After"), "900", "the page keeps the abort's header")
+        XCTAssertTrue(correction.contains("Trop de tentatives"), correction.body)
 
         // Another request followed from the same address is not locked with it (the address has room left).
         let (other, otherCode) = try await file()

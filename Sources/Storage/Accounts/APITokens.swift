@@ -36,11 +36,8 @@ extension Store {
         let token = Secret.token()
         let now = nowMillis
         try await write { sql in
-            try await sql.raw("""
-                INSERT INTO tokens (hash, account_id, purpose, collectivite, label, expires_at, created_at, access)
-                VALUES (\(bind: Secret.hash(token)), \(bind: accountID), 'api', \(bind: scope.slug), \(bind: label.isEmpty ? nil : label),
-                        \(bind: now + Int64(days) * 86_400_000), \(bind: now), \(bind: access.rawValue))
-                """).run()
+            try await Self.insertToken(token, accountID: accountID, purpose: .api, collectivite: scope.slug, label: label.isEmpty ? nil : label,
+                                       access: access, expiresAt: now + Int64(days) * 86_400_000, at: now, on: sql)
         }
         return token
     }

@@ -13,8 +13,6 @@ public struct Account: Sendable, Equatable, Decodable {
     var disabledAt: Int64?
     public var isConfirmed: Bool { confirmedAt != nil }
     public var isDisabled: Bool { disabledAt != nil }
-    /// An invited agent who has not chosen a password yet has none.
-    public var hasPassword: Bool { !passwordHash.isEmpty }
 }
 
 /// A collectivité where an account is an agent, with its roles there.
@@ -65,19 +63,34 @@ extension Store {
         }
     }
 
-    /// Issues a secret for an account and returns it in clear, the only time it exists in clear.
-    public func issueToken(accountID: String, purpose: TokenPurpose, lifetime: TimeInterval?,
-                           collectivite: String? = nil, label: String? = nil) async throws -> String {
+    /// Issues a one-time secret (confirmation, reset) and returns it in clear, the only time it exists in clear.
+    public func issueToken(accountID: String, purpose: TokenPurpose, lifetime: TimeInterval?) async throws -> String {
         let token = Secret.token()
-        let expires = lifetime.map { nowMillis + Int64($0 * 1000) }
+        let now = nowMillis
         try await write { sql in
-            try await sql.raw("""
-                INSERT INTO tokens (hash, account_id, purpose, collectivite, label, expires_at, created_at)
-                VALUES (\(bind: Secret.hash(token)), \(bind: accountID), \(bind: purpose.rawValue), \(bind: collectivite),
-                        \(bind: label), \(bind: expires), \(bind: self.nowMillis))
-                """).run()
+            try await Self.insertToken(token, accountID: accountID, purpose: purpose, expiresAt: lifetime.map { now + Int64($0 * 1000) }, at: now, on: sql)
         }
         return token
+    }
+
+    /// A token row: only the secret's hash is kept. `access` matters for API tokens only.
+    static func insertToken(_ token: String, accountID: String, purpose: TokenPurpose, collectivite: String? = nil, label: String? = nil,
+                            access: APIAccess = .lecture, expiresAt: Int64?, at now: Int64, on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO tokens (hash, account_id, purpose, collectivite, label, expires_at, created_at, access)
+            VALUES (\(bind: Secret.hash(token)), \(bind: accountID), \(bind: purpose.rawValue), \(bind: collectivite), \(bind: label),
+                    \(bind: expiresAt), \(bind: now), \(bind: access.rawValue))
+            """).run()
+    }
+
+    /// Adds roles an account may already hold (those are left as they are).
+    static func insertRoles(_ roles: [String], accountID: String, collectivite: String, on sql: any SQLDatabase) async throws {
+        for role in roles {
+            try await sql.raw("""
+                INSERT INTO agent_roles (account_id, collectivite, role) VALUES (\(bind: accountID), \(bind: collectivite), \(bind: role))
+                ON CONFLICT DO NOTHING
+                """).run()
+        }
     }
 
     /// Uses up a one-time token (confirmation, reset) and returns its account, or nil if unknown or expired.
@@ -112,14 +125,7 @@ extension Store {
     }
 
     public func grantRoles(accountID: String, collectivite: String, roles: [String]) async throws {
-        try await write { sql in
-            for role in roles {
-                try await sql.raw("""
-                    INSERT INTO agent_roles (account_id, collectivite, role) VALUES (\(bind: accountID), \(bind: collectivite), \(bind: role))
-                    ON CONFLICT DO NOTHING
-                    """).run()
-            }
-        }
+        try await write { sql in try await Self.insertRoles(roles, accountID: accountID, collectivite: collectivite, on: sql) }
     }
 
     public func agentMemberships(accountID: String) async throws -> [AgentMembership] {

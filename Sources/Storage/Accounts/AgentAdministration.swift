@@ -80,16 +80,9 @@ extension Store {
             } else {
                 try await sql.raw("UPDATE accounts SET disabled_at = NULL WHERE id = \(bind: id)").run()
             }
-            for role in roles {
-                try await sql.raw("""
-                    INSERT INTO agent_roles (account_id, collectivite, role) VALUES (\(bind: id), \(bind: collectivite), \(bind: role))
-                    ON CONFLICT DO NOTHING
-                    """).run()
-            }
-            try await sql.raw("""
-                INSERT INTO tokens (hash, account_id, purpose, collectivite, label, expires_at, created_at)
-                VALUES (\(bind: Secret.hash(token)), \(bind: id), 'reset', NULL, 'invitation', \(bind: now + Int64(Self.invitationLifetime * 1000)), \(bind: now))
-                """).run()
+            try await Self.insertRoles(roles, accountID: id, collectivite: collectivite, on: sql)
+            try await Self.insertToken(token, accountID: id, purpose: .resetPassword, label: "invitation",
+                                       expiresAt: now + Int64(Self.invitationLifetime * 1000), at: now, on: sql)
             try await self.journal(on: sql, collectivite: collectivite, author: author, target: email,
                                    "Invité avec les rôles : \(roles.joined(separator: ", "))", at: now)
             if let mail { try await self.enqueue([mail(token)], on: sql) }
@@ -112,9 +105,7 @@ extension Store {
                 try await self.keepAnAdmin(collectivite, other: accountID, on: sql)
             }
             try await sql.raw("DELETE FROM agent_roles WHERE account_id = \(bind: accountID) AND collectivite = \(bind: collectivite)").run()
-            for role in roles {
-                try await sql.raw("INSERT INTO agent_roles (account_id, collectivite, role) VALUES (\(bind: accountID), \(bind: collectivite), \(bind: role))").run()
-            }
+            try await Self.insertRoles(roles, accountID: accountID, collectivite: collectivite, on: sql)
             // Roles are read at every request: the change applies from the agent's next page, no session to end.
             try await self.journal(on: sql, collectivite: collectivite, author: author, target: try await self.email(of: accountID, on: sql),
                                    "Rôles : \(before.joined(separator: ", ")) → \(roles.joined(separator: ", "))", at: now)

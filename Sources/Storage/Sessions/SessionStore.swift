@@ -2,16 +2,24 @@ import Foundation
 import Identity
 import SQLKit
 
+/// A session as stored: its values and when it ends.
+public struct StoredSession: Sendable, Equatable {
+    public var data: [String: String]
+    public var expiresAt: Date
+}
+
 extension Store {
-    /// How long a session lives after its last request (Vapor saves the session with every response): a working day.
+    /// How long a session lives after its last request: a working day.
     public static let sessionLifetime: TimeInterval = 8 * 3600
 
-    /// The session's values, unless it expired or never existed. `secret` is the cookie's value.
-    public func sessionData(secret: String) async throws -> [String: String]? {
-        guard let text = try await sql.raw("""
-            SELECT data FROM sessions WHERE id = \(bind: Secret.hash(secret)) AND expires_at > \(bind: nowMillis)
-            """).first(decodingColumn: "data", as: String.self) else { return nil }
-        return try? fromJSON([String: String].self, text)
+    /// The session, unless it expired or never existed. `secret` is the cookie's value.
+    public func session(secret: String) async throws -> StoredSession? {
+        struct Row: Decodable { var data: String; var expiresAt: Int64 }
+        guard let row = try await sql.raw("""
+            SELECT data, expires_at FROM sessions WHERE id = \(bind: Secret.hash(secret)) AND expires_at > \(bind: nowMillis)
+            """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+              let data = try? fromJSON([String: String].self, row.data) else { return nil }
+        return StoredSession(data: data, expiresAt: Date(millis: row.expiresAt))
     }
 
     /// Writes a session's values and pushes its expiry a lifetime ahead.
