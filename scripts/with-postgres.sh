@@ -12,7 +12,17 @@ dir=$(mktemp -d /tmp/guichet-pg.XXXXXX)
 chown guichetpg "$dir"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u guichetpg -- "$@"; else "$@"; fi; }
 as_pg "$initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-stop() { as_pg "$pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$dir"; }
+# When the command fails, the server's own account of its errors goes to stderr: a client only sees
+# "PSQLError – Generic description", which hides the cause.
+stop() {
+  local rc=$?
+  as_pg "$pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+  if [ "$rc" != 0 ] && [ -f "$dir/server.log" ]; then
+    echo "--- PostgreSQL server errors (last 60) ---" >&2
+    grep -E -A1 "ERROR|FATAL|PANIC" "$dir/server.log" | cut -c1-400 | tail -n 60 >&2 || true
+  fi
+  rm -rf "$dir"
+}
 trap stop EXIT
 as_pg "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-off}" start >/dev/null
