@@ -25,6 +25,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
         let lock = try ServerLock(folder: config.dataDirectory)
         await app.storage.setWithAsyncShutdown(ServerLockKey.self, to: lock, onShutdown: { $0.release() })
     }
+    let shared = try config.databaseURL.map { try SharedPostgres(url: $0, logger: Logger(label: "guichet.postgres")) }
     if let url = config.databaseURL {
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: config.databasePoolSize), as: .psql)
     } else {
@@ -46,7 +47,11 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
         // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
     }
-    try await app.autoMigrate()
+    if let shared {
+        try await shared.whileHoldingMigrationLock { try await app.autoMigrate() }
+    } else {
+        try await app.autoMigrate()
+    }
 
     let baseURL = config.baseURL
     let outbound = OutboundHTTP(policy: config.outbound)
@@ -54,7 +59,13 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     let store = Store(database: { app.db }, files: FileVault(root: config.dataDirectory.appendingPathComponent("uploads")),
                       serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock,
                       readSource: HTTPSourceReader.reader(client: outbound), draftLifetimeDays: config.draftLifetimeDays,
-                      serverSecret: serverSecret)
+                      serverSecret: serverSecret, sharedDatabase: shared != nil)
+    if let shared {
+        // Every process announces its cache changes, a command too (`import` changes conventions); only servers,
+        // which keep caches for long, listen.
+        app.lifecycle.use(WorkerLifecycle { await store.announceCacheChanges() })
+        if serving { app.lifecycle.use(WorkerLifecycle { await shared.listen(to: store.cacheBus) }) }
+    }
     let transport: any MailTransport
     if let smtp = config.smtpURL {
         guard let smtpConfig = SMTPConfiguration(url: smtp) else { throw GuichetConfiguration.Invalid(description: "SMTP_URL is not a valid smtp:// URL") }
@@ -66,7 +77,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
         ?? FileSMSGateway(folder: config.dataDirectory.appendingPathComponent("sms"))
     let keys = WebhookKeys(secret: serverSecret)
     let worker = OutboxWorker(store: store, transport: transport, sms: sms, webhooks: WebhookClient(keys: keys, client: outbound, clock: config.clock),
-                              logger: Logger(label: "guichet.outbox"))
+                              logger: Logger(label: "guichet.outbox"), lease: config.outboxLease)
     let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"), sentRetentionDays: config.sentRetentionDays)
     app.storage[OutboxWorkerKey.self] = worker
     app.passwords.use(.bcrypt(cost: config.bcryptCost))

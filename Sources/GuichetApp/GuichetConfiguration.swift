@@ -23,6 +23,9 @@ public struct GuichetConfiguration: Sendable {
     public var draftLifetimeDays = 30
     /// How long delivered messages are kept (`OUTBOX_RETENTION_DAYS`, 1 to 365): they hold codes and links.
     public var sentRetentionDays = 30
+    /// How long a message claimed for delivery is its process's (`OUTBOX_LEASE_SECONDS`, 30 to 3,600): if that
+    /// process dies, the others deliver the message this much later.
+    public var outboxLease: TimeInterval = OutboxWorker.defaultLease
     /// What time it is; tests move it.
     public var clock: @Sendable () -> Date = Date.init
     /// bcrypt cost; 12 in production. Only the test harness lowers it.
@@ -104,6 +107,10 @@ public struct GuichetConfiguration: Sendable {
         if let days = value("OUTBOX_RETENTION_DAYS") {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "OUTBOX_RETENTION_DAYS must be between 1 and 365") }
             config.sentRetentionDays = n
+        }
+        if let seconds = value("OUTBOX_LEASE_SECONDS") {
+            guard let n = Int(seconds), (30...3600).contains(n) else { throw Invalid(description: "OUTBOX_LEASE_SECONDS must be between 30 and 3600") }
+            config.outboxLease = TimeInterval(n)
         }
         if let base = value("GUICHET_BASE_URL") {
             guard base.hasPrefix("http://") || base.hasPrefix("https://") else { throw Invalid(description: "GUICHET_BASE_URL must be an http(s) URL") }

@@ -15,12 +15,13 @@ public actor OutboxWorker {
     let webhooks: WebhookClient
     let logger: Logger
     let idleDelay: Duration
+    let lease: TimeInterval
     private var wakeUp: CheckedContinuation<Void, Never>?
 
     public init(store: Store, transport: any MailTransport, sms: any SMSGateway, webhooks: WebhookClient, logger: Logger,
-                idleDelay: Duration = .seconds(2)) {
+                idleDelay: Duration = .seconds(2), lease: TimeInterval = OutboxWorker.defaultLease) {
         self.store = store; self.transport = transport; self.sms = sms; self.webhooks = webhooks
-        self.logger = logger; self.idleDelay = idleDelay
+        self.logger = logger; self.idleDelay = idleDelay; self.lease = lease
     }
 
     /// Runs until the task is cancelled.
@@ -37,9 +38,9 @@ public actor OutboxWorker {
         wakeUp = nil
     }
 
-    /// How long a claimed message is this worker's: well beyond the longest attempt (a webhook's 15 s, an SMTP
-    /// session's timeouts). A worker that died holding messages gives them back when it runs out.
-    public static let lease: TimeInterval = 300
+    /// How long a claimed message is this worker's, unless configured: well beyond the longest attempt (a webhook's
+    /// 15 s, an SMTP session's timeouts). A worker that died holding messages gives them back when it runs out.
+    public static let defaultLease: TimeInterval = 300
     /// Destinations delivered at once (so, for e-mail, connections to the relay at once).
     public static let concurrentDestinations = 8
 
@@ -52,7 +53,7 @@ public actor OutboxWorker {
     /// again, so they can ignore a repeat.)
     @discardableResult
     public func deliverDue(limit: Int = 100) async throws -> Int {
-        let due = try await store.claimDue(limit: limit, lease: Self.lease)
+        let due = try await store.claimDue(limit: limit, lease: lease)
         var byDestination: [String: [OutboxEntry]] = [:]
         var order: [String] = []
         for entry in due {

@@ -31,31 +31,70 @@ public final class TestGuichet: @unchecked Sendable {
 
     /// - Parameter seed: load the territory, demo démarches and demo accounts.
     public static func make(seed: Bool = true, configure: (inout GuichetConfiguration) -> Void = { _ in }) async throws -> TestGuichet {
-        _ = quietLogs
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-test-\(UUID().uuidString)")
-        // bcrypt at cost 12 takes ~0.25 s a hash; production cost is checked in ConfigurationTests.
-        var config = GuichetConfiguration(dataDirectory: directory, runOutboxWorker: false, bcryptCost: 4)
-        let clock = TestClock()
-        config.clock = { clock.now }
-        // The tests' receivers (webhooks, data sources) listen on the loopback, over http.
-        config.outbound = OutboundPolicy(allowedNetworks: IPNetwork("127.0.0.0/8").map { [$0] } ?? [], allowsPlainHTTP: true)
-        var drop: (@Sendable () async throws -> Void)? = nil
-        if let admin = ProcessInfo.processInfo.environment["GUICHET_TEST_DATABASE_URL"] {
-            let name = "guichet_test_\(UUID().uuidString.prefix(8).lowercased())"
-            try await adminSQL(admin, "CREATE DATABASE \(name)")
-            config.databaseURL = Self.replacingDatabase(in: admin, with: name)
-            drop = { try await adminSQL(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
-        }
-        configure(&config)
+        var setup = try await Setup.new()
+        configure(&setup.config)
         let app = try await Application.make(.testing)
         do {
-            try await GuichetApp.configure(app, config)
+            try await GuichetApp.configure(app, setup.config)
             if seed { _ = try await DemoData.seed(app.guichet.store, hash: { try await app.password.async.hash($0) }) }
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
-        return TestGuichet(app: app, directory: directory, dropDatabase: drop, config: config, clock: clock)
+        return TestGuichet(app: app, directory: setup.directory, dropDatabase: setup.drop, config: setup.config, clock: setup.clock)
+    }
+
+    /// `count` processes started at the same moment on one new PostgreSQL database, as servers behind a proxy
+    /// started together would be: their migrations race. The first one seeds the demo data; all are booted (their
+    /// background tasks run). Shut them down last first: the first one drops the database.
+    public static func makeProcesses(_ count: Int, seed: Bool = true) async throws -> [TestGuichet] {
+        let setup = try await Setup.new()
+        let apps = try await withThrowingTaskGroup(of: (Int, Application).self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    // As `guichet serve` would: servers listen for the others' cache changes.
+                    let app = try await Application.make(Environment(name: "testing", arguments: ["guichet", "serve"]))
+                    do { try await GuichetApp.configure(app, setup.config) } catch { try? await app.asyncShutdown(); throw error }
+                    return (index, app)
+                }
+            }
+            var apps: [(Int, Application)] = []
+            for try await app in group { apps.append(app) }
+            return apps.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        let processes = apps.enumerated().map { index, app in
+            TestGuichet(app: app, directory: setup.directory, dropDatabase: index == 0 ? setup.drop : nil, config: setup.config, clock: setup.clock)
+        }
+        for process in processes { try await process.app.asyncBoot() }
+        if seed { _ = try await DemoData.seed(processes[0].store, hash: { try await processes[0].app.password.async.hash($0) }) }
+        return processes
+    }
+
+    /// A test's configuration: its data folder, clock, and database (a new one on the PostgreSQL server, if any).
+    struct Setup: Sendable {
+        var config: GuichetConfiguration
+        let directory: URL
+        let clock: TestClock
+        let drop: (@Sendable () async throws -> Void)?
+
+        static func new() async throws -> Setup {
+            _ = quietLogs
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("guichet-test-\(UUID().uuidString)")
+            // bcrypt at cost 12 takes ~0.25 s a hash; production cost is checked in ConfigurationTests.
+            var config = GuichetConfiguration(dataDirectory: directory, runOutboxWorker: false, bcryptCost: 4)
+            let clock = TestClock()
+            config.clock = { clock.now }
+            // The tests' receivers (webhooks, data sources) listen on the loopback, over http.
+            config.outbound = OutboundPolicy(allowedNetworks: IPNetwork("127.0.0.0/8").map { [$0] } ?? [], allowsPlainHTTP: true)
+            var drop: (@Sendable () async throws -> Void)? = nil
+            if let admin = ProcessInfo.processInfo.environment["GUICHET_TEST_DATABASE_URL"] {
+                let name = "guichet_test_\(UUID().uuidString.prefix(8).lowercased())"
+                try await adminSQL(admin, "CREATE DATABASE \(name)")
+                config.databaseURL = replacingDatabase(in: admin, with: name)
+                drop = { try await adminSQL(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+            }
+            return Setup(config: config, directory: directory, clock: clock, drop: drop)
+        }
     }
 
     init(app: Application, directory: URL, dropDatabase: (@Sendable () async throws -> Void)?, config: GuichetConfiguration, clock: TestClock) {

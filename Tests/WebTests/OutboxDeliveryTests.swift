@@ -29,18 +29,18 @@ final class OutboxDeliveryTests: XCTestCase {
 
     func testAClaimedMessageIsNobodyElsesUntilItsLeaseRunsOut() async throws {
         try await guichet.store.enqueue(mails(3))
-        let first = try await guichet.store.claimDue(limit: 2, lease: OutboxWorker.lease)
-        let second = try await guichet.store.claimDue(limit: 10, lease: OutboxWorker.lease)
+        let first = try await guichet.store.claimDue(limit: 2, lease: OutboxWorker.defaultLease)
+        let second = try await guichet.store.claimDue(limit: 10, lease: OutboxWorker.defaultLease)
         XCTAssertEqual(first.count, 2)
         XCTAssertEqual(second.count, 1, "only the unclaimed one")
         XCTAssertTrue(Set(first.map(\.id)).isDisjoint(with: second.map(\.id)))
-        let none = try await guichet.store.claimDue(limit: 10, lease: OutboxWorker.lease)
+        let none = try await guichet.store.claimDue(limit: 10, lease: OutboxWorker.defaultLease)
         XCTAssertEqual(none.count, 0)
 
         // The first claimant delivered one and died: the other comes back once the lease ran out.
         try await guichet.store.markSent(first[0].id)
-        guichet.clock.advance(OutboxWorker.lease + 1)
-        let again = try await guichet.store.claimDue(limit: 10, lease: OutboxWorker.lease)
+        guichet.clock.advance(OutboxWorker.defaultLease + 1)
+        let again = try await guichet.store.claimDue(limit: 10, lease: OutboxWorker.defaultLease)
         XCTAssertEqual(Set(again.map(\.id)), Set([first[1].id, second[0].id]))
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import GuichetTestSupport
 import Messaging
 import SQLKit
-import Storage
+@testable import Storage
 import Territory
 import Vapor
 import Workflow
@@ -204,6 +204,26 @@ final class WorkflowFlowTests: XCTestCase {
         XCTAssertEqual(left.count, 0)
         let mails = try await guichet.outbox()
         XCTAssertTrue(mails.contains { $0.subject == "Votre demande \(number) : Classée sans suite" })
+    }
+
+    func testAClaimedTimerIsAnotherProcesssOnlyOnceItsClaimRunsOut() async throws {
+        let (number, _) = try await fileSubsidy()
+        _ = try await guichet.store.transition(number: number, transitionID: "completer", in: try await agent(), actor: .agent("a", name: "Camille"))
+        guichet.clock.advance(days: 62)
+        // A process claims the due timer, then dies before firing it.
+        let claimed = try await guichet.store.claimDueTimers(limit: 10, lease: Store.timerLease)
+        XCTAssertEqual(claimed.map(\.kind), ["transition"])
+        let meanwhile = try await guichet.store.fireDueTimers()
+        XCTAssertEqual(meanwhile, 0, "a claimed timer is nobody else's during its lease")
+        let waiting = try await detail(number).status
+        XCTAssertNotEqual(waiting, "sans_suite")
+        guichet.clock.advance(Store.timerLease + 1)
+        let fired = try await guichet.store.fireDueTimers()
+        XCTAssertEqual(fired, 1, "once the claim runs out, another process fires it")
+        let request = try await detail(number)
+        XCTAssertEqual(request.status, "sans_suite")
+        let again = try await guichet.store.fireDueTimers()
+        XCTAssertEqual(again, 0, "and it fires once")
     }
 
     func testAGlobalActionMailsTheCitizenWithoutMoving() async throws {

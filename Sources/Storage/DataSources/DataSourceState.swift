@@ -5,12 +5,15 @@ import Synchronization
 /// The data sources' part of the store: each collectivité's sources (voided when one is saved), the last answer
 /// of each URL source, definitions with their sources' items filled in, and how a URL is read.
 final class DataSourceState: Sendable {
-    let catalogue = TenantCache<[String: StoredDataSource]>()
+    let catalogue: TenantCache<[String: StoredDataSource]>
     let urlAnswers = URLSourceCache()
     let resolved = ResolvedDefinitionCache()
     let read: SourceReader
 
-    init(read: @escaping SourceReader) { self.read = read }
+    init(read: @escaping SourceReader, bus: CacheBus) {
+        self.read = read
+        catalogue = TenantCache("sources", bus: bus)
+    }
 }
 
 /// Stamps for sources' contents, unique in the process.

@@ -5,7 +5,9 @@ import Synchronization
 /// collectivité's démarche list (published or not), voided by publishing.
 final class DemarcheState: Sendable {
     let definitions = DefinitionCache()
-    let lists = TenantCache<[DemarcheSummary]>()
+    let lists: TenantCache<[DemarcheSummary]>
+
+    init(bus: CacheBus) { lists = TenantCache("demarches", bus: bus) }
 }
 
 /// Definitions by (démarche, version). A version never changes once written, so entries never go stale.

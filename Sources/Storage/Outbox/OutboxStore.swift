@@ -117,25 +117,13 @@ extension Store {
         try await entries(where: "sent_at IS NULL AND next_attempt_at <= \(nowMillis)", limit: limit)
     }
 
-    /// Claims up to `limit` due messages, oldest first, for `lease` seconds: their next attempt moves to the end of
-    /// the lease in the claiming transaction, so no other worker (another process, a command) takes them
-    /// meanwhile. Whoever claimed a message marks it sent or failed; if it died instead, the lease runs out and the
-    /// message is due again: delivery is at least once. On PostgreSQL, `SKIP LOCKED` lets workers claim side by
-    /// side without waiting for each other's rows.
+    /// Claims up to `limit` due messages, oldest first, for `lease` seconds (`Store.claim`). Whoever claimed a
+    /// message marks it sent or failed: delivery is at least once.
     public func claimDue(limit: Int, lease: TimeInterval) async throws -> [OutboxEntry] {
-        let now = nowMillis
-        let until = now + Int64(lease * 1000)
-        let limit = max(1, min(limit, 1000))
-        return try await write { sql in
-            let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
-            return try await sql.raw("""
-                UPDATE outbox SET next_attempt_at = \(bind: until)
-                WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= \(bind: now)
-                             ORDER BY created_at LIMIT \(unsafeRaw: String(limit)) \(unsafeRaw: lock))
-                RETURNING id, kind, payload, attempts, last_error, created_at, next_attempt_at
-                """).all(decoding: EntryRow.self, keyDecodingStrategy: .convertFromSnakeCase).map { try $0.entry() }
-                .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        }
+        let due = Claim(table: "outbox", dueColumn: "next_attempt_at", condition: "sent_at IS NULL", order: "created_at",
+                        returning: "id, kind, payload, attempts, last_error, created_at, next_attempt_at")
+        return try await claim(due, limit: limit, lease: lease, as: EntryRow.self).map { try $0.entry() }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     /// Undelivered messages that have failed at least once, every tenant's: for the platform's operators.

@@ -19,12 +19,14 @@ public struct Store: Sendable {
     /// How tracking codes are stored: keyed with the server's secret.
     let codes: TrackingCodeHash
     let logger = Logger(label: "guichet.store")
+    /// How this process's caches and the other processes' on the same database void each other's entries.
+    public let cacheBus: CacheBus
 
     // Each capability's own part, defined in its folder: what it keeps in memory and how it is set up.
     /// Territory/: the collectivités.
-    let territoryState = TerritoryState()
+    let territoryState: TerritoryState
     /// Demarches/: definitions by version, each collectivité's démarche list.
-    let demarcheState = DemarcheState()
+    let demarcheState: DemarcheState
     /// DataSources/: each collectivité's sources, URL sources' last answers, definitions with their items.
     let sourceState: DataSourceState
     /// Drafts/: how long a draft is kept.
@@ -39,20 +41,25 @@ public struct Store: Sendable {
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
     /// - Parameter readSource: how URL data sources are read; without one, they offer no items.
     /// - Parameter draftLifetimeDays: how long a form draft is kept after its last save.
+    /// - Parameter sharedDatabase: other processes may use the same database (PostgreSQL): cache changes are announced.
     public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, mails: WorkflowMails,
                 clock: @escaping @Sendable () -> Date = Date.init,
                 readSource: @escaping SourceReader = { _, _ in throw StoreError.conflict("no source reader") },
-                draftLifetimeDays: Int = 30, serverSecret: Data = Data(Secret.token().utf8)) {
+                draftLifetimeDays: Int = 30, serverSecret: Data = Data(Secret.token().utf8), sharedDatabase: Bool = false) {
         let gate = serialiseWrites ? WriteGate() : nil
+        let bus = CacheBus(broadcasts: sharedDatabase)
+        self.cacheBus = bus
+        self.territoryState = TerritoryState(bus: bus)
+        self.demarcheState = DemarcheState(bus: bus)
         self.database = database
         self.gate = gate
         self.files = files
         self.clock = clock
         self.codes = TrackingCodeHash(serverSecret: serverSecret)
         self.mails = mails
-        self.sourceState = DataSourceState(read: readSource)
+        self.sourceState = DataSourceState(read: readSource, bus: bus)
         self.draftState = DraftState(lifetimeDays: draftLifetimeDays)
-        self.demandeState = DemandeState { batch in
+        self.demandeState = DemandeState(bus: bus) { batch in
             try await Self.write(on: database, gate: gate) { sql in try await Self.file(batch, on: sql) }
         }
         self.outboxState = OutboxState(
