@@ -12,10 +12,32 @@ public struct FileVault: Sendable {
     }
 
     /// Written before the transaction that references it; an orphan left by a failed transaction is harmless.
+    /// Durable before it returns, as the commit that follows is: the bytes are flushed to disk under a temporary
+    /// name, renamed, and the folder flushed too, so that a power cut after the commit cannot leave a request
+    /// pointing at a file that is empty or missing.
     public func write(id: String, bytes: [UInt8]) throws {
         let url = path(for: id)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(bytes).write(to: url, options: .atomic)
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = folder.appendingPathComponent(".\(id).\(UUID().uuidString.prefix(8)).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: bytes)
+            try handle.synchronize()
+            guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        let directory = open(folder.path, O_RDONLY | O_DIRECTORY)
+        if directory >= 0 {
+            defer { close(directory) }
+            guard fsync(directory) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
     }
 
     public func read(id: String) throws -> Data { try Data(contentsOf: path(for: id)) }
