@@ -92,6 +92,9 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.
     if config.production && serving { try await refuseDemoAccounts(store, app: app) }
+    // Alone on its SQLite file (ServerLock), a server's predecessor is dead: its claims come back now, not after
+    // their lease. Several processes on PostgreSQL wait for the lease (OUTBOX_LEASE_SECONDS).
+    if isSQLite && serving { try await store.releaseClaims() }
     if config.runOutboxWorker && serving {
         app.lifecycle.use(WorkerLifecycle { await worker.run() })
         app.lifecycle.use(WorkerLifecycle { await timers.run() })

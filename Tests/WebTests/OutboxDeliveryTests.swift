@@ -44,6 +44,18 @@ final class OutboxDeliveryTests: XCTestCase {
         XCTAssertEqual(Set(again.map(\.id)), Set([first[1].id, second[0].id]))
     }
 
+    func testAServerAloneOnItsDatabaseTakesBackADeadPredecessorsClaimsAtOnce() async throws {
+        try await guichet.store.enqueue(mails(3))
+        let claimed = try await guichet.store.claimDue(limit: 3, lease: OutboxWorker.defaultLease)
+        try await guichet.store.markSent(claimed[0].id)
+        try await guichet.store.markFailed(claimed[1].id, error: "relais injoignable", retryAt: guichet.clock.now.addingTimeInterval(600))
+        // The process dies holding the third. Its successor starts (`serve` on SQLite calls this under ServerLock).
+        let released = try await guichet.store.releaseClaims()
+        XCTAssertEqual(released, 1)
+        let due = try await guichet.store.claimDue(limit: 10, lease: OutboxWorker.defaultLease)
+        XCTAssertEqual(due.map(\.id), [claimed[2].id], "the dead claim is due now; the failed one keeps its backoff, the sent one stays sent")
+    }
+
     func testTwoWorkersAtOnceSendEachMessageOnce() async throws {
         try await guichet.store.enqueue(mails(40))
         let transport = RecordingTransport()

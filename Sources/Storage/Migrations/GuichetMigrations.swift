@@ -21,6 +21,8 @@ public enum GuichetMigrations {
         CreateConventionJournal(),
         // 007
         UpdateAccountsAddSessionEpoch(), CreateAgentJournal(), UpdateTokensAddAccess(), CreateSessions(),
+        // 008
+        UpdateOutboxAddClaimedUntil(),
     ]
 }
 

@@ -121,7 +121,7 @@ extension Store {
     /// message marks it sent or failed: delivery is at least once.
     public func claimDue(limit: Int, lease: TimeInterval) async throws -> [OutboxEntry] {
         let due = Claim(table: "outbox", dueColumn: "next_attempt_at", condition: "sent_at IS NULL", order: "created_at",
-                        returning: "id, kind, payload, attempts, last_error, created_at, next_attempt_at")
+                        returning: "id, kind, payload, attempts, last_error, created_at, next_attempt_at", claimColumn: "claimed_until")
         return try await claim(due, limit: limit, lease: lease, as: EntryRow.self).map { try $0.entry() }
             .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
@@ -182,11 +182,25 @@ extension Store {
     static func markFailed(_ marks: [FailureMark], on sql: any SQLDatabase) async throws -> [Bool] {
         for mark in marks {
             try await sql.raw("""
-                UPDATE outbox SET attempts = attempts + 1, last_error = \(bind: mark.error), next_attempt_at = \(bind: mark.retryAt)
+                UPDATE outbox SET attempts = attempts + 1, last_error = \(bind: mark.error), next_attempt_at = \(bind: mark.retryAt),
+                    claimed_until = NULL
                 WHERE id = \(bind: mark.id)
                 """).run()
         }
         return marks.map { _ in true }
+    }
+
+    /// Gives back at once every claim on undelivered messages: for a server starting alone on its database
+    /// (SQLite, under `ServerLock`), whose claims can only be a dead predecessor's. Returns how many.
+    @discardableResult
+    public func releaseClaims() async throws -> Int {
+        let now = nowMillis
+        return try await write { sql in
+            try await sql.raw("""
+                UPDATE outbox SET next_attempt_at = \(bind: now), claimed_until = NULL
+                WHERE sent_at IS NULL AND claimed_until IS NOT NULL RETURNING id
+                """).all().count
+        }
     }
 
     /// Makes failing messages due now (the admin's "retry now"), for the platform's operators.

@@ -8,6 +8,8 @@ struct Claim {
     var table: String, dueColumn: String, condition: String, order: String
     /// The columns the claimed rows are read with.
     var returning: String
+    /// A column that also records the claim's end, if the table keeps one (the outbox: `releaseClaims`).
+    var claimColumn: String? = nil
 }
 
 extension Store {
@@ -22,7 +24,7 @@ extension Store {
         return try await write { sql in
             let lock = sql.dialect.name == "postgresql" ? "FOR UPDATE SKIP LOCKED" : ""
             return try await sql.raw("""
-                UPDATE \(unsafeRaw: claim.table) SET \(unsafeRaw: claim.dueColumn) = \(bind: until)
+                UPDATE \(unsafeRaw: claim.table) SET \(unsafeRaw: claim.dueColumn) = \(bind: until)\(unsafeRaw: claim.claimColumn.map { ", \($0) = \(until)" } ?? "")
                 WHERE id IN (SELECT id FROM \(unsafeRaw: claim.table)
                              WHERE \(unsafeRaw: claim.dueColumn) <= \(bind: now) AND \(unsafeRaw: claim.condition)
                              ORDER BY \(unsafeRaw: claim.order) LIMIT \(unsafeRaw: String(limit)) \(unsafeRaw: lock))
