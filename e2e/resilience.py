@@ -2,14 +2,17 @@
 filings under load, and a database of their own (SQLite file, or a new database on the CI's PostgreSQL)."""
 import email
 import email.header
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -165,3 +168,23 @@ def wait_until(predicate, timeout, message):
             return value
         time.sleep(0.25)
     raise AssertionError(message)
+
+
+class Agent:
+    """A back-office agent signed in over plain HTTP, with the session cookie and the forms' CSRF token."""
+
+    def __init__(self, base, address, password="Guichet-Demo-2026!"):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.post("/compte/connexion", {"email": address, "password": password, "retour": "/compte"}, form="/compte/connexion")
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=10) as response:
+            return response.read().decode()
+
+    def post(self, path, fields, form):
+        """Posts `fields` as the form on page `form` would, with its CSRF token; returns the answer's page."""
+        csrf = re.search(r'name="_csrf" value="([^"]+)"', self.get(form)).group(1)
+        data = urllib.parse.urlencode({"_csrf": csrf, **fields}).encode()
+        with self.opener.open(urllib.request.Request(self.base + path, data=data), timeout=10) as response:
+            return response.read().decode()

@@ -3,15 +3,14 @@ PostgreSQL); an SMTP server down for a while gets every queued e-mail once it is
 meanwhile; two processes on one PostgreSQL serve each other's writes at once, and when one is killed during
 delivery the other delivers everything."""
 import collections
-import http.cookiejar
 import os
 import re
-import urllib.parse
+import urllib.error
 import urllib.request
 
 import pytest
 
-from resilience import SMTPServer, Server, file_under_load, filing, new_postgres_database, sql, wait_until, FILING
+from resilience import Agent, SMTPServer, Server, file_under_load, filing, new_postgres_database, sql, wait_until, FILING
 
 RECEIPT = re.compile(r"Votre demande (\S+) a bien été reçue")
 
@@ -85,25 +84,6 @@ def test_smtp_down_then_back_delivers_every_queued_mail_once(tmp_path):
     finally:
         server.stop()
         smtp.stop()
-
-
-class Agent:
-    """A back-office agent signed in over plain HTTP, with the session cookie and the forms' CSRF token."""
-
-    def __init__(self, base, address, password="Guichet-Demo-2026!"):
-        self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.post("/compte/connexion", {"email": address, "password": password, "retour": "/compte"}, form="/compte/connexion")
-
-    def get(self, path):
-        with self.opener.open(self.base + path, timeout=10) as response:
-            return response.read().decode()
-
-    def post(self, path, fields, form):
-        csrf = re.search(r'name="_csrf" value="([^"]+)"', self.get(form)).group(1)
-        data = urllib.parse.urlencode({"_csrf": csrf, **fields}).encode()
-        with self.opener.open(urllib.request.Request(self.base + path, data=data), timeout=10) as response:
-            return response.status
 
 
 def status_of(base, path):

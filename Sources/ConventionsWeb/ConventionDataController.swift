@@ -30,7 +30,7 @@ struct ConventionDataController {
         let values = ["mois": req.form.value("mois"), "valeur": req.form.value("valeur"), "publie_le": req.form.value("publie_le")]
         switch Self.syntecValue(values) {
         case .success(let value):
-            try await req.store.importSyntec([value])
+            try await req.store.importSyntec([value], in: scope)
             req.flash("Indice Syntec de \(String(format: "%02d", value.month))/\(value.year) enregistré : \(value.value).")
             return req.redirect(to: "/bo/\(scope.slug)/convention/indices", redirectType: .normal)
         case .failure(let refused):
@@ -96,7 +96,7 @@ struct ConventionDataController {
         }
         let account = try await req.requireAccount()
         do {
-            req.flash(try await req.store.importConventionFile(kind, text: text, author: "\(account.name) <\(account.email)>"))
+            req.flash(try await req.store.importConventionFile(kind, text: text, author: "\(account.name) <\(account.email)>", in: scope))
             return req.redirect(to: "/bo/\(scope.slug)/contributions", redirectType: .normal)
         } catch let errors as ConventionImports.ImportErrors {
             return try await importPage(req, scope, kind: kind, errors: errors.lines.map { "Ligne \($0.line) : \($0.reason)" })
@@ -154,7 +154,7 @@ struct ConventionDataController {
             }
             amounts[category] = amount
         }
-        try await req.store.saveOperatingCosts(OperatingCosts(serviceID: service, year: year, amounts: amounts))
+        try await req.store.saveOperatingCosts(OperatingCosts(serviceID: service, year: year, amounts: amounts), in: scope)
         req.flash("Charges d'exploitation \(year) enregistrées.")
         return req.redirect(to: "/bo/\(scope.slug)/convention/charges?annee=\(year)", redirectType: .normal)
     }

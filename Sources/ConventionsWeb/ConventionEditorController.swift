@@ -91,7 +91,7 @@ struct ConventionEditorController {
         do {
             if req.form.value("mode") == "enregistrer" {
                 let account = try await req.requireAccount()
-                try await req.store.apply(change, by: "\(account.name) <\(account.email)>")
+                try await req.store.apply(change, by: "\(account.name) <\(account.email)>", in: scope)
                 req.flash("Changement enregistré. " + change.french(in: inputs))
                 let target = change.insee.map { "/bo/\(scope.slug)/convention/commune?insee=\($0)" } ?? "/bo/\(scope.slug)/convention/services"
                 return req.redirect(to: target, redirectType: .normal)

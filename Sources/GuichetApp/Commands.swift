@@ -100,7 +100,8 @@ struct ConventionImportCommand: AsyncCommand {
             throw BundleCommand.Failure("à importer : populations, syntec, montants-2025 ou conventions")
         }
         do {
-            context.console.print(try await store.importConventionFile(kind, text: text, author: "ligne de commande (\(ProcessInfo.processInfo.userName))"))
+            context.console.print(try await store.importConventionFile(kind, text: text, author: "ligne de commande (\(ProcessInfo.processInfo.userName))",
+                                                                     in: try await store.platformScope()))
         } catch let errors as ConventionImports.ImportErrors {
             throw BundleCommand.Failure("Fichier refusé, rien n'a été importé :\n" + errors.lines.map { "  - \($0)" }.joined(separator: "\n"))
         }

@@ -38,11 +38,12 @@ public enum DemoData {
             conventions[s.insee] = ConventionCadre(commune: s.insee, signed: s.insee == "69034" ? "2025-06-23" : "2025-12-15", start: "2026-01-01",
                                                    services: services)
         }
-        try await store.importConventions(conventions)
+        let platform = try await store.platformScope()
+        try await store.importConventions(conventions, in: platform)
         let populations = try await store.collectivites().flatMap { c in
             c.populations.compactMap { vintage, count in c.insee.map { ConventionImports.Population(insee: $0, vintage: vintage, population: count) } }
         }
-        try await store.importPopulations(populations)
+        try await store.importPopulations(populations, in: platform)
         return conventions.count
     }
 

@@ -30,7 +30,7 @@ final class ContributionsPageTests: XCTestCase {
         XCTAssertTrue(page.contains("Aucune : toutes les communes adhérentes ont approuvé la convention cadre à temps."))
         let late = ConventionCadre(commune: "69029", signed: "2026-02-10", start: "2026-03-01",
                                    services: [.init(serviceID: "toodego", offer: .partenaire, start: "2026-03-01")])
-        try await guichet.store.importConventions(["69029": late])
+        try await guichet.store.importConventions(["69029": late], in: try await guichet.store.platformScope())
         let risk = try await metropole.get("/bo/metropole/contributions?annee=2026")
         XCTAssertTrue(risk.contains("Bron : convention signée le 10/02/2026, après le 31/12/2025 — Toodego (partenaire), laclasse.com"), risk.body)
         XCTAssertTrue(risk.contains("5\u{202F}000,00\u{00A0}€ + 0,20\u{00A0}€ × 43\u{202F}049 habitants"), "Bron billed from March")

@@ -131,8 +131,8 @@ final class ConventionEditorTests: XCTestCase {
             let response = try await commune.get(path)
             XCTAssertEqual(response.status, .forbidden, path)
         }
-        try await guichet.store.apply(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: 12_000), by: "Morgane Admin")
-        try await guichet.store.apply(.setEarlierAmount(insee: "69029", serviceID: "toodego", amount: 9_000), by: "Morgane Admin")
+        try await guichet.store.apply(.setEarlierAmount(insee: "69034", serviceID: "toodego", amount: 12_000), by: "Morgane Admin", in: try await guichet.store.platformScope())
+        try await guichet.store.apply(.setEarlierAmount(insee: "69029", serviceID: "toodego", amount: 9_000), by: "Morgane Admin", in: try await guichet.store.platformScope())
         let own = try await commune.get("/bo/caluire-et-cuire/convention")
         XCTAssertTrue(own.contains("Morgane Admin : Montant 2025 de Caluire-et-Cuire"), "a commune sees the changes made to its convention")
         XCTAssertFalse(own.contains("Montant 2025 de Bron"), "and only those")

@@ -147,7 +147,7 @@ extension Store {
 
     /// The communes' admins, for the Métropole's admins who give a commune its first one.
     public func communeAdminCounts(in scope: TenantScope) async throws -> [String: Int] {
-        guard scope.access == .operatorCLI || (scope.isAdmin && scope.collectivite.kind == .metropole) else { throw StoreError.forbidden }
+        try scope.requirePlatform()
         struct Row: Decodable { var collectivite: String; var n: Int }
         let rows = try await sql.raw("SELECT collectivite, COUNT(*) AS n FROM agent_roles WHERE role = 'admin' GROUP BY collectivite")
             .all(decoding: Row.self)

@@ -51,7 +51,8 @@ extension Store {
     /// Makes `change` and returns the inputs before and after it. The inputs are read inside the writing
     /// transaction, so what is saved is the change applied to what is stored, not to what a page showed earlier.
     @discardableResult
-    public func apply(_ change: ConventionChange, by author: String) async throws -> (before: ContributionsReport.Inputs, after: ContributionsReport.Inputs) {
+    public func apply(_ change: ConventionChange, by author: String, in scope: TenantScope) async throws -> (before: ContributionsReport.Inputs, after: ContributionsReport.Inputs) {
+        try scope.requirePlatform()
         let names = try await communeNames()
         let now = nowMillis
         return try await write { sql in
@@ -102,7 +103,8 @@ extension Store {
     }
 
     /// Replaces a service's costs for the year.
-    public func saveOperatingCosts(_ costs: OperatingCosts) async throws {
+    public func saveOperatingCosts(_ costs: OperatingCosts, in scope: TenantScope) async throws {
+        try scope.requirePlatform()
         try await write { sql in
             try await sql.raw("DELETE FROM operating_costs WHERE service = \(bind: costs.serviceID) AND year = \(bind: costs.year)").run()
             try await Self.insertRows(into: "operating_costs", columns: ["service", "year", "category", "amount"],

@@ -3,28 +3,30 @@ import Foundation
 import SQLKit
 
 /// The convention cadre's data: imports replace what they cover in one transaction (a file is checked whole
-/// before, by `ConventionImports`), and `contributionInputs` reads everything a billing year needs.
+/// before, by `ConventionImports`), and `contributionInputs` reads everything a billing year needs. The cadre
+/// binds the Métropole and every commune: only those who run the platform change it (`requirePlatform`).
 extension Store {
     /// Reads a whole file of `kind` and imports it, journaled with its author; a file with a bad row throws
     /// `ConventionImports.ImportErrors` and changes nothing. Returns what was imported, in French.
-    public func importConventionFile(_ kind: ConventionImports.Kind, text: String, author: String) async throws -> String {
+    public func importConventionFile(_ kind: ConventionImports.Kind, text: String, author: String, in scope: TenantScope) async throws -> String {
+        try scope.requirePlatform()
         let message: String
         switch kind {
         case .populations:
             let rows = try ConventionImports.populations(text).get()
-            try await importPopulations(rows)
+            try await importPopulations(rows, in: scope)
             message = "\(rows.count) populations importées (millésimes \(Set(rows.map(\.vintage)).sorted().map(String.init).joined(separator: ", ")))."
         case .syntec:
             let values = try ConventionImports.syntec(text).get()
-            try await importSyntec(values)
+            try await importSyntec(values, in: scope)
             message = "\(values.count) valeurs de l'indice Syntec importées."
         case .earlierAmounts:
             let rows = try ConventionImports.earlierAmounts(text, services: try await sharedServices()).get()
-            try await importEarlierAmounts(rows)
+            try await importEarlierAmounts(rows, in: scope)
             message = "\(rows.count) montants 2025 importés."
         case .conventions:
             let conventions = try ConventionImports.conventions(text, services: try await sharedServices()).get()
-            try await importConventions(conventions)
+            try await importConventions(conventions, in: scope)
             message = "\(conventions.count) conventions importées."
         }
         let now = nowMillis
@@ -35,7 +37,8 @@ extension Store {
     }
 
     /// Replaces the populations of the vintages the file holds.
-    public func importPopulations(_ rows: [ConventionImports.Population]) async throws {
+    public func importPopulations(_ rows: [ConventionImports.Population], in scope: TenantScope) async throws {
+        try scope.requirePlatform()
         try await write { sql in
             for vintage in Set(rows.map(\.vintage)) { try await sql.raw("DELETE FROM populations WHERE vintage = \(bind: vintage)").run() }
             try await Self.insertRows(into: "populations", columns: ["insee", "vintage", "population"],
@@ -44,7 +47,8 @@ extension Store {
     }
 
     /// Adds or replaces the months the file holds.
-    public func importSyntec(_ values: [SyntecValue]) async throws {
+    public func importSyntec(_ values: [SyntecValue], in scope: TenantScope) async throws {
+        try scope.requirePlatform()
         try await write { sql in
             for v in values {
                 try await sql.raw("DELETE FROM syntec_values WHERE year = \(bind: v.year) AND month = \(bind: v.month)").run()
@@ -56,7 +60,8 @@ extension Store {
     }
 
     /// Replaces every 2025 amount (the file is the whole list).
-    public func importEarlierAmounts(_ rows: [ConventionImports.EarlierAmount]) async throws {
+    public func importEarlierAmounts(_ rows: [ConventionImports.EarlierAmount], in scope: TenantScope) async throws {
+        try scope.requirePlatform()
         try await write { sql in
             try await sql.raw("DELETE FROM earlier_amounts").run()
             try await Self.insertRows(into: "earlier_amounts", columns: ["insee", "service", "amount"], rows.map { [$0.insee, $0.serviceID, "\($0.amount)"] }, on: sql)
@@ -64,7 +69,8 @@ extension Store {
     }
 
     /// Replaces the conventions of the communes the file names, with their services.
-    public func importConventions(_ conventions: [String: ConventionCadre]) async throws {
+    public func importConventions(_ conventions: [String: ConventionCadre], in scope: TenantScope) async throws {
+        try scope.requirePlatform()
         try await write { sql in
             for (insee, c) in conventions {
                 try await Self.replaceConvention(c, of: insee, on: sql)

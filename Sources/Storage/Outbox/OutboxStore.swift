@@ -128,14 +128,8 @@ extension Store {
 
     /// Undelivered messages that have failed at least once, every tenant's: for the platform's operators.
     public func failingMessages(limit: Int = 100, in scope: TenantScope) async throws -> [OutboxEntry] {
-        try platformCheck(scope)
+        try scope.requirePlatform() // the platform's outbox: a commune's admin would see other tenants' mail
         return try await entries(where: "sent_at IS NULL AND attempts > 0", limit: limit)
-    }
-
-    /// The outbox is the platform's, which the Métropole runs: its admins, and the command line, read and retry
-    /// it; a commune's admin would see other tenants' mail.
-    private func platformCheck(_ scope: TenantScope) throws {
-        guard scope.access == .operatorCLI || (scope.isAdmin && scope.collectivite.kind == .metropole) else { throw StoreError.forbidden }
     }
 
     /// Undelivered messages, and among them those that failed at least once; one query, for `/metrics` and admins.
@@ -205,7 +199,7 @@ extension Store {
 
     /// Makes failing messages due now (the admin's "retry now"), for the platform's operators.
     public func retryFailingMessages(in scope: TenantScope) async throws {
-        try platformCheck(scope)
+        try scope.requirePlatform() // the platform's outbox: a commune's admin would see other tenants' mail
         let now = nowMillis
         try await write { sql in
             try await sql.raw("UPDATE outbox SET next_attempt_at = \(bind: now) WHERE sent_at IS NULL").run()

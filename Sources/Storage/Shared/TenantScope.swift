@@ -34,6 +34,17 @@ public struct TenantScope: Sendable {
         access == .operatorCLI || (isAdmin && collectivite.authorsDemarches)
     }
 
+    /// Whether this scope runs the platform the Métropole operates for everyone (the outbox, the convention cadre,
+    /// communes' first admins): the Métropole's admins, and the command line.
+    var runsPlatform: Bool {
+        access == .operatorCLI || (isAdmin && collectivite.kind == .metropole)
+    }
+
+    /// Refuses anyone else than those who run the platform.
+    func requirePlatform() throws {
+        guard runsPlatform else { throw StoreError.forbidden }
+    }
+
     var agentRoles: Set<String> {
         if case .agent(_, let roles) = access { return roles }
         return []
@@ -71,5 +82,11 @@ extension Store {
     /// For the command line only (`guichet seed`, imports): full rights in one collectivité.
     public func operatorScope(slug: String) async throws -> TenantScope? {
         try await collectivite(slug: slug).map { TenantScope(collectivite: $0, access: .operatorCLI) }
+    }
+
+    /// For the command line only: the Métropole's scope, to change what runs the platform (the convention cadre).
+    public func platformScope() async throws -> TenantScope {
+        guard let scope = try await operatorScope(slug: TerritoryData.metropoleSlug) else { throw StoreError.notFound }
+        return scope
     }
 }
