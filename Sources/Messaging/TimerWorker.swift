@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import Storage
 
-/// Fires workflow timers (timed transitions, legal deadlines) when they fall due, and purges expired drafts and
-/// delivered messages past their retention. Timers are rows, so a restart
+/// Fires workflow timers (timed transitions, legal deadlines) when they fall due, and purges expired drafts,
+/// delivered messages past their retention, expired sessions and, every six hours, files nothing refers to. Timers are rows, so a restart
 /// loses none: the worker fires whatever came due while the server was down as soon as it starts. It sleeps
 /// until the next timer, at most `maxSleep`, so a timer armed meanwhile by another server is late by at most that.
 public actor TimerWorker {
@@ -11,6 +11,7 @@ public actor TimerWorker {
     let logger: Logger
     let maxSleep: Duration
     let sentRetentionDays: Int
+    private var lastOrphanPurge: Date?
 
     public init(store: Store, logger: Logger, maxSleep: Duration = .seconds(30), sentRetentionDays: Int = 30) {
         self.store = store; self.logger = logger; self.maxSleep = maxSleep; self.sentRetentionDays = sentRetentionDays
@@ -24,6 +25,12 @@ public actor TimerWorker {
                 while try await store.purgeExpiredDrafts() > 0 {}
                 while try await store.purgeSentMessages(retentionDays: sentRetentionDays) > 0 {}
                 while try await store.purgeExpiredSessions() > 0 {}
+                // Orphan files mean reading the upload folder and every draft: rarely.
+                if lastOrphanPurge.map({ store.clock().timeIntervalSince($0) > 6 * 3600 }) ?? true {
+                    lastOrphanPurge = store.clock()
+                    let removed = try await store.purgeOrphanFiles()
+                    if removed > 0 { logger.info("orphan files removed", metadata: ["count": "\(removed)"]) }
+                }
             } catch {
                 logger.error("timer round failed", metadata: ["error": "\(error)"])
             }

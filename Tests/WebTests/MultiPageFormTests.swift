@@ -1,5 +1,7 @@
+import Demarches
 import Foundation
 import GuichetTestSupport
+import SQLKit
 import Storage
 import Vapor
 import XCTest
@@ -204,5 +206,57 @@ final class MultiPageFormTests: XCTestCase {
         let refused = try await api.json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/subvention-association/demandes", ["data": data])
         XCTAssertEqual(refused.status, .unprocessableEntity)
         XCTAssertTrue(refused.body.contains("Élément 1"), refused.body)
+    }
+
+    /// Files nothing refers to go after two days: a failed filing's, a crash's temporary file. Those of a request,
+    /// of a draft and of an anonymous visitor's form in progress stay.
+    func testOrphanFilesArePurgedAndNoOtherFile() async throws {
+        let store = guichet.store
+        let visitor = guichet.browser()
+        try await visitor.get(Self.form)
+        try await page(0, [("association", "Club"), ("rna", "W691234567"), ("adresse_siege.street", "1 rue A"),
+                           ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire")], visitor)
+        try await page(1, [("objet", "equipement"), ("description", "Filets")], visitor)
+        try await page(2, [("budget", "500"), ("montant", "100"), ("iban", "FR7630006000011234567890189")],
+                       files: [("statuts", "statuts.pdf", Self.pdf)], visitor)
+        let inProgress = try uploads()
+        XCTAssertEqual(inProgress.count, 1, "the visitor's page kept its file")
+
+        let citizen = try await XCTUnwrapAsync(try await store.citizenScope(slug: "caluire-et-cuire"))
+        let demarche = try await XCTUnwrapAsync(try await store.currentDemarche(slug: "subvention-association", in: citizen))
+        let account = try await XCTUnwrapAsync(try await store.account(email: "usager@demo.fr"))
+        let drafted = StoredFile(id: UUID().uuidString.lowercased(), filename: "rib.pdf", contentType: "application/pdf", size: 3)
+        try store.files.write(id: drafted.id, bytes: [1, 2, 3])
+        try await store.saveDraft(accountID: account.id, demarcheID: demarche.id, values: [:], files: ["rib": [drafted]], in: citizen)
+        let api = guichet.browser()
+        let sent = try await api.json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/signalement-espace-public/demandes", ["data": [
+            "categorie": "tag", "description": "Tag", "adresse": ["street": "1 rue A", "postcode": "69300", "city": "Caluire-et-Cuire"],
+            "nom": "X", "email": "x@exemple.fr", "consentement": true,
+            "photo": [["filename": "photo.png", "content_base64": TenantIsolationProberTests.onePixelPNG]]]])
+        XCTAssertEqual(sent.status, .created, sent.body)
+        let filed = try await XCTUnwrapAsync(try await (guichet.app.db as! any SQLDatabase).raw("SELECT id FROM demande_files")
+            .first(decodingColumn: "id", as: String.self))
+        let orphan = UUID().uuidString.lowercased()
+        try store.files.write(id: orphan, bytes: [9])  // a filing whose transaction then failed
+        let crashed = store.files.root.appendingPathComponent(String(orphan.prefix(2))).appendingPathComponent(".\(orphan).dead.tmp")
+        FileManager.default.createFile(atPath: crashed.path, contents: Data([0]))
+        let before = try uploads()
+        XCTAssertEqual(before.count, 5)
+
+        let young = try await store.purgeOrphanFiles()
+        XCTAssertEqual(young, 0, "nothing is that old yet")
+        guichet.clock.advance(Store.orphanFileAge + 60)
+        let removed = try await store.purgeOrphanFiles()
+        XCTAssertEqual(removed, 2)
+        let left = try uploads()
+        XCTAssertEqual(left, before.subtracting([orphan, crashed.lastPathComponent]))
+        XCTAssertTrue(left.isSuperset(of: inProgress.union([drafted.id, filed])))
+    }
+
+    /// The names of the files in the upload folder.
+    func uploads() throws -> Set<String> {
+        let root = guichet.store.files.root
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return Set(try folders.flatMap { try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent($0).path) })
     }
 }

@@ -41,4 +41,18 @@ public struct FileVault: Sendable {
     }
 
     public func read(id: String) throws -> Data { try Data(contentsOf: path(for: id)) }
+
+    /// Every stored file (and temporary file left by a crash) last written before `date`: its name, its place.
+    func files(writtenBefore date: Date) -> [(name: String, url: URL)] {
+        let manager = FileManager.default
+        guard let folders = try? manager.contentsOfDirectory(at: root, includingPropertiesForKeys: nil) else { return [] }
+        return folders.flatMap { folder in
+            let entries = (try? manager.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+            return entries.compactMap { url -> (name: String, url: URL)? in
+                guard let written = try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate,
+                      written < date else { return nil }
+                return (url.lastPathComponent, url)
+            }
+        }
+    }
 }
