@@ -253,6 +253,17 @@ final class MultiPageFormTests: XCTestCase {
         XCTAssertTrue(left.isSuperset(of: inProgress.union([drafted.id, filed])))
     }
 
+    func testAPageStoresOnlyItsOwnFiles() async throws {
+        let visitor = guichet.browser()
+        try await visitor.get(Self.form)
+        let first = try await page(0, [("association", "Club"), ("rna", "W691234567"), ("adresse_siege.street", "1 rue A"),
+                                       ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire")],
+                                   files: [("statuts", "statuts.pdf", Self.pdf), ("mandat", "mandat.pdf", Self.pdf)], visitor)
+        XCTAssertEqual(first.location, Self.form + "?page=1")
+        let stored = try uploads()
+        XCTAssertEqual(stored, [], "files posted for the later pages' fields are not written")
+    }
+
     /// The names of the files in the upload folder.
     func uploads() throws -> Set<String> {
         let root = guichet.store.files.root
