@@ -1,6 +1,7 @@
 -- wrk script: file a "signalement" through the JSON API, as the mobile app does. Each request differs (street,
 -- number, name, e-mail), drawn from lists, so that the inbox's free-text search later meets realistic data: a
--- street matches about 1 request in 40, a surname about 1 in 60.
+-- street matches about 1 request in 40, a surname about 1 in 60. With GUICHET_PHOTO=1 each carries a photo (a small
+-- PNG): the stored file's cost, its flush to disk included.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -20,6 +21,9 @@ local surnames = {"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "
   "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier"}
 local categories = {"voirie", "eclairage", "depot", "tag", "mobilier", "autre"}
 local n = 0
+local photo = os.getenv("GUICHET_PHOTO") == "1"
+  and [=[, "photo": [{"filename": "photo.png", "content_base64": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="}]]=]
+  or ""
 
 request = function()
   n = n + 1
@@ -27,8 +31,8 @@ request = function()
   local surname = surnames[math.random(#surnames)]
   local body = string.format([[{"data": {"categorie": "%s", "description": "Signalé devant le %d %s, merci d'intervenir",
   "adresse": {"street": "%d %s", "postcode": "69300", "city": "Caluire-et-Cuire"},
-  "nom": "Camille %s", "email": "camille.%d@exemple.fr", "telephone": "04 78 00 00 00", "consentement": true}}]],
-    categories[math.random(#categories)], n % 150 + 1, street, n % 150 + 1, street, surname, n)
+  "nom": "Camille %s", "email": "camille.%d@exemple.fr", "telephone": "04 78 00 00 00", "consentement": true%s}}]],
+    categories[math.random(#categories)], n % 150 + 1, street, n % 150 + 1, street, surname, n, photo)
   return wrk.format(nil, nil, nil, body)
 end
 
