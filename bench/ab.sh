@@ -2,7 +2,7 @@
 # A/B: the same HTTP measures on two release builds, side by side in one run. These machines' speed drifts within
 # minutes, so both instances run at once (A on port 8098, B on 8099, fresh demo data each, SQLite) and every
 # measure alternates between them, A B B A A B…, ROUNDS times (default 5), BENCH_SECONDS each (default 5):
-# /healthz, the catalogue JSON, API submissions (without and with a photo), the citizen's form page (a first visit: a new session each
+# /healthz, the catalogue JSON, API submissions (without and with a photo), the citizen's form page (a first visit each
 # time), the agent's inbox, the designer's page and the Métropole's contributions page. Prints every run, then
 # the median of each side and the ratio B/A. Only the instance being measured gets traffic.
 #   bench/ab.sh DIR_A DIR_B [ROUNDS]        (BENCH_ONLY=REGEX runs only the measures whose name matches)

@@ -88,7 +88,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.guichet = GuichetContext(store: store, renderer: try Renderer.load(parts: webParts), baseURL: config.baseURL,
                                  signInThrottle: AttemptThrottle(limits: .signIn),
                                  codeThrottle: AttemptThrottle(limits: .trackingCode), passwordCheck: passwordCheck, trustedProxies: config.trustedProxies,
-                                 webhookKey: keys.key(for:), mailQueued: { await worker.wake() })
+                                 webhookKey: keys.key(for:),
+                                 formTokens: FormTokens(serverSecret: serverSecret), mailQueued: { await worker.wake() })
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.
     if config.production && serving { try await refuseDemoAccounts(store, app: app) }
@@ -113,6 +114,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.middleware.use(ErrorMiddleware.default(environment: app.environment))
     app.middleware.use(try StaticFiles(parts: webParts))
     app.middleware.use(app.sessions.middleware)
+    app.middleware.use(CSRFCookieMiddleware(secure: secure))
 
     Operations.register(app, store: store)
     for part in webParts { part.register(app.routes) }

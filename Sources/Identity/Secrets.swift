@@ -60,3 +60,27 @@ public struct TrackingCodeHash: Sendable {
         stored.hasPrefix("h1:") ? hash(code) == stored : Secret.hash(Secret.normaliseTrackingCode(code)) == stored
     }
 }
+
+/// Forms' anti-forgery tokens without server state: the browser holds a random nonce in a cookie of its own, and
+/// the forms it is served carry the nonce's HMAC under a key derived from the server's secret. Another site can
+/// neither read the cookie nor compute the token; one able to plant a cookie (a sibling subdomain) still lacks the
+/// key. Nothing is stored, so an anonymous page view writes nothing.
+public struct FormTokens: Sendable {
+    let key: SymmetricKey
+
+    public init(serverSecret: Data) {
+        key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("form-tokens".utf8), using: SymmetricKey(data: serverSecret))))
+    }
+
+    /// The token the forms of the browser holding `nonce` carry.
+    public func token(for nonce: String) -> String {
+        Secret.hex(HMAC<SHA256>.authenticationCode(for: Data(nonce.utf8), using: key))
+    }
+
+    /// Whether `token` was made for `nonce`, compared in constant time.
+    public func matches(_ token: String, nonce: String) -> Bool {
+        let expected = Array(self.token(for: nonce).utf8), given = Array(token.utf8)
+        guard expected.count == given.count else { return false }
+        return zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

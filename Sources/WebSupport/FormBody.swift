@@ -70,7 +70,7 @@ extension Request {
     public var form: FormBody { storage[FormBodyKey.self] ?? FormBody(raw: RawSubmission()) }
 }
 
-/// Parses posted forms and checks their CSRF token against the session's before any handler runs:
+/// Parses posted forms and checks their CSRF token (`CSRF`) before any handler runs:
 /// a state-changing form without the right token changes nothing.
 public struct FormMiddleware: AsyncMiddleware {
     let maxBytes: Int?
@@ -97,34 +97,12 @@ public struct FormMiddleware: AsyncMiddleware {
             }
             let form: FormBody
             do { form = try FormBody.parse(req) } catch { return req.guichet.renderer.errorPage(.badRequest, "Le formulaire envoyé est illisible.") }
-            guard let expected = req.session.data[CSRF.sessionKey], !expected.isEmpty,
-                  CSRF.matches(form.value(CSRF.fieldName), expected)
-            else {
+            guard CSRF.accepts(form.value(CSRF.fieldName), from: req) else {
                 return req.guichet.renderer.errorPage(.forbidden,
                     "Votre session a expiré ou le formulaire a été envoyé depuis un autre site. Rechargez la page et recommencez.")
             }
             req.storage[FormBodyKey.self] = form
         }
         return try await next.respond(to: req)
-    }
-}
-
-public enum CSRF {
-    public static let fieldName = "_csrf"
-    static let sessionKey = "csrf"
-
-    /// The session's token, created on first use.
-    public static func token(_ req: Request) -> String {
-        if let token = req.session.data[sessionKey], !token.isEmpty { return token }
-        let token = [UInt8].random(count: 24).base64
-        req.session.data[sessionKey] = token
-        return token
-    }
-
-    /// Constant-time comparison.
-    static func matches(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -20,14 +20,17 @@ public struct GuichetContext: Sendable {
     public let trustedProxies: [IPNetwork]
     /// The key a collectivité's webhook receivers verify signatures with, for its admins to read.
     public let webhookKey: @Sendable (String) -> String
+    /// The forms' anti-forgery tokens (`CSRF`).
+    public let formTokens: FormTokens
     /// Tells the outbox worker that a commit queued mail, so it is sent now rather than at its next poll.
     public let mailQueued: @Sendable () async -> Void
 
     public init(store: Store, renderer: Renderer, baseURL: String, signInThrottle: AttemptThrottle, codeThrottle: AttemptThrottle, passwordCheck: PasswordCheck,
-                trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, mailQueued: @escaping @Sendable () async -> Void) {
+                trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, formTokens: FormTokens,
+                mailQueued: @escaping @Sendable () async -> Void) {
         self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.signInThrottle = signInThrottle; self.codeThrottle = codeThrottle
         self.passwordCheck = passwordCheck; self.trustedProxies = trustedProxies
-        self.webhookKey = webhookKey; self.mailQueued = mailQueued
+        self.webhookKey = webhookKey; self.formTokens = formTokens; self.mailQueued = mailQueued
     }
 
     public func url(_ path: String) -> String { baseURL + path }

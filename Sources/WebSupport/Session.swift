@@ -1,3 +1,4 @@
+import Identity
 import Storage
 import Vapor
 
@@ -31,7 +32,7 @@ extension Request {
         }
         session.data["account"] = account.id
         session.data["epoch"] = String(account.sessionEpoch)
-        session.data[CSRF.sessionKey] = nil
+        storage[MintedNonceKey.self] = Secret.token()  // forms opened before sign-in are refused after it
         storage[AccountKey.self] = account
     }
 

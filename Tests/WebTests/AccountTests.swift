@@ -172,9 +172,39 @@ final class AccountTests: XCTestCase {
         XCTAssertEqual(safeReturnPath("/bo/caluire-et-cuire/demandes"), "/bo/caluire-et-cuire/demandes")
     }
 
-    func testSessionCookieIsHttpOnlyAndLax() async throws {
-        let page = try await guichet.browser().get("/compte/connexion")
-        let cookie = try XCTUnwrap(page.headers[.setCookie].first { $0.hasPrefix("guichet_session=") })
-        XCTAssertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), cookie)
+    /// A visitor's pages open no session (the forms' token needs none): nothing is written for a page view.
+    func testAnonymousPagesOpenNoSessionAndCookiesAreHttpOnlyAndLax() async throws {
+        let sql = guichet.app.db as! any SQLDatabase
+        func sessions() async throws -> Int { try await sql.raw("SELECT COUNT(*) AS n FROM sessions").first(decodingColumn: "n", as: Int.self) ?? -1 }
+        let visitor = guichet.browser()
+        for path in ["/", "/c/caluire-et-cuire/demarches/signalement-espace-public", "/compte/connexion"] {
+            let page = try await visitor.get(path)
+            XCTAssertEqual(page.status, .ok, path)
+            XCTAssertFalse(page.headers[.setCookie].contains { $0.hasPrefix("guichet_session=") }, path)
+        }
+        let none = try await sessions()
+        XCTAssertEqual(none, 0, "page views write no session")
+        XCTAssertNotNil(visitor.cookies["guichet_csrf"])
+        let signedIn = try await visitor.post("/compte/connexion", [("email", "usager@demo.fr"), ("password", "Guichet-Demo-2026!"), ("retour", "/compte")])
+        XCTAssertEqual(signedIn.location, "/compte", "the form's token needed no session")
+        let session = try XCTUnwrap(signedIn.headers[.setCookie].first { $0.hasPrefix("guichet_session=") })
+        XCTAssertTrue(session.contains("HttpOnly") && session.contains("SameSite=Lax"), session)
+        let token = try XCTUnwrap(signedIn.headers[.setCookie].first { $0.hasPrefix("guichet_csrf=") }, "a new token after sign-in")
+        XCTAssertTrue(token.contains("HttpOnly") && token.contains("SameSite=Lax"), token)
+        let one = try await sessions()
+        XCTAssertEqual(one, 1)
+    }
+
+    /// The token is the browser's own: one read from another visit (the attacker's) is refused.
+    func testAFormTokenFromAnotherBrowserIsRefused() async throws {
+        let attacker = guichet.browser(), victim = guichet.browser()
+        let attackersPage = try await attacker.get("/compte/connexion")
+        let attackersToken = try XCTUnwrap(attackersPage.body.firstMatch(of: /name="_csrf" value="([^"]+)"/)).1
+        try await victim.get("/compte/connexion")
+        let forged = try await victim.post("/compte/connexion", [("_csrf", String(attackersToken)), ("email", "usager@demo.fr"),
+                                                                  ("password", "Guichet-Demo-2026!"), ("retour", "/compte")], withCSRF: false)
+        XCTAssertEqual(forged.status, .forbidden)
+        let own = try await victim.post("/compte/connexion", [("email", "usager@demo.fr"), ("password", "Guichet-Demo-2026!"), ("retour", "/compte")])
+        XCTAssertEqual(own.status, .seeOther)
     }
 }
