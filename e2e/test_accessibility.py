@@ -72,3 +72,14 @@ def test_agent_administration_passes_axe(guichet, browser):  # noqa: F811
     assert violations(browser) == []
     browser.get(base + "/compte")
     sign_out(browser)
+
+
+def test_unknown_addresses_get_the_sites_error_page(guichet, browser):  # noqa: F811
+    """Issue 14, item 8: an address no route takes (/accessibilite had none) answers the site's French page in its
+    layout, not raw JSON, and that page passes axe."""
+    from selenium.webdriver.common.by import By
+    browser.get(guichet["base"] + "/accessibilite")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Page introuvable"
+    assert '"error":true' not in browser.page_source
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
+    assert violations(browser) == []

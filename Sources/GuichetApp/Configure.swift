@@ -115,6 +115,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.middleware.use(try StaticFiles(parts: webParts))
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(CSRFCookieMiddleware(secure: secure))
+    app.middleware.use(SiteErrorMiddleware())
 
     Operations.register(app, store: store)
     for part in webParts { part.register(app.routes) }

@@ -29,6 +29,25 @@ final class WebPartsTests: XCTestCase {
 
     /// Templates of several folders form one library (a part's page extends WebSupport's layout), and a name two
     /// folders both define is refused at start-up rather than one page silently hiding the other.
+    /// An address no route takes gets the site's French page for people, a problem document for the API.
+    func testUnknownAddressesGetTheSitesErrorPageOrAProblem() async throws {
+        let guichet = try await TestGuichet.make(seed: false)
+        do {
+            let browser = guichet.browser()
+            for path in ["/accessibilite", "/c/nulle-part/rien", "/inconnu/page"] {
+                let page = try await browser.get(path)
+                XCTAssertEqual(page.status, .notFound, path)
+                XCTAssertEqual(page.headers.contentType?.subType, "html", path)
+                XCTAssertTrue(page.contains("<h1>Page introuvable</h1>") && page.contains("lang=\"fr\""), page.body)
+                XCTAssertFalse(page.contains("\"error\":true"), path)
+            }
+            let api = try await browser.get("/api/v1/inconnu")
+            XCTAssertEqual(api.status, .notFound)
+            XCTAssertTrue(api.headers.first(name: .contentType)?.hasPrefix("application/problem+json") == true)
+        } catch { try await guichet.shutdown(); throw error }
+        try await guichet.shutdown()
+    }
+
     func testTemplatesFromSeveralFoldersAndNameClashes() throws {
         let shared = try folder(["layout.mustache": "<main>{{$content}}{{/content}}</main>"])
         let part = try folder(["grc/page.mustache": "{{<layout}}{{$content}}Bonjour {{name}}{{/content}}{{/layout}}"])
