@@ -27,6 +27,9 @@ trap stop EXIT
 as_pg "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
   -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=${PG_FSYNC:-off}" start >/dev/null
 psql -h 127.0.0.1 -p "$port" -U postgres -q -c "CREATE ROLE guichet LOGIN CREATEDB PASSWORD 'guichet'"
+# The tests drop their databases WITH (FORCE), which ends the sessions still on them; one may be an autovacuum
+# worker, which only pg_signal_backend's members may end (without it the drop failed now and then).
+psql -h 127.0.0.1 -p "$port" -U postgres -q -c "GRANT pg_signal_backend TO guichet"
 psql -h 127.0.0.1 -p "$port" -U postgres -q -c "CREATE DATABASE guichet OWNER guichet"
 export PG_ADMIN_URL="postgres://guichet:guichet@127.0.0.1:$port/postgres"
 export PG_DATABASE_URL="postgres://guichet:guichet@127.0.0.1:$port/guichet"
