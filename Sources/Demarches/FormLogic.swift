@@ -12,6 +12,11 @@ public final class FormLogic: Sendable {
         /// Indices in `FormDefinition.fields` of the page's fields (its page break excluded).
         public let fieldIndices: [Int]
         let postConditions: [(expr: Expr, message: String)]
+
+        /// Whether a posted key answers one of this page's fields: a page may only change its own answers.
+        public func owns(rawKey key: String, in form: FormDefinition) -> Bool {
+            fieldIndices.contains { form.fields[$0].owns(rawKey: key) }
+        }
     }
 
     public let pages: [Page]

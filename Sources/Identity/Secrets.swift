@@ -13,6 +13,11 @@ public enum Secret {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// Whether `text` has the shape of a `token()` (43 URL-safe characters), before anything is looked up with it.
+    public static func isToken(_ text: String) -> Bool {
+        text.utf8.count == 43 && text.utf8.allSatisfy { $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+    }
+
     /// A code a person can read and type: 8 characters from an alphabet without 0/O, 1/I/L ("K7QM-2XPA").
     public static func trackingCode() -> String {
         let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")

@@ -129,8 +129,7 @@ struct DemarcheFormController {
         // "Continuer": this page's files are checked and stored now, then only referenced until the request is sent.
         // Only this page's file fields are read: a post carrying files for another page's fields stores nothing.
         var raw = progress.raw
-        let fields = page.fieldIndices.map { form.fields[$0] }
-        raw.files = posted.files.filter { key, _ in fields.contains { $0.owns(rawKey: key) } }
+        raw.files = posted.files.filter { key, _ in page.owns(rawKey: key, in: form) }
         let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
         for (file, bytes) in outcome.files { try req.store.files.write(id: file.id, bytes: bytes) }
         for i in page.fieldIndices where form.fields[i].type.holdsFiles {

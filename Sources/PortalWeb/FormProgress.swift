@@ -14,10 +14,8 @@ struct FormProgress: Codable {
     /// Replaces the answers of one page's fields with what was just posted for them; keys of other pages'
     /// fields in the post are ignored, so a page can only change its own answers.
     mutating func merge(page: FormLogic.Page, of form: FormDefinition, posted: [String: [String]]) {
-        let fields = page.fieldIndices.map { form.fields[$0] }
-        func belongs(_ key: String) -> Bool { fields.contains { $0.owns(rawKey: key) } }
-        values = values.filter { !belongs($0.key) }
-        for (key, value) in posted where belongs(key) { values[key] = value }
+        values = values.filter { !page.owns(rawKey: $0.key, in: form) }
+        for (key, value) in posted where page.owns(rawKey: key, in: form) { values[key] = value }
     }
 }
 
@@ -29,7 +27,7 @@ struct ProgressKeeper {
     let demarcheID: String
     let account: Account?
 
-    private var sessionKey: String { "saisie:\(demarcheID)" }
+    private var sessionKey: String { Store.formProgressSessionKey + demarcheID }
     private var resumedKey: String { "reprise:\(demarcheID)" }
 
     /// The answers so far and, for a stored draft, until when it is kept.

@@ -7,9 +7,10 @@ public enum PortalRoutes: WebPart {
     public static let resources: Bundle? = .module
 
     public static func register(_ routes: any RoutesBuilder) {
-        let html = routes.grouped(HTMLErrorMiddleware(), FormMiddleware())
+        // Errors become the site's pages (`SiteErrorMiddleware`, for every route).
+        let html = routes.grouped(FormMiddleware())
         // Forms without files: a small body limit.
-        let small = routes.grouped(HTMLErrorMiddleware(), FormMiddleware(maxBytes: FormMiddleware.smallForms))
+        let small = routes.grouped(FormMiddleware(maxBytes: FormMiddleware.smallForms))
         // Leaflet's files (script, style, marker images) from the Debian package, cached by browsers for a day.
         routes.get("static", "leaflet", "**") { req async throws -> Response in
             guard let path = Leaflet.file(req.parameters.getCatchall().joined(separator: "/")) else { throw Abort(.notFound) }

@@ -8,7 +8,7 @@ public enum APIRoutes: WebPart {
 
     public static func register(_ routes: any RoutesBuilder) {
         routes.get("api", "openapi.json", use: openAPI)
-        let api = routes.grouped("api", "v1").grouped(ProblemMiddleware())
+        let api = routes.grouped("api", "v1")  // errors: problem+json (`SiteErrorMiddleware`)
         let catalogue = CatalogueAPI()
         api.get("collectivites", use: catalogue.collectivites)
         api.get("collectivites", ":slug", "demarches", use: catalogue.demarches)

@@ -14,7 +14,7 @@ extension BackOfficePart {
 
     /// /bo, with the back-office's middleware.
     public static func backOffice(_ routes: any RoutesBuilder) -> any RoutesBuilder {
-        routes.grouped("bo").grouped(HTMLErrorMiddleware(), FormMiddleware())
+        routes.grouped("bo").grouped(FormMiddleware())
     }
 }
 

@@ -23,12 +23,10 @@ public enum CSRF {
     }
 
     /// The browser's nonce: this request's cookie, or the one made for its response. A value that is not one of
-    /// ours (43 URL-safe characters) counts as none.
+    /// ours counts as none.
     static func nonce(_ req: Request) -> String? {
         if let minted = req.storage[MintedNonceKey.self] { return minted }
-        guard let value = req.cookies[cookieName]?.string, value.utf8.count == 43,
-              value.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) })
-        else { return nil }
+        guard let value = req.cookies[cookieName]?.string, Secret.isToken(value) else { return nil }
         return value
     }
 }

@@ -47,8 +47,7 @@ extension Renderer {
 }
 
 /// Renders French error pages for HTML routes.
-public struct HTMLErrorMiddleware: AsyncMiddleware {
-    public init() {}
+struct HTMLErrorMiddleware: AsyncMiddleware {
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do { return try await next.respond(to: req) }
         catch let redirect as Redirect { return req.redirect(to: redirect.location, redirectType: .normal) }

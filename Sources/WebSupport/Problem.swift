@@ -23,9 +23,8 @@ public struct Problem: Content, Error {
     }
 }
 
-/// Turns any error raised under /api into a problem+json response.
-public struct ProblemMiddleware: AsyncMiddleware {
-    public init() {}
+/// Turns any error raised under /api into a problem+json response (through `SiteErrorMiddleware`).
+struct ProblemMiddleware: AsyncMiddleware {
     public func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do { return try await next.respond(to: req) }
         catch let problem as Problem { return problem.response() }

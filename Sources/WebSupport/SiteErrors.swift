@@ -1,7 +1,7 @@
 import Vapor
 
-/// What answers an address no route takes, and any error a part's own middleware did not turn into a page: the
-/// site's French error page (in its layout) for people, an RFC 7807 problem for the API.
+/// Every error of every route, and an address no route takes, becomes the site's French error page (in its
+/// layout) for people, an RFC 7807 problem for the API: one place, so no part can forget it.
 public struct SiteErrorMiddleware: AsyncMiddleware {
     public init() {}
 

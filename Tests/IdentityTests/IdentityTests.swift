@@ -4,6 +4,24 @@ import Synchronization
 import XCTest
 
 final class IdentityTests: XCTestCase {
+    func testOnlyTokensShapedLikeOursAreTakenForOne() {
+        for _ in 0..<100 { XCTAssertTrue(Secret.isToken(Secret.token())) }
+        let token = Secret.token()
+        XCTAssertFalse(Secret.isToken(String(token.dropLast())), "one character short")
+        XCTAssertFalse(Secret.isToken(String(token.dropLast()) + "/"), "not URL-safe")
+        XCTAssertFalse(Secret.isToken(String(token.dropLast()) + "é"))
+        XCTAssertFalse(Secret.isToken(""))
+    }
+
+    func testFormTokensAreTheBrowsersOwn() {
+        let tokens = FormTokens(serverSecret: Data("s".utf8)), other = FormTokens(serverSecret: Data("t".utf8))
+        let nonce = Secret.token()
+        XCTAssertTrue(tokens.matches(tokens.token(for: nonce), nonce: nonce))
+        XCTAssertFalse(tokens.matches(tokens.token(for: Secret.token()), nonce: nonce), "another browser's")
+        XCTAssertFalse(tokens.matches(other.token(for: nonce), nonce: nonce), "made without the server's key")
+        XCTAssertFalse(tokens.matches("", nonce: nonce))
+    }
+
     func testPasswordPolicy() {
         XCTAssertEqual(PasswordPolicy.problem(with: "Court1!", email: "a@b.fr"), "Le mot de passe doit compter au moins 12 caractères.")
         XCTAssertNotNil(PasswordPolicy.problem(with: "toutenminuscules", email: "a@b.fr"))

@@ -7,6 +7,10 @@ extension Store {
     /// hours after its last request).
     public static let orphanFileAge: TimeInterval = 48 * 3600
 
+    /// The session key prefix under which the portal keeps a visitor's form in progress (its files included), so
+    /// that the purge finds the files those forms name.
+    public static let formProgressSessionKey = "saisie:"
+
     /// Deletes the uploaded files nothing refers to (no request, no draft, no form in progress in a session),
     /// written more than `age` ago: those of a filing whose transaction failed, of a page of a form whose visitor
     /// went away, of a file replaced on a page, and temporary files a crash left. Returns how many.
@@ -22,7 +26,8 @@ extension Store {
         }
         // Drafts and forms in progress name their files inside JSON: every id-shaped word there counts.
         let drafts = try await sql.raw("SELECT files AS text FROM form_drafts").all(decodingColumn: "text", as: String.self)
-        let progress = try await sql.raw("SELECT data AS text FROM sessions WHERE data LIKE '%saisie:%'").all(decodingColumn: "text", as: String.self)
+        let progress = try await sql.raw("SELECT data AS text FROM sessions WHERE data LIKE \(bind: "%" + Self.formProgressSessionKey + "%")")
+            .all(decodingColumn: "text", as: String.self)
         for text in drafts + progress {
             for match in text.matches(of: /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/) { referenced.insert(String(match.0)) }
         }
