@@ -17,6 +17,15 @@ def set_value(browser, element_id, value):
     browser.execute_script("arguments[0].value = arguments[1]", browser.find_element(By.ID, element_id), value)
 
 
+def fill_contact_page(browser):
+    """The subsidy form's last page, then on to the summary."""
+    browser.find_element(By.ID, "champ-nom").send_keys("Paul Durand")
+    browser.find_element(By.ID, "fonction-president").click()
+    browser.find_element(By.ID, "champ-email").send_keys("paul@exemple.fr")
+    browser.find_element(By.ID, "champ-engagement").click()
+    click_and_wait(browser, button(browser, "Continuer"))
+
+
 def test_multi_page_conditional_form_on_a_phone(guichet, browser, tmp_path):  # noqa: F811
     base = guichet["base"]
     browser.get(base + "/c/caluire-et-cuire/")
@@ -70,11 +79,7 @@ def test_multi_page_conditional_form_on_a_phone(guichet, browser, tmp_path):  # 
     click_and_wait(browser, button(browser, "Continuer"))
 
     # Page 4, then the summary.
-    browser.find_element(By.ID, "champ-nom").send_keys("Paul Durand")
-    browser.find_element(By.ID, "fonction-president").click()
-    browser.find_element(By.ID, "champ-email").send_keys("paul@exemple.fr")
-    browser.find_element(By.ID, "champ-engagement").click()
-    click_and_wait(browser, button(browser, "Continuer"))
+    fill_contact_page(browser)
     text = browser.find_element(By.TAG_NAME, "main").text
     assert "Vérifiez votre demande" in text, browser.find_element(By.TAG_NAME, "main").get_attribute("innerHTML")[:3000]
     assert "du 20/06/2027 au 21/06/2027" in text

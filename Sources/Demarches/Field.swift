@@ -101,7 +101,7 @@ public struct Field: Sendable, Codable, Equatable {
     public var maxPixels: Int?
     public var effectiveAccept: [FileKind] { type == .image ? (accept ?? [.jpeg, .png]).filter { $0 == .jpeg || $0 == .png } : accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxPixels: Int { maxPixels ?? 2048 }
-    var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
+    public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
     public var effectiveMaxFiles: Int { Swift.max(1, maxFiles ?? 1) }
     /// The posted key holding how many items of a block the page shows (`enfants._lignes`).
     public static let blockCountKey = "_lignes"
@@ -116,4 +116,14 @@ public struct Field: Sendable, Codable, Equatable {
     public var effectiveMinItems: Int { Swift.max(minItems ?? 0, required ? 1 : 0) }
     public var effectiveMaxItems: Int { maxItems ?? 10 }
     public var effectiveDisplay: ChoiceDisplay { display ?? ((options?.count ?? 0) <= 5 ? .radio : .list) }
+}
+
+extension Field {
+    /// What a file question takes, said before anything is chosen (« Formats acceptés : PDF, JPEG ; 8 Mo au plus
+    /// par fichier. »), in the validator's own words and limits.
+    public var fileRules: String {
+        let kinds = effectiveAccept.map(\.label).joined(separator: ", ")
+        let count = effectiveMaxFiles > 1 ? " ; \(effectiveMaxFiles) fichiers au plus" : ""
+        return "Formats acceptés : \(kinds) ; \(Messages.size(effectiveMaxBytes)) au plus par fichier\(count)."
+    }
 }

@@ -333,9 +333,8 @@ enum Messages {
     static func tooLong(_ n: Int) -> String { "Ce texte dépasse \(n) caractères." }
     static func atLeast(_ d: Decimal) -> String { "Le nombre doit être supérieur ou égal à \(french(d))." }
     static func atMost(_ d: Decimal) -> String { "Le nombre doit être inférieur ou égal à \(french(d))." }
-    static func fileTooBig(_ bytes: Int) -> String {
-        bytes >= 1_000_000 ? "Ce fichier dépasse \(bytes / 1_000_000) Mo." : "Ce fichier dépasse \(max(1, bytes / 1000)) ko."
-    }
+    static func fileTooBig(_ bytes: Int) -> String { "Ce fichier dépasse \(size(bytes))." }
+    static func size(_ bytes: Int) -> String { bytes >= 1_000_000 ? "\(bytes / 1_000_000) Mo" : "\(max(1, bytes / 1000)) ko" }
     static func fileKind(_ kinds: [FileKind]) -> String {
         "Ce type de fichier n'est pas accepté (formats acceptés : \(kinds.map(\.label).joined(separator: ", ")))."
     }

@@ -1,4 +1,5 @@
 import Demarches
+import Identity
 import Storage
 import Vapor
 import WebSupport
@@ -24,6 +25,10 @@ struct DemarcheFormController {
         var hasPrevious: Bool
         /// A one-page form is sent from its page; a multi-page form from its summary.
         var sendsFromHere: Bool
+        /// Reached by « Modifier » from the summary: once valid, the page goes back there.
+        var backToSummary: Bool
+        /// This drawing's one-time token: the same page sent twice files one request (`Filing.submissionKey`).
+        var submissionToken: String
         var live: Bool
         /// The page asks for a point on a map and Leaflet is installed: its script and style are loaded.
         var maps: Bool
@@ -37,6 +42,7 @@ struct DemarcheFormController {
         var title: String
         var sections: [Section]
         var signedIn: Bool
+        var submissionToken: String
     }
 
     // MARK: - Showing
@@ -93,23 +99,37 @@ struct DemarcheFormController {
             return try await refused(req, scope, demarche, refusal)
         }
         let form = demarche.definition.form
+        if let limit = req.formTooLarge {
+            // Unread, so nothing changes: the page again, with what was kept and the reason beside it.
+            let account = try await req.account()
+            let kept = try await ProgressKeeper(req: req, demarcheID: demarche.id, account: account).load()?.progress
+            let index = req.query[Int.self, at: "page"].flatMap { form.logic.pages.indices.contains($0) ? $0 : nil } ?? 0
+            return try await page(req, scope, demarche, page: index,
+                                  progress: kept ?? FormProgress(values: form.prefill(email: account?.email, name: account?.name), files: [:]),
+                                  problem: "L'envoi dépasse \(FormMiddleware.size(limit)) : un fichier joint est trop volumineux. Les réponses de cette page n'ont pas pu être lues ; saisissez-les de nouveau avec un fichier plus petit (la taille permise est indiquée sous chaque question).")
+        }
         let posted = req.form.raw
         let action = posted.first("action")
         var values = posted.values
-        values[CSRF.fieldName] = nil; values["action"] = nil; values["_page"] = nil
+        for hidden in [CSRF.fieldName, "action", "_page", "_retour", "_envoi"] { values[hidden] = nil }
         let account = try await req.account()
         let keeper = ProgressKeeper(req: req, demarcheID: demarche.id, account: account)
         guard form.isMultiPage else {
+            // Files attached on an earlier drawing of the page stay unless another is chosen for the same question.
+            let kept = try await keeper.load()?.progress.files ?? [:]
             if let adjusted = BlockRows.applying(action, to: values, form: form) {
-                return try await page(req, scope, demarche, page: 0, progress: FormProgress(values: adjusted, files: [:]))
+                return try await page(req, scope, demarche, page: 0, progress: FormProgress(values: adjusted, files: kept))
             }
-            if action == "brouillon" { return try await saveDraft(req, scope, demarche, keeper, FormProgress(values: values, files: [:]), page: 0) }
-            return try await send(req, scope, demarche, posted, keeper: keeper)
+            if action == "brouillon" { return try await saveDraft(req, scope, demarche, keeper, FormProgress(values: values, files: kept), page: 0) }
+            var raw = posted
+            raw.values = values
+            raw.keptFiles = kept
+            return try await send(req, scope, demarche, raw, keeper: keeper, token: posted.first("_envoi"))
         }
         var progress = try await keeper.load()?.progress
             ?? FormProgress(values: form.prefill(email: account?.email, name: account?.name), files: [:])
         if action == "envoyer" {
-            return try await send(req, scope, demarche, progress.raw, keeper: keeper)
+            return try await send(req, scope, demarche, progress.raw, keeper: keeper, token: posted.first("_envoi"))
         }
         let index = Int(posted.first("_page")) ?? 0
         guard form.logic.pages.indices.contains(index) else { throw Abort(.badRequest) }
@@ -131,14 +151,14 @@ struct DemarcheFormController {
         var raw = progress.raw
         raw.files = posted.files.filter { key, _ in page.owns(rawKey: key, in: form) }
         let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
-        for (file, bytes) in outcome.files { try req.store.files.write(id: file.id, bytes: bytes) }
-        for i in page.fieldIndices where form.fields[i].type.holdsFiles {
-            let id = form.fields[i].id
-            if case .files(let kept) = outcome.values[id] { progress.files[id] = kept } else if posted.files[id] != nil { progress.files[id] = nil }
-        }
+        try keepFiles(req, outcome, posted: raw, of: page.fieldIndices, in: form, into: &progress)
         try await keeper.save(progress, in: scope)
         if let fix = outcome.pageToFix(through: index) {
             return try await self.page(req, scope, demarche, page: fix, progress: progress, outcome: outcome, showErrors: true)
+        }
+        // Changed from the summary: back to it once nothing is left to fix.
+        if posted.first("_retour") == "recapitulatif", outcome.pagesWithErrors.isEmpty {
+            return req.redirect(to: url(scope, demarche) + "?etape=recapitulatif", redirectType: .normal)
         }
         if let next = outcome.page(after: index) { return redirect(req, scope, demarche, page: next) }
         return req.redirect(to: url(scope, demarche) + "?etape=recapitulatif", redirectType: .normal)
@@ -166,17 +186,40 @@ struct DemarcheFormController {
     // MARK: - Steps
 
     private func send(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, _ raw: RawSubmission,
-                      keeper: ProgressKeeper) async throws -> Response {
-        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: keeper.account) {
+                      keeper: ProgressKeeper, token: String?) async throws -> Response {
+        let key = Filing.submissionKey(formToken: token)
+        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: keeper.account, key: key) {
         case .invalid(let outcome):
+            // The files that passed are stored and kept (one-page form), so the citizen does not choose them again.
+            var progress = FormProgress(values: raw.values, files: raw.keptFiles)
+            let form = demarche.definition.form
+            if !form.isMultiPage {
+                try keepFiles(req, outcome, posted: raw, of: Array(form.fields.indices), in: form, into: &progress)
+                if !progress.files.isEmpty || !raw.keptFiles.isEmpty { try await keeper.save(progress, in: scope) }
+            }
             return try await page(req, scope, demarche, page: outcome.pagesWithErrors.min() ?? 0,
-                                  progress: FormProgress(values: raw.values, files: raw.keptFiles), outcome: outcome, showErrors: true)
+                                  progress: progress, outcome: outcome, showErrors: true)
         case .refused(let refusal):
             return try await refused(req, scope, demarche, refusal)
+        case .resent(let number):
+            // Sent again (back from the receipt, a double click): the request the first sending filed.
+            req.session.data["resent:\(number)"] = "1"
+            return req.redirect(to: "/c/\(scope.slug)/demandes/\(number)/recu", redirectType: .normal)
         case .filed(let filed):
             try await keeper.clear()
             req.session.data["receipt:\(filed.number)"] = filed.trackingCode
             return req.redirect(to: "/c/\(scope.slug)/demandes/\(filed.number)/recu", redirectType: .normal)
+        }
+    }
+
+    /// Stores the files of `fields` that passed the check and keeps their references in `progress`; a question
+    /// whose new file was refused loses its earlier one (the citizen chose to replace it).
+    private func keepFiles(_ req: Request, _ outcome: FormValidator.Outcome, posted: RawSubmission, of fields: [Int],
+                           in form: FormDefinition, into progress: inout FormProgress) throws {
+        for (file, bytes) in outcome.files { try req.store.files.write(id: file.id, bytes: bytes) }
+        for i in fields where form.fields[i].type.holdsFiles {
+            let id = form.fields[i].id
+            if case .files(let kept) = outcome.values[id] { progress.files[id] = kept } else if posted.files[id] != nil { progress.files[id] = nil }
         }
     }
 
@@ -197,13 +240,13 @@ struct DemarcheFormController {
         let base = url(scope, demarche)
         let sections = outcome.visiblePages.map { index in
             let page = definition.form.logic.pages[index]
-            return SummaryPage.Section(title: page.pageField?.label ?? definition.title, editURL: "\(base)?page=\(index)",
+            return SummaryPage.Section(title: page.pageField?.label ?? definition.title, editURL: "\(base)?page=\(index)&retour=recapitulatif",
                                        items: DataItem.list(form: definition.form, data: outcome.values, only: page.fieldIndices) { _ in "" })
         }
         let view = SummaryPage(layout: try await Layout.make(req, title: "Vérifiez votre demande — \(definition.title)",
                                                              collectivite: (scope.collectivite.name, scope.slug)),
                                slug: scope.slug, demarcheSlug: definition.slug, title: definition.title, sections: sections,
-                               signedIn: try await req.account() != nil)
+                               signedIn: try await req.account() != nil, submissionToken: Secret.token())
         return req.guichet.renderer.html("portal/summary", view)
     }
 
@@ -211,26 +254,30 @@ struct DemarcheFormController {
     /// caller has it (it decides which questions are hidden and the step count); `showErrors` shows its messages.
     private func page(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, page index: Int,
                       progress: FormProgress, outcome known: FormValidator.Outcome? = nil, showErrors: Bool = false,
-                      draftUntil: Date? = nil) async throws -> Response {
+                      draftUntil: Date? = nil, problem: String? = nil) async throws -> Response {
         let definition = demarche.definition
         let form = definition.form
         let outcome = known ?? FormValidator.validate(progress.raw, against: form, context: req.guichet.evaluationContext)
         let errors = showErrors ? outcome.errors : [:]
         let pageInfo = form.logic.pages[index]
         let position = (outcome.visiblePages.firstIndex(of: index) ?? 0) + 1
-        let title = errors.isEmpty ? definition.title : "Erreur — \(definition.title)"
+        let title = errors.isEmpty && problem == nil ? definition.title : "Erreur — \(definition.title)"
+        var formVM = FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files)
+        if let problem { formVM.pageError = problem; formVM.hasErrors = true }
         let view = FormPage(
             layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)),
             slug: scope.slug, demarcheSlug: definition.slug, title: definition.title, summary: definition.summary,
-            form: FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files),
+            form: formVM,
             signedIn: try await req.account() != nil, draftUntil: draftUntil.map(FrenchDate.day), multiPage: form.isMultiPage, page: index,
             pageTitle: pageInfo.pageField?.label,
             stepLabel: form.isMultiPage ? "Étape \(position) sur \(outcome.visiblePages.count)" : nil,
             hasPrevious: form.isMultiPage && outcome.page(before: index) != nil,
             sendsFromHere: !form.isMultiPage,
+            backToSummary: form.isMultiPage && (req.query[String.self, at: "retour"] ?? req.form.value("_retour")) == "recapitulatif",
+            submissionToken: Secret.token(),
             live: pageInfo.fieldIndices.contains { form.fields[$0].condition != nil },
             maps: Leaflet.isAvailable && pageInfo.fieldIndices.contains { form.fields[$0].type == .mapPoint })
-        return req.guichet.renderer.html("portal/form", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
+        return req.guichet.renderer.html("portal/form", view, status: problem != nil ? .payloadTooLarge : errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     struct RefusedPage { var layout: Layout; var title: String; var message: String; var link: String; var linkLabel: String }
@@ -260,7 +307,7 @@ struct DemarcheFormController {
     private func query(_ req: Request) -> [String: String] {
         guard let q = req.url.query else { return [:] }
         var result: [String: String] = [:]
-        for (key, values) in FormBody.parseURLEncoded(q) where key != "page" && key != "etape" { result[key] = values.first }
+        for (key, values) in FormBody.parseURLEncoded(q) where !["page", "etape", "retour"].contains(key) { result[key] = values.first }
         return result
     }
 
@@ -269,7 +316,8 @@ struct DemarcheFormController {
     }
 
     private func redirect(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, page: Int) -> Response {
-        req.redirect(to: url(scope, demarche) + (page > 0 ? "?page=\(page)" : ""), redirectType: .normal)
+        // Always explicit, first page included: an address without `page` means "resume where the draft stopped".
+        req.redirect(to: url(scope, demarche) + "?page=\(page)", redirectType: .normal)
     }
 
     func resolve(_ req: Request) async throws -> (TenantScope, VersionedDemarche) {

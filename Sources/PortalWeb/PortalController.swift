@@ -55,19 +55,25 @@ struct PortalController {
         var layout: Layout
         var number: String
         var trackingCode: String?
+        /// The form was sent again: this is the request its first sending filed, and nothing else was filed.
+        var resent: Bool
         var slug: String
         var signedIn: Bool
     }
 
-    /// Shows the number, and the tracking code once: it is kept in the session only until this page is seen.
+    /// Shows the number, and the tracking code once: it is kept in the session only until this page is seen. A
+    /// form sent again lands here too, told that its request was filed once.
     func receipt(req: Request) async throws -> Response {
         guard let slug = req.parameters.get("slug"), let number = req.parameters.get("number"),
               let c = try await req.store.collectivite(slug: slug) else { throw Abort(.notFound) }
         let key = "receipt:\(number)"
-        guard let code = req.session.data[key] else { return req.redirect(to: "/suivi?numero=\(number)", redirectType: .normal) }
+        let code = req.session.data[key]
+        let resent = req.session.data["resent:\(number)"] != nil
+        guard code != nil || resent else { return req.redirect(to: "/suivi?numero=\(number)", redirectType: .normal) }
         req.session.data[key] = nil
+        req.session.data["resent:\(number)"] = nil
         let page = ReceiptPage(layout: try await Layout.make(req, title: "Demande envoyée", collectivite: (c.name, c.slug)),
-                               number: number, trackingCode: code, slug: slug, signedIn: try await req.account() != nil)
+                               number: number, trackingCode: code, resent: resent, slug: slug, signedIn: try await req.account() != nil)
         return req.guichet.renderer.html("portal/receipt", page)
     }
 }

@@ -23,7 +23,8 @@ public enum PortalRoutes: WebPart {
         html.get("c", ":slug", use: portal.collectivite)
         let forms = DemarcheFormController()
         html.get("c", ":slug", "demarches", ":demarche", use: forms.show)
-        html.post("c", ":slug", "demarches", ":demarche", use: forms.post)
+        // Too large a form (a file over the whole form's limit) is drawn again, not an error page.
+        routes.grouped(FormMiddleware(tooLargeToHandler: true)).post("c", ":slug", "demarches", ":demarche", use: forms.post)
         html.post("c", ":slug", "demarches", ":demarche", "visibilite", use: forms.visibility)
         let resume = ResumeLinkController()
         html.get("c", ":slug", "demarches", ":demarche", "brouillon", use: resume.ask)

@@ -47,7 +47,16 @@ struct CatalogueAPI {
         let scope = try await scope(req)
         let demarche = try await demarche(req, scope)
         let raw = try JSONSubmission.raw(from: req)
-        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: try await req.account()) {
+        let account = try await req.account()
+        var key: String?
+        if let header = req.headers.first(name: "Idempotency-Key") {
+            key = Filing.submissionKey(idempotencyKey: header, account: account)
+            guard key != nil else {
+                throw Problem(.badRequest, title: "En-tête Idempotency-Key invalide",
+                              detail: "La clé doit compter de 16 à 128 caractères ASCII visibles (un UUID convient).")
+            }
+        }
+        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: account, key: key) {
         case .invalid(let outcome):
             throw Problem(.unprocessableEntity, title: "Demande invalide", detail: "Certains champs sont à corriger.", errors: outcome.errors,
                           type: "https://guichet.example/problemes/demande-invalide")
@@ -55,6 +64,12 @@ struct CatalogueAPI {
             throw Problem(.unauthorized, title: "Compte requis", detail: "Cette démarche n'accepte qu'une demande par personne : déposez-la connecté à votre compte.")
         case .refused(.alreadyFiled(let number)):
             throw Problem(.conflict, title: "Demande déjà déposée", detail: "Cette démarche n'accepte qu'une demande par personne ; la vôtre porte le numéro \(number).")
+        case .resent(let number):
+            // The tracking code is shown once, to the first answer; a retry learns the number and where it lives.
+            let response = Problem(.conflict, title: "Demande déjà déposée par cette requête",
+                                   detail: "Une demande a déjà été déposée avec cette clé Idempotency-Key : la demande \(number). Le code de suivi a été donné dans la première réponse.").response()
+            response.headers.replaceOrAdd(name: .location, value: "/api/v1/demandes/\(number)")
+            return response
         case .filed(let filed):
             let response = try APIJSON.response(FiledDTO(number: filed.number, trackingCode: filed.trackingCode, status: filed.status,
                                                          submittedAt: filed.submittedAt, url: "/api/v1/demandes/\(filed.number)"), status: .created)

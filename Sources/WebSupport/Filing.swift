@@ -1,6 +1,7 @@
 import Demarches
 import Expressions
 import Foundation
+import Identity
 import Messaging
 import Storage
 import Territory
@@ -19,6 +20,8 @@ public struct Filing: Sendable {
         case invalid(FormValidator.Outcome)
         /// Nothing was filed: the démarche allows one request per person.
         case refused(Refusal)
+        /// Nothing was filed: this very submission (its one-time token) filed this request already.
+        case resent(number: String)
     }
 
     /// Why a person may not file a démarche now.
@@ -40,7 +43,11 @@ public struct Filing: Sendable {
     /// Validates and files a request. Invalid input, or a person the démarche does not admit, changes nothing.
     /// (Two filings of one person at the same instant could both pass the one-per-person check; the portal's
     /// single form makes that a deliberate act, and agents see both.)
-    public func submit(_ raw: RawSubmission, demarche: VersionedDemarche, in scope: TenantScope, account: Account?) async throws -> Outcome {
+    /// - Parameter key: the submission's one-time key (`submissionKey(formToken:)`, `submissionKey(idempotencyKey:)`):
+    ///   sent again, the same submission answers the request it filed instead of filing another.
+    public func submit(_ raw: RawSubmission, demarche: VersionedDemarche, in scope: TenantScope, account: Account?,
+                       key: String? = nil) async throws -> Outcome {
+        if let key, let number = try await context.store.demandeNumber(submissionKey: key, in: scope) { return .resent(number: number) }
         if let refusal = try await refusal(of: demarche, in: scope, account: account) { return .refused(refusal) }
         let outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext)
         guard outcome.isValid else { return .invalid(outcome) }
@@ -48,15 +55,40 @@ public struct Filing: Sendable {
         let email = account?.email ?? form.text(of: form.contactEmailField, in: outcome.values) ?? ""
         let name = account?.name ?? form.text(of: form.contactNameField, in: outcome.values) ?? "Usager"
         let new = NewDemande(demarche: demarche, values: outcome.values, files: outcome.files, accountID: account?.id,
-                             submitterName: name, email: email)
+                             submitterName: name, email: email, submissionKey: key)
         let context = self.context
         let collectivite = scope.collectivite.name
-        let filed = try await context.store.submit(new, in: scope) { filed in
-            [Mails.receipt(to: email, collectivite: collectivite, demarche: demarche.definition.title, number: filed.number,
-                           trackingCode: filed.trackingCode, followURL: context.followURL(filed.number))]
+        let filed: FiledDemande
+        do {
+            filed = try await context.store.submit(new, in: scope) { filed in
+                [Mails.receipt(to: email, collectivite: collectivite, demarche: demarche.definition.title, number: filed.number,
+                               trackingCode: filed.trackingCode, followURL: context.followURL(filed.number))]
+            }
+        } catch {
+            // Two sendings of one submission at once (a double click): the key's unique index let one file.
+            if let key, let number = try await context.store.demandeNumber(submissionKey: key, in: scope) { return .resent(number: number) }
+            throw error
         }
         if !email.isEmpty { await context.mailQueued() }
         return .filed(filed)
+    }
+
+    /// The key of a portal form's submission: the SHA-256 of the one-time token its page carried (`Secret.token()`);
+    /// nil for anything else.
+    public static func submissionKey(formToken: String?) -> String? {
+        formToken.flatMap { Secret.isToken($0) ? Secret.hash("form:" + $0) : nil }
+    }
+
+    /// The key of an API submission from its `Idempotency-Key` header: 16 to 128 visible ASCII characters (a UUID
+    /// fits), kept apart per account so two clients choosing the same key do not meet; nil when absent or
+    /// malformed (`isIdempotencyKey`).
+    public static func submissionKey(idempotencyKey: String, account: Account?) -> String? {
+        guard isIdempotencyKey(idempotencyKey) else { return nil }
+        return Secret.hash("api:\(account?.id ?? "-"):" + idempotencyKey)
+    }
+
+    public static func isIdempotencyKey(_ text: String) -> Bool {
+        (16...128).contains(text.utf8.count) && text.utf8.allSatisfy { (33...126).contains($0) }
     }
 
     /// An agent's button; the workflow's actions and the status e-mail are committed with the move.

@@ -64,20 +64,34 @@ public struct FormBody: Sendable {
 }
 
 struct FormBodyKey: StorageKey { typealias Value = FormBody }
+struct FormTooLargeKey: StorageKey { typealias Value = Int }
 
 extension Request {
     /// The parsed form of a POST that went through `FormMiddleware`.
     public var form: FormBody { storage[FormBodyKey.self] ?? FormBody(raw: RawSubmission()) }
+
+    /// The limit a posted form went over, unread (`FormMiddleware(tooLargeToHandler:)`); nil when it was read.
+    public var formTooLarge: Int? { storage[FormTooLargeKey.self] }
 }
 
 /// Parses posted forms and checks their CSRF token (`CSRF`) before any handler runs:
 /// a state-changing form without the right token changes nothing.
 public struct FormMiddleware: AsyncMiddleware {
     let maxBytes: Int?
+    let tooLargeToHandler: Bool
 
-    /// - Parameter maxBytes: the largest body these forms take; nil is the server's default (forms with files).
-    ///   Forms without files (sign-in, follow-up) take far less, so nobody makes the server read 20 MB of them.
-    public init(maxBytes: Int? = nil) { self.maxBytes = maxBytes }
+    /// - Parameters:
+    ///   - maxBytes: the largest body these forms take; nil is the server's default (forms with files). Forms
+    ///     without files (sign-in, follow-up) take far less, so nobody makes the server read 20 MB of them.
+    ///   - tooLargeToHandler: a body over the limit reaches the handler unread (`Request.formTooLarge`, an empty
+    ///     form, no CSRF check) instead of an error page, so it can draw its page again with what it kept. Such a
+    ///     handler must change nothing for it.
+    public init(maxBytes: Int? = nil, tooLargeToHandler: Bool = false) {
+        self.maxBytes = maxBytes; self.tooLargeToHandler = tooLargeToHandler
+    }
+
+    /// A body limit as people read it: « 22 Mo ».
+    public static func size(_ bytes: Int) -> String { bytes >= 1 << 20 ? "\(bytes >> 20) Mo" : "\(bytes >> 10) Ko" }
 
     /// What forms without files take: a few fields.
     public static let smallForms = 64 << 10
@@ -92,8 +106,11 @@ public struct FormMiddleware: AsyncMiddleware {
                 let body = try await req.body.collect(max: limit).get()
                 if (body?.readableBytes ?? 0) > limit { throw Abort(.payloadTooLarge) }
             } catch {
-                let most = limit >= 1 << 20 ? "\(limit >> 20) Mo" : "\(limit >> 10) Ko"
-                return req.guichet.renderer.errorPage(.payloadTooLarge, "Le formulaire envoyé est trop volumineux (\(most) au plus).")
+                if tooLargeToHandler {
+                    req.storage[FormTooLargeKey.self] = limit
+                    return try await next.respond(to: req)
+                }
+                return req.guichet.renderer.errorPage(.payloadTooLarge, "Le formulaire envoyé est trop volumineux (\(FormMiddleware.size(limit)) au plus).")
             }
             let form: FormBody
             do { form = try FormBody.parse(req) } catch { return req.guichet.renderer.errorPage(.badRequest, "Le formulaire envoyé est illisible.") }

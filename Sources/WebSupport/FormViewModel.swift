@@ -34,6 +34,10 @@ public struct FieldVM {
     var autocomplete: String?
     var maxLength: Int?
     var accept: String?
+    /// A file question's formats and size limit, shown before a file is chosen; the size, in bytes, for the
+    /// script that refuses too large a file beside the field (`static/files.js`).
+    var fileRules: String?
+    var maxBytes: Int?
     var multipleFiles = false
     /// For a photo: the longest side the browser reduces it to before sending (`static/resize.js`).
     var resize: Int?
@@ -63,9 +67,11 @@ public struct FormVM {
     var errorCount: Int
     var plural: Bool
     /// A failed page check, shown above the fields.
-    var pageError: String?
+    public var pageError: String?
     /// A question asks for a photo: the page loads the script that reduces photos before sending.
     var resizesPhotos: Bool
+    /// A question asks for a file: the page loads the script that checks its size before sending.
+    var checksFiles: Bool
 
     /// - Parameters:
     ///   - values: what the person typed (kept on error, restored from a draft).
@@ -84,6 +90,7 @@ public struct FormVM {
         pageError = pages.lazy.compactMap { $0.pageField.flatMap { errors[$0.id] } }.first
         hasErrors = !errorList.isEmpty || pageError != nil
         resizesPhotos = shown.contains { $0.type == .image }
+        checksFiles = shown.contains { $0.type.holdsFiles }
         errorCount = errorList.count
         plural = errorList.count > 1
     }
@@ -141,6 +148,8 @@ public struct FormVM {
             }
             vm.multipleFiles = f.effectiveMaxFiles > 1
             vm.keptFiles = kept.map(\.filename)
+            vm.fileRules = f.fileRules
+            vm.maxBytes = f.effectiveMaxBytes
         case .table:
             vm.isTable = true
             vm.columns = f.columns ?? []

@@ -25,6 +25,10 @@ public final class Browser: @unchecked Sendable {
             guard let close = rest.firstIndex(of: "<") else { return nil }
             return String(rest[..<close])
         }
+        /// The value of the first `<input>` with this name (a hidden one-time token, for instance).
+        public func inputValue(name: String) -> String? {
+            body.firstMatch(of: try! Regex("<input type=\"hidden\" name=\"\(name)\" value=\"([^\"]*)\"")).flatMap { $0.output[1].substring.map(String.init) }
+        }
         /// French error messages shown beside fields, by field id.
         public var fieldErrors: [String: String] {
             var errors: [String: String] = [:]

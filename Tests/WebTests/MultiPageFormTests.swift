@@ -68,7 +68,7 @@ final class MultiPageFormTests: XCTestCase {
         XCTAssertTrue(summary.contains("Part du budget demandée (%)") && summary.contains("<dd>75</dd>"), "computed share")
         XCTAssertTrue(summary.contains("statuts.pdf"))
         XCTAssertFalse(summary.contains("Numéro SIRET"), "not asked, not shown")
-        XCTAssertTrue(summary.contains("href=\"\(Self.form)?page=1\""), "a way back to each page")
+        XCTAssertTrue(summary.contains("href=\"\(Self.form)?page=1&amp;retour=recapitulatif\""), "a way back to each page")
 
         let sent = try await citizen.post(Self.form, [("action", "envoyer")])
         XCTAssertEqual(sent.status, .seeOther)

@@ -48,11 +48,12 @@ extension Store {
         }
         try await insertRows(into: "demandes", columns: [
             "id", "collectivite", "demarche_id", "demarche_version", "number", "status", "account_id", "email",
-            "tracking_hash", "data", "search_text", "submitted_at", "updated_at",
+            "tracking_hash", "data", "search_text", "submitted_at", "updated_at", "submission_key",
         ], batch.indices.map { i in
             let p = batch[i]
             return [p.id, p.collectivite, p.demarcheID, p.demarcheVersion, numbers[i], p.status, p.accountID, p.email,
-                    p.trackingHash, p.data, SearchWords.digest(number: numbers[i], answers: p.searchAnswers), p.at, p.at]
+                    p.trackingHash, p.data, SearchWords.digest(number: numbers[i], answers: p.searchAnswers), p.at, p.at,
+                    p.submissionKey]
         }, on: sql)
         try await insertRows(into: "demande_events", columns: eventColumns, batch.map { p in
             eventRow(demandeID: p.id, seq: 1, kind: .submitted, actor: .citizen(p.accountID, name: p.submitterName),
@@ -116,6 +117,7 @@ struct PendingFiling: Sendable {
     var searchAnswers: String
     var at: Int64
     var files: [(file: StoredFile, fieldID: String)]
+    var submissionKey: String?
     var mails: @Sendable (FiledDemande) -> [OutboxMail]
     /// Set when the workflow has something to do on filing; runs in the batch's transaction once numbered.
     var startWorkflow: (@Sendable (FiledDemande, any SQLDatabase) async throws -> String)?
@@ -137,11 +139,19 @@ struct PendingFiling: Sendable {
         at = Int64((date.timeIntervalSince1970 * 1000).rounded())
         // Every file the answers hold, uploaded now or kept from an earlier page of the same filing.
         files = FieldValue.files(in: new.values)
+        submissionKey = new.submissionKey
         self.mails = mails
     }
 }
 
 extension Store {
+    /// The request a form submission filed, by the submission's one-time key: a form sent again finds it.
+    public func demandeNumber(submissionKey: String, in scope: TenantScope) async throws -> String? {
+        try await sql.raw("""
+            SELECT number FROM demandes WHERE submission_key = \(bind: submissionKey) AND collectivite = \(bind: scope.slug)
+            """).first(decodingColumn: "number", as: String.self)
+    }
+
     /// The number of a request this account already filed for the démarche (any version): any such request, or
     /// only one not yet in an end status; for « une demande par personne ».
     public func earlierDemande(accountID: String, demarcheID: String, openOnly: Bool, in scope: TenantScope) async throws -> String? {

@@ -81,11 +81,14 @@ public struct NewDemande: Sendable {
     public var submitterName: String
     /// Where the receipt and status e-mails go; empty if the citizen gave none.
     public var email: String
+    /// The one-time key of the form submission (`Store.demandeNumber(submissionKey:in:)`); nil when the channel
+    /// has none.
+    public var submissionKey: String?
 
     public init(demarche: VersionedDemarche, values: [String: FieldValue], files: [(StoredFile, [UInt8])],
-                accountID: String?, submitterName: String, email: String) {
+                accountID: String?, submitterName: String, email: String, submissionKey: String? = nil) {
         self.demarche = demarche; self.values = values; self.files = files; self.accountID = accountID
-        self.submitterName = submitterName; self.email = email
+        self.submitterName = submitterName; self.email = email; self.submissionKey = submissionKey
     }
 }
 

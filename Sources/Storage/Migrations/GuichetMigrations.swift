@@ -23,6 +23,8 @@ public enum GuichetMigrations {
         UpdateAccountsAddSessionEpoch(), CreateAgentJournal(), UpdateTokensAddAccess(), CreateSessions(),
         // 008
         UpdateOutboxAddClaimedUntil(),
+        // 009
+        UpdateDemandesAddSubmissionKey(),
     ]
 }
 
