@@ -19,19 +19,25 @@ def csrf(html):
     return re.search(r'name="_csrf" value="([^"]+)"', html).group(1)
 
 
-def test_the_attestation_is_a_readable_pdf(guichet):
-    base = guichet["base"]
+def file_subsidy(base, email="paul@exemple.fr", amount=1500):
+    """Files the demo subsidy request through the API; returns its number and tracking code."""
     data = {
         "association": "Les Amis du Parc", "rna": "W691234567", "a_siret": False,
         "adresse_siege": {"street": "3 place de la Mairie", "postcode": "69300", "city": "Caluire-et-Cuire"},
-        "objet": "fonctionnement", "description": "Activités de l'année", "budget": 10000, "montant": 1500,
+        "objet": "fonctionnement", "description": "Activités de l'année", "budget": 10000, "montant": amount,
         "iban": "FR7630006000011234567890189",
         "statuts": [{"filename": "statuts.pdf", "content_base64": "JVBERi0xLjQgcw=="}],
-        "nom": "Paul Durand", "fonction": "president", "email": "paul@exemple.fr", "engagement": True,
+        "nom": "Paul Durand", "fonction": "president", "email": email, "engagement": True,
     }
     request = urllib.request.Request(base + "/api/v1/collectivites/caluire-et-cuire/demarches/subvention-association/demandes",
                                      data=json.dumps({"data": data}).encode(), headers={"Content-Type": "application/json"})
-    number = json.load(urllib.request.urlopen(request))["number"]
+    filed = json.load(urllib.request.urlopen(request))
+    return filed["number"], filed["tracking_code"]
+
+
+def test_the_attestation_is_a_readable_pdf(guichet):
+    base = guichet["base"]
+    number, _ = file_subsidy(base)
 
     agent = client()
     page = agent.open(base + "/compte/connexion").read().decode()
@@ -40,7 +46,8 @@ def test_the_attestation_is_a_readable_pdf(guichet):
     url = f"{base}/bo/caluire-et-cuire/demandes/{number}"
     for transition in ("instruire", "accorder"):
         page = agent.open(url).read().decode()
-        agent.open(url + "/transition", urllib.parse.urlencode({"_csrf": csrf(page), "transition": transition}).encode())
+        # « Accorder » closes the request: a decision, confirmed on its own page (no reason needed for an accord).
+        agent.open(url + "/transition", urllib.parse.urlencode({"_csrf": csrf(page), "transition": transition, "confirmer": "oui"}).encode())
     page = agent.open(url).read().decode()
     link = re.search(r'<ul class="documents"><li><a href="([^"]+)"', page).group(1)
     response = agent.open(base + link)

@@ -86,11 +86,10 @@ def test_multi_page_conditional_form_on_a_phone(guichet, browser, tmp_path):  # 
     assert "75" in text and "Part du budget demandée" in text
     assert "statuts.pdf" in text
 
-    # Going back to a page keeps its answers.
+    # Going back to a page keeps its answers, and leads back to the summary.
     click_and_wait(browser, browser.find_element(By.PARTIAL_LINK_TEXT, "Modifier « Budget »"))
     assert browser.find_element(By.ID, "champ-montant").get_attribute("value") == "1500"
-    click_and_wait(browser, button(browser, "Continuer"))
-    click_and_wait(browser, button(browser, "Continuer"))
+    click_and_wait(browser, button(browser, "Revenir au récapitulatif"))
     click_and_wait(browser, button(browser, "Envoyer ma demande"))
 
     number = browser.find_element(By.ID, "numero").text

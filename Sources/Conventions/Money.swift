@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// Amounts in euros as exact decimals: intermediate values are never rounded, each final amount is rounded to the
@@ -24,25 +25,8 @@ public enum Money {
     static func frenchRate(_ rate: Decimal) -> String { number(rate, decimals: 2) + "\u{00A0}€" }
 
     /// « 43 573 »: an exact number in French, at least `decimals` decimals.
-    public static func number(_ value: Decimal, decimals: Int = 0) -> String {
-        let negative = value < 0
-        let parts = "\(negative ? -value : value)".split(separator: ".", maxSplits: 1)
-        var fraction = parts.count > 1 ? String(parts[1]) : ""
-        if fraction.count < decimals { fraction = fraction.padding(toLength: decimals, withPad: "0", startingAt: 0) }
-        var grouped = ""
-        for (i, c) in String(parts[0]).reversed().enumerated() {
-            if i > 0 && i % 3 == 0 { grouped.append("\u{202F}") }
-            grouped.append(c)
-        }
-        return (negative ? "-" : "") + String(grouped.reversed()) + (fraction.isEmpty ? "" : "," + fraction)
-    }
+    public static func number(_ value: Decimal, decimals: Int = 0) -> String { FrenchNumber.format(value, decimals: decimals) }
 
     /// An amount as people type it: « 5 000,50 », « 0.20 »; nil when it is not a number.
-    public static func parse(_ text: String) -> Decimal? {
-        let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-            .replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{202F}", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
-        guard !t.isEmpty, t.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }), t.filter({ $0 == "." }).count <= 1,
-              t.lastIndex(of: "-").map({ $0 == t.startIndex }) ?? true else { return nil }
-        return Decimal(string: t, locale: Locale(identifier: "en_US_POSIX"))
-    }
+    public static func parse(_ text: String) -> Decimal? { FrenchNumber.parse(text) }
 }

@@ -97,6 +97,11 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         var problems: [String] = []
         if !Self.isIdentifier(slug, allowDash: true) { problems.append("L'identifiant de la démarche doit être en minuscules, chiffres et tirets.") }
         if title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("La démarche doit avoir un titre.") }
+        for status in workflow.statuses {
+            if let amount = status.decisionAmount, !form.fields.contains(where: { $0.id == amount }), workflowLogic.backOfficeFields[amount] == nil {
+                problems.append("Le montant accordé du statut « \(status.label) » renvoie à un champ inconnu « \(amount) ».")
+            }
+        }
         return problems + FormCheck.problems(in: form) + WorkflowCheck.problems(in: workflow, logic: workflowLogic)
     }
 

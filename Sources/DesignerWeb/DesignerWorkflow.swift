@@ -12,6 +12,8 @@ extension DesignerController {
         struct Option { var value: String; var label: String; var selected: Bool }
         var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
         var inputs: WorkflowForms.StatusInputs; var errors: [String: String]; var colours: [Option]
+        /// What the status decides, and the number questions an accord's amount may come from.
+        var decisions: [Option]; var amounts: [Option]
         var actions: ActionListVM
     }
 
@@ -29,7 +31,7 @@ extension DesignerController {
         let f = req.form
         let inputs = WorkflowForms.StatusInputs(id: id == "nouveau" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
                                                 label: f.value("libelle"), colour: f.value("couleur"), isEnd: f.value("fin") == "oui",
-                                                visible: f.value("visible") == "oui")
+                                                visible: f.value("visible") == "oui", decision: f.value("decision"), amount: f.value("montant"))
         let isNew = id == "nouveau"
         let kept = isNew ? [] : copy.definition.workflow.actions(of: .status(id)) ?? []
         return try await saveElement(req, scope, copy, parsed: WorkflowForms.status(from: inputs, actions: kept), anchor: { _ in "statuts" },
@@ -44,6 +46,11 @@ extension DesignerController {
         let vm = StatusVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouveau statut" : "Statut « \(inputs.label) »")),
                           slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
                           colours: WorkflowForms.colourNames.map { .init(value: $0.0.rawValue, label: $0.1, selected: $0.0.rawValue == inputs.colour) },
+                          decisions: [StatusVM.Option(value: "", label: "Aucune (la demande est seulement close)", selected: inputs.decision.isEmpty)]
+                              + Decision.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: $0.rawValue == inputs.decision) },
+                          amounts: [StatusVM.Option(value: "", label: "Aucun", selected: inputs.amount.isEmpty)]
+                              + copy.definition.form.fields.filter { $0.type == .number || $0.type == .computed }
+                                  .map { .init(value: $0.id, label: $0.label, selected: $0.id == inputs.amount) },
                           actions: ActionListVM(copy, owner: isNew ? nil : .status(inputs.id), path: "statuts/\(inputs.id)", heading: "Actions à l'entrée dans le statut"))
         return req.guichet.renderer.html("designer/designer_status", vm, status: status)
     }

@@ -6,7 +6,7 @@ import Workflow
 /// from the posted inputs with a French message per input that does not make sense. Their actions are edited one
 /// by one (`ActionForm`); these forms keep them as they are.
 enum WorkflowForms {
-    struct StatusInputs { var id = "", label = "", colour = "blue", isEnd = false, visible = true }
+    struct StatusInputs { var id = "", label = "", colour = "blue", isEnd = false, visible = true, decision = "", amount = "" }
     struct TransitionInputs {
         var id = "", label = "", from: [String] = [], to = "", trigger = "manual", delayCount = "", delayUnit = "days"
         var roles = "", condition = "", notifies = true
@@ -54,7 +54,8 @@ enum WorkflowForms {
     static let units: [(String, String)] = [("minutes", "minutes"), ("hours", "heures"), ("days", "jours"), ("months", "mois")]
 
     static func inputs(of s: Status) -> StatusInputs {
-        StatusInputs(id: s.id, label: s.label, colour: s.colour.rawValue, isEnd: s.isEnd, visible: s.visibleToCitizen)
+        StatusInputs(id: s.id, label: s.label, colour: s.colour.rawValue, isEnd: s.isEnd, visible: s.visibleToCitizen,
+                     decision: s.decision?.rawValue ?? "", amount: s.decisionAmount ?? "")
     }
 
     static func inputs(of t: Transition) -> TransitionInputs {
@@ -75,9 +76,12 @@ enum WorkflowForms {
         if i.label.trimmingCharacters(in: .whitespaces).isEmpty { errors["libelle"] = "Le libellé est obligatoire." }
         if !FieldForm.isIdentifier(i.id) { errors["identifiant"] = "En minuscules, chiffres et _ (par exemple en_cours)." }
         let colour = StatusColour(rawValue: i.colour) ?? .blue
+        let decision = Decision(rawValue: i.decision)
+        if decision != nil && !i.isEnd { errors["decision"] = "Seul un statut de fin porte une décision : cochez « Statut de fin » ou choisissez « Aucune »." }
+        if !i.amount.isEmpty && decision != .accord { errors["montant"] = "Le montant accordé ne vaut que pour un accord." }
         guard errors.isEmpty else { return .failure(FieldForm.Errors(messages: errors)) }
         return .success(Status(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), colour: colour, isEnd: i.isEnd,
-                               visibleToCitizen: i.visible, onEnter: actions))
+                               visibleToCitizen: i.visible, onEnter: actions, decision: decision, decisionAmount: i.amount.isEmpty ? nil : i.amount))
     }
 
     static func transition(from i: TransitionInputs, actions: [WorkflowAction]) -> Result<Transition, FieldForm.Errors> {

@@ -21,6 +21,9 @@ public enum GRCRoutes: BackOfficePart {
         bo.post("demandes", ":number", "transition", use: requests.transition)
         bo.post("demandes", ":number", "commentaire", use: requests.comment)
         bo.post("demandes", ":number", "action", use: requests.globalAction)
+        let decisions = DecisionController()
+        bo.get("demandes", ":number", "rouvrir", use: decisions.reopen)
+        bo.post("demandes", ":number", "rouvrir", use: decisions.reopen)
         bo.get("demandes", ":number", "fichiers", ":file", use: requests.file)
     }
 

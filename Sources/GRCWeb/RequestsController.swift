@@ -100,6 +100,8 @@ struct RequestsController {
         var assigned: String?
         var correction: String?
         var documents: [Document]
+        /// An admin may reopen a closed request.
+        var canReopen: Bool
         var error: String?
     }
 
@@ -111,6 +113,16 @@ struct RequestsController {
     func transition(req: Request) async throws -> Response {
         let (scope, account) = try await req.agentScope()
         let number = req.parameters.get("number") ?? ""
+        // A button that closes the request is a decision, confirmed with its reason first.
+        do {
+            switch try await DecisionController().closing(req: req, scope: scope, number: number, actor: .agent(account.id, name: account.name)) {
+            case .success(let page): return page
+            case .failure(let refusal): return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
+            case nil: break
+            }
+        } catch StoreError.conflict {
+            return try await detailPage(req, scope, number: number, error: "La demande a changé entre-temps : vérifiez-la et recommencez.", status: .conflict)
+        }
         return try await step(req, scope, number) {
             try await Filing(req.guichet).transition(number: number, transitionID: req.form.value("transition"), in: scope,
                                                      actor: .agent(account.id, name: account.name))
@@ -191,6 +203,7 @@ struct RequestsController {
             assigned: detail.assignedRole.map { role in detail.assignedAgent.map { "\(role) — \($0)" } ?? role },
             correction: detail.correction,
             documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
+            canReopen: scope.isAdmin && req.store.reopeningStatus(of: detail) != nil,
             error: error)
         return req.guichet.renderer.html("grc/demande", vm, status: status)
     }

@@ -57,7 +57,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     let outbound = OutboundHTTP(policy: config.outbound)
     let serverSecret = try webhookSecret(config)
     let store = Store(database: { app.db }, files: FileVault(root: config.dataDirectory.appendingPathComponent("uploads")),
-                      serialiseWrites: isSQLite, mails: Mails.workflow { baseURL + "/suivi?numero=\($0)" }, clock: config.clock,
+                      serialiseWrites: isSQLite, mails: Mails.workflow(followURL: { baseURL + "/suivi?numero=\($0)" },
+                                                                      backOfficeURL: { baseURL + "/bo/\($0)/demandes/\($1)" }), clock: config.clock,
                       readSource: HTTPSourceReader.reader(client: outbound), draftLifetimeDays: config.draftLifetimeDays,
                       serverSecret: serverSecret, sharedDatabase: shared != nil)
     if let shared {

@@ -1,4 +1,5 @@
 import Storage
+import Workflow
 
 /// The e-mails Guichet sends, in French. Each returns an outbox message; none is sent from here.
 public enum Mails {
@@ -21,13 +22,22 @@ public enum Mails {
             """)
     }
 
+    /// A new status; when it closes the request, the decision with its reason, the amount granted, and for an
+    /// unfavourable one the ways and delays of appeal.
     public static func statusChanged(to: String, collectivite: String, demarche: String, number: String, status: String,
-                                     followURL: String) -> OutboxMail {
-        OutboxMail(to: to, subject: "Votre demande \(number) : \(status)", text: """
+                                     decision: WorkflowMails.DecisionNotice? = nil, followURL: String) -> OutboxMail {
+        var decided: [String] = []
+        if let decision {
+            if let kind = decision.decision { decided.append("Décision : \(kind.label.lowercased()).") }
+            if let amount = decision.amount { decided.append("Montant accordé : \(amount).") }
+            if let reason = decision.reason, !reason.isEmpty { decided.append("Motif :\n\(reason)") }
+            if decision.decision?.isUnfavourable == true { decided.append("Voies et délais de recours : " + Decision.appealWays(authority: collectivite)) }
+        }
+        return OutboxMail(to: to, subject: "Votre demande \(number) : \(status)", text: """
             Bonjour,
 
             Votre demande « \(demarche) » (n° \(number)) a changé de statut : \(status).
-
+            \(decided.isEmpty ? "" : "\n" + decided.joined(separator: "\n\n") + "\n")
             Consultez son suivi : \(followURL)
 
             \(collectivite)

@@ -11,6 +11,7 @@ import WebSupport
 struct AccountController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("compte", use: home)
+        routes.post("compte", "rattacher", use: attachUnclaimed)
         routes.get("compte", "inscription", use: signUpForm)
         routes.post("compte", "inscription", use: signUp)
         routes.get("compte", "confirmer", use: confirm)
@@ -48,6 +49,11 @@ struct AccountController {
         var email: String
         var demandes: [Row]
         var agentOf: [Agent]
+        /// Requests filed without an account with this account's e-mail address, and whether it is confirmed (which
+        /// lets them be attached).
+        var hasUnclaimed: Bool
+        var unclaimedLabel: String
+        var confirmed: Bool
     }
 
     func home(req: Request) async throws -> Response {
@@ -56,9 +62,25 @@ struct AccountController {
             HomePage.Row(number: $0.number, title: $0.demarcheTitle, status: $0.statusLabel, date: FrenchDate.string($0.submittedAt))
         }
         let agentOf = try await req.store.agentMemberships(accountID: account.id).map { HomePage.Agent(slug: $0.slug, name: $0.name) }
+        let unclaimed = try await req.store.unclaimedDemandes(email: account.email)
         let page = HomePage(layout: try await Layout.make(req, title: "Mon compte"), name: account.name, email: account.email,
-                            demandes: demandes, agentOf: agentOf)
+                            demandes: demandes, agentOf: agentOf, hasUnclaimed: unclaimed > 0,
+                            unclaimedLabel: unclaimed == 1 ? "Une demande a été déposée sans compte" : "\(unclaimed) demandes ont été déposées sans compte",
+                            confirmed: account.isConfirmed)
         return req.guichet.renderer.html("account/home", page)
+    }
+
+    /// The requests filed without an account with this account's confirmed address join the account.
+    func attachUnclaimed(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        guard account.isConfirmed else {
+            req.flash("Confirmez d'abord votre adresse e-mail (lien reçu à l'inscription) : elle prouve que ces demandes sont les vôtres.")
+            return req.redirect(to: "/compte", redirectType: .normal)
+        }
+        let count = try await req.store.attachUnclaimed(to: account)
+        req.flash(count == 0 ? "Aucune demande à rattacher." : count == 1 ? "Une demande a été rattachée à votre compte."
+                                                                           : "\(count) demandes ont été rattachées à votre compte.")
+        return req.redirect(to: "/compte", redirectType: .normal)
     }
 
     func signUpForm(req: Request) async throws -> Response {

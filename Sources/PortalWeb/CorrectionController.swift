@@ -5,7 +5,7 @@ import WebSupport
 
 /// The citizen corrects a request an agent sent back to them: the form of the request's own version, all its
 /// questions on one page, filled with their answers. Reached from their account, or without one by the number
-/// and tracking code (kept in the posted form, never in the address).
+/// and tracking code (proved once in the session, never in the address).
 struct CorrectionController {
     struct CorrectionPage {
         var layout: Layout
@@ -13,8 +13,8 @@ struct CorrectionController {
         var title: String
         var message: String
         var action: String
-        /// Set when the citizen came with the number and code rather than signed in.
-        var code: String?
+        /// The citizen came with the number and code rather than signed in.
+        var anonymous: Bool
         var form: FormVM
         /// The form asks for a point on a map and Leaflet is installed.
         var maps: Bool
@@ -28,28 +28,35 @@ struct CorrectionController {
             throw Abort(.notFound)
         }
         let action = "/compte/demandes/\(detail.number)/corriger"
-        if req.method == .GET { return try await page(req, detail, action: action, code: nil) }
-        return try await submit(req, detail, action: action, code: nil, actor: .citizen(account.id, name: account.name),
+        if req.method == .GET { return try await page(req, detail, action: action, anonymous: false) }
+        return try await submit(req, detail, action: action, anonymous: false, actor: .citizen(account.id, name: account.name),
                                 done: "/compte/demandes/\(detail.number)")
     }
 
-    /// Without an account: the follow page posts the number and code here; `_envoi` marks the corrected answers.
+    /// Without an account: the follow page posts the number here, the request proved by the code earlier in this
+    /// session (`FollowController.proven`), or the number and code together; `_envoi` marks the corrected answers.
     func anonymous(req: Request) async throws -> Response {
         let number = req.form.value("numero").trimmingCharacters(in: .whitespaces).uppercased()
         let code = req.form.value("code")
-        guard !code.isEmpty else { throw Abort(.notFound) }
         let detail: DemandeDetail
-        switch try await req.demandeByTrackingCode(number: number, code: code, accountID: nil) {
-        case .found(let found): detail = found
-        case .notFound: throw Abort(.notFound)
-        case .tooManyAttempts: throw Abort(.tooManyRequests, headers: ["Retry-After": TrackingCodeWording.retryAfterSeconds])
+        if code.isEmpty {
+            guard let proven = try await FollowController.proven(req, number: number) else { throw Abort(.notFound) }
+            detail = proven
+        } else {
+            switch try await req.demandeByTrackingCode(number: number, code: code, accountID: nil) {
+            case .found(let found): detail = found
+            case .notFound: throw Abort(.notFound)
+            case .tooManyAttempts: throw Abort(.tooManyRequests, headers: ["Retry-After": TrackingCodeWording.retryAfterSeconds])
+            }
+            req.session.data[FollowController.proofKey(detail.number)] = detail.id
         }
-        if req.form.value("_envoi").isEmpty { return try await page(req, detail, action: "/suivi/corriger", code: code) }
-        return try await submit(req, detail, action: "/suivi/corriger", code: code, actor: .citizen(nil, name: "Usager"),
-                                done: "/suivi?numero=\(detail.number)")
+        if req.form.value("_envoi").isEmpty { return try await page(req, detail, action: "/suivi/corriger", anonymous: true) }
+        // Sent: back on the request's own page.
+        return try await submit(req, detail, action: "/suivi/corriger", anonymous: true, actor: .citizen(nil, name: "Usager"),
+                                done: "/suivi/\(detail.number)")
     }
 
-    private func submit(_ req: Request, _ detail: DemandeDetail, action: String, code: String?, actor: Actor, done: String) async throws -> Response {
+    private func submit(_ req: Request, _ detail: DemandeDetail, action: String, anonymous: Bool, actor: Actor, done: String) async throws -> Response {
         guard detail.correction != nil else {
             req.flash("Cette demande n'attend plus de correction.")
             return req.redirect(to: done, redirectType: .normal)
@@ -58,7 +65,7 @@ struct CorrectionController {
         for key in [CSRF.fieldName, "numero", "code", "_envoi", "action"] { raw.values[key] = nil }
         if let adjusted = BlockRows.applying(req.form.value("action"), to: raw.values, form: detail.demarche.definition.form) {
             raw.values = adjusted
-            return try await page(req, detail, action: action, code: code, raw: raw)
+            return try await page(req, detail, action: action, anonymous: anonymous, raw: raw)
         }
         let outcome: FormValidator.Outcome
         do { outcome = try await Filing(req.guichet).correct(detail, raw: raw, actor: actor) }
@@ -67,17 +74,17 @@ struct CorrectionController {
             return req.redirect(to: done, redirectType: .normal)
         }
         guard outcome.isValid else {
-            return try await page(req, detail, action: action, code: code, raw: raw, outcome: outcome)
+            return try await page(req, detail, action: action, anonymous: anonymous, raw: raw, outcome: outcome)
         }
         req.flash("Votre correction a bien été envoyée. Le traitement de votre demande reprend.")
         return req.redirect(to: done, redirectType: .normal)
     }
 
-    private func page(_ req: Request, _ detail: DemandeDetail, action: String, code: String?, raw: RawSubmission? = nil,
+    private func page(_ req: Request, _ detail: DemandeDetail, action: String, anonymous: Bool, raw: RawSubmission? = nil,
                       outcome: FormValidator.Outcome? = nil) async throws -> Response {
         guard let message = detail.correction else {
             req.flash("Cette demande n'attend pas de correction.")
-            return req.redirect(to: code == nil ? "/compte/demandes/\(detail.number)" : "/suivi?numero=\(detail.number)", redirectType: .normal)
+            return req.redirect(to: anonymous ? "/suivi/\(detail.number)" : "/compte/demandes/\(detail.number)", redirectType: .normal)
         }
         let form = detail.demarche.definition.form
         let stored = form.rawAnswers(of: detail.data)
@@ -87,7 +94,7 @@ struct CorrectionController {
         let errors = outcome?.errors ?? [:]
         let view = CorrectionPage(
             layout: try await Layout.make(req, title: (errors.isEmpty ? "" : "Erreur — ") + "Corriger la demande \(detail.number)"),
-            number: detail.number, title: detail.demarche.definition.title, message: message, action: action, code: code,
+            number: detail.number, title: detail.demarche.definition.title, message: message, action: action, anonymous: anonymous,
             form: FormVM(form: form, values: answers.values, errors: errors, page: nil, visible: checked.visible, keptFiles: answers.keptFiles),
             maps: Leaflet.isAvailable && form.fields.contains { $0.type == .mapPoint })
         return req.guichet.renderer.html("portal/correction", view, status: errors.isEmpty ? .ok : .unprocessableEntity)

@@ -2,6 +2,7 @@ import Demarches
 import Storage
 import Vapor
 import WebSupport
+import Workflow
 
 /// Following a request: by number and tracking code (no account needed), or from one's account.
 struct FollowController {
@@ -12,17 +13,22 @@ struct FollowController {
     }
 
     struct DemandePage {
-        struct Document { var title: String; var url: String? }
+        struct Document { var title: String; var url: String }
         var layout: Layout
         var number: String
         /// The tracking code, when the citizen came with it (to post to the correction form).
-        var code: String?
+        /// Reached by its number and code (the session's proof) rather than from the account.
+        var proved: Bool
+        /// Signed in, looking at a request filed without an account: it may be attached to theirs.
+        var attachable: Bool
         var correction: String?
         var documents: [Document]
         var title: String
         var collectivite: String
         var status: StatusVM
         var isEnd: Bool
+        /// The request was refused or closed without follow-up: how to contest it.
+        var appeal: String?
         var submittedAt: String
         var data: [DataItem]
         var history: [EventVM]
@@ -40,7 +46,9 @@ struct FollowController {
         let account = try await req.account()
         switch try await req.demandeByTrackingCode(number: number, code: code, accountID: account?.id) {
         case .found(let detail):
-            return try await page(req, detail, fileBase: nil, code: code)
+            // Proved: this visitor's session opens the request's files and page without the code again.
+            req.session.data[Self.proofKey(detail.number)] = detail.id
+            return try await page(req, detail, proved: true)
         case .notFound:
             let page = FollowForm(layout: try await Layout.make(req, title: "Erreur — Suivre une demande"), number: number,
                                   error: "Aucune demande ne correspond à ce numéro et à ce code de suivi. Vérifiez-les dans l'accusé de réception.")
@@ -54,11 +62,50 @@ struct FollowController {
         }
     }
 
+    /// Where a visitor's session keeps the request they proved theirs with its number and code.
+    static func proofKey(_ number: String) -> String { "suivi:\(number)" }
+
+    /// The request this visitor proved theirs, without the code again; nil when they did not (or their session ended).
+    static func proven(_ req: Request, number: String) async throws -> DemandeDetail? {
+        guard req.hasSession, let id = req.session.data[proofKey(number)] else { return nil }
+        return try await req.store.demandeForCitizen(number: number, accountID: nil, trackingCode: nil, provenID: id)
+    }
+
+    /// The follow-up page again (after a correction, back from a file): by the session's proof, else the code is asked.
+    func again(req: Request) async throws -> Response {
+        let number = req.parameters.get("number") ?? ""
+        guard let detail = try await Self.proven(req, number: number) else {
+            return req.redirect(to: RequestNumber.isWellFormed(number) ? "/suivi?numero=\(number)" : "/suivi", redirectType: .normal)
+        }
+        return try await page(req, detail, proved: true)
+    }
+
+    /// A file or document of a request proved by its number and code.
+    func provenFile(req: Request) async throws -> Response {
+        guard let detail = try await Self.proven(req, number: req.parameters.get("number") ?? ""),
+              let (file, data) = try req.store.file(id: req.parameters.get("file") ?? "", of: detail) else { throw Abort(.notFound) }
+        return Download.response(file, data)
+    }
+
+    /// « Rattacher à mon compte »: a signed-in citizen who proved a request theirs (number and code) keeps it in
+    /// their account from now on.
+    func attach(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        let number = req.parameters.get("number") ?? ""
+        guard let detail = try await Self.proven(req, number: number) else { throw Abort(.notFound) }
+        if try await req.store.attach(demandeID: detail.id, toAccount: account.id) {
+            req.flash("La demande \(detail.number) est rattachée à votre compte.")
+            return req.redirect(to: "/compte/demandes/\(detail.number)", redirectType: .normal)
+        }
+        req.flash("Cette demande est déjà rattachée à un compte.")
+        return req.redirect(to: "/suivi/\(detail.number)", redirectType: .normal)
+    }
+
     func mine(req: Request) async throws -> Response {
         let account = try await req.requireAccount()
         guard let detail = try await req.store.demandeForCitizen(number: req.parameters.get("number") ?? "", accountID: account.id, trackingCode: nil)
         else { throw Abort(.notFound) }
-        return try await page(req, detail, fileBase: "/compte/demandes/\(detail.number)/fichiers/")
+        return try await page(req, detail, proved: false)
     }
 
     /// Files are served to the request's owner only (agents have their own route).
@@ -70,18 +117,24 @@ struct FollowController {
         return Download.response(file, data)
     }
 
-    private func page(_ req: Request, _ detail: DemandeDetail, fileBase: String?, code: String? = nil) async throws -> Response {
+    private func page(_ req: Request, _ detail: DemandeDetail, proved: Bool) async throws -> Response {
+        let fileBase = proved ? "/suivi/\(detail.number)/fichiers/" : "/compte/demandes/\(detail.number)/fichiers/"
+        let signedIn = try await req.account() != nil
+        let attachable = proved && detail.accountID == nil && signedIn
         let definition = detail.demarche.definition
         let c = try await req.store.collectivite(slug: detail.collectivite)
         let page = DemandePage(
-            layout: try await Layout.make(req, title: "Demande \(detail.number)"), number: detail.number, code: code,
+            layout: try await Layout.make(req, title: "Demande \(detail.number)"), number: detail.number, proved: proved,
+            attachable: attachable,
             correction: detail.correction,
-            documents: detail.documents.map { doc in .init(title: doc.file.filename, url: fileBase.map { $0 + doc.file.id }) },
+            documents: detail.documents.map { doc in .init(title: doc.file.filename, url: fileBase + doc.file.id) },
             title: definition.title,
             collectivite: c?.name ?? "", status: StatusVM(definition.workflow, detail.status),
             isEnd: definition.workflow.status(detail.status)?.isEnd ?? false,
+            appeal: definition.workflow.status(detail.status)?.decision?.isUnfavourable == true
+                ? Decision.appealWays(authority: c?.name ?? "la collectivité") : nil,
             submittedAt: FrenchDate.string(detail.submittedAt),
-            data: DataItem.list(form: definition.form, data: detail.data) { file in fileBase.map { $0 + file.id } ?? "" },
+            data: DataItem.list(form: definition.form, data: detail.data) { fileBase + $0.id },
             history: EventVM.list(detail.events, workflow: definition.workflow))
         return req.guichet.renderer.html("portal/demande", page)
     }

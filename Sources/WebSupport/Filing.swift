@@ -91,9 +91,11 @@ public struct Filing: Sendable {
         (16...128).contains(text.utf8.count) && text.utf8.allSatisfy { (33...126).contains($0) }
     }
 
-    /// An agent's button; the workflow's actions and the status e-mail are committed with the move.
-    public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor) async throws -> Result<Status, TransitionRefusal> {
-        let result = try await context.store.transition(number: number, transitionID: transitionID, in: scope, actor: actor)
+    /// An agent's button; the workflow's actions and the status e-mail (with the decision's reason) are committed
+    /// with the move.
+    public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor,
+                           reason: String? = nil) async throws -> Result<Status, TransitionRefusal> {
+        let result = try await context.store.transition(number: number, transitionID: transitionID, in: scope, actor: actor, reason: reason)
         if case .success = result { await context.mailQueued() }
         return result
     }

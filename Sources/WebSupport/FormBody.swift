@@ -26,9 +26,15 @@ public struct FormBody: Sendable {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
             let key = decode(parts[0])
-            values[key, default: []].append(parts.count > 1 ? decode(parts[1]) : "")
+            values[key, default: []].append(parts.count > 1 ? lineEnds(decode(parts[1])) : "")
         }
         return values
+    }
+
+    /// Browsers send a textarea's lines ended by CR LF (the HTML standard's form encoding): one kind of line end is
+    /// kept, so lengths count what people typed and messages read the same in pages and e-mails.
+    static func lineEnds(_ text: String) -> String {
+        text.contains("\r") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text
     }
 
     static func parseMultipart(_ body: ByteBuffer, boundary: String) throws -> RawSubmission {
@@ -54,7 +60,7 @@ public struct FormBody: Sendable {
                     c.raw.files[c.name, default: []].append(UploadedFile(filename: filename, bytes: c.bytes))
                 }
             } else {
-                c.raw.values[c.name, default: []].append(String(decoding: c.bytes, as: UTF8.self))
+                c.raw.values[c.name, default: []].append(lineEnds(String(decoding: c.bytes, as: UTF8.self)))
             }
             c.name = ""; c.filename = nil; c.bytes = []
         }

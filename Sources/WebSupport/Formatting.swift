@@ -57,6 +57,7 @@ public struct EventVM {
             case .corrected: "Demande corrigée par l'usager"
             case .webhookAnswered: "Appel de service réussi"
             case .webhookFailed: "Appel de service en échec"
+            case .reopened: "Demande rouverte — statut : \(status?.label ?? e.toStatus ?? "")"
             case nil: e.kind
             }
             let actor = switch e.actorKind {

@@ -37,6 +37,10 @@ public enum WorkflowCheck {
             let leaves = workflow.transitions.contains { $0.from.contains(status.id) }
             if status.isEnd && leaves { problems.append("Le statut final « \(status.label) » ne peut pas avoir de transition sortante.") }
             if !status.isEnd && !leaves { problems.append("Le statut « \(status.label) » n'a aucune issue et n'est pas un statut final.") }
+            if !status.isEnd && status.decision != nil { problems.append("Seul un statut final peut porter une décision (« \(status.label) » ne l'est pas).") }
+            if status.decisionAmount != nil && status.decision != .accord {
+                problems.append("Seul un accord peut indiquer un montant accordé (statut « \(status.label) »).")
+            }
         }
         if let deadline = workflow.deadline {
             if !deadline.delay.isUsable { problems.append("Le délai légal de réponse doit être positif et d'au plus 100 ans.") }

@@ -69,6 +69,12 @@ public struct WorkflowDefinition: Sendable, Codable, Equatable {
             || transitions.contains { $0.from.contains(initialStatus) && $0.trigger != .manual }
     }
 
+    /// The end status a button closes the request in, if it does: such a button asks the agent to confirm, with
+    /// a reason (required for a refusal).
+    public func closing(_ transition: Transition) -> Status? {
+        status(transition.to).flatMap { $0.isEnd ? $0 : nil }
+    }
+
     /// Every role named by a button or a global action: the services that handle this démarche.
     public var roles: Set<String> { Set(transitions.flatMap(\.roles) + globalActions.flatMap(\.roles)) }
 }
@@ -84,11 +90,17 @@ public struct Status: Sendable, Codable, Equatable {
     public var visibleToCitizen: Bool
     /// Actions run each time a request enters this status.
     public var onEnter: [WorkflowAction]
+    /// What an end status decides, for the citizen and the law (nil: not a decision, as « Résolue »).
+    public var decision: Decision?
+    /// For an accord: the field (an answer or a back-office field) holding the amount granted, shown to the agent
+    /// to confirm and to the citizen.
+    public var decisionAmount: String?
 
     public init(id: String, label: String, colour: StatusColour, isEnd: Bool = false, visibleToCitizen: Bool = true,
-                onEnter: [WorkflowAction] = []) {
+                onEnter: [WorkflowAction] = [], decision: Decision? = nil, decisionAmount: String? = nil) {
         self.id = id; self.label = label; self.colour = colour; self.isEnd = isEnd
         self.visibleToCitizen = visibleToCitizen; self.onEnter = onEnter
+        self.decision = decision; self.decisionAmount = decisionAmount
     }
 
     public init(from decoder: any Decoder) throws {
@@ -99,7 +111,31 @@ public struct Status: Sendable, Codable, Equatable {
         isEnd = try c.decodeIfPresent(Bool.self, forKey: .isEnd) ?? false
         visibleToCitizen = try c.decodeIfPresent(Bool.self, forKey: .visibleToCitizen) ?? true
         onEnter = try c.decodeIfPresent([WorkflowAction].self, forKey: .onEnter) ?? []
+        decision = try c.decodeIfPresent(Decision.self, forKey: .decision)
+        decisionAmount = try c.decodeIfPresent(String.self, forKey: .decisionAmount)
     }
+}
+
+/// The decision an end status records. A refusal must give its reason (Code des relations entre le public et
+/// l'administration, L211-2 and L211-5); an unfavourable decision tells the ways and delays of appeal, without
+/// which the delay cannot be held against the citizen (Code de justice administrative, R421-5).
+public enum Decision: String, Sendable, Codable, CaseIterable {
+    case accord
+    case refus
+    case sansSuite = "sans_suite"
+
+    public var label: String {
+        switch self {
+        case .accord: "Accord"
+        case .refus: "Refus"
+        case .sansSuite: "Classement sans suite"
+        }
+    }
+
+    /// The agent must write why.
+    public var requiresReason: Bool { self == .refus }
+    /// The citizen may contest it: the ways and delays of appeal go with it.
+    public var isUnfavourable: Bool { self != .accord }
 }
 
 /// A closed palette keeps status badges legible and contrasted (RGAA) whatever an author picks.
@@ -195,5 +231,17 @@ public enum TransitionRefusal: Error, Equatable, Sendable {
         case .roleNotAllowed: "Vos rôles ne vous permettent pas cette action."
         case .conditionNotMet: "Les conditions de cette action ne sont pas remplies pour cette demande."
         }
+    }
+}
+
+extension Decision {
+    /// The ways and delays of appeal against an unfavourable decision of `authority`, as the citizen reads them
+    /// in the e-mail and on the request's page. Every Métropole commune is in the Lyon administrative court's area.
+    public static func appealWays(authority: String) -> String {
+        "Vous pouvez contester cette décision dans un délai de deux mois à compter de sa réception : par un recours gracieux "
+            + "adressé à \(authority), ou par un recours contentieux devant le tribunal administratif de Lyon (184, rue Duguesclin, "
+            + "69433 Lyon Cedex 03), y compris par l'application Télérecours citoyens (www.telerecours.fr). Un recours gracieux "
+            + "prolonge le délai du recours contentieux, qui court de nouveau à compter de la réponse, ou de son refus implicite "
+            + "au bout de deux mois de silence."
     }
 }

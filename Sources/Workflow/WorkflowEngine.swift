@@ -24,6 +24,8 @@ public struct WorkflowEngine: Sendable {
         public var to: String
         /// Whether the citizen is told: the transition says so and the status is one they see.
         public var notifiesCitizen: Bool
+        /// Why, as the agent wrote it (a decision's reason): in the history, and in the citizen's e-mail.
+        public var reason: String?
     }
 
     public enum Effect: Sendable, Equatable {
@@ -65,11 +67,12 @@ public struct WorkflowEngine: Sendable {
         return run
     }
 
-    /// An agent's button, a timer or the return of a correction: takes `transition` from `status`.
-    public func take(_ transition: Transition, from status: String, values: [String: Value], now: Date) -> Outcome {
+    /// An agent's button, a timer or the return of a correction: takes `transition` from `status`, with the
+    /// agent's reason if they gave one.
+    public func take(_ transition: Transition, from status: String, values: [String: Value], now: Date, reason: String? = nil) -> Outcome {
         var run = Outcome(status: status, timers: nil, values: values)
         move(transition.id, label: transition.label, to: transition.to, actions: transition.actions,
-             notifies: transition.notifiesCitizen, &run)
+             notifies: transition.notifiesCitizen, reason: reason, &run)
         settle(&run, now: now, moved: true)
         return run
     }
@@ -106,11 +109,12 @@ public struct WorkflowEngine: Sendable {
 
     // MARK: - Steps
 
-    private func move(_ id: String?, label: String, to target: String, actions: [WorkflowAction], notifies: Bool, _ run: inout Outcome) {
+    private func move(_ id: String?, label: String, to target: String, actions: [WorkflowAction], notifies: Bool,
+                      reason: String? = nil, _ run: inout Outcome) {
         perform(actions, &run)
         guard !run.deleted else { return }
         let visible = workflow.status(target)?.visibleToCitizen ?? true
-        run.moves.append(Move(transitionID: id, label: label, from: run.status, to: target, notifiesCitizen: notifies && visible))
+        run.moves.append(Move(transitionID: id, label: label, from: run.status, to: target, notifiesCitizen: notifies && visible, reason: reason))
         run.status = target
         run.values[WorkflowNames.status] = .text(workflow.status(target)?.label ?? target)
         enter(target, &run)

@@ -11,7 +11,7 @@ final class APITokenTests: XCTestCase {
     override func setUp() async throws { guichet = try await TestGuichet.make() }
     override func tearDown() async throws { try await guichet.shutdown() }
 
-    func token(_ browser: Browser, label: String, access: String, days: String = "30") async throws -> String {
+    static func token(_ browser: Browser, label: String, access: String, days: String = "30") async throws -> String {
         try await browser.get("/bo/caluire-et-cuire/jetons")
         let page = try await browser.post("/bo/caluire-et-cuire/jetons", [("libelle", label), ("acces", access), ("duree", days)])
         return try XCTUnwrap(page.text(id: "jeton"))
@@ -20,10 +20,10 @@ final class APITokenTests: XCTestCase {
     func testAgentsSeeTheirsAdminsSeeAllAndRevoke() async throws {
         let agent = guichet.browser()
         _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
-        let agentToken = try await token(agent, label: "Connecteur voirie", access: "ecriture")
+        let agentToken = try await Self.token(agent, label: "Connecteur voirie", access: "ecriture")
         let admin = guichet.browser()
         _ = try await admin.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
-        _ = try await token(admin, label: "Tableau de bord", access: "lecture", days: "365")
+        _ = try await Self.token(admin, label: "Tableau de bord", access: "lecture", days: "365")
 
         let mine = try await agent.get("/bo/caluire-et-cuire/jetons")
         XCTAssertTrue(mine.contains("Connecteur voirie"))
@@ -61,7 +61,7 @@ final class APITokenTests: XCTestCase {
         let number = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(filed.body.utf8)) as? [String: Any])?["number"] as? String)
         let agent = guichet.browser()
         _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
-        let reader = try await token(agent, label: "Lecture", access: "lecture")
+        let reader = try await Self.token(agent, label: "Lecture", access: "lecture")
         let auth: HTTPHeaders = ["Authorization": "Bearer \(reader)"]
         let read = try await guichet.browser().get("/api/v1/agent/demandes/\(number)", headers: auth)
         XCTAssertEqual(read.status, .ok)

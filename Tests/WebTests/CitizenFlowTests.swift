@@ -19,7 +19,7 @@ final class CitizenFlowTests: XCTestCase {
         ("nom", "Jeanne Martin"), ("email", "jeanne@exemple.fr"), ("telephone", "0478000000"), ("consentement", "on"),
     ]
 
-    func fileValidRequest(_ browser: Browser) async throws -> (number: String, code: String) {
+    static func fileValidRequest(_ browser: Browser) async throws -> (number: String, code: String) {
         try await browser.get(Self.form)
         let sent = try await browser.postMultipart(Self.form, Self.valid, files: [("photo", "lampadaire.png", Self.png)])
         XCTAssertEqual(sent.status, .seeOther)
@@ -29,7 +29,7 @@ final class CitizenFlowTests: XCTestCase {
 
     func testTheWholeSpine() async throws {
         let citizen = guichet.browser()
-        let (number, code) = try await fileValidRequest(citizen)
+        let (number, code) = try await Self.fileValidRequest(citizen)
         XCTAssertTrue(number.hasPrefix("CAL-"), number)
         let outbox = try await guichet.outbox()
         let receiptMail = try XCTUnwrap(outbox.first)
@@ -127,7 +127,7 @@ final class CitizenFlowTests: XCTestCase {
         let resumed = try await browser.get(Self.form)
         XCTAssertTrue(resumed.contains("Nous avons repris votre brouillon"))
         XCTAssertTrue(resumed.contains("À finir plus tard"))
-        let (number, _) = try await fileValidRequest(browser)
+        let (number, _) = try await Self.fileValidRequest(browser)
         let account = try await browser.get("/compte")
         XCTAssertTrue(account.contains(number))
         let mine = try await browser.get("/compte/demandes/\(number)")
@@ -168,7 +168,7 @@ final class CitizenFlowTests: XCTestCase {
         let form = try await computer.get(Self.form)
         XCTAssertTrue(form.contains("Texte gardé"), "the answers came along")
         XCTAssertTrue(form.contains("Nous avons repris vos réponses"))
-        _ = try await fileValidRequest(computer)
+        _ = try await Self.fileValidRequest(computer)
         let used = try await guichet.browser().get(String(link))
         XCTAssertEqual(used.status, .notFound, "a filed request's draft is gone")
 

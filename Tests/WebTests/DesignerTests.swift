@@ -142,8 +142,15 @@ final class DesignerTests: XCTestCase {
         page = try await admin.get(base)
         XCTAssertTrue(page.contains("Aucun problème"), page.body)
 
+        // A decision only on an end status.
+        let notEnd = try await admin.post("\(base)/statuts/nouveau", [("revision", revision()), ("identifiant", "refusee"), ("libelle", "Refusée"),
+                                                                       ("couleur", "red"), ("visible", "oui"), ("decision", "refus"), ("actions", "[]")])
+        XCTAssertEqual(notEnd.status, .unprocessableEntity)
+        XCTAssertTrue(notEnd.contains("Seul un statut de fin porte une décision"))
         _ = try await admin.post("\(base)/statuts/nouveau", [("revision", revision()), ("identifiant", "refusee"), ("libelle", "Refusée"),
-                                                             ("couleur", "red"), ("fin", "oui"), ("visible", "oui"), ("actions", "[]")])
+                                                             ("couleur", "red"), ("fin", "oui"), ("visible", "oui"), ("decision", "refus"), ("actions", "[]")])
+        let refusal = try await admin.get("\(base)/statuts/refusee")
+        XCTAssertTrue(refusal.contains("<option value=\"refus\" selected>Refus</option>"), "the decision is kept")
         page = try await admin.get(base)
         let noRole = try await admin.post("\(base)/transitions/nouvelle", [
             ("revision", revision()), ("identifiant", "refuser"), ("libelle", "Refuser"), ("depuis", "recue"), ("vers", "refusee"),

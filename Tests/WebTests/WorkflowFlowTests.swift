@@ -22,6 +22,10 @@ final class WorkflowFlowTests: XCTestCase {
 
     /// Files a subsidy request through the API; returns its number and tracking code.
     func fileSubsidy(montant: Int = 500) async throws -> (number: String, code: String) {
+        try await Self.fileSubsidy(in: guichet, montant: montant)
+    }
+
+    static func fileSubsidy(in guichet: TestGuichet, montant: Int = 500) async throws -> (number: String, code: String) {
         let data: [String: Any] = [
             "association": "Les Amis du Parc", "rna": "W691234567", "a_siret": false,
             "adresse_siege": ["street": "3 place de la Mairie", "postcode": "69300", "city": "Caluire-et-Cuire"],
@@ -63,6 +67,8 @@ final class WorkflowFlowTests: XCTestCase {
         let notice = try XCTUnwrap(mails.first { $0.subject == "Nouvelle demande de subvention \(number)" })
         XCTAssertEqual(notice.to, Self.agentEmail, "sent to the agents holding the role")
         XCTAssertTrue(notice.text.contains("L'association Les Amis du Parc demande 6000 € (60 % d'un budget de 10000 €)."), notice.text)
+        XCTAssertTrue(notice.text.contains("/bo/\(Self.slug)/demandes/\(number)") && !notice.text.contains("/suivi"),
+                      "agents are sent to the back office, not to the citizen's follow-up: \(notice.text)")
         let deadline = try await timers(number)
         XCTAssertEqual(deadline.map(\.kind), ["deadline"])
         XCTAssertEqual(deadline[0].due, millis(Delay(months: 2).after(filedAt, in: LocalTime.calendar)))
@@ -76,7 +82,13 @@ final class WorkflowFlowTests: XCTestCase {
         _ = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/transition", [("transition", "instruire")])
         page = try await browser.get("/bo/\(Self.slug)/demandes/\(number)")
         XCTAssertTrue(page.contains("value=\"accorder\""), "the condition montant <= budget holds")
+        // Closing the request is a decision: confirmed on its own page, which shows the amount granted.
         page = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/transition", [("transition", "accorder")])
+        XCTAssertEqual(page.status, .ok)
+        XCTAssertEqual(page.text(id: "montant"), "6\u{202F}000\u{00A0}€")
+        let unconfirmed = try await detail(number)
+        XCTAssertEqual(unconfirmed.status, "instruction", "nothing changes before the confirmation")
+        page = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/transition", [("transition", "accorder"), ("confirmer", "oui")])
         XCTAssertEqual(page.status, .seeOther)
 
         request = try await detail(number)
@@ -165,6 +177,9 @@ final class WorkflowFlowTests: XCTestCase {
         let sent = try await citizen.postMultipart("/suivi/corriger", [("numero", number), ("code", code), ("_envoi", "1")]
             + answers.flatMap { key, values in values.map { (key, $0) } })
         XCTAssertEqual(sent.status, .seeOther, sent.body)
+        XCTAssertEqual(sent.location, "/suivi/\(number)", "back on the request's page")
+        let landed = try await citizen.get("/suivi/\(number)")
+        XCTAssertTrue(landed.contains("Votre correction a bien été envoyée") && landed.contains("id=\"statut\""), landed.body)
         request = try await detail(number)
         XCTAssertEqual(request.status, "instruction")
         XCTAssertNil(request.correction)

@@ -1,3 +1,5 @@
+import Expressions
+import Foundation
 import Workflow
 import XCTest
 
@@ -61,5 +63,48 @@ final class WorkflowTests: XCTestCase {
         var badInitial = workflow
         badInitial.initialStatus = "absente"
         XCTAssertTrue(WorkflowCheck.problems(in: badInitial).contains("Le statut initial « absente » n'existe pas."))
+    }
+}
+
+final class DecisionRuleTests: XCTestCase {
+    let workflow = WorkflowDefinition(
+        initialStatus: "recue",
+        statuses: [Status(id: "recue", label: "Reçue", colour: .blue),
+                   Status(id: "refusee", label: "Refusée", colour: .red, isEnd: true, decision: .refus),
+                   Status(id: "resolue", label: "Résolue", colour: .green, isEnd: true)],
+        transitions: [Transition(id: "refuser", label: "Refuser", from: ["recue"], to: "refusee", roles: ["accueil"]),
+                      Transition(id: "resoudre", label: "Résoudre", from: ["recue"], to: "resolue", roles: ["accueil"])])
+
+    func testAButtonIntoAnEndStatusCloses() {
+        XCTAssertEqual(workflow.closing(workflow.transitions[0])?.decision, .refus)
+        XCTAssertEqual(workflow.closing(workflow.transitions[1])?.id, "resolue", "an end status without a decision still closes")
+        var open = workflow
+        open.statuses[2].isEnd = false
+        XCTAssertNil(open.closing(open.transitions[1]))
+    }
+
+    func testOnlyARefusalRequiresAReasonAndOnlyAnAccordIsFavourable() {
+        XCTAssertEqual(Decision.allCases.filter(\.requiresReason), [.refus])
+        XCTAssertEqual(Decision.allCases.filter { !$0.isUnfavourable }, [.accord])
+        XCTAssertTrue(Decision.appealWays(authority: "Bron").contains("recours gracieux adressé à Bron"))
+    }
+
+    func testADecisionBelongsToAnEndStatusAndAnAmountToAnAccord() {
+        var w = workflow
+        w.statuses[0].decision = .accord
+        w.statuses[1].decisionAmount = "montant"
+        XCTAssertEqual(WorkflowCheck.problems(in: w), [
+            "Seul un statut final peut porter une décision (« Reçue » ne l'est pas).",
+            "Seul un accord peut indiquer un montant accordé (statut « Refusée »).",
+        ])
+        XCTAssertEqual(WorkflowCheck.problems(in: workflow), [])
+    }
+
+    func testTheAgentsReasonTravelsWithTheMove() throws {
+        let engine = WorkflowEngine(workflow: workflow, logic: WorkflowLogic(workflow, fields: [:]), calendar: Calendar(identifier: .gregorian),
+                                    context: EvaluationContext(today: CivilDate(year: 2026, month: 12, day: 1)))
+        let run = engine.take(workflow.transitions[0], from: "recue", values: [:], now: Date(), reason: "Hors délai")
+        XCTAssertEqual(run.moves.map(\.reason), ["Hors délai"])
+        XCTAssertEqual(run.status, "refusee")
     }
 }

@@ -41,6 +41,8 @@ public struct DemandeEvent: Sendable, Equatable, Decodable {
         case assigned, document, anonymised, action
         case correctionRequested = "correction_requested", corrected
         case webhookAnswered = "webhook_answered", webhookFailed = "webhook_failed"
+        /// An admin reopened a closed request (the reason in the body).
+        case reopened
     }
     public var seq: Int
     public var kind: String

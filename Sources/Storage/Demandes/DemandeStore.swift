@@ -16,10 +16,12 @@ extension Store {
     }
 
     /// A request read by its citizen: the owner's account, or the number with its tracking code.
-    public func demandeForCitizen(number: String, accountID: String?, trackingCode: String?) async throws -> DemandeDetail? {
+    /// - Parameter provenID: the request this visitor proved theirs earlier with its number and code (kept in their
+    ///   session by the follow-up page), so its files and later pages open without the code again.
+    public func demandeForCitizen(number: String, accountID: String?, trackingCode: String?, provenID: String? = nil) async throws -> DemandeDetail? {
         guard RequestNumber.isWellFormed(number) else { return nil }
         guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: nil) else { return nil }
-        let ownsIt = accountID != nil && detail.accountID == accountID
+        let ownsIt = (accountID != nil && detail.accountID == accountID) || (provenID != nil && detail.id == provenID)
         var codeMatches = false
         if let code = trackingCode, !code.isEmpty {
             let expected = try await sql.raw("SELECT tracking_hash FROM demandes WHERE id = \(bind: detail.id)")
@@ -155,5 +157,36 @@ extension Store {
                              events: events, files: files, backOffice: try fromJSON([String: FieldValue].self, row.workflowData),
                              assignedRole: row.assignedRole, assignedAgent: row.assignedAgent, correction: row.correction,
                              correctionThen: row.correctionThen, updatedMillis: row.updatedAt, documents: documents)
+    }
+}
+
+extension Store {
+    /// Gives a request filed without an account to the account of the person who proved it theirs (number and
+    /// code); a request another account holds is left alone. Returns whether it was attached.
+    public func attach(demandeID: String, toAccount accountID: String) async throws -> Bool {
+        try await write { sql in
+            try await sql.raw("""
+                UPDATE demandes SET account_id = \(bind: accountID) WHERE id = \(bind: demandeID) AND account_id IS NULL RETURNING id
+                """).first() != nil
+        }
+    }
+
+    /// How many requests were filed without an account with this e-mail address.
+    public func unclaimedDemandes(email: String) async throws -> Int {
+        try await sql.raw("""
+            SELECT COUNT(*) AS n FROM demandes WHERE account_id IS NULL AND LOWER(email) = \(bind: email.lowercased())
+            """).first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    /// Gives the requests filed without an account with its e-mail address to an account whose address is confirmed
+    /// (the confirmation proves the mailbox, so the requests whose receipts went there). Returns how many.
+    public func attachUnclaimed(to account: Account) async throws -> Int {
+        guard account.isConfirmed else { throw StoreError.forbidden }
+        return try await write { sql in
+            try await sql.raw("""
+                UPDATE demandes SET account_id = \(bind: account.id)
+                WHERE account_id IS NULL AND LOWER(email) = \(bind: account.email.lowercased()) RETURNING id
+                """).all().count
+        }
     }
 }

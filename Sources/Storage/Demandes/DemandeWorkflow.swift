@@ -20,19 +20,58 @@ extension Store {
     /// An agent presses a transition's button. Refused (nothing written) if the workflow of the request's version
     /// does not offer it from the current status to the agent's roles, or its condition does not hold.
     /// Returns the status the request ends in.
-    public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor) async throws -> Result<Status, TransitionRefusal> {
+    /// - Parameter reason: why, as the agent wrote it (a decision's reason): in the history and the citizen's e-mail.
+    public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor,
+                           reason: String? = nil) async throws -> Result<Status, TransitionRefusal> {
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
         let workflow = detail.demarche.definition.workflow
         switch workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: workflow), holds: holds(on: detail)) {
         case .failure(let refusal):
             return .failure(refusal)
         case .success(let transition):
-            let run = engine(for: detail.demarche.definition).take(transition, from: detail.status, values: values(of: detail), now: clock())
+            let run = engine(for: detail.demarche.definition).take(transition, from: detail.status, values: values(of: detail), now: clock(),
+                                                                 reason: reason)
             try await commit(run, to: detail, actor: actor)
             demandeState.inboxCounts.invalidate(scope.slug)
             // The engine only enters statuses the checked workflow has.
             return .success(workflow.status(run.status)!)
         }
+    }
+
+    /// The amount an accord grants, as the citizen reads it (« 1 500 € »), from the field its status names.
+    public func decisionAmount(of detail: DemandeDetail, closingIn status: Status) -> String? {
+        status.decisionAmount.flatMap { Self.amount(values(of: detail)[$0]) }
+    }
+
+    /// Where a closed request goes back to when an admin reopens it: the status it was closed from. Nil when it is
+    /// not closed, or its history does not say.
+    public func reopeningStatus(of detail: DemandeDetail) -> Status? {
+        let workflow = detail.demarche.definition.workflow
+        guard workflow.status(detail.status)?.isEnd == true,
+              let closing = detail.events.last(where: { $0.eventKind == .transition && $0.toStatus == detail.status }),
+              let previous = closing.fromStatus.flatMap(workflow.status), !previous.isEnd else { return nil }
+        return previous
+    }
+
+    /// An admin reopens a closed request: back to the status it was closed from, the reason in the history (which
+    /// the citizen sees). Timers are not re-armed: the legal deadline ended with the decision. Refused when the
+    /// scope is not an admin's or the request is not closed; a conflict if it changed meanwhile.
+    public func reopen(number: String, reason: String, in scope: TenantScope, actor: Actor) async throws -> Status {
+        guard scope.isAdmin else { throw StoreError.forbidden }
+        guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
+        guard let previous = reopeningStatus(of: detail) else { throw StoreError.conflict("not closed") }
+        let now = nowMillis
+        try await write { sql in
+            let moved = try await sql.raw("""
+                UPDATE demandes SET status = \(bind: previous.id), updated_at = \(bind: now)
+                WHERE id = \(bind: detail.id) AND status = \(bind: detail.status) AND updated_at = \(bind: detail.updatedMillis) RETURNING id
+                """).first()
+            guard moved != nil else { throw StoreError.conflict("request changed") }
+            try await self.appendEvent(on: sql, demandeID: detail.id, kind: .reopened, actor: actor, from: detail.status, to: previous.id,
+                                       body: reason, at: now)
+        }
+        demandeState.inboxCounts.invalidate(scope.slug)
+        return previous
     }
 
     /// Evaluates a workflow condition on a request as it is now.

@@ -34,7 +34,8 @@ extension Store {
                on sql: any SQLDatabase) async throws -> [String] {
         let definition = detail.demarche.definition
         let name = try await collectivite(slug: detail.collectivite)?.name ?? detail.collectivite
-        let about = WorkflowMails.About(email: detail.email, collectivite: name, demarche: definition.title, number: detail.number)
+        let about = WorkflowMails.About(email: detail.email, collectivite: name, slug: detail.collectivite, demarche: definition.title,
+                                        number: detail.number)
         var outbox: [OutboxMessage] = []
         var events: [(kind: DemandeEvent.Kind, from: String?, to: String?, body: String?)] = []
         var backOffice = detail.backOffice
@@ -47,7 +48,7 @@ extension Store {
             switch effect {
             case .email(let to, let subject, let body):
                 for address in try await recipients(to, of: detail, on: sql) {
-                    outbox.append(.email(mails.authored(about, address, subject, body)))
+                    outbox.append(.email(mails.authored(about, address, subject, body, to != .citizen)))
                 }
             case .sms(let to, let text):
                 outbox.append(.sms(SMSMessage(to: to, text: text)))
@@ -91,9 +92,12 @@ extension Store {
         }
 
         for move in run.moves {
-            events.append((.transition, move.from, move.to, move.transitionID == nil ? move.label : nil))
+            // The history says why: the agent's reason, or what moved a request no one pressed a button for.
+            events.append((.transition, move.from, move.to, move.reason ?? (move.transitionID == nil ? move.label : nil)))
             if move.notifiesCitizen, let status = definition.workflow.status(move.to) {
-                outbox.append(.email(mails.statusChanged(about, status.label)))
+                let notice = status.isEnd ? WorkflowMails.DecisionNotice(decision: status.decision, reason: move.reason,
+                                                                         amount: status.decisionAmount.flatMap { Self.amount(run.values[$0]) }) : nil
+                outbox.append(.email(mails.statusChanged(about, status.label, notice)))
             }
         }
         try await Self.insertOutbox(outbox, at: now, on: sql)
@@ -175,5 +179,13 @@ extension Store {
     /// Removes vault files once the rows that referenced them are gone for good.
     func removeFiles(_ ids: [String]) {
         for id in ids { try? FileManager.default.removeItem(at: files.path(for: id)) }
+    }
+}
+
+extension Store {
+    /// An amount granted as the citizen reads it (« 1 500 € »); nil when the field holds no number.
+    static func amount(_ value: Value?) -> String? {
+        guard case .number(let n) = value else { return nil }
+        return FrenchNumber.format(n) + "\u{00A0}€"
     }
 }

@@ -1,0 +1,106 @@
+"""An agent's day, in a real browser on a phone and on a desktop, axe-core on every page: the notification
+e-mail leads to the request in the back office (through sign-in), a message keeps its line breaks, a refusal is
+confirmed with its reason, and the citizen receives it by e-mail with the ways of appeal and reads it on the
+follow-up page."""
+import re
+import time
+import urllib.error
+import urllib.request
+
+from selenium.webdriver.common.by import By
+
+from conftest import wait_for_mail
+from test_attestation_pdf import file_subsidy
+from test_browser_journey import PASSWORD, click_and_wait, sign_in, sign_out
+from test_form_journeys import accessible, window  # noqa: F401 (the phone and desktop fixture)
+from test_multipage_journey import button
+
+
+def test_notification_message_and_refusal_with_its_reason(guichet, window):  # noqa: F811
+    browser, base = window, guichet["base"]
+    citizen = f"asso-{time.time_ns()}@exemple.fr"
+    number, code = file_subsidy(base, email=citizen)
+
+    # The agents' notification links to the back office; following it asks to sign in, then opens the request.
+    _, body = wait_for_mail(guichet["mail"], lambda s, b: s == f"Nouvelle demande de subvention {number}")
+    link = re.search(r"https?://\S+/bo/caluire-et-cuire/demandes/" + re.escape(number), body)
+    assert link, body
+    assert "/suivi" not in body
+    browser.get(link.group(0))
+    browser.find_element(By.ID, "email").send_keys("agent@caluire-et-cuire.demo.fr")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert browser.current_url.endswith(f"/bo/caluire-et-cuire/demandes/{number}"), browser.current_url
+    assert number in browser.find_element(By.TAG_NAME, "h1").text
+
+    # A message to the citizen keeps its lines.
+    browser.find_element(By.ID, "type-message").click()
+    browser.find_element(By.ID, "texte").send_keys("Bonjour,\nNous étudions votre dossier.\nCordialement")
+    click_and_wait(browser, button(browser, "Enregistrer"))
+    message = browser.find_element(By.CSS_SELECTOR, ".history li p")
+    assert message.text == "Bonjour,\nNous étudions votre dossier.\nCordialement", repr(message.text)
+    accessible(browser)
+
+    # « Refuser »: a page to confirm, which will not go on without the reason.
+    click_and_wait(browser, button(browser, "Refuser"))
+    assert "Refuser — demande" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "tribunal administratif de Lyon" in browser.page_source
+    accessible(browser)
+    click_and_wait(browser, button(browser, "Confirmer : Refuser"))
+    assert "Indiquez le motif du refus" in browser.find_element(By.ID, "erreur-motif").text
+    accessible(browser)
+    browser.find_element(By.ID, "motif").send_keys("Le projet ne relève pas du règlement des subventions.\nVoir l'article 2.")
+    click_and_wait(browser, button(browser, "Confirmer : Refuser"))
+    assert browser.find_element(By.ID, "statut").text == "Refusée"
+
+    # The citizen's e-mail: the decision, its reason, the ways of appeal.
+    _, mail = wait_for_mail(guichet["mail"], lambda s, b: s == f"Votre demande {number} : Refusée")
+    mail = mail.replace("\r\n", "\n")  # SMTP's line ends
+    assert "Décision : refus." in mail
+    assert "Le projet ne relève pas du règlement des subventions.\nVoir l'article 2." in mail
+    assert "Voies et délais de recours" in mail and "Télérecours" in mail
+
+    # And their follow-up page.
+    sign_out(browser)
+    browser.get(f"{base}/suivi?numero={number}")
+    browser.find_element(By.ID, "code").send_keys(code)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert browser.find_element(By.ID, "statut").text == "Refusée"
+    assert "Le projet ne relève pas du règlement des subventions." in browser.find_element(By.CSS_SELECTOR, ".history").text
+    assert "deux mois" in browser.find_element(By.ID, "recours").text
+    accessible(browser)
+
+
+def test_an_anonymous_citizen_downloads_the_attestation(guichet, window):  # noqa: F811
+    browser, base = window, guichet["base"]
+    number, code = file_subsidy(base, email=f"asso-{time.time_ns()}@exemple.fr", amount=1500)
+
+    # The agent grants it: « Accorder » shows the amount to confirm.
+    sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
+    browser.get(f"{base}/bo/caluire-et-cuire/demandes/{number}")
+    click_and_wait(browser, button(browser, "Commencer l'instruction"))
+    click_and_wait(browser, button(browser, "Accorder"))
+    assert browser.find_element(By.ID, "montant").text.replace("\u202f", " ").replace("\xa0", " ") == "1 500 €"
+    accessible(browser)
+    click_and_wait(browser, button(browser, "Confirmer : Accorder"))
+    assert browser.find_element(By.ID, "statut").text == "Subvention accordée"
+    sign_out(browser)
+
+    # Without an account: the number and code open the page, whose attestation link works for this visitor.
+    browser.get(f"{base}/suivi?numero={number}")
+    browser.find_element(By.ID, "code").send_keys(code)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    accessible(browser)
+    link = browser.find_element(By.CSS_SELECTOR, ".documents a")
+    href = link.get_attribute("href")
+    assert f"/suivi/{number}/fichiers/" in href
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(href, headers={"Cookie": cookies})) as response:
+        assert response.headers["Content-Type"].startswith("application/pdf")
+        assert response.read(5) == b"%PDF-"
+    # Without this visitor's session, the link opens nothing.
+    try:
+        urllib.request.urlopen(href)
+        raise AssertionError("the attestation opened without the code")
+    except urllib.error.HTTPError as refused:
+        assert refused.code == 404
