@@ -26,6 +26,13 @@ def test_changed_pages_pass_axe(guichet, browser):  # noqa: F811
     browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public")
     assert "Exporter le paquet" in browser.page_source
     assert violations(browser) == []
+    # The designer's status and transition editors: a decision to choose, roles ticked from the collectivité's list.
+    browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public/conception/statuts/classee")
+    assert "Décision (statut de fin)" in browser.page_source
+    assert violations(browser) == []
+    browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public/conception/transitions/prendre")
+    assert "role-services-techniques" in browser.page_source
+    assert violations(browser) == []
     browser.get(base + "/bo/caluire-et-cuire/demandes?page=9223372036854775807")
     assert "Page 1000000 sur" in browser.page_source
     assert violations(browser) == []

@@ -176,3 +176,18 @@ def test_report_with_a_photo_and_a_mistake_keeps_the_photo_and_files_once(guiche
     sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
     browser.get(f"{base}/bo/caluire-et-cuire/demandes/{number}")
     assert "depot.png" in browser.page_source
+
+
+def test_civil_status_request_refuses_a_future_date_and_asks_for_proof(guichet, window):  # noqa: F811
+    browser, base = window, guichet["base"]
+    browser.get(base + "/c/caluire-et-cuire/demarches/acte-etat-civil")
+    assert "Aujourd'hui au plus tard." in browser.find_element(By.ID, "bloc-date_evenement").text, "said before the error"
+    # « Autre » asks for a document proving the link to the person.
+    assert not browser.find_element(By.ID, "bloc-justificatif").is_displayed()
+    browser.find_element(By.ID, "qualite-autre").click()
+    WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "bloc-justificatif").is_displayed())
+    set_value(browser, "champ-date_evenement", "2099-01-01")
+    click_and_wait(browser, button(browser, "Envoyer ma demande"))
+    assert browser.find_element(By.ID, "erreur-date_evenement").text == "La date ne peut pas être dans le futur."
+    assert browser.find_element(By.ID, "erreur-justificatif").text == "Joignez un fichier."
+    accessible(browser)

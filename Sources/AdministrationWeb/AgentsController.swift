@@ -103,7 +103,7 @@ struct AgentsController {
 
     private func render(_ req: Request, _ scope: TenantScope, invite: InviteForm?, firstAdminError: String? = nil, status: HTTPStatus = .ok) async throws -> Response {
         let agents = try await req.store.agents(of: scope.slug, in: scope)
-        let offered = Self.roles(held: agents)
+        let offered = try await availableRoles(req, scope)
         let labels = Dictionary(uniqueKeysWithValues: offered.map { ($0.slug, $0.name) })
         let rows = agents.map { agent in
             AgentRow(accountID: agent.accountID, name: agent.name, email: agent.email, pending: agent.pending,
@@ -128,15 +128,9 @@ struct AgentsController {
         return req.guichet.renderer.html("administration/agents", vm, status: status)
     }
 
-    /// The roles offered: admin, the services the shipped démarches name, and any the agents already hold here.
-    static func roles(held agents: [AgentSummary]) -> [(slug: String, name: String)] {
-        let offered: [(slug: String, name: String)] = [("admin", "Administrateur")] + DemoCatalogue.roles
-        let known = Set(offered.map(\.slug))
-        return offered + Set(agents.flatMap(\.roles)).subtracting(known).sorted().map { ($0, $0) }
-    }
-
+    /// The roles offered: admin, then the collectivité's services (`Store.serviceRoles`).
     private func availableRoles(_ req: Request, _ scope: TenantScope) async throws -> [(slug: String, name: String)] {
-        Self.roles(held: try await req.store.agents(of: scope.slug, in: scope))
+        [("admin", "Administrateur")] + (try await req.store.serviceRoles(of: scope.slug))
     }
 
     static func choices(_ roles: [(slug: String, name: String)], checked: Set<String>, prefix: String) -> [RoleChoice] {

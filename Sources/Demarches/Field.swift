@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 public struct Choice: Sendable, Codable, Equatable {
@@ -88,6 +89,7 @@ public struct Field: Sendable, Codable, Equatable {
         minItems = try c.decodeIfPresent(Int.self, forKey: .minItems)
         maxItems = try c.decodeIfPresent(Int.self, forKey: .maxItems)
         maxPixels = try c.decodeIfPresent(Int.self, forKey: .maxPixels)
+        timing = try c.decodeIfPresent(DateTiming.self, forKey: .timing)
     }
 
     /// Whether a posted key carries this field's answer: its id, or one of its parts (`adresse.city`,
@@ -99,6 +101,8 @@ public struct Field: Sendable, Codable, Equatable {
     public var effectiveMaxLength: Int { maxLength ?? (type == .longText ? 10_000 : 255) }
     /// For an image: the longest side, in pixels, a photo is reduced to in the browser before it is sent.
     public var maxPixels: Int?
+    /// For a date: whether it must be past (a birth, an observation) or to come (an event), today included.
+    public var timing: DateTiming?
     public var effectiveAccept: [FileKind] { type == .image ? (accept ?? [.jpeg, .png]).filter { $0 == .jpeg || $0 == .png } : accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxPixels: Int { maxPixels ?? 2048 }
     public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
@@ -126,4 +130,16 @@ extension Field {
         let count = effectiveMaxFiles > 1 ? " ; \(effectiveMaxFiles) fichiers au plus" : ""
         return "Formats acceptés : \(kinds) ; \(Messages.size(effectiveMaxBytes)) au plus par fichier\(count)."
     }
+}
+
+/// When a date may fall, counted from the day in Lyon; today is always allowed.
+public enum DateTiming: String, Sendable, Codable, CaseIterable {
+    case past, future
+
+    /// Said beside the field before anything is typed.
+    public var hint: String { self == .past ? "Aujourd'hui au plus tard." : "Aujourd'hui au plus tôt." }
+    public var refusal: String { self == .past ? "La date ne peut pas être dans le futur." : "La date ne peut pas être déjà passée." }
+
+    /// Whether `day` (« 2026-12-01 ») fits, `today` being Lyon's.
+    public func allows(_ day: String, today: CivilDate) -> Bool { self == .past ? day <= today.iso : day >= today.iso }
 }

@@ -68,6 +68,8 @@ public enum FormValidator {
             var error: String?
             switch check(field, raw, newFileID) {
             case .empty: if field.required { error = Messages.required(field.type) }
+            case .valid(.text(let day), _) where field.type == .date && field.timing?.allows(day, today: context.today) == false:
+                error = field.timing?.refusal
             case .valid(let value, let files):
                 outcome.values[field.id] = value; outcome.files += files
                 value.bind(field, into: &env)

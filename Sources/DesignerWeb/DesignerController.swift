@@ -76,7 +76,9 @@ struct DesignerController {
         let (scope, copy) = try await open(req)
         let d = copy.definition
         let known = try await req.store.dataSources(in: scope)
+        let roles = Set(try await req.store.serviceRoles(of: scope.slug).map(\.slug)).union(["admin"])
         let problems = d.problems + d.dataSourceIDs.filter { known[$0] == nil }.map { "La source de données « \($0) » n'existe pas." }
+            + d.workflow.unknownRoleProblems(known: roles)
         let fields = d.form.fields.enumerated().map { i, f in
             DesignerVM.FieldRow(id: f.id, label: f.label, type: FieldForm.typeName(f.type), required: f.required, condition: f.condition,
                                 isPage: f.type == .page, first: i == 0, last: i == d.form.fields.count - 1)

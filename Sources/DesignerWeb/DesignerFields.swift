@@ -21,6 +21,8 @@ extension DesignerController {
         var sources: [Option]
         var displays: [Option]
         var fileKinds: [Option]
+        var timings: [Option]
+        var isDate: Bool
         var isChoice: Bool, isSingleChoice: Bool, isNumber: Bool, isText: Bool, isFile: Bool, isTable: Bool, isComputed: Bool, isPage: Bool, isInput: Bool
         var isBlock: Bool, isImage: Bool
     }
@@ -63,6 +65,9 @@ extension DesignerController {
             displays: [("", "Automatique"), ("radio", "Boutons radio"), ("list", "Liste déroulante"), ("autocomplete", "Saisie avec suggestions")]
                 .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.display) },
             fileKinds: FileKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: inputs.accept.contains($0.rawValue)) },
+            timings: [("", "N'importe quelle date"), ("past", "Dans le passé (aujourd'hui au plus tard)"), ("future", "À venir (aujourd'hui au plus tôt)")]
+                .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.timing) },
+            isDate: type == .date,
             isChoice: [.singleChoice, .multipleChoice, .rankedChoice].contains(type), isSingleChoice: type == .singleChoice,
             isNumber: type == .number, isText: type == .text || type == .longText, isFile: type.holdsFiles, isTable: type == .table,
             isComputed: type == .computed, isPage: type == .page, isInput: type.isInput, isBlock: type == .block, isImage: type == .image)

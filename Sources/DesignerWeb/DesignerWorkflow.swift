@@ -61,7 +61,20 @@ extension DesignerController {
         var inputs: WorkflowForms.TransitionInputs; var errors: [String: String]
         var from: [Option]; var to: [Option]; var units: [Option]
         var isManual: Bool; var isAutomatic: Bool; var isAfter: Bool
+        var roles: [RoleChoice]
         var actions: ActionListVM
+    }
+
+    /// A role to tick: the collectivité's services, and any the element names that it does not have (shown so the
+    /// author sees and unticks it; publishing refuses it).
+    struct RoleChoice { var value: String; var label: String; var checked: Bool; var inputID: String }
+
+    func roleChoices(_ req: Request, _ scope: TenantScope, checked text: String) async throws -> [RoleChoice] {
+        let checked = WorkflowForms.roleList(text)
+        let services = try await req.store.serviceRoles(of: scope.slug)
+        let known = Set(services.map(\.slug))
+        let unknown = checked.filter { !known.contains($0) }.map { (slug: $0, name: "\($0) (n'existe pas dans la collectivité)") }
+        return (services + unknown).map { RoleChoice(value: $0.slug, label: $0.name, checked: checked.contains($0.slug), inputID: "role-\($0.slug)") }
     }
 
     func transitionEditor(req: Request) async throws -> Response {
@@ -79,7 +92,7 @@ extension DesignerController {
         let inputs = WorkflowForms.TransitionInputs(
             id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id, label: f.value("libelle"),
             from: f.values("depuis"), to: f.value("vers"), trigger: f.value("declenchement"), delayCount: f.value("delai"),
-            delayUnit: f.value("unite"), roles: f.value("roles"), condition: f.value("condition"), notifies: f.value("avis") == "oui")
+            delayUnit: f.value("unite"), roles: f.values("roles").joined(separator: ","), condition: f.value("condition"), notifies: f.value("avis") == "oui")
         let isNew = id == "nouvelle"
         let kept = isNew ? [] : copy.definition.workflow.actions(of: .transition(id)) ?? []
         return try await saveElement(req, scope, copy, parsed: WorkflowForms.transition(from: inputs, actions: kept), anchor: { _ in "transitions" },
@@ -99,6 +112,7 @@ extension DesignerController {
             to: statuses.map { .init(value: $0.id, label: $0.label, selected: $0.id == inputs.to) },
             units: WorkflowForms.units.map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.delayUnit) },
             isManual: inputs.trigger == "manual", isAutomatic: inputs.trigger == "automatic", isAfter: inputs.trigger == "after",
+            roles: try await roleChoices(req, scope, checked: inputs.roles),
             actions: ActionListVM(copy, owner: isNew ? nil : .transition(inputs.id), path: "transitions/\(inputs.id)", heading: "Actions de la transition"))
         return req.guichet.renderer.html("designer/designer_transition", vm, status: status)
     }
@@ -108,6 +122,7 @@ extension DesignerController {
     struct GlobalActionVM {
         var layout: Layout; var slug: String; var demarche: String; var revision: Int; var isNew: Bool
         var inputs: WorkflowForms.GlobalActionInputs; var errors: [String: String]
+        var roles: [RoleChoice]
         var actions: ActionListVM
     }
 
@@ -124,7 +139,7 @@ extension DesignerController {
         let id = req.parameters.get("action") ?? "nouvelle"
         let f = req.form
         let inputs = WorkflowForms.GlobalActionInputs(id: id == "nouvelle" ? f.value("identifiant").trimmingCharacters(in: .whitespaces) : id,
-                                                      label: f.value("libelle"), roles: f.value("roles"))
+                                                      label: f.value("libelle"), roles: f.values("roles").joined(separator: ","))
         let isNew = id == "nouvelle"
         let kept = isNew ? [] : copy.definition.workflow.actions(of: .globalAction(id)) ?? []
         return try await saveElement(req, scope, copy, parsed: WorkflowForms.globalAction(from: inputs, actions: kept), anchor: { _ in "actions-globales" },
@@ -138,6 +153,7 @@ extension DesignerController {
                                     errors: [String: String], isNew: Bool, status: HTTPResponseStatus = .ok) async throws -> Response {
         let vm = GlobalActionVM(layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + (isNew ? "Nouvelle action globale" : "Action « \(inputs.label) »")),
                                 slug: scope.slug, demarche: copy.definition.slug, revision: copy.revision, isNew: isNew, inputs: inputs, errors: errors,
+                                roles: try await roleChoices(req, scope, checked: inputs.roles),
                                 actions: ActionListVM(copy, owner: isNew ? nil : .globalAction(inputs.id), path: "actions/\(inputs.id)", heading: "Ce que fait le bouton"))
         return req.guichet.renderer.html("designer/designer_action", vm, status: status)
     }

@@ -11,7 +11,7 @@ struct FieldForm {
         var id = "", label = "", type = FieldType.text.rawValue, required = false, help = "", condition = ""
         var options = "", dataSource = "", display = "", min = "", max = "", integer = false, maxLength = ""
         var accept: [String] = [], maxMegabytes = "", maxFiles = "", rows = "", columns = "", expression = "", checks = ""
-        var questions = "", minItems = "", maxItems = "", maxPixels = ""
+        var questions = "", minItems = "", maxItems = "", maxPixels = "", timing = ""
     }
 
     /// A block's question as one line: `identifiant;type;libellé;oui` (required) — and, for a choice, `;a|b|c`.
@@ -32,7 +32,7 @@ struct FieldForm {
             rows: (f.rows ?? []).joined(separator: "\n"), columns: (f.columns ?? []).joined(separator: "\n"),
             expression: f.expression ?? "", checks: (f.postConditions ?? []).map { "\($0.condition) => \($0.message)" }.joined(separator: "\n"),
             questions: (f.fields ?? []).map(line(of:)).joined(separator: "\n"), minItems: f.minItems.map(String.init) ?? "",
-            maxItems: f.maxItems.map(String.init) ?? "", maxPixels: f.maxPixels.map(String.init) ?? "")
+            maxItems: f.maxItems.map(String.init) ?? "", maxPixels: f.maxPixels.map(String.init) ?? "", timing: f.timing?.rawValue ?? "")
     }
 
     static func inputs(posted value: (String) -> String, values: (String) -> [String]) -> Inputs {
@@ -42,7 +42,7 @@ struct FieldForm {
                integer: value("entier") == "oui", maxLength: value("longueur"), accept: values("types"), maxMegabytes: value("taille"),
                maxFiles: value("fichiers"), rows: value("lignes"), columns: value("colonnes"), expression: value("expression"),
                checks: value("verifications"), questions: value("questions"), minItems: value("min_elements"), maxItems: value("max_elements"),
-               maxPixels: value("pixels"))
+               maxPixels: value("pixels"), timing: value("moment"))
     }
 
     /// The field the inputs describe, or a message per input (keyed by the input's name).
@@ -84,6 +84,8 @@ struct FieldForm {
             f.min = decimal(i.min, "min"); f.max = decimal(i.max, "max"); f.integer = i.integer ? true : nil
         case .text, .longText:
             f.maxLength = integer(i.maxLength, "longueur", 1...100_000)
+        case .date:
+            f.timing = DateTiming(rawValue: i.timing)
         case .file, .image:
             let kinds = i.accept.compactMap(FileKind.init(rawValue:))
             f.accept = kinds.isEmpty || type == .image ? nil : kinds

@@ -14,16 +14,21 @@ enum WorkflowForms {
 
     struct GlobalActionInputs { var id = "", label = "", roles = "" }
 
+    /// Roles as the inputs keep them: comma-separated, as ticked or as stored.
+    static func roleList(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     static func inputs(of g: GlobalAction) -> GlobalActionInputs {
-        GlobalActionInputs(id: g.id, label: g.label, roles: g.roles.joined(separator: ", "))
+        GlobalActionInputs(id: g.id, label: g.label, roles: g.roles.joined(separator: ","))
     }
 
     static func globalAction(from i: GlobalActionInputs, actions: [WorkflowAction]) -> Result<GlobalAction, FieldForm.Errors> {
         var errors: [String: String] = [:]
         if i.label.trimmingCharacters(in: .whitespaces).isEmpty { errors["libelle"] = "Le libellé est obligatoire." }
         if !FieldForm.isIdentifier(i.id) { errors["identifiant"] = "En minuscules, chiffres et _ (par exemple relancer)." }
-        let roles = i.roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if roles.isEmpty { errors["roles"] = "Indiquez au moins un rôle qui peut appuyer sur ce bouton." }
+        let roles = roleList(i.roles)
+        if roles.isEmpty { errors["roles"] = "Cochez au moins un rôle qui peut appuyer sur ce bouton." }
         guard errors.isEmpty else { return .failure(FieldForm.Errors(messages: errors)) }
         return .success(GlobalAction(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), roles: roles, actions: actions))
     }
@@ -59,7 +64,7 @@ enum WorkflowForms {
     }
 
     static func inputs(of t: Transition) -> TransitionInputs {
-        var i = TransitionInputs(id: t.id, label: t.label, from: t.from, to: t.to, roles: t.roles.joined(separator: ", "),
+        var i = TransitionInputs(id: t.id, label: t.label, from: t.from, to: t.to, roles: t.roles.joined(separator: ","),
                                  condition: t.condition ?? "", notifies: t.notifiesCitizen)
         switch t.trigger {
         case .manual: i.trigger = "manual"
@@ -99,8 +104,8 @@ enum WorkflowForms {
             } else { errors["delai"] = "Un nombre entier de 1 à 999." }
         default: trigger = .manual
         }
-        let roles = i.roles.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        if trigger == .manual && roles.isEmpty { errors["roles"] = "Indiquez au moins un rôle qui peut appuyer sur ce bouton." }
+        let roles = roleList(i.roles)
+        if trigger == .manual && roles.isEmpty { errors["roles"] = "Cochez au moins un rôle qui peut appuyer sur ce bouton." }
         guard errors.isEmpty else { return .failure(FieldForm.Errors(messages: errors)) }
         let condition = i.condition.trimmingCharacters(in: .whitespacesAndNewlines)
         return .success(Transition(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), from: i.from, to: i.to, trigger: trigger,

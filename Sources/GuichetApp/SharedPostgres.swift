@@ -40,22 +40,28 @@ struct SharedPostgres: Sendable {
     func listen(to bus: CacheBus) async {
         var delay = 0.5
         while !Task.isCancelled {
+            var connection: PostgresConnection?
             do {
-                let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                let open = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+                connection = open
                 try await withTaskCancellationHandler {
-                    try await connection.listen(on: CacheBus.channel) { notifications in
+                    try await open.listen(on: CacheBus.channel) { notifications in
                         bus.resynchronise()
                         delay = 0.5
                         for try await notification in notifications { bus.received(notification.payload) }
                     }
                 } onCancel: {
-                    connection.close().whenComplete { _ in }
+                    open.close().whenComplete { _ in }
                 }
-                try? await connection.close()
             } catch {
-                if Task.isCancelled { return }
-                logger.warning("not hearing the other processes' cache changes; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                if !Task.isCancelled {
+                    logger.warning("not hearing the other processes' cache changes; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                }
             }
+            // Closed on every path: a dropped connection whose error arrives before its socket closes would
+            // otherwise be released still open (PostgresNIO asserts on that in debug builds).
+            try? await connection?.close()
+            if Task.isCancelled { return }
             try? await Task.sleep(for: .seconds(delay))
             delay = min(delay * 2, 30)
         }

@@ -113,7 +113,10 @@ public struct FormVM {
         case .email: vm.inputType = "email"; vm.autocomplete = "email"; vm.maxLength = 254
         case .phone: vm.inputType = "tel"; vm.autocomplete = "tel"; vm.maxLength = 20
         case .number: vm.inputType = "text"; vm.inputMode = f.integer == true ? "numeric" : "decimal"; vm.maxLength = 20
-        case .date: vm.inputType = "date"
+        case .date:
+            vm.inputType = "date"
+            // The limit is said before the error: « Aujourd'hui au plus tard. »
+            if let hint = f.timing?.hint { vm.help = [f.help, hint].compactMap { $0 }.joined(separator: " ") }
         case .dateRange, .timeRange:
             vm.isRange = true; vm.rangeType = f.type == .dateRange ? "date" : "time"
             (vm.startLabel, vm.endLabel) = f.type == .dateRange ? ("Du", "Au") : ("De", "À")

@@ -75,6 +75,28 @@ public struct WorkflowDefinition: Sendable, Codable, Equatable {
         status(transition.to).flatMap { $0.isEnd ? $0 : nil }
     }
 
+    /// Every role the workflow names: its buttons', its global actions', and those its actions assign the request to
+    /// or e-mail. Each must exist in the collectivité, or nobody would ever see the button or the request.
+    public var namedRoles: Set<String> {
+        var named = roles
+        let actions = statuses.flatMap(\.onEnter) + transitions.flatMap(\.actions) + globalActions.flatMap(\.actions)
+        for action in actions {
+            switch action {
+            case .assign(let role, _): named.insert(role)
+            case .email(.role(let role), _, _): named.insert(role)
+            default: break
+            }
+        }
+        return named.subtracting([""])
+    }
+
+    /// The roles the workflow names that the collectivité does not have (`known`), as problems that block publishing.
+    public func unknownRoleProblems(known: Set<String>) -> [String] {
+        namedRoles.subtracting(known).sorted().map {
+            "Le rôle « \($0) » n'existe pas dans cette collectivité : aucun agent ne verrait ce qui lui est destiné. Choisissez un rôle de la liste."
+        }
+    }
+
     /// Every role named by a button or a global action: the services that handle this démarche.
     public var roles: Set<String> { Set(transitions.flatMap(\.roles) + globalActions.flatMap(\.roles)) }
 }

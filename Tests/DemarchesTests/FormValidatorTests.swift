@@ -22,6 +22,19 @@ final class FormValidatorTests: XCTestCase {
         XCTAssertNil(validate(Field(id: "a", label: "A", type: .text), [:]).values["a"])
     }
 
+    func testADateMayBeBoundToThePastOrTheFuture() {
+        var birth = Field(id: "d", label: "D", type: .date)
+        birth.timing = .past
+        XCTAssertEqual(validate(birth, ["d": ["2026-11-22"]]).values["d"], .text("2026-11-22"), "today is allowed")
+        XCTAssertEqual(validate(birth, ["d": ["2026-11-23"]]).errors["d"], "La date ne peut pas être dans le futur.")
+        XCTAssertNil(validate(birth, ["d": ["2026-11-23"]]).values["d"], "a refused date is not kept as an answer")
+        var event = birth
+        event.timing = .future
+        XCTAssertEqual(validate(event, ["d": ["2026-11-21"]]).errors["d"], "La date ne peut pas être déjà passée.")
+        XCTAssertTrue(validate(event, ["d": ["2027-06-20"]]).isValid)
+        XCTAssertTrue(validate(Field(id: "d", label: "D", type: .date), ["d": ["2099-01-01"]]).isValid, "unbounded by default")
+    }
+
     func testText() {
         let field = Field(id: "t", label: "T", type: .text, maxLength: 5)
         XCTAssertEqual(validate(field, ["t": [" abc "]]).values["t"], .text("abc"))

@@ -156,9 +156,23 @@ final class DesignerTests: XCTestCase {
             ("revision", revision()), ("identifiant", "refuser"), ("libelle", "Refuser"), ("depuis", "recue"), ("vers", "refusee"),
             ("declenchement", "manual"), ("roles", ""), ("actions", "[]")])
         XCTAssertEqual(noRole.status, .unprocessableEntity)
-        XCTAssertTrue(noRole.contains("Indiquez au moins un rôle"))
+        XCTAssertTrue(noRole.contains("Cochez au moins un rôle"))
+        // A role the collectivité does not have is shown as such and blocks publishing: no agent would see the button.
+        let newTransition = try await admin.get("\(base)/transitions/nouvelle")
+        XCTAssertTrue(newTransition.contains("<input type=\"checkbox\" id=\"role-vie-associative\" name=\"roles\" value=\"vie-associative\">"), "roles are ticked from the list")
         _ = try await admin.post("\(base)/transitions/nouvelle", [
             ("revision", revision()), ("identifiant", "refuser"), ("libelle", "Refuser"), ("depuis", "recue"), ("vers", "refusee"),
+            ("declenchement", "manual"), ("roles", "accueil"), ("roles", "espaces verts"), ("avis", "oui"), ("actions", "[]")])
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("Le rôle « espaces verts » n&#39;existe pas dans cette collectivité"), page.body)
+        let edit = try await admin.get("\(base)/transitions/refuser")
+        XCTAssertTrue(edit.contains("espaces verts (n&#39;existe pas dans la collectivité)"))
+        _ = try await admin.post("\(base)/publication", [("revision", revision()), ("en_ligne", "oui")])
+        let refusedPublication = try await guichet.browser().get("/c/caluire-et-cuire/demarches/permis-de-vegetaliser").status
+        XCTAssertEqual(refusedPublication, .notFound, "not published with an unknown role")
+        page = try await admin.get(base)
+        _ = try await admin.post("\(base)/transitions/refuser", [
+            ("revision", revision()), ("libelle", "Refuser"), ("depuis", "recue"), ("vers", "refusee"),
             ("declenchement", "manual"), ("roles", "accueil"), ("avis", "oui"), ("actions", "[]")])
         page = try await admin.get(base)
         XCTAssertTrue(page.contains("Refuser"))

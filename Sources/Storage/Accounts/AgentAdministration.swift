@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 import Identity
 import SQLKit
@@ -182,5 +183,18 @@ extension Store {
             INSERT INTO agent_journal (id, seq, collectivite, at, author, target, description)
             VALUES (\(bind: newID()), \(bind: seq), \(bind: collectivite), \(bind: now), \(bind: author), \(bind: target), \(bind: description))
             """).run()
+    }
+}
+
+extension Store {
+    /// The services (roles) a collectivité has: those the shipped démarches name, and any its agents hold; admin
+    /// aside. What the designer offers, and what a published workflow may name.
+    public func serviceRoles(of collectivite: String) async throws -> [(slug: String, name: String)] {
+        let held = try await sql.raw("""
+            SELECT DISTINCT role FROM agent_roles WHERE collectivite = \(bind: collectivite) AND role <> \(bind: TenantScope.adminRole)
+            """).all(decodingColumn: "role", as: String.self)
+        let shipped = DemoCatalogue.roles
+        let known = Set(shipped.map(\.slug))
+        return shipped + Set(held).subtracting(known).sorted().map { ($0, $0) }
     }
 }

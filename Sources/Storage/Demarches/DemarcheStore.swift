@@ -100,7 +100,8 @@ extension Store {
     func publish(_ definition: DemarcheDefinition, sources: [DataSource], online: Bool?, in scope: TenantScope,
                  also: (@Sendable (any SQLDatabase) async throws -> Void)? = nil) async throws -> VersionedDemarche {
         guard scope.mayAuthor else { throw StoreError.forbidden }
-        let problems = definition.problems + sources.flatMap(\.problems)
+        let roles = Set(try await serviceRoles(of: scope.slug).map(\.slug)).union([TenantScope.adminRole])
+        let problems = definition.problems + sources.flatMap(\.problems) + definition.workflow.unknownRoleProblems(known: roles)
         guard problems.isEmpty else { throw DefinitionError(problems: problems) }
         let text = String(decoding: definition.canonicalJSON(), as: UTF8.self)
         let now = nowMillis
