@@ -90,3 +90,18 @@ def test_unknown_addresses_get_the_sites_error_page(guichet, browser):  # noqa: 
     assert '"error":true' not in browser.page_source
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
     assert violations(browser) == []
+
+
+def test_designer_removals_are_confirmed(guichet, browser):  # noqa: F811
+    """Removing a status in the designer shows what goes with it and changes nothing until confirmed."""
+    from selenium.webdriver.common.by import By
+    from test_browser_journey import click_and_wait
+    base = guichet["base"]
+    sign_in(browser, base, "admin@caluire-et-cuire.demo.fr")
+    browser.get(base + "/bo/caluire-et-cuire/demarches/occupation-domaine-public/conception")
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[aria-label='Supprimer le statut « Refusée »']"))
+    assert "Supprimer le statut « Refusée » ?" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "La transition « Refuser », qui y mène, est supprimée aussi." in browser.page_source
+    assert violations(browser) == []
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Annuler"))
+    assert "Refuser" in browser.page_source, "cancelled: nothing removed"

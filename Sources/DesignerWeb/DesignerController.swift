@@ -125,11 +125,36 @@ struct DesignerController {
     }
 
     func removeField(req: Request) async throws -> Response {
-        try await apply(req) { _ in .removeField(id: req.parameters.get("field") ?? "") }
+        try await remove(req, .removeField(id: req.parameters.get("field") ?? ""), anchor: "formulaire")
     }
 
     func removeStatus(req: Request) async throws -> Response {
-        try await apply(req) { _ in .removeStatus(id: req.parameters.get("status") ?? "") }
+        try await remove(req, .removeStatus(id: req.parameters.get("status") ?? ""), anchor: "statuts")
+    }
+
+    struct ConfirmVM {
+        var layout: Layout
+        var slug: String
+        var demarche: String
+        var heading: String
+        var consequences: [String]
+        var action: String
+        var revision: Int
+        var confirmLabel: String
+        var cancelURL: String
+    }
+
+    /// A removal is confirmed on a page of its own that says what goes with it (`DesignRemoval`); the post
+    /// carrying `confirmer=oui` applies it.
+    func remove(_ req: Request, _ edit: DesignEdit, anchor: String) async throws -> Response {
+        guard req.form.value("confirmer") != "oui" else { return try await apply(req) { _ in edit } }
+        let (scope, copy) = try await open(req)
+        guard let removal = DesignRemoval(edit, in: copy.definition) else { throw Abort(.notFound) }
+        let base = "/bo/\(scope.slug)/demarches/\(copy.definition.slug)/conception"
+        let vm = ConfirmVM(layout: try await req.layout(scope, title: "Supprimer \(removal.what)"), slug: scope.slug, demarche: copy.definition.slug,
+                           heading: "Supprimer \(removal.what) ?", consequences: removal.consequences,
+                           action: req.url.path, revision: copy.revision, confirmLabel: "Supprimer", cancelURL: "\(base)#\(anchor)")
+        return req.guichet.renderer.html("designer/confirm", vm)
     }
 
     func initialStatus(req: Request) async throws -> Response {
@@ -137,7 +162,7 @@ struct DesignerController {
     }
 
     func removeTransition(req: Request) async throws -> Response {
-        try await apply(req) { _ in .removeTransition(id: req.parameters.get("transition") ?? "") }
+        try await remove(req, .removeTransition(id: req.parameters.get("transition") ?? ""), anchor: "transitions")
     }
 
     func deadline(req: Request) async throws -> Response {
@@ -152,7 +177,7 @@ struct DesignerController {
     }
 
     func removeGlobalAction(req: Request) async throws -> Response {
-        try await apply(req) { _ in .removeGlobalAction(id: req.parameters.get("action") ?? "") }
+        try await remove(req, .removeGlobalAction(id: req.parameters.get("action") ?? ""), anchor: "actions-globales")
     }
 
     /// Publishes the copy (online or offline) when it has no problem; otherwise the overview lists them.
@@ -174,6 +199,15 @@ struct DesignerController {
 
     func discard(req: Request) async throws -> Response {
         let (scope, copy) = try await open(req)
+        guard req.form.value("confirmer") == "oui" else {
+            let base = "/bo/\(scope.slug)/demarches/\(copy.definition.slug)/conception"
+            let vm = ConfirmVM(layout: try await req.layout(scope, title: "Abandonner les modifications"), slug: scope.slug, demarche: copy.definition.slug,
+                               heading: "Abandonner les modifications ?",
+                               consequences: [copy.basedOnVersion.map { "Tout ce qui a été changé depuis la version \($0) est perdu ; la version publiée reste telle quelle." }
+                                              ?? "La démarche n'a jamais été publiée : elle est supprimée avec tout ce qui a été conçu."],
+                               action: req.url.path, revision: copy.revision, confirmLabel: "Abandonner les modifications", cancelURL: base)
+            return req.guichet.renderer.html("designer/confirm", vm)
+        }
         try await req.store.discardWorkingCopy(slug: copy.definition.slug, in: scope)
         req.flash("Modifications abandonnées.")
         return req.redirect(to: copy.basedOnVersion == nil ? "/bo/\(scope.slug)/demarches" : "/bo/\(scope.slug)/demarches/\(copy.definition.slug)",

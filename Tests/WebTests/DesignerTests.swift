@@ -276,4 +276,29 @@ final class DesignerTests: XCTestCase {
         XCTAssertTrue(page.contains("Envoyer un rappel"))
         XCTAssertTrue(page.contains("Aucun problème"), page.body)
     }
+
+    func testRemovalsAndAbandoningAreConfirmedAndSayWhatGoesWithThem() async throws {
+        let admin = guichet.browser()
+        try await admin.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        let base = "/bo/caluire-et-cuire/demarches/signalement-espace-public/conception"
+        var page = try await admin.get(base)
+        func revision() -> String { page.body.firstMatch(of: /name="revision" value="(\d+)"/).map { String($0.1) } ?? "" }
+        let asked = try await admin.post("\(base)/statuts/en_cours/suppression", [("revision", revision())])
+        XCTAssertEqual(asked.status, .ok)
+        XCTAssertTrue(asked.contains("Supprimer le statut « En cours de traitement » ?"))
+        XCTAssertTrue(asked.contains("La transition « Prendre en charge », qui y mène, est supprimée aussi."))
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("En cours de traitement"), "nothing removed before the confirmation")
+        _ = try await admin.post("\(base)/statuts/en_cours/suppression", [("revision", revision()), ("confirmer", "oui")])
+        page = try await admin.get(base)
+        XCTAssertFalse(page.contains("Prendre en charge"), "removed with its transitions once confirmed")
+
+        let abandon = try await admin.post("\(base)/abandon", [])
+        XCTAssertTrue(abandon.contains("Abandonner les modifications ?") && abandon.contains("la version publiée reste telle quelle"))
+        page = try await admin.get(base)
+        XCTAssertFalse(page.contains("Prendre en charge"), "the copy is still there")
+        _ = try await admin.post("\(base)/abandon", [("confirmer", "oui")])
+        page = try await admin.get(base)
+        XCTAssertTrue(page.contains("Prendre en charge"), "a new copy from the published version")
+    }
 }
