@@ -8,6 +8,26 @@ from test_browser_journey import browser, click_and_wait, sign_in  # noqa: F401 
 from test_finance_cli import run
 
 
+def test_a_refused_simulation_lands_on_its_error(guichet, browser):  # noqa: F811
+    """The page comes back where the answer is (the refusal, linked to its field), not at its top; axe passes."""
+    from test_accessibility import violations
+    sign_in(browser, guichet["base"], "admin@metropole.demo.fr")
+    browser.get(guichet["base"] + "/bo/metropole/convention/commune?insee=69034")
+    assert "Montants 2025 sous l'ancienne convention" in browser.page_source
+    assert "l'ancienne convention : ." not in browser.page_source, "never an empty list"
+    Select(browser.find_element(By.ID, "offre_offre")).select_by_value("connecte")
+    browser.execute_script("arguments[0].value = ''", browser.find_element(By.ID, "offre_a_partir_du"))
+    click_and_wait(browser, browser.find_element(By.XPATH, "//section[.//h3[normalize-space()=\"Changer d'offre\"]]//button[@value='simuler']"))
+    assert browser.current_url.endswith("#resultat")
+    summary = browser.find_element(By.CSS_SELECTOR, "#resultat .error-summary")
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", summary)
+    assert 0 <= top < browser.execute_script("return window.innerHeight"), "the error is on screen"
+    link = summary.find_element(By.TAG_NAME, "a")
+    field = browser.find_element(By.ID, link.get_attribute("href").split("#")[1])
+    assert field.get_attribute("aria-invalid") == "true"
+    assert violations(browser) == []
+
+
 def test_an_offer_change_is_simulated_then_saved_and_billed(guichet, browser):  # noqa: F811
     sign_in(browser, guichet["base"], "admin@metropole.demo.fr")
     browser.get(guichet["base"] + "/bo/metropole/contributions")

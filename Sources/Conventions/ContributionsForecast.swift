@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// The coming years' contributions under stated assumptions: the Syntec index and the populations grow by
@@ -7,6 +8,10 @@ public enum ContributionsForecast {
         public var year: Int
         public var total: Decimal
         public var byService: [String: Decimal]
+        /// What this year's amounts rest on that was not entered: the Syntec index of the year before (not yet
+        /// imported) and populations grown from the last vintage known. Empty: the year is computed from entered
+        /// values only, so it equals the contributions report.
+        public var assumptions: [String]
     }
 
     /// Totals for `years` years after `from` (included), with the index growing by `indexGrowth` and every
@@ -35,11 +40,21 @@ public enum ContributionsForecast {
                 extended.populations[insee, default: [:]][vintage] = NSDecimalNumber(decimal: whole).intValue
             }
         }
+        let enteredIndexYears = Set(inputs.syntec.values.map(\.year))
+        let latestVintage = inputs.populations.values.compactMap { $0.keys.max() }.min()
         return (from..<(from + count)).map { year in
             let lines = ContributionsReport.lines(year: year, extended).lines
             var byService: [String: Decimal] = [:]
             for l in lines { byService[l.contribution.serviceID, default: 0] += l.contribution.amount }
-            return Year(year: year, total: byService.values.reduce(0, +), byService: byService)
+            var assumptions: [String] = []
+            if !enteredIndexYears.contains(year - 1) {
+                assumptions.append("indice Syntec \(year - 1) supposé (+\(FrenchNumber.format(indexGrowth * 100)) % par an), pas encore saisi")
+            }
+            // The population billed in `year` is the vintage of four years before (`ContributionsReport.population`).
+            if let latestVintage, year - 4 > latestVintage {
+                assumptions.append("populations \(year - 4) supposées (\(FrenchNumber.format(populationGrowth * 100)) % par an)")
+            }
+            return Year(year: year, total: byService.values.reduce(0, +), byService: byService, assumptions: assumptions)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Territory
 
 /// A billing year's contributions for every commune with a convention, each explained, and what is missing to
 /// compute them (a population, an index) said rather than guessed.
@@ -38,7 +39,7 @@ public enum ContributionsReport {
     /// a line per offer, each for its share of the year; the transition runs over the service, whatever the offer.
     public static func lines(year: Int, _ inputs: Inputs) -> (lines: [Line], problems: [String]) {
         var lines: [Line] = [], problems: [String] = []
-        for (insee, convention) in inputs.conventions.sorted(by: { (inputs.names[$0.key] ?? $0.key) < (inputs.names[$1.key] ?? $1.key) }) {
+        for (insee, convention) in inputs.conventions.sortedFrench(by: { inputs.names[$0.key] ?? $0.key }) {
             let name = inputs.names[insee] ?? insee
             let vintages = inputs.populations[insee] ?? [:]
             for (serviceID, memberships) in Dictionary(grouping: convention.services, by: \.serviceID).sorted(by: { $0.key < $1.key }) {

@@ -39,12 +39,14 @@ struct ContributionsController {
         var indexGrowth: String
         var populationGrowth: String
         var forecastError: String?
+        /// Why the forecast's first year differs from the year's total, if it does.
+        var forecastNote: String?
         /// For the Métropole: every commune, to open its convention.
         var communes: [ConventionEditorController.CommuneVM]
         /// For a commune: the changes the Métropole made to its convention.
         var journal: [ConventionEditorController.JournalVM]
     }
-    struct ForecastVM { var year: Int; var total: String; var services: String }
+    struct ForecastVM { var year: Int; var total: String; var services: String; var assumptions: String }
     struct ConventionVM { var signed: String; var start: String; var period: String; var finalEnd: String; var endsSoon: Bool; var ended: String?; var services: [ServiceVM] }
 
     func page(req: Request) async throws -> Response {
@@ -72,14 +74,20 @@ struct ContributionsController {
                 }
             }
         }
-        var forecast: [ForecastVM] = [], forecastError: String?
+        var forecast: [ForecastVM] = [], forecastError: String?, forecastNote: String?
         let indexGrowth = (try? req.query.get(String.self, at: "indice")) ?? "2"
         let populationGrowth = (try? req.query.get(String.self, at: "population")) ?? "0,5"
         if isMetropole {
             if let g = Self.percent(indexGrowth), let p = Self.percent(populationGrowth) {
                 forecast = ContributionsForecast.years(from: year, count: 6, inputs, indexGrowth: g, populationGrowth: p).map { y in
                     ForecastVM(year: y.year, total: Money.french(y.total),
-                               services: y.byService.sorted { $0.key < $1.key }.map { "\(services.name(of: $0.key)) : \(Money.french($0.value))" }.joined(separator: " ; "))
+                               services: y.byService.sorted { $0.key < $1.key }.map { "\(services.name(of: $0.key)) : \(Money.french($0.value))" }.joined(separator: " ; "),
+                               assumptions: y.assumptions.isEmpty ? "valeurs saisies" : y.assumptions.joined(separator: " ; "))
+                }
+                // The forecast's first year is the year shown above: if it rests on assumptions, say why the totals differ.
+                if let first = forecast.first, let assumed = ContributionsForecast.years(from: year, count: 1, inputs, indexGrowth: g, populationGrowth: p).first,
+                   !assumed.assumptions.isEmpty, assumed.total != totals.values.reduce(0, +) {
+                    forecastNote = "La prévision \(year) (\(first.total)) diffère du total ci-dessus : elle suppose \(assumed.assumptions.joined(separator: " et ")), là où le total ci-dessus ne compte que les montants calculables avec les valeurs saisies."
                 }
             } else {
                 forecastError = "Croissances attendues en pourcentage, de -50 à 50 (par exemple 2 ou 2,5)."
@@ -92,8 +100,8 @@ struct ContributionsController {
             totals: totals.sorted { $0.key < $1.key }.map { TotalVM(service: services.name(of: $0.key), amount: Money.french($0.value)) },
             total: Money.french(totals.values.reduce(0, +)), problems: problems, convention: convention,
             endingSoon: endingSoon, atRisk: atRisk.sorted(), forecast: forecast, indexGrowth: indexGrowth, populationGrowth: populationGrowth,
-            forecastError: forecastError,
-            communes: isMetropole ? inputs.names.sorted { $0.value < $1.value }.map { .init(insee: $0.key, name: $0.value, selected: false) } : [],
+            forecastError: forecastError, forecastNote: forecastNote,
+            communes: isMetropole ? inputs.names.sortedFrench(by: \.value).map { .init(insee: $0.key, name: $0.value, selected: false) } : [],
             journal: isMetropole ? [] : try await ConventionEditorController.journal(req, insee: nil, in: scope))
         return req.guichet.renderer.html("conventions/contributions", vm)
     }

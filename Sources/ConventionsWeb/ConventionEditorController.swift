@@ -1,6 +1,7 @@
 import Conventions
 import Foundation
 import Storage
+import Territory
 import Vapor
 import WebSupport
 
@@ -29,11 +30,19 @@ struct ConventionEditorController {
     struct CommuneVM { var insee: String; var name: String; var selected: Bool }
     struct JournalVM { var at: String; var author: String; var description: String }
 
+    /// A refused change, said at the top of the page (where the browser lands) with a link to its field.
+    struct RefusalVM { var message: String; var anchor: String }
+
+    static func refusal(_ posted: ConventionForms.Posted?) -> RefusalVM? {
+        posted?.refused.map { RefusalVM(message: $0.message, anchor: ConventionForms.inputID(form: posted?.type ?? "", name: $0.field)) }
+    }
+
     struct CataloguePageVM {
         var layout: Layout
         var slug: String
         var services: [ServiceVM]
         var forms: [ConventionForms.Form]
+        var refusal: RefusalVM?
         var hasWhatIf: Bool
         var whatIf: WhatIfVM?
         var journal: [JournalVM]
@@ -50,9 +59,10 @@ struct ConventionEditorController {
         var convention: ContributionsController.ConventionVM?
         var year: Int
         var lines: [ContributionsController.LineVM]
-        /// What the commune paid in 2025 under an earlier convention, per service (its transition's start).
-        var earlier: String
+        /// What the commune paid in 2025 under an earlier convention, per service (its transition's start); nil: none.
+        var earlier: String?
         var forms: [ConventionForms.Form]
+        var refusal: RefusalVM?
         var hasWhatIf: Bool
         var whatIf: WhatIfVM?
         var journal: [JournalVM]
@@ -128,7 +138,7 @@ struct ConventionEditorController {
                       pricings: s.schedule.sorted { (Offer.allCases.firstIndex(of: $0.offer ?? .partenaire)!, $0.fromYear) < (Offer.allCases.firstIndex(of: $1.offer ?? .partenaire)!, $1.fromYear) }.map { e in (e.offer.map { "Offre \($0.french)" } ?? "Tarif") + " à partir de \(e.fromYear) : \(e.pricing.french)" })
         }
         let vm = CataloguePageVM(layout: try await req.layout(scope, title: "Catalogue des services partagés"), slug: scope.slug, services: services,
-                                 forms: ConventionForms.catalogueForms(services: inputs.services, posted: posted),
+                                 forms: ConventionForms.catalogueForms(services: inputs.services, posted: posted), refusal: Self.refusal(posted),
                                  hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: nil, in: scope))
         return req.guichet.renderer.html("conventions/convention_services", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }
@@ -144,14 +154,15 @@ struct ConventionEditorController {
             .map { "\(Money.number(Decimal($0.count))) habitants (population municipale, millésime \($0.year))" } ?? "inconnue"
         let vm = CommunePageVM(
             layout: try await req.layout(scope, title: "Convention cadre — \(name)"), slug: scope.slug, insee: insee, name: name,
-            communes: inputs.names.sorted { $0.value < $1.value }.map { CommuneVM(insee: $0.key, name: $0.value, selected: $0.key == insee) },
+            communes: inputs.names.sortedFrench(by: \.value).map { CommuneVM(insee: $0.key, name: $0.value, selected: $0.key == insee) },
             population: population, hasConvention: convention != nil,
             convention: convention.map { ContributionsController.conventionVM($0, services: inputs.services, today: today) }, year: year,
             lines: lines.map { l in ContributionsController.lineVM(l, services: inputs.services, callLink: false) },
-            earlier: (inputs.earlier[insee] ?? [:]).sorted { $0.key < $1.key }.map { id, amount in
+            earlier: (inputs.earlier[insee] ?? [:]).isEmpty ? nil : (inputs.earlier[insee] ?? [:]).sorted { $0.key < $1.key }.map { id, amount in
                 "\(inputs.services.name(of: id)) : \(Money.french(amount))"
             }.joined(separator: " ; "),
             forms: ConventionForms.communeForms(insee: insee, convention: convention, services: inputs.services, posted: posted, today: today),
+            refusal: Self.refusal(posted),
             hasWhatIf: whatIf != nil, whatIf: whatIf, journal: try await Self.journal(req, insee: insee, in: scope))
         return req.guichet.renderer.html("conventions/convention_commune", vm, status: posted?.refused == nil ? .ok : .unprocessableEntity)
     }

@@ -37,10 +37,13 @@ enum ConventionForms {
         var refused: ChangeRefused?
     }
 
+    /// An input's id in the page: its form's type and its name.
+    static func inputID(form: String, name: String) -> String { "\(form)_\(name)".replacingOccurrences(of: "-", with: "_") }
+
     static func text(_ name: String, _ label: String, type: String = "text", help: String = "", _ posted: Posted?, in form: String, default value: String = "") -> Input {
         let mine = posted?.type == form ? posted : nil
         let error = mine?.refused?.field == name ? mine?.refused?.message : nil
-        return Input(id: "\(form)_\(name)".replacingOccurrences(of: "-", with: "_"), name: name, label: label, help: help, hasHelp: !help.isEmpty, type: type,
+        return Input(id: inputID(form: form, name: name), name: name, label: label, help: help, hasHelp: !help.isEmpty, type: type,
                      value: mine?.values[name] ?? value, isSelect: false, options: [], hasError: error != nil, error: error ?? "")
     }
 

@@ -20,8 +20,16 @@ final class ContributionsPageTests: XCTestCase {
         XCTAssertTrue(page.contains("333\u{202F}373,24\u{00A0}€"), "the year's total")
         XCTAssertTrue(page.contains("chapitre 70, opération n° 0P02O4984"))
         XCTAssertTrue(page.contains("5\u{202F}000,00\u{00A0}€ + 0,20\u{00A0}€ × 43\u{202F}573 habitants (population municipale, millésime 2021) = cible 13\u{202F}714,60\u{00A0}€"))
+        // The forecast's 2026 rests on a 2025 index not entered yet: the page says so where its total differs.
+        XCTAssertTrue(page.contains("id=\"ecart-prevision\"") && page.contains("indice Syntec 2025 supposé (+2 % par an), pas encore saisi"), page.body)
         let flat = try await metropole.get("/bo/metropole/contributions?annee=2026&indice=0&population=0")
         XCTAssertTrue(flat.contains("<td>2031</td><td>333\u{202F}373,24\u{00A0}€</td>"), "flat assumptions: 2031 as 2026, even before any index is imported")
+        XCTAssertFalse(flat.contains("id=\"ecart-prevision\""), "no difference to explain")
+        // French order: Écully among the E, Vénissieux before Villeurbanne.
+        let names = page.body.matches(of: /<option value="\d{5}">([^<]+)<\/option>/).map { String($0.1) }
+        let (ecully, feyzin) = (try XCTUnwrap(names.firstIndex(of: "Écully")), try XCTUnwrap(names.firstIndex(of: "Feyzin")))
+        XCTAssertLessThan(ecully, feyzin, "\(names)")
+        XCTAssertLessThan(try XCTUnwrap(names.firstIndex(of: "Vénissieux")), try XCTUnwrap(names.firstIndex(of: "Villeurbanne")))
         let badGrowth = try await metropole.get("/bo/metropole/contributions?annee=2026&indice=beaucoup")
         XCTAssertTrue(badGrowth.contains("Croissances attendues en pourcentage"))
         let csv = try await metropole.get("/bo/metropole/contributions.csv?annee=2026")

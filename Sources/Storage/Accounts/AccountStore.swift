@@ -132,13 +132,13 @@ extension Store {
         struct Row: Decodable { var slug: String; var name: String; var role: String }
         let rows = try await sql.raw("""
             SELECT c.slug, c.name, r.role FROM agent_roles r JOIN collectivites c ON c.slug = r.collectivite
-            WHERE r.account_id = \(bind: accountID) ORDER BY c.name, r.role
+            WHERE r.account_id = \(bind: accountID) ORDER BY c.slug, r.role
             """).all(decoding: Row.self)
         var result: [AgentMembership] = []
         for row in rows {
             if result.last?.slug == row.slug { result[result.count - 1].roles.append(row.role) }
             else { result.append(AgentMembership(slug: row.slug, name: row.name, roles: [row.role])) }
         }
-        return result
+        return result.sortedFrench(by: \.name)
     }
 }

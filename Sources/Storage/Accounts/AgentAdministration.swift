@@ -48,14 +48,14 @@ extension Store {
         struct Row: Decodable { var id: String; var email: String; var name: String; var passwordHash: String; var role: String }
         let rows = try await sql.raw("""
             SELECT a.id, a.email, a.name, a.password_hash, r.role FROM agent_roles r JOIN accounts a ON a.id = r.account_id
-            WHERE r.collectivite = \(bind: collectivite) ORDER BY a.name, a.email, r.role
+            WHERE r.collectivite = \(bind: collectivite) ORDER BY a.id, r.role
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         var agents: [AgentSummary] = []
         for row in rows {
             if agents.last?.accountID == row.id { agents[agents.count - 1].roles.append(row.role) }
             else { agents.append(AgentSummary(accountID: row.id, email: row.email, name: row.name, roles: [row.role], pending: row.passwordHash.isEmpty)) }
         }
-        return agents
+        return agents.sortedFrench(by: { $0.name + " " + $0.email })
     }
 
     /// Gives `email` these roles in the collectivité — creating the account if there is none, without a

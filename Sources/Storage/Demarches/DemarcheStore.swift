@@ -27,8 +27,8 @@ extension Store {
         let all = try await demarcheState.lists.value(tenant: scope.slug) {
             try await sql.raw("""
                 SELECT id, slug, title, current_version, published_at, roles FROM demarches
-                WHERE collectivite = \(bind: scope.slug) ORDER BY title
-                """).all(decoding: DemarcheSummary.self, keyDecodingStrategy: .convertFromSnakeCase)
+                WHERE collectivite = \(bind: scope.slug)
+                """).all(decoding: DemarcheSummary.self, keyDecodingStrategy: .convertFromSnakeCase).sortedFrench(by: \.title)
         }
         return scope.access == .citizen ? all.filter(\.isPublished) : all
     }

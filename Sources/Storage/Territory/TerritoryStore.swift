@@ -59,10 +59,8 @@ struct LoadedTerritory: Sendable {
     let bySlug: [String: Collectivite]
 
     init(_ all: [Collectivite]) {
-        func key(_ c: Collectivite) -> (Int, String) {
-            (c.kind == .metropole ? 0 : 1, c.name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
-        }
-        ordered = all.map { (key($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        // The Métropole first, then the communes in French order.
+        ordered = all.filter { $0.kind == .metropole } + all.filter { $0.kind != .metropole }.sortedFrench(by: \.name)
         bySlug = Dictionary(uniqueKeysWithValues: all.map { ($0.slug, $0) })
     }
 
