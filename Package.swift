@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Templates"), .copy("Public")]),
-        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging", "Workflow"],
+        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Documents", "Storage", "Identity", "Messaging", "Territory", "Workflow"],
                 resources: [.copy("Templates"), .copy("Public")]),
         // The back-office, by product.
         .target(name: "GRCWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Workflow"], resources: [.copy("Templates")]),

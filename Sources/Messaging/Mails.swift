@@ -3,15 +3,18 @@ import Workflow
 
 /// The e-mails Guichet sends, in French. Each returns an outbox message; none is sent from here.
 public enum Mails {
+    /// The acknowledgement of receipt (`Acknowledgement`: its legal lines) with the tracking code, sent once.
     public static func receipt(to: String, collectivite: String, demarche: String, number: String, trackingCode: String,
-                               followURL: String) -> OutboxMail {
+                               followURL: String, acknowledgement: String) -> OutboxMail {
         OutboxMail(to: to, subject: "Votre demande \(number) a bien été reçue", text: """
             Bonjour,
 
-            \(collectivite) a bien reçu votre demande « \(demarche) ».
+            \(collectivite) a bien reçu votre demande « \(demarche) ». Ce message en est l'accusé de réception.
 
             Numéro de demande : \(number)
             Code de suivi : \(trackingCode)
+
+            \(acknowledgement)
 
             Suivez son traitement à tout moment : \(followURL)
             (le numéro et le code de suivi suffisent, sans compte.)

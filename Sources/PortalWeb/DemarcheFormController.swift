@@ -208,6 +208,8 @@ struct DemarcheFormController {
         case .filed(let filed):
             try await keeper.clear()
             req.session.data["receipt:\(filed.number)"] = filed.trackingCode
+            // Who filed it has proved it theirs: its page and acknowledgement open from this session.
+            req.session.data[FollowController.proofKey(filed.number)] = filed.id
             return req.redirect(to: "/c/\(scope.slug)/demandes/\(filed.number)/recu", redirectType: .normal)
         }
     }

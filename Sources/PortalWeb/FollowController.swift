@@ -1,4 +1,6 @@
 import Demarches
+import Territory
+import Documents
 import Storage
 import Vapor
 import WebSupport
@@ -19,6 +21,8 @@ struct FollowController {
         /// The tracking code, when the citizen came with it (to post to the correction form).
         /// Reached by its number and code (the session's proof) rather than from the account.
         var proved: Bool
+        /// The acknowledgement of receipt's PDF.
+        var acknowledgementURL: String
         /// Signed in, looking at a request filed without an account: it may be attached to theirs.
         var attachable: Bool
         var correction: String?
@@ -101,6 +105,28 @@ struct FollowController {
         return req.redirect(to: "/suivi/\(detail.number)", redirectType: .normal)
     }
 
+    /// The acknowledgement of receipt of a request, as the law words it (`Acknowledgement`).
+    static func acknowledgement(_ req: Request, _ detail: DemandeDetail, _ collectivite: Collectivite) -> Acknowledgement {
+        Acknowledgement(demarche: detail.demarche.definition, collectivite: collectivite, number: detail.number,
+                        receivedAt: detail.submittedAt, followURL: req.guichet.followURL(detail.number))
+    }
+
+    /// Its PDF: for the visitor who proved the request theirs, or its account's owner.
+    func acknowledgementPDF(req: Request) async throws -> Response {
+        let number = req.parameters.get("number") ?? ""
+        let detail: DemandeDetail?
+        if req.url.path.hasPrefix("/compte/") {
+            let account = try await req.requireAccount()
+            detail = try await req.store.demandeForCitizen(number: number, accountID: account.id, trackingCode: nil)
+        } else {
+            detail = try await Self.proven(req, number: number)
+        }
+        guard let detail, let c = try await req.store.collectivite(slug: detail.collectivite) else { throw Abort(.notFound) }
+        let pdf = PDFDocument(title: "Accusé de réception", body: Self.acknowledgement(req, detail, c).text,
+                              footer: "\(c.name) — demande \(detail.number)").render()
+        return Download.response(StoredFile(id: "", filename: "accuse-reception-\(detail.number).pdf", contentType: "application/pdf", size: pdf.count), pdf)
+    }
+
     func mine(req: Request) async throws -> Response {
         let account = try await req.requireAccount()
         guard let detail = try await req.store.demandeForCitizen(number: req.parameters.get("number") ?? "", accountID: account.id, trackingCode: nil)
@@ -125,6 +151,7 @@ struct FollowController {
         let c = try await req.store.collectivite(slug: detail.collectivite)
         let page = DemandePage(
             layout: try await Layout.make(req, title: "Demande \(detail.number)"), number: detail.number, proved: proved,
+            acknowledgementURL: proved ? "/suivi/\(detail.number)/accuse.pdf" : "/compte/demandes/\(detail.number)/accuse.pdf",
             attachable: attachable,
             correction: detail.correction,
             documents: detail.documents.map { doc in .init(title: doc.file.filename, url: fileBase + doc.file.id) },

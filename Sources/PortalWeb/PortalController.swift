@@ -57,6 +57,8 @@ struct PortalController {
         var trackingCode: String?
         /// The form was sent again: this is the request its first sending filed, and nothing else was filed.
         var resent: Bool
+        /// The acknowledgement of receipt's legal lines, and its PDF.
+        var acknowledgement: [Acknowledgement.Line]
         var slug: String
         var signedIn: Bool
     }
@@ -72,8 +74,10 @@ struct PortalController {
         guard code != nil || resent else { return req.redirect(to: "/suivi?numero=\(number)", redirectType: .normal) }
         req.session.data[key] = nil
         req.session.data["resent:\(number)"] = nil
+        let acknowledgement = try await FollowController.proven(req, number: number).map { FollowController.acknowledgement(req, $0, c) }
         let page = ReceiptPage(layout: try await Layout.make(req, title: "Demande envoyée", collectivite: (c.name, c.slug)),
-                               number: number, trackingCode: code, resent: resent, slug: slug, signedIn: try await req.account() != nil)
+                               number: number, trackingCode: code, resent: resent, acknowledgement: acknowledgement?.lines ?? [],
+                               slug: slug, signedIn: try await req.account() != nil)
         return req.guichet.renderer.html("portal/receipt", page)
     }
 }

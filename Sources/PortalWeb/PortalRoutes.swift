@@ -36,6 +36,8 @@ public enum PortalRoutes: WebPart {
         small.post("suivi", use: follow.lookup)
         html.get("suivi", ":number", use: follow.again)
         html.get("suivi", ":number", "fichiers", ":file", use: follow.provenFile)
+        html.get("suivi", ":number", "accuse.pdf", use: follow.acknowledgementPDF)
+        html.get("compte", "demandes", ":number", "accuse.pdf", use: follow.acknowledgementPDF)
         small.post("suivi", ":number", "rattacher", use: follow.attach)
         html.get("compte", "demandes", ":number", use: follow.mine)
         html.get("compte", "demandes", ":number", "fichiers", ":file", use: follow.file)

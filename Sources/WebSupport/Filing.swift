@@ -60,9 +60,12 @@ public struct Filing: Sendable {
         let collectivite = scope.collectivite.name
         let filed: FiledDemande
         do {
+            let place = scope.collectivite
             filed = try await context.store.submit(new, in: scope) { filed in
-                [Mails.receipt(to: email, collectivite: collectivite, demarche: demarche.definition.title, number: filed.number,
-                               trackingCode: filed.trackingCode, followURL: context.followURL(filed.number))]
+                let acknowledgement = Acknowledgement(demarche: demarche.definition, collectivite: place, number: filed.number,
+                                                      receivedAt: filed.submittedAt, followURL: context.followURL(filed.number))
+                return [Mails.receipt(to: email, collectivite: collectivite, demarche: demarche.definition.title, number: filed.number,
+                                      trackingCode: filed.trackingCode, followURL: context.followURL(filed.number), acknowledgement: acknowledgement.text)]
             }
         } catch {
             // Two sendings of one submission at once (a double click): the key's unique index let one file.
@@ -136,5 +139,5 @@ extension GuichetContext {
     /// Expressions count days in Lyon, by the store's clock (which tests move).
     public var evaluationContext: EvaluationContext { store.evaluationContext }
 
-    func followURL(_ number: String) -> String { url("/suivi?numero=\(number)") }
+    public func followURL(_ number: String) -> String { url("/suivi?numero=\(number)") }
 }

@@ -24,7 +24,13 @@ final class CitizenFlowTests: XCTestCase {
         let sent = try await browser.postMultipart(Self.form, Self.valid, files: [("photo", "lampadaire.png", Self.png)])
         XCTAssertEqual(sent.status, .seeOther)
         let receipt = try await browser.get(try XCTUnwrap(sent.location))
-        return (try XCTUnwrap(receipt.text(id: "numero")), try XCTUnwrap(receipt.text(id: "code-suivi")))
+        let number = try XCTUnwrap(receipt.text(id: "numero"))
+        // The acknowledgement of receipt, on the page and as a PDF for whoever filed it.
+        XCTAssertTrue(receipt.contains("Accusé de réception") && receipt.contains("Service chargé de la demande"))
+        let pdf = try await browser.get("/suivi/\(number)/accuse.pdf")
+        XCTAssertEqual(pdf.status, .ok)
+        XCTAssertTrue(pdf.body.hasPrefix("%PDF-"))
+        return (number, try XCTUnwrap(receipt.text(id: "code-suivi")))
     }
 
     func testTheWholeSpine() async throws {
@@ -35,6 +41,8 @@ final class CitizenFlowTests: XCTestCase {
         let receiptMail = try XCTUnwrap(outbox.first)
         XCTAssertEqual(receiptMail.to, "jeanne@exemple.fr")
         XCTAssertTrue(receiptMail.text.contains(number) && receiptMail.text.contains(code))
+        XCTAssertTrue(receiptMail.text.contains("Service chargé de la demande : Caluire-et-Cuire") && receiptMail.text.contains("Délai de réponse : "),
+                      "the acknowledgement's legal lines: \(receiptMail.text)")
 
         let agent = guichet.browser()
         let signedIn = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")

@@ -44,6 +44,10 @@ final class FollowUpTests: XCTestCase {
         let stranger = guichet.browser()
         let refused = try await stranger.get(files[0])
         XCTAssertEqual(refused.status, .notFound)
+        let noAcknowledgement = try await stranger.get("/suivi/\(number)/accuse.pdf")
+        XCTAssertEqual(noAcknowledgement.status, .notFound)
+        let acknowledgement = try await citizen.get("/suivi/\(number)/accuse.pdf")
+        XCTAssertTrue(acknowledgement.body.hasPrefix("%PDF-"))
         let asked = try await stranger.get("/suivi/\(number)")
         XCTAssertEqual(asked.location, "/suivi?numero=\(number)", "the code is asked")
         // The same visitor comes back to the page without typing the code again.
