@@ -82,10 +82,10 @@ def test_agent_administration_passes_axe(guichet, browser):  # noqa: F811
 
 
 def test_unknown_addresses_get_the_sites_error_page(guichet, browser):  # noqa: F811
-    """Issue 14, item 8: an address no route takes (/accessibilite had none) answers the site's French page in its
+    """Issue 14, item 8: an address no route takes answers the site's French page in its
     layout, not raw JSON, and that page passes axe."""
     from selenium.webdriver.common.by import By
-    browser.get(guichet["base"] + "/accessibilite")
+    browser.get(guichet["base"] + "/page-inconnue")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Page introuvable"
     assert '"error":true' not in browser.page_source
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"
@@ -105,3 +105,23 @@ def test_designer_removals_are_confirmed(guichet, browser):  # noqa: F811
     assert violations(browser) == []
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Annuler"))
     assert "Refuser" in browser.page_source, "cancelled: nothing removed"
+
+
+def test_the_pages_a_public_service_must_have_pass_axe(guichet, browser):  # noqa: F811
+    """Mentions légales, données personnelles, the accessibility statement, aide et contact and the site map, linked
+    from every page's footer; and the admins' editor of their texts."""
+    from selenium.webdriver.common.by import By
+    base = guichet["base"]
+    browser.get(base + "/c/caluire-et-cuire/")
+    footer = browser.find_element(By.CSS_SELECTOR, "footer")
+    links = {label: footer.find_element(By.LINK_TEXT, label).get_attribute("href")
+             for label in ("Mentions légales", "Données personnelles", "Accessibilité : non conforme", "Aide et contact", "Plan du site")}
+    for label, href in links.items():
+        assert "/c/caluire-et-cuire/" in href, href
+        browser.get(href)
+        assert browser.find_element(By.TAG_NAME, "h1").text, label
+        assert violations(browser) == [], label
+    sign_in(browser, base, "admin@caluire-et-cuire.demo.fr")
+    browser.get(base + "/bo/caluire-et-cuire/pages-legales")
+    assert "Texte par défaut de Guichet." in browser.page_source
+    assert violations(browser) == []

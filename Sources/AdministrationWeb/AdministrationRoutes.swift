@@ -20,5 +20,8 @@ public enum AdministrationRoutes: BackOfficePart {
         bo.post("agents", "premier-admin", use: agents.firstAdmin)
         bo.post("agents", ":account", "roles", use: agents.setRoles)
         bo.post("agents", ":account", "desactiver", use: agents.disable)
+        let legal = LegalTextsController()
+        bo.get("pages-legales", use: legal.page)
+        bo.post("pages-legales", ":page", use: legal.save)
     }
 }

@@ -10,6 +10,9 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
     public var summary: String
     /// At most one request per person (signed in, then): ever, or while their previous one is not closed.
     public var onePerPerson: OnePerPerson?
+    /// How this démarche's personal data is handled where it differs from the collectivité's page (another
+    /// controller, a longer retention, a recipient): shown on its form.
+    public var privacy: String?
     public var form: FormDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
     public var workflow: WorkflowDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
     /// The workflow's expressions compiled against the form's fields; follows `form` and `workflow`.
@@ -20,7 +23,7 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         workflowLogic = WorkflowLogic(workflow, fields: form.logic.types)
     }
 
-    private enum CodingKeys: String, CodingKey { case slug, title, summary, onePerPerson, form, workflow }
+    private enum CodingKeys: String, CodingKey { case slug, title, summary, onePerPerson, privacy, form, workflow }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -28,10 +31,11 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
                   summary: try c.decode(String.self, forKey: .summary), onePerPerson: try c.decodeIfPresent(OnePerPerson.self, forKey: .onePerPerson),
                   form: try c.decode(FormDefinition.self, forKey: .form),
                   workflow: try c.decode(WorkflowDefinition.self, forKey: .workflow))
+        privacy = try c.decodeIfPresent(String.self, forKey: .privacy)
     }
 
     public static func == (a: DemarcheDefinition, b: DemarcheDefinition) -> Bool {
-        a.slug == b.slug && a.title == b.title && a.summary == b.summary && a.onePerPerson == b.onePerPerson && a.form == b.form
+        a.slug == b.slug && a.title == b.title && a.summary == b.summary && a.onePerPerson == b.onePerPerson && a.privacy == b.privacy && a.form == b.form
             && a.workflow == b.workflow
     }
 

@@ -6,7 +6,7 @@ import Workflow
 /// field, a status left without exit — is allowed while designing and listed by `problems` until fixed, so an
 /// author builds a démarche step by step. Publishing needs no problems at all.
 public enum DesignEdit: Sendable, Equatable {
-    case setHeader(title: String, summary: String, onePerPerson: OnePerPerson?)
+    case setHeader(title: String, summary: String, onePerPerson: OnePerPerson?, privacy: String?)
     case addField(Field, after: String?)
     case replaceField(id: String, with: Field)
     case moveField(id: String, offset: Int)
@@ -71,8 +71,8 @@ extension DemarcheDefinition {
         }
         var workflow = self.workflow
         switch edit {
-        case .setHeader(let title, let summary, let onePerPerson):
-            d.title = title; d.summary = summary; d.onePerPerson = onePerPerson
+        case .setHeader(let title, let summary, let onePerPerson, let privacy):
+            d.title = title; d.summary = summary; d.onePerPerson = onePerPerson; d.privacy = privacy
             return d
         case .addField(let field, let after):
             try unique(field.id)

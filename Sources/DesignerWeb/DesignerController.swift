@@ -54,6 +54,7 @@ struct DesignerController {
         var demarche: String
         var title: String
         var summary: String
+        var privacy: String
         var revision: Int
         var basedOn: Int?
         /// Nothing edited yet: the page shows the current version, and the first edit makes the working copy.
@@ -87,7 +88,7 @@ struct DesignerController {
         func label(_ id: String) -> String { w.status(id)?.label ?? id }
         let vm = DesignerVM(
             layout: try await req.layout(scope, title: "Conception — \(d.title)"), slug: scope.slug, demarche: d.slug, title: d.title,
-            summary: d.summary, revision: copy.revision, basedOn: copy.basedOnVersion, isFresh: copy.revision == 0,
+            summary: d.summary, privacy: d.privacy ?? "", revision: copy.revision, basedOn: copy.basedOnVersion, isFresh: copy.revision == 0,
             updated: FrenchDate.string(copy.updatedAt) + (copy.author.map { " par \($0)" } ?? ""), problems: problems,
             limits: [("", "Non : autant de demandes que voulu"), ("while_open", "Une à la fois (la précédente doit être close)"),
                      ("once", "Une seule, une fois pour toutes")].map { .init(value: $0.0, label: $0.1, selected: $0.0 == (d.onePerPerson?.rawValue ?? "")) },
@@ -116,7 +117,8 @@ struct DesignerController {
     func header(req: Request) async throws -> Response {
         try await apply(req) { _ in
             .setHeader(title: req.form.value("titre").trimmingCharacters(in: .whitespaces), summary: req.form.value("presentation"),
-                       onePerPerson: OnePerPerson(rawValue: req.form.value("une_par_personne")))
+                       onePerPerson: OnePerPerson(rawValue: req.form.value("une_par_personne")),
+                       privacy: Optional(req.form.value("donnees").trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : String($0.prefix(5000)) })
         }
     }
 

@@ -14,6 +14,8 @@ struct DemarcheFormController {
         var demarcheSlug: String
         var title: String
         var summary: String
+        /// The démarche's own personal-data notice, where it differs from the collectivité's page.
+        var privacy: String?
         var form: FormVM
         var signedIn: Bool
         /// The form was reopened from a draft, kept until this day.
@@ -269,7 +271,7 @@ struct DemarcheFormController {
         let view = FormPage(
             layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)),
             slug: scope.slug, demarcheSlug: definition.slug, title: definition.title, summary: definition.summary,
-            form: formVM,
+            privacy: definition.privacy, form: formVM,
             signedIn: try await req.account() != nil, draftUntil: draftUntil.map(FrenchDate.day), multiPage: form.isMultiPage, page: index,
             pageTitle: pageInfo.pageField?.label,
             stepLabel: form.isMultiPage ? "Étape \(position) sur \(outcome.visiblePages.count)" : nil,

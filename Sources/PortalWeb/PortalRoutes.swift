@@ -1,4 +1,5 @@
 import Foundation
+import Territory
 import Vapor
 import WebSupport
 
@@ -26,6 +27,13 @@ public enum PortalRoutes: WebPart {
         // Too large a form (a file over the whole form's limit) is drawn again, not an error page.
         routes.grouped(FormMiddleware(tooLargeToHandler: true)).post("c", ":slug", "demarches", ":demarche", use: forms.post)
         html.post("c", ":slug", "demarches", ":demarche", "visibilite", use: forms.visibility)
+        let legal = LegalPagesController()
+        for page in LegalPage.allCases {
+            html.get(.constant(page.rawValue), use: legal.show(page))
+            html.get("c", ":slug", .constant(page.rawValue), use: legal.show(page))
+        }
+        html.get("plan-du-site", use: legal.siteMap)
+        html.get("c", ":slug", "plan-du-site", use: legal.siteMap)
         let resume = ResumeLinkController()
         html.get("c", ":slug", "demarches", ":demarche", "brouillon", use: resume.ask)
         small.post("c", ":slug", "demarches", ":demarche", "brouillon", use: resume.send)

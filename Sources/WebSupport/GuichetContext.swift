@@ -24,13 +24,15 @@ public struct GuichetContext: Sendable {
     public let formTokens: FormTokens
     /// Tells the outbox worker that a commit queued mail, so it is sent now rather than at its next poll.
     public let mailQueued: @Sendable () async -> Void
+    /// How long drafts and delivered messages are kept, in days, as configured: the privacy page says it.
+    public let retention: (draftDays: Int, messageDays: Int)
 
     public init(store: Store, renderer: Renderer, baseURL: String, signInThrottle: AttemptThrottle, codeThrottle: AttemptThrottle, passwordCheck: PasswordCheck,
                 trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, formTokens: FormTokens,
-                mailQueued: @escaping @Sendable () async -> Void) {
+                mailQueued: @escaping @Sendable () async -> Void, retention: (draftDays: Int, messageDays: Int)) {
         self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.signInThrottle = signInThrottle; self.codeThrottle = codeThrottle
         self.passwordCheck = passwordCheck; self.trustedProxies = trustedProxies
-        self.webhookKey = webhookKey; self.formTokens = formTokens; self.mailQueued = mailQueued
+        self.webhookKey = webhookKey; self.formTokens = formTokens; self.mailQueued = mailQueued; self.retention = retention
     }
 
     public func url(_ path: String) -> String { baseURL + path }

@@ -1,4 +1,5 @@
 import Storage
+import Territory
 import Vapor
 
 /// What the shared layout template needs on every page.
@@ -13,11 +14,18 @@ public struct Layout: Sendable {
     var collectiviteSlug: String?
     /// The back-office nav shows the admins' tabs.
     var isAdmin = false
+    /// The footer's pages every public service's site has: the collectivité's own when the page is one of its.
+    var legalLinks: [FooterLink] = []
+
+    struct FooterLink { var url: String; var label: String }
 
     public static func make(_ req: Request, title: String, backOffice: Bool = false,
                             collectivite: (name: String, slug: String)? = nil, isAdmin: Bool = false) async throws -> Layout {
-        Layout(title: title, csrf: CSRF.token(req), accountName: try await req.account()?.name, flash: req.takeFlash(),
-               isBackOffice: backOffice, collectiviteName: collectivite?.name, collectiviteSlug: collectivite?.slug, isAdmin: isAdmin)
+        let base = collectivite.map { "/c/\($0.slug)" } ?? ""
+        return Layout(title: title, csrf: CSRF.token(req), accountName: try await req.account()?.name, flash: req.takeFlash(),
+                      isBackOffice: backOffice, collectiviteName: collectivite?.name, collectiviteSlug: collectivite?.slug, isAdmin: isAdmin,
+                      legalLinks: LegalPage.allCases.map { FooterLink(url: "\(base)/\($0.rawValue)", label: $0.footerLabel) }
+                          + [FooterLink(url: "\(base)/plan-du-site", label: "Plan du site")])
     }
 }
 

@@ -34,7 +34,7 @@ final class WebPartsTests: XCTestCase {
         let guichet = try await TestGuichet.make(seed: false)
         do {
             let browser = guichet.browser()
-            for path in ["/accessibilite", "/c/nulle-part/rien", "/inconnu/page"] {
+            for path in ["/page-inconnue", "/c/nulle-part/rien", "/inconnu/page"] {
                 let page = try await browser.get(path)
                 XCTAssertEqual(page.status, .notFound, path)
                 XCTAssertEqual(page.headers.contentType?.subType, "html", path)

@@ -25,6 +25,8 @@ public enum GuichetMigrations {
         UpdateOutboxAddClaimedUntil(),
         // 009
         UpdateDemandesAddSubmissionKey(),
+        // 010
+        CreateLegalTexts(),
     ]
 }
 
