@@ -104,3 +104,17 @@ def test_an_anonymous_citizen_downloads_the_attestation(guichet, window):  # noq
         raise AssertionError("the attestation opened without the code")
     except urllib.error.HTTPError as refused:
         assert refused.code == 404
+
+
+def test_an_agent_lands_on_the_inbox_and_filters_within_a_status(guichet, window):  # noqa: F811
+    browser, base = window, guichet["base"]
+    file_subsidy(base, email=f"asso-{time.time_ns()}@exemple.fr")
+    sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
+    assert browser.current_url.endswith("/bo/caluire-et-cuire/demandes"), browser.current_url
+    assert "Paul Durand" in browser.find_element(By.TAG_NAME, "table").text, "the citizen's name"
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "ul.tabs[aria-label='Statuts']").find_element(By.PARTIAL_LINK_TEXT, "Reçue"))
+    browser.execute_script("document.getElementById('du').value = '2026-12-31'; document.getElementById('au').value = '2026-01-01'")
+    click_and_wait(browser, button(browser, "Filtrer"))
+    assert "statut=recue" in browser.current_url, "the status tab is kept"
+    assert "Inversez-les" in browser.find_element(By.ID, "dates-inversees").text
+    accessible(browser)

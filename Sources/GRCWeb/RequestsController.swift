@@ -8,7 +8,7 @@ import Workflow
 
 struct RequestsController {
     struct InboxPageVM {
-        struct Row { var number: String; var title: String; var status: StatusVM; var email: String; var submitted: String; var updated: String }
+        struct Row { var number: String; var title: String; var status: StatusVM; var citizen: String; var email: String; var submitted: String; var updated: String }
         struct Tab { var label: String; var count: Int; var url: String; var current: Bool }
         struct Choice { var value: String; var label: String; var selected: Bool }
         var layout: Layout
@@ -21,7 +21,12 @@ struct RequestsController {
         var q: String
         var from: String
         var to: String
+        /// The status tab the filters apply within.
+        var status: String?
+        /// The dates are the wrong way round: said, since nothing can match.
+        var invertedDates: Bool
         var total: Int
+        var totalLabel: String
         var page: Int
         var pageCount: Int
         var previousURL: String?
@@ -66,14 +71,17 @@ struct RequestsController {
         let rows = page.rows.map { r in
             InboxPageVM.Row(number: r.number, title: r.demarcheTitle,
                             status: workflows[r.demarcheSlug].map { StatusVM($0, r.status) } ?? StatusVM(WorkflowDefinition(initialStatus: "", statuses: [], transitions: []), r.status),
-                            email: r.email, submitted: FrenchDate.string(millis: r.submittedAt), updated: FrenchDate.string(millis: r.updatedAt))
+                            citizen: r.citizenName ?? "", email: r.email, submitted: FrenchDate.string(millis: r.submittedAt), updated: FrenchDate.string(millis: r.updatedAt))
         }
         let sortLabels: [InboxQuery.Sort: String] = [.newest: "Plus récentes", .oldest: "Plus anciennes", .number: "Numéro"]
         let vm = InboxPageVM(
             layout: try await req.layout(scope, title: "Demandes"), slug: scope.slug, isAdmin: scope.isAdmin, rows: rows, tabs: tabs,
             demarches: summaries.map { .init(value: $0.slug, label: $0.title, selected: $0.slug == query.demarcheSlug) },
             sorts: InboxQuery.Sort.allCases.map { .init(value: $0.rawValue, label: sortLabels[$0]!, selected: $0 == query.sort) },
-            q: query.text ?? "", from: params["du"] ?? "", to: params["au"] ?? "", total: page.total, page: page.page, pageCount: page.pageCount,
+            q: query.text ?? "", from: params["du"] ?? "", to: params["au"] ?? "", status: query.status,
+            invertedDates: query.from.flatMap { from in query.to.map { from >= $0 } } ?? false,
+            total: page.total, totalLabel: page.total == 0 ? "Aucune demande" : page.total == 1 ? "1 demande" : "\(FrenchNumber.format(Decimal(page.total))) demandes",
+            page: page.page, pageCount: page.pageCount,
             previousURL: page.page > 1 ? url(status: query.status, page: page.page - 1) : nil,
             nextURL: page.page < page.pageCount ? url(status: query.status, page: page.page + 1) : nil)
         return req.guichet.renderer.html("grc/inbox", vm)
@@ -189,6 +197,8 @@ struct RequestsController {
         let workflow = definition.workflow
         let offered = req.store.offeredActions(on: detail, in: scope)
         let fileURL = { (id: String) in "/bo/\(scope.slug)/demandes/\(detail.number)/fichiers/\(id)" }
+        // Services by their names, not their identifiers (« Vie associative », not « vie-associative »).
+        let roleNames = Dictionary(try await req.store.serviceRoles(of: scope.slug).map { ($0.slug, $0.name) }, uniquingKeysWith: { a, _ in a })
         let vm = DetailVM(
             layout: try await req.layout(scope, title: "Demande \(detail.number)"), slug: scope.slug, number: detail.number,
             title: definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
@@ -200,7 +210,10 @@ struct RequestsController {
             backOffice: detail.backOffice.sorted { $0.key < $1.key }.map {
                 .init(label: $0.key, text: definition.backOfficeValue($0.key, $0.value).frenchText)
             },
-            assigned: detail.assignedRole.map { role in detail.assignedAgent.map { "\(role) — \($0)" } ?? role },
+            assigned: detail.assignedRole.map { role in
+                let label = roleNames[role] ?? role
+                return detail.assignedAgent.map { "\(label) — \($0)" } ?? label
+            },
             correction: detail.correction,
             documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
             canReopen: scope.isAdmin && req.store.reopeningStatus(of: detail) != nil,

@@ -165,6 +165,10 @@ struct AccountController {
             return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)
         }
         try await req.signIn(account)
+        // Agents come to work: without a page to go back to, their inbox (`/bo` picks it).
+        if back == safeReturnPath(nil), !(try await req.store.agentMemberships(accountID: account.id)).isEmpty {
+            return req.redirect(to: "/bo", redirectType: .normal)
+        }
         return req.redirect(to: back, redirectType: .normal)
     }
 

@@ -14,7 +14,7 @@ final class AgentAndIsolationTests: XCTestCase {
         let api = guichet.browser()
         let page = try await api.json(.POST, "/api/v1/collectivites/\(slug)/demarches/signalement-espace-public/demandes", ["data": [
             "categorie": "tag", "description": "Tag", "adresse": ["street": "1 rue A", "postcode": "69000", "city": "Lyon"],
-            "nom": "X", "email": "x@exemple.fr", "consentement": true]])
+            "nom": "Jeanne Martin", "email": "x@exemple.fr", "consentement": true]])
         XCTAssertEqual(page.status, .created, page.body)
         return try XCTUnwrap(page.body.firstMatch(of: /"number":"([A-Z0-9-]+)"/)).1.description
     }
@@ -97,13 +97,21 @@ final class AgentAndIsolationTests: XCTestCase {
         let agent = guichet.browser()
         _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
         let value5 = try await agent.get("/bo/caluire-et-cuire/demandes").text(id: "total")
-        XCTAssertEqual(value5, "3 demande(s)")
+        XCTAssertEqual(value5, "3 demandes")
         let value6 = try await agent.get("/bo/caluire-et-cuire/demandes?statut=en_cours").text(id: "total")
-        XCTAssertEqual(value6, "0 demande(s)")
+        XCTAssertEqual(value6, "Aucune demande")
         let value7 = try await agent.get("/bo/caluire-et-cuire/demandes?demarche=acte-etat-civil").text(id: "total")
-        XCTAssertEqual(value7, "0 demande(s)")
+        XCTAssertEqual(value7, "Aucune demande")
         let value8 = try await agent.get("/bo/caluire-et-cuire/demandes?du=2000-01-01&au=2100-01-01&q=tag&tri=oldest").text(id: "total")
-        XCTAssertEqual(value8, "3 demande(s)")
+        XCTAssertEqual(value8, "3 demandes")
+        // Filtering within a status tab keeps it; inverted dates are said; the citizen's name is shown.
+        let tab = try await agent.get("/bo/caluire-et-cuire/demandes?statut=recue")
+        XCTAssertTrue(tab.contains("<input type=\"hidden\" name=\"statut\" value=\"recue\">"))
+        XCTAssertTrue(tab.contains("Jeanne Martin"), "the citizen's name, not only their e-mail")
+        let inverted = try await agent.get("/bo/caluire-et-cuire/demandes?du=2026-12-01&au=2026-01-01")
+        XCTAssertTrue(inverted.contains("id=\"dates-inversees\""))
+        let straight = try await agent.get("/bo/caluire-et-cuire/demandes?du=2026-01-01&au=2026-12-31")
+        XCTAssertFalse(straight.contains("id=\"dates-inversees\""))
     }
 
     func testAdminsEditDemarchesAndBrokenDefinitionsAreRefused() async throws {

@@ -84,7 +84,7 @@ final class DesignerTests: XCTestCase {
         let after = try await guichet.store.outboxCounts().pending
         XCTAssertEqual(after, before, "nothing is sent")
         let inbox = try await admin.get("/bo/caluire-et-cuire/demandes").text(id: "total")
-        XCTAssertEqual(inbox, "0 demande(s)", "nothing is filed")
+        XCTAssertEqual(inbox, "Aucune demande", "nothing is filed")
 
         let agent = guichet.browser()
         _ = try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")

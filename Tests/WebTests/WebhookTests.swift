@@ -47,6 +47,7 @@ final class WebhookTests: XCTestCase {
         let json = """
         {"slug": "demande-erp", "title": "Demande transmise à l'ERP", "summary": "Test",
          "form": {"fields": [{"id": "objet", "label": "Objet", "type": "text", "required": true},
+                             {"id": "nom", "label": "Nom", "type": "text"},
                              {"id": "email", "label": "E-mail", "type": "email", "required": true},
                              {"id": "telephone", "label": "Téléphone", "type": "phone"}]},
          "workflow": {"initialStatus": "recue",
@@ -105,7 +106,7 @@ final class WebhookTests: XCTestCase {
 
     func file(_ objet: String) async throws -> (number: String, code: String) {
         let page = try await guichet.browser().json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/demande-erp/demandes",
-                                                    ["data": ["objet": objet, "email": "lea@exemple.fr", "telephone": "0612345678"]])
+                                                    ["data": ["objet": objet, "nom": "Léa Durand", "email": "lea@exemple.fr", "telephone": "0612345678"]])
         XCTAssertEqual(page.status, .created, page.body)
         let body = try JSONSerialization.jsonObject(with: Data(page.body.utf8)) as! [String: Any]
         return (body["number"] as! String, body["tracking_code"] as! String)
@@ -171,6 +172,9 @@ final class WebhookTests: XCTestCase {
         var query = InboxQuery(); query.text = "privée"
         let found = try await guichet.store.inbox(query, in: admin).total
         XCTAssertEqual(found, 0, "the search index forgot the answers")
+        let row = try await guichet.store.inbox(InboxQuery(), in: admin).rows.first { $0.number == number }
+        XCTAssertEqual(row?.citizenName, "Usager", "the name the citizen filed under is gone too")
+        XCTAssertFalse(anonymous.events.contains { $0.actorName.contains("Léa") })
 
         _ = try await guichet.store.runAction(number: number, actionID: "supprimer", in: admin, actor: .system)
         let gone = try await guichet.store.demande(number: number, in: admin)

@@ -77,7 +77,7 @@ final class WorkflowFlowTests: XCTestCase {
         _ = try await browser.signIn(Self.agentEmail, password: "Guichet-Demo-2026!")
         var page = try await browser.get("/bo/\(Self.slug)/demandes/\(number)")
         XCTAssertTrue(page.contains("Suivi interne") && page.contains("<dd>haute</dd>"), "back-office fields are shown to agents")
-        XCTAssertEqual(page.text(id: "affectation"), "vie-associative")
+        XCTAssertEqual(page.text(id: "affectation"), "Vie associative", "the service's name, not its identifier")
         XCTAssertFalse(page.contains("value=\"accorder\""), "not offered before instruction")
         _ = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/transition", [("transition", "instruire")])
         page = try await browser.get("/bo/\(Self.slug)/demandes/\(number)")

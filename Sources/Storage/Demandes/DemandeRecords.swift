@@ -132,6 +132,8 @@ public struct InboxRow: Sendable, Equatable, Decodable {
     public var demarcheSlug: String
     public var demarcheTitle: String
     public var email: String
+    /// The name the citizen gave when filing (their account's, or the form's contact name).
+    public var citizenName: String?
     public var submittedAt: Int64
     public var updatedAt: Int64
 }

@@ -47,7 +47,8 @@ extension Store {
         case .number: "d.number ASC"
         }
         let rows = try await sql.raw("""
-            SELECT d.number, d.status, m.slug AS demarche_slug, m.title AS demarche_title, d.email, d.submitted_at, d.updated_at
+            SELECT d.number, d.status, m.slug AS demarche_slug, m.title AS demarche_title, d.email, d.submitted_at, d.updated_at,
+                (SELECT e.actor_name FROM demande_events e WHERE e.demande_id = d.id AND e.seq = 1) AS citizen_name
             FROM demandes d JOIN demarches m ON m.id = d.demarche_id
             WHERE \(filters(includingStatus: true)) ORDER BY \(unsafeRaw: order)
             LIMIT \(unsafeRaw: String(pageSize)) OFFSET \(unsafeRaw: String((page - 1) * pageSize))

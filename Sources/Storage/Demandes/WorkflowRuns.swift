@@ -138,6 +138,8 @@ extension Store {
                 search_text = \(bind: SearchWords.digest(number: detail.number, answers: "")) WHERE id = \(bind: detail.id)
             """).run()
         try await sql.raw("UPDATE demande_events SET body = NULL WHERE demande_id = \(bind: detail.id) AND kind IN ('note', 'message', 'correction_requested')").run()
+        // The citizen's name, which their events carry (the inbox shows it), goes too.
+        try await sql.raw("UPDATE demande_events SET actor_name = 'Usager', actor_id = NULL WHERE demande_id = \(bind: detail.id) AND actor_kind = 'citizen'").run()
         try await Self.insertRows(into: "demande_events", columns: Self.eventColumns, [
             Self.eventRow(demandeID: detail.id, seq: try await nextSeq(detail.id, on: sql), kind: .anonymised, actor: actor,
                           from: nil, to: nil, body: nil, at: now),
