@@ -88,7 +88,7 @@ public enum FormValidator {
         switch field.type {
         case .siret, .siren, .nir, .iban, .postcode, .rna, .antsPreApplication:
             if text.isEmpty { return .empty }
-            return field.type.identifier?(text).map { .valid(.text($0)) } ?? .invalid(Messages.identifier(field.type))
+            return field.type.identifier?(text).map { .valid(.text($0)) } ?? .invalid(Messages.identifier(field.type, typed: text))
         case .text, .longText:
             if text.isEmpty { return .empty }
             if text.count > field.effectiveMaxLength { return .invalid(Messages.tooLong(field.effectiveMaxLength)) }
@@ -233,7 +233,10 @@ public enum FormValidator {
     }
 
     static func number(_ text: String, _ field: Field) -> Check {
-        let normalised = text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
+        // As people write amounts: « 5 000 € », « 1 234,50 ».
+        var typed = text.trimmingCharacters(in: .whitespaces)
+        if typed.hasSuffix("€") { typed.removeLast() }
+        let normalised = typed.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: " ", with: "")
             .replacingOccurrences(of: "\u{202F}", with: "").replacingOccurrences(of: "\u{00A0}", with: "")
         guard isDecimalShape(normalised), let value = Decimal(string: normalised)
         else { return .invalid(Messages.number) }
@@ -317,10 +320,25 @@ enum Messages {
     static func atLeastItems(_ n: Int) -> String { "Ajoutez au moins \(n) éléments." }
     static func atMostItems(_ n: Int) -> String { n == 1 ? "Un seul élément est possible." : "\(n) éléments au plus." }
     static func tooManyFiles(_ n: Int) -> String { n == 1 ? "Joignez un seul fichier." : "Joignez au plus \(n) fichiers." }
+    /// The message fits the mistake: a number of the wrong length says how many digits it has; one of the right
+    /// length whose check fails is probably mistyped.
+    static func identifier(_ type: FieldType, typed: String) -> String {
+        let digits = typed.filter(\.isNumber).count
+        func sirenLike(_ name: String, _ length: Int) -> String {
+            digits == length && typed.allSatisfy({ $0.isNumber || $0 == " " || $0 == "." })
+                ? "Ce numéro \(name) n'est pas valide : ses \(length) chiffres ne concordent pas (un chiffre est sans doute mal recopié ou inversé)."
+                : "Un numéro \(name) compte \(length) chiffres ; celui-ci en a \(digits)."
+        }
+        switch type {
+        case .siret: return sirenLike("SIRET", 14)
+        case .siren: return sirenLike("SIREN", 9)
+        default: return identifier(type)
+        }
+    }
     static func identifier(_ type: FieldType) -> String {
         switch type {
-        case .siret: "Ce numéro SIRET n'est pas valide : il compte 14 chiffres (vérifiez qu'aucun n'a été inversé)."
-        case .siren: "Ce numéro SIREN n'est pas valide : il compte 9 chiffres (vérifiez qu'aucun n'a été inversé)."
+        case .siret: "Ce numéro SIRET n'est pas valide : il compte 14 chiffres."
+        case .siren: "Ce numéro SIREN n'est pas valide : il compte 9 chiffres."
         case .nir: "Ce numéro de sécurité sociale n'est pas valide : 15 caractères, clé comprise."
         case .iban: "Cet IBAN n'est pas valide ; recopiez-le depuis votre RIB, par exemple FR76 3000 6000 0112 3456 7890 189."
         case .postcode: "Saisissez un code postal français de 5 chiffres, par exemple 69300."
@@ -340,5 +358,5 @@ enum Messages {
     static func fileKind(_ kinds: [FileKind]) -> String {
         "Ce type de fichier n'est pas accepté (formats acceptés : \(kinds.map(\.label).joined(separator: ", ")))."
     }
-    static func french(_ d: Decimal) -> String { "\(d)".replacingOccurrences(of: ".", with: ",") }
+    static func french(_ d: Decimal) -> String { FrenchNumber.format(d) }
 }

@@ -112,7 +112,16 @@ public struct FormVM {
         case .longText: vm.isLongText = true; vm.maxLength = f.effectiveMaxLength
         case .email: vm.inputType = "email"; vm.autocomplete = "email"; vm.maxLength = 254
         case .phone: vm.inputType = "tel"; vm.autocomplete = "tel"; vm.maxLength = 20
-        case .number: vm.inputType = "text"; vm.inputMode = f.integer == true ? "numeric" : "decimal"; vm.maxLength = 20
+        case .number:
+            vm.inputType = "text"; vm.inputMode = f.integer == true ? "numeric" : "decimal"; vm.maxLength = 20
+            // The limits are said before the error: « Entre 1 et 5. »
+            let bounds: String? = switch (f.min, f.max) {
+            case let (min?, max?): "Entre \(FrenchNumber.format(min)) et \(FrenchNumber.format(max))."
+            case let (min?, nil): "Au moins \(FrenchNumber.format(min))."
+            case let (nil, max?): "Au plus \(FrenchNumber.format(max))."
+            case (nil, nil): nil
+            }
+            if let bounds { vm.help = [f.help, bounds].compactMap { $0 }.joined(separator: " ") }
         case .date:
             vm.inputType = "date"
             // The limit is said before the error: « Aujourd'hui au plus tard. »
@@ -212,7 +221,7 @@ public struct DataItem {
         case .text(let s):
             if isDate { return CivilDate.french(s) }
             return f.type == .singleChoice ? (f.options?.first { $0.value == s }?.label ?? s) : s
-        case .number(let n): return "\(n)".replacingOccurrences(of: ".", with: ",")
+        case .number(let n): return FrenchNumber.format(n)
         case .choices(let l):
             let labels = l.map { v in f.options?.first { $0.value == v }?.label ?? v }
             return f.type == .rankedChoice ? labels.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "\n") : labels.joined(separator: ", ")

@@ -55,7 +55,10 @@ final class FieldTypeTests: XCTestCase {
     func testIdentifiersAreStoredCompactAndRefusedWithTheirOwnMessage() {
         XCTAssertEqual(check(Field(id: "s", label: "SIRET", type: .siret), ["s": ["732 829 320 00074"]]).0, .text("73282932000074"))
         XCTAssertEqual(check(Field(id: "s", label: "SIRET", type: .siret), ["s": ["732 829 320 00075"]]).1,
-                       "Ce numéro SIRET n'est pas valide : il compte 14 chiffres (vérifiez qu'aucun n'a été inversé).")
+                       "Ce numéro SIRET n'est pas valide : ses 14 chiffres ne concordent pas (un chiffre est sans doute mal recopié ou inversé).")
+        // The message fits the mistake: too short is not an inversion.
+        XCTAssertEqual(check(Field(id: "s", label: "SIRET", type: .siret), ["s": ["73282932"]]).1, "Un numéro SIRET compte 14 chiffres ; celui-ci en a 8.")
+        XCTAssertEqual(check(Field(id: "s", label: "SIREN", type: .siren), ["s": ["7328293201"]]).1, "Un numéro SIREN compte 9 chiffres ; celui-ci en a 10.")
         XCTAssertEqual(check(Field(id: "w", label: "RNA", type: .rna), ["w": ["w691234567"]]).0, .text("W691234567"))
     }
 

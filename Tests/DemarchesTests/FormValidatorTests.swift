@@ -67,6 +67,8 @@ final class FormValidatorTests: XCTestCase {
         XCTAssertEqual(validate(field, ["n": ["0,5"]]).errors["n"], "Le nombre doit être supérieur ou égal à 1.")
         XCTAssertEqual(validate(field, ["n": ["douze"]]).errors["n"], "Saisissez un nombre, par exemple 12 ou 12,5.")
         XCTAssertEqual(validate(field, ["n": ["1e3"]]).errors["n"], "Saisissez un nombre, par exemple 12 ou 12,5.")
+        XCTAssertEqual(validate(Field(id: "n", label: "N", type: .number), ["n": ["5 000 €"]]).values["n"], .number(5000), "as amounts are written")
+        XCTAssertEqual(validate(Field(id: "n", label: "N", type: .number), ["n": ["1\u{202F}234,50\u{00A0}€"]]).values["n"], .number(Decimal(string: "1234.5")!))
         let integer = Field(id: "n", label: "N", type: .number, integer: true)
         XCTAssertEqual(validate(integer, ["n": ["2,5"]]).errors["n"], "Saisissez un nombre entier.")
         XCTAssertEqual(validate(integer, ["n": ["3"]]).values["n"], .number(3))

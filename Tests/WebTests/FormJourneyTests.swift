@@ -41,6 +41,9 @@ final class FormJourneyTests: XCTestCase {
         let citizen = guichet.browser()
         let summary = try await citizen.get(try await walkToTheSummary(citizen))
         XCTAssertTrue(summary.contains("href=\"\(Self.subsidy)?page=2&amp;retour=recapitulatif\""))
+        XCTAssertTrue(summary.contains("<dd>1\u{202F}000</dd>"), "numbers in French style: \(summary.body)")
+        let civil = try await citizen.get("/c/caluire-et-cuire/demarches/acte-etat-civil")
+        XCTAssertTrue(civil.contains("Entre 1 et 5."), "a number's limits are said before the error")
         let budget = try await citizen.get(Self.subsidy + "?page=2&retour=recapitulatif")
         XCTAssertTrue(budget.contains(">Revenir au récapitulatif</button>") && budget.contains("name=\"_retour\" value=\"recapitulatif\""))
         // An error keeps the way back to the summary; once fixed, the summary, not page 4.
