@@ -151,6 +151,7 @@ final class WorkflowFlowTests: XCTestCase {
         XCTAssertEqual(paused.first { $0.kind == "deadline" }?.paused, millis(guichet.clock.now))
         let asked = try await guichet.outbox()
         XCTAssertTrue(asked.contains { $0.subject == "Votre demande \(number) est à compléter" && $0.to == "paul@exemple.fr" })
+        XCTAssertFalse(asked.contains { $0.subject == "Votre demande \(number) : À compléter" }, "one e-mail per action, not the status's too")
 
         // While paused, the deadline does not fire even once it would have been due.
         guichet.clock.advance(days: 20)
@@ -187,6 +188,11 @@ final class WorkflowFlowTests: XCTestCase {
         XCTAssertEqual(request.files.map(\.filename), ["statuts.pdf"], "the file sent with the request is kept")
         XCTAssertEqual(request.backOffice["priorite"], .text("normale"), "the back-office fields the citizen does not see are kept")
         XCTAssertEqual(request.assignedRole, "vie-associative")
+        // The history says what changed; the service handling it is told.
+        XCTAssertEqual(request.events.last { $0.kind == "corrected" }?.body, "Montant demandé (€) : 500 → 800")
+        let told = try await guichet.outbox()
+        XCTAssertTrue(told.contains { $0.subject == "Demande \(number) corrigée par l'usager" && $0.to == Self.agentEmail
+            && $0.text.contains("Montant demandé (€) : 500 → 800") && $0.text.contains("/bo/\(Self.slug)/demandes/\(number)") })
         let resumed = try await timers(number)
         let deadline = try XCTUnwrap(resumed.first { $0.kind == "deadline" })
         XCTAssertNil(deadline.paused)

@@ -133,7 +133,20 @@ extension Store {
                 UPDATE timers SET due_at = due_at + (\(bind: now) - paused_at), paused_at = NULL
                 WHERE demande_id = \(bind: detail.id) AND paused_at IS NOT NULL
                 """).run()
-            try await self.appendEvent(on: sql, demandeID: detail.id, kind: .corrected, actor: actor, from: nil, to: nil, body: nil, at: now)
+            // The history says what changed, field by field; the agents who handle it are told.
+            let changes = Self.changes(from: detail.data, to: new, in: definition.form)
+            try await self.appendEvent(on: sql, demandeID: detail.id, kind: .corrected, actor: actor, from: nil, to: nil,
+                                       body: changes.isEmpty ? "Aucune réponse modifiée." : changes.joined(separator: "\n"), at: now)
+            if let role = detail.assignedRole {
+                let name = try await self.collectivite(slug: detail.collectivite)?.name ?? detail.collectivite
+                let about = WorkflowMails.About(email: detail.email, collectivite: name, slug: detail.collectivite,
+                                                demarche: definition.title, number: detail.number)
+                var to = detail.assignedAgent.map { [$0] } ?? []
+                if to.isEmpty { to = try await self.recipients(.role(role), of: detail, on: sql) }
+                try await Self.insertOutbox(to.map { .email(self.mails.authored(about, $0, "Demande \(detail.number) corrigée par l'usager",
+                                                                                "L'usager a répondu à la demande de correction.\n\n" + (changes.isEmpty ? "Aucune réponse modifiée." : changes.joined(separator: "\n")), true)) },
+                                            at: now, on: sql)
+            }
             // The correction is answered: `apply` starts from a request without one (and so pauses nothing).
             var sentBack = detail
             sentBack.correction = nil
@@ -197,5 +210,26 @@ extension Store {
             return try await self.apply(run, to: detail, actor: actor, at: now, on: sql)
         }
         removeFiles(removed)
+    }
+}
+
+extension Store {
+    /// What a correction changed, a line per question: « Montant demandé : 900 → 800 », or the question alone
+    /// for answers that do not read on one line (files, addresses, tables).
+    static func changes(from old: [String: FieldValue], to new: [String: FieldValue], in form: FormDefinition) -> [String] {
+        form.fields.compactMap { field in
+            let (before, after) = (old[field.id], new[field.id])
+            guard before != after, field.type.isInput else { return nil }
+            func short(_ value: FieldValue?) -> String? {
+                switch value {
+                case .text(let t)?: t.count <= 80 && !t.contains("\n") ? "« \(t) »" : nil
+                case .number(let n)?: FrenchNumber.format(n)
+                case nil: "(vide)"
+                default: nil
+                }
+            }
+            if let b = short(before), let a = short(after) { return "\(field.label) : \(b) → \(a)" }
+            return "\(field.label) : modifié"
+        }
     }
 }

@@ -91,10 +91,12 @@ extension Store {
             return removedFiles
         }
 
+        // One e-mail per action: a correction asked says what to do, the status it moves to goes without its own.
+        let asksCorrection = run.effects.contains { if case .correction = $0 { true } else { false } }
         for move in run.moves {
             // The history says why: the agent's reason, or what moved a request no one pressed a button for.
             events.append((.transition, move.from, move.to, move.reason ?? (move.transitionID == nil ? move.label : nil)))
-            if move.notifiesCitizen, let status = definition.workflow.status(move.to) {
+            if move.notifiesCitizen, !asksCorrection, let status = definition.workflow.status(move.to) {
                 let notice = status.isEnd ? WorkflowMails.DecisionNotice(decision: status.decision, reason: move.reason,
                                                                          amount: status.decisionAmount.flatMap { Self.amount(run.values[$0]) }) : nil
                 outbox.append(.email(mails.statusChanged(about, status.label, notice)))
@@ -149,7 +151,7 @@ extension Store {
 
     /// The addresses an e-mail action names: the citizen's, a fixed one, or those of the agents holding a role
     /// in the request's collectivité.
-    private func recipients(_ recipient: WorkflowAction.Recipient, of detail: DemandeDetail, on sql: any SQLDatabase) async throws -> [String] {
+    func recipients(_ recipient: WorkflowAction.Recipient, of detail: DemandeDetail, on sql: any SQLDatabase) async throws -> [String] {
         switch recipient {
         case .citizen: return detail.email.isEmpty ? [] : [detail.email]
         case .address(let a): return [a]
