@@ -29,8 +29,9 @@ struct DemarcheFormController {
         var sendsFromHere: Bool
         /// Reached by « Modifier » from the summary: once valid, the page goes back there.
         var backToSummary: Bool
-        /// This drawing's one-time token: the same page sent twice files one request (`Filing.submissionKey`).
-        var submissionToken: String
+        /// This drawing's one-time token, on a page that sends: the same page sent twice files one request
+        /// (`Filing.submissionKey`). A multi-page form's token is on its summary.
+        var submissionToken: String?
         var live: Bool
         /// The page asks for a point on a map and Leaflet is installed: its script and style are loaded.
         var maps: Bool
@@ -278,7 +279,7 @@ struct DemarcheFormController {
             hasPrevious: form.isMultiPage && outcome.page(before: index) != nil,
             sendsFromHere: !form.isMultiPage,
             backToSummary: form.isMultiPage && (req.query[String.self, at: "retour"] ?? req.form.value("_retour")) == "recapitulatif",
-            submissionToken: Secret.token(),
+            submissionToken: form.isMultiPage ? nil : Secret.token(),
             live: pageInfo.fieldIndices.contains { form.fields[$0].condition != nil },
             maps: Leaflet.isAvailable && pageInfo.fieldIndices.contains { form.fields[$0].type == .mapPoint })
         return req.guichet.renderer.html("portal/form", view, status: problem != nil ? .payloadTooLarge : errors.isEmpty ? .ok : .unprocessableEntity)

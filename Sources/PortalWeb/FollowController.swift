@@ -105,10 +105,12 @@ struct FollowController {
         return req.redirect(to: "/suivi/\(detail.number)", redirectType: .normal)
     }
 
-    /// The acknowledgement of receipt of a request, as the law words it (`Acknowledgement`).
-    static func acknowledgement(_ req: Request, _ detail: DemandeDetail, _ collectivite: Collectivite) -> Acknowledgement {
-        Acknowledgement(demarche: detail.demarche.definition, collectivite: collectivite, number: detail.number,
-                        receivedAt: detail.submittedAt, followURL: req.guichet.followURL(detail.number))
+    /// The acknowledgement of receipt of a request, as the law words it (`Acknowledgement`), with the collectivité
+    /// the request is filed with (not whatever the address names); nil if it no longer exists.
+    static func acknowledgement(_ req: Request, _ detail: DemandeDetail) async throws -> (Acknowledgement, Collectivite)? {
+        guard let c = try await req.store.collectivite(slug: detail.collectivite) else { return nil }
+        return (Acknowledgement(demarche: detail.demarche.definition, collectivite: c, number: detail.number,
+                                receivedAt: detail.submittedAt, followURL: req.guichet.followURL(detail.number)), c)
     }
 
     /// Its PDF: for the visitor who proved the request theirs, or its account's owner.
@@ -121,8 +123,8 @@ struct FollowController {
         } else {
             detail = try await Self.proven(req, number: number)
         }
-        guard let detail, let c = try await req.store.collectivite(slug: detail.collectivite) else { throw Abort(.notFound) }
-        let pdf = PDFDocument(title: "Accusé de réception", body: Self.acknowledgement(req, detail, c).text,
+        guard let detail, let (acknowledgement, c) = try await Self.acknowledgement(req, detail) else { throw Abort(.notFound) }
+        let pdf = PDFDocument(title: "Accusé de réception", body: acknowledgement.text,
                               footer: "\(c.name) — demande \(detail.number)").render()
         return Download.response(StoredFile(id: "", filename: "accuse-reception-\(detail.number).pdf", contentType: "application/pdf", size: pdf.count), pdf)
     }

@@ -11,7 +11,6 @@ struct LegalPagesController {
         var layout: Layout
         var title: String
         var paragraphs: [String]
-        var collectivite: String
     }
 
     struct SiteMapVM {
@@ -29,7 +28,7 @@ struct LegalPagesController {
             let body = try await req.store.legalText(page, of: c.slug)?.body
                 ?? page.defaultText(for: c, draftDays: req.guichet.retention.draftDays, messageDays: req.guichet.retention.messageDays)
             let vm = PageVM(layout: try await Self.layout(req, c, title: page.title), title: page.title,
-                            paragraphs: Self.paragraphs(body), collectivite: c.name)
+                            paragraphs: Self.paragraphs(body))
             return req.guichet.renderer.html("portal/legal", vm)
         }
     }

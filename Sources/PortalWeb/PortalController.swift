@@ -74,7 +74,10 @@ struct PortalController {
         guard code != nil || resent else { return req.redirect(to: "/suivi?numero=\(number)", redirectType: .normal) }
         req.session.data[key] = nil
         req.session.data["resent:\(number)"] = nil
-        let acknowledgement = try await FollowController.proven(req, number: number).map { FollowController.acknowledgement(req, $0, c) }
+        var acknowledgement: Acknowledgement?
+        if let detail = try await FollowController.proven(req, number: number) {
+            acknowledgement = try await FollowController.acknowledgement(req, detail)?.0
+        }
         let page = ReceiptPage(layout: try await Layout.make(req, title: "Demande envoyée", collectivite: (c.name, c.slug)),
                                number: number, trackingCode: code, resent: resent, acknowledgement: acknowledgement?.lines ?? [],
                                slug: slug, signedIn: try await req.account() != nil)
