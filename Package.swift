@@ -76,13 +76,13 @@ let package = Package(
         .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Documents", "Storage", "Identity", "Messaging", "Territory", "Workflow"],
                 resources: [.copy("Templates"), .copy("Public")]),
         // The back-office, by product.
-        .target(name: "GRCWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Workflow"], resources: [.copy("Templates")]),
+        .target(name: "GRCWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Territory", "Workflow"], resources: [.copy("Templates")]),
         .target(name: "DesignerWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Territory", "Workflow"],
                 resources: [.copy("Templates")]),
         .target(name: "ConventionsWeb", dependencies: ["WebSupport", "Conventions", "Documents", "Expressions", "Storage", "Territory"],
                 resources: [.copy("Templates")]),
         .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow", "Demarches", "Messaging"], resources: [.copy("Templates")]),
-        .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging"], resources: [.copy("openapi.json")]),
+        .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging", "Workflow"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),
         .executableTarget(name: "ContributionsBench", dependencies: ["Conventions"], path: "bench/ContributionsBench"),

@@ -1,7 +1,7 @@
 """An agent's day, in a real browser on a phone and on a desktop, axe-core on every page: the notification
 e-mail leads to the request in the back office (through sign-in), a message keeps its line breaks, a refusal is
 confirmed with its reason, and the citizen receives it by e-mail with the ways of appeal and reads it on the
-follow-up page."""
+follow-up page; a correction the agent writes, answered by the citizen, who then writes back with a file."""
 import re
 import time
 import urllib.error
@@ -117,4 +117,62 @@ def test_an_agent_lands_on_the_inbox_and_filters_within_a_status(guichet, window
     click_and_wait(browser, button(browser, "Filtrer"))
     assert "statut=recue" in browser.current_url, "the status tab is kept"
     assert "Inversez-les" in browser.find_element(By.ID, "dates-inversees").text
+    accessible(browser)
+
+
+def test_the_agent_writes_the_correction_and_the_citizen_answers_with_a_file(guichet, window, tmp_path):  # noqa: F811
+    browser, base = window, guichet["base"]
+    citizen = f"asso-{time.time_ns()}@exemple.fr"
+    number, code = file_subsidy(base, email=citizen)
+
+    # « Demander un complément »: the démarche's text to start from, rewritten for this request.
+    sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
+    browser.get(f"{base}/bo/caluire-et-cuire/demandes/{number}")
+    click_and_wait(browser, button(browser, "Demander un complément"))
+    text = browser.find_element(By.ID, "motif")
+    assert "statuts à jour" in text.get_attribute("value")
+    accessible(browser)
+    text.clear()
+    text.send_keys("Le budget ne mentionne pas la subvention de la Région.\nMerci de le compléter.")
+    click_and_wait(browser, button(browser, "Confirmer : Demander un complément"))
+    assert browser.find_element(By.ID, "statut").text == "À compléter"
+    _, mail = wait_for_mail(guichet["mail"], lambda s, b: s == f"Votre demande {number} est à compléter")
+    assert "subvention de la Région" in mail and "statuts à jour" not in mail
+    sign_out(browser)
+
+    # The citizen, without an account, corrects from the follow-up page and lands back on it.
+    browser.get(f"{base}/suivi?numero={number}")
+    browser.find_element(By.ID, "code").send_keys(code)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert "subvention de la Région" in browser.find_element(By.ID, "correction").text
+    accessible(browser)
+    click_and_wait(browser, button(browser, "Corriger ma demande"))
+    description = browser.find_element(By.ID, "champ-description")
+    description.clear()
+    description.send_keys("Activités de l'année, avec la subvention de la Région")
+    click_and_wait(browser, button(browser, "Envoyer ma correction"))
+    assert browser.current_url.split("#")[0].endswith(f"/suivi/{number}"), browser.current_url
+    assert "Votre correction a bien été envoyée" in browser.page_source
+    _, told = wait_for_mail(guichet["mail"], lambda s, b: s == f"Demande {number} corrigée par l'usager")
+    assert "avec la subvention de la Région »" in told, told
+
+    # Then writes to the service with a file; the agents are told, both histories show it.
+    budget = tmp_path / "budget-signe.pdf"
+    budget.write_bytes(b"%PDF-1.4\n% budget\n")
+    browser.find_element(By.ID, "champ-message").send_keys("Voici le budget signé.\nCordialement")
+    browser.find_element(By.ID, "champ-pieces").send_keys(str(budget))
+    click_and_wait(browser, button(browser, "Envoyer au service"))
+    assert "Votre message a été envoyé" in browser.page_source
+    history = browser.find_element(By.CSS_SELECTOR, ".history")
+    assert "Voici le budget signé.\nCordialement" in history.text
+    assert f"/suivi/{number}/fichiers/" in history.find_element(By.LINK_TEXT, "budget-signe.pdf").get_attribute("href")
+    accessible(browser)
+    _, note = wait_for_mail(guichet["mail"], lambda s, b: s == f"Demande {number} : message de l'usager")
+    assert "budget-signe.pdf" in note and f"/bo/caluire-et-cuire/demandes/{number}" in note
+
+    sign_in(browser, base, "agent@caluire-et-cuire.demo.fr")
+    browser.get(f"{base}/bo/caluire-et-cuire/demandes/{number}")
+    history = browser.find_element(By.CSS_SELECTOR, ".history")
+    assert "Message de l'usager" in history.text and "Voici le budget signé." in history.text
+    assert "/bo/caluire-et-cuire/demandes/" in history.find_element(By.LINK_TEXT, "budget-signe.pdf").get_attribute("href")
     accessible(browser)

@@ -10,7 +10,7 @@ enum ActionForm {
         var type = "email"
         var recipient = "citizen", role = "", address = ""
         var subject = "", body = "", to = "", id = "", url = "", onError = "", agent = "", field = "", expression = ""
-        var then = "", title = "", visible = true
+        var then = "", title = "", visible = true, label = ""
     }
 
     static let typeNames: [(String, String)] = [
@@ -33,7 +33,7 @@ enum ActionForm {
         case .sms(let to, let text): i.to = to; i.body = text
         case .webhook(let id, let url, let onError): i.id = id; i.url = url; i.onError = onError ?? ""
         case .assign(let role, let agent): i.role = role; i.agent = agent ?? ""
-        case .set(let field, let expression): i.field = field; i.expression = expression
+        case .set(let field, let expression, let label): i.field = field; i.expression = expression; i.label = label ?? ""
         case .correction(let message, let then): i.body = message; i.then = then ?? ""
         case .document(let id, let title, let body, let visible): i.id = id; i.title = title; i.body = body; i.visible = visible
         case .anonymise, .delete: break
@@ -75,7 +75,8 @@ enum ActionForm {
         case "set":
             let field = required(i.field, "champ", "Indiquez le champ de suivi.")
             if !field.isEmpty, !FieldForm.isIdentifier(field) { errors["champ"] = "En minuscules, chiffres et _." }
-            action = .set(field: field, expression: required(i.expression, "expression", "Indiquez l'expression qui donne sa valeur."))
+            action = .set(field: field, expression: required(i.expression, "expression", "Indiquez l'expression qui donne sa valeur."),
+                          label: optional(i.label))
         case "correction":
             action = .correction(message: required(i.body, "texte", "Le message à l'usager est obligatoire."), then: optional(i.then))
         case "document":
@@ -104,7 +105,7 @@ enum ActionForm {
         case .sms(let to, _): return "SMS au \(to)"
         case .webhook(let id, let url, let onError): return "Appel « \(id) » vers \(url)" + (onError.map { ", en cas d'échec : « \(label($0)) »" } ?? "")
         case .assign(let role, let agent): return "Affectation au rôle « \(role) »" + (agent.map { " (\($0))" } ?? "")
-        case .set(let field, let expression): return "Champ de suivi « \(field) » = \(expression)"
+        case .set(let field, let expression, let label): return "Champ de suivi « \(label ?? field) » = \(expression)"
         case .correction(_, let then): return "Demande de complément" + (then.map { ", puis « \(label($0)) »" } ?? "")
         case .document(_, let title, _, let visible): return "Document « \(title) »" + (visible ? "" : " (interne)")
         case .anonymise: return "Anonymisation"

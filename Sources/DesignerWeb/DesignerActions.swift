@@ -57,7 +57,8 @@ extension DesignerController {
         let inputs = ActionForm.Inputs(type: f.value("type"), recipient: f.value("destinataire"), role: f.value("role"), address: f.value("adresse"),
                                        subject: f.value("objet"), body: f.value("texte"), to: f.value("numero"), id: f.value("identifiant"),
                                        url: f.value("url"), onError: f.value("echec"), agent: f.value("agent"), field: f.value("champ"),
-                                       expression: f.value("expression"), then: f.value("ensuite"), title: f.value("titre"), visible: f.value("visible") == "oui")
+                                       expression: f.value("expression"), then: f.value("ensuite"), title: f.value("titre"), visible: f.value("visible") == "oui",
+                                       label: f.value("libelle"))
         var actions = list
         if index != "nouvelle" { guard let n = Int(index), actions.indices.contains(n) else { throw Abort(.notFound) } }
         return try await saveElement(req, scope, copy, parsed: ActionForm.action(from: inputs), anchor: { _ in "" },

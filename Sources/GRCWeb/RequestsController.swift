@@ -2,6 +2,7 @@ import Demarches
 import Expressions
 import Foundation
 import Storage
+import Territory
 import Vapor
 import WebSupport
 import Workflow
@@ -121,9 +122,9 @@ struct RequestsController {
     func transition(req: Request) async throws -> Response {
         let (scope, account) = try await req.agentScope()
         let number = req.parameters.get("number") ?? ""
-        // A button that closes the request is a decision, confirmed with its reason first.
+        // A button that closes the request (a decision) or asks for a correction is confirmed first, with its text.
         do {
-            switch try await DecisionController().closing(req: req, scope: scope, number: number, actor: .agent(account.id, name: account.name)) {
+            switch try await DecisionController().confirming(req: req, scope: scope, number: number, actor: .agent(account.id, name: account.name)) {
             case .success(let page): return page
             case .failure(let refusal): return try await detailPage(req, scope, number: number, error: refusal.frenchMessage, status: .conflict)
             case nil: break
@@ -204,12 +205,12 @@ struct RequestsController {
             title: definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
             email: detail.email, submittedAt: FrenchDate.string(detail.submittedAt),
             data: DataItem.list(form: definition.form, data: detail.data) { fileURL($0.id) },
-            history: EventVM.list(detail.events, workflow: workflow),
+            history: EventVM.list(detail.events, workflow: workflow, replyFiles: detail.replyFiles) { fileURL($0.id) },
             actions: offered.transitions.map { .init(id: $0.id, label: $0.label) },
             globalActions: offered.globalActions.map { .init(id: $0.id, label: $0.label) },
-            backOffice: detail.backOffice.sorted { $0.key < $1.key }.map {
-                .init(label: $0.key, text: definition.backOfficeValue($0.key, $0.value).frenchText)
-            },
+            backOffice: detail.backOffice.map {
+                DetailVM.Item(label: workflow.backOfficeLabel($0.key), text: definition.backOfficeValue($0.key, $0.value).frenchText)
+            }.sortedFrench(by: \.label),
             assigned: detail.assignedRole.map { role in
                 let label = roleNames[role] ?? role
                 return detail.assignedAgent.map { "\(label) — \($0)" } ?? label

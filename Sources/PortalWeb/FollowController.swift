@@ -36,6 +36,13 @@ struct FollowController {
         var submittedAt: String
         var data: [DataItem]
         var history: [EventVM]
+        /// « Écrire au service », while the request is open.
+        var reply: ReplyForm?
+    }
+
+    struct ReplyForm {
+        var action: String
+        var form: FormVM
     }
 
     func form(req: Request) async throws -> Response {
@@ -145,7 +152,35 @@ struct FollowController {
         return Download.response(file, data)
     }
 
-    private func page(_ req: Request, _ detail: DemandeDetail, proved: Bool) async throws -> Response {
+    /// « Écrire au service »: the citizen's message and files, for the request proved theirs in this session or in
+    /// their account. An error draws the page again with what was typed; a closed request takes no more messages.
+    func reply(req: Request) async throws -> Response {
+        let number = req.parameters.get("number") ?? ""
+        let fromAccount = req.url.path.hasPrefix("/compte/")
+        let account = fromAccount ? try await req.requireAccount() : try await req.account()
+        let found = fromAccount ? try await req.store.demandeForCitizen(number: number, accountID: account?.id ?? "", trackingCode: nil)
+                                : try await Self.proven(req, number: number)
+        guard let detail = found else { throw Abort(.notFound) }
+        let back = fromAccount ? "/compte/demandes/\(detail.number)" : "/suivi/\(detail.number)"
+        if let limit = req.formTooLarge {
+            return try await page(req, detail, proved: !fromAccount, replyErrors: [
+                CitizenReply.filesField: "Les fichiers dépassent \(FormMiddleware.size(limit)) en tout : rien n'a été envoyé. Joignez-en moins, ou de plus légers.",
+            ])
+        }
+        var raw = req.form.raw
+        raw.values[CSRF.fieldName] = nil
+        do {
+            let errors = try await Filing(req.guichet).reply(to: detail, raw: raw, actor: .citizen(account?.id, name: account?.name ?? "Usager"))
+            guard errors.isEmpty else { return try await page(req, detail, proved: !fromAccount, replyRaw: raw, replyErrors: errors) }
+            req.flash("Votre message a été envoyé au service qui traite votre demande.")
+        } catch StoreError.conflict {
+            req.flash("Cette demande est close : elle ne reçoit plus de messages. Pour la contester, voyez les voies de recours.")
+        }
+        return req.redirect(to: back + "#historique", redirectType: .normal)
+    }
+
+    private func page(_ req: Request, _ detail: DemandeDetail, proved: Bool, replyRaw: RawSubmission = RawSubmission(),
+                      replyErrors: [String: String] = [:]) async throws -> Response {
         let fileBase = proved ? "/suivi/\(detail.number)/fichiers/" : "/compte/demandes/\(detail.number)/fichiers/"
         let signedIn = try await req.account() != nil
         let attachable = proved && detail.accountID == nil && signedIn
@@ -164,7 +199,12 @@ struct FollowController {
                 ? Decision.appealWays(authority: c?.name ?? "la collectivité") : nil,
             submittedAt: FrenchDate.string(detail.submittedAt),
             data: DataItem.list(form: definition.form, data: detail.data) { fileBase + $0.id },
-            history: EventVM.list(detail.events, workflow: definition.workflow))
-        return req.guichet.renderer.html("portal/demande", page)
+            history: EventVM.list(detail.events, workflow: definition.workflow, replyFiles: detail.replyFiles) { fileBase + $0.id },
+            reply: definition.workflow.status(detail.status)?.isEnd == false
+                ? ReplyForm(action: proved ? "/suivi/\(detail.number)/repondre" : "/compte/demandes/\(detail.number)/repondre",
+                            form: FormVM(form: CitizenReply.form, values: replyRaw.values, errors: replyErrors, page: nil,
+                                         visible: Set(CitizenReply.form.fields.map(\.id))))
+                : nil)
+        return req.guichet.renderer.html("portal/demande", page, status: replyErrors.isEmpty ? .ok : .unprocessableEntity)
     }
 }

@@ -47,6 +47,10 @@ public enum PortalRoutes: WebPart {
         html.get("suivi", ":number", "accuse.pdf", use: follow.acknowledgementPDF)
         html.get("compte", "demandes", ":number", "accuse.pdf", use: follow.acknowledgementPDF)
         small.post("suivi", ":number", "rattacher", use: follow.attach)
+        // A message with files over the body limit is drawn again with why, not an error page.
+        let replies = routes.grouped(FormMiddleware(tooLargeToHandler: true))
+        replies.post("suivi", ":number", "repondre", use: follow.reply)
+        replies.post("compte", "demandes", ":number", "repondre", use: follow.reply)
         html.get("compte", "demandes", ":number", use: follow.mine)
         html.get("compte", "demandes", ":number", "fichiers", ":file", use: follow.file)
         let correction = CorrectionController()

@@ -2,6 +2,7 @@ import Foundation
 import Storage
 import Vapor
 import WebSupport
+import Workflow
 
 /// The agents' API: a collectivité's requests, with the rights of the agent who created the Bearer token.
 struct AgentAPI {
@@ -42,29 +43,24 @@ struct AgentAPI {
 
     func transition(req: Request) async throws -> Response {
         let scope = try await agentScope(req)
-        struct Body: Decodable { var transition: String; var reason: String? }
+        struct Body: Decodable { var transition: String; var reason: String?; var correction: String? }
         guard let body = try? req.content.decode(Body.self, as: .json) else {
             throw Problem(.badRequest, title: "Corps de requête illisible", detail: "Envoyez {\"transition\": \"identifiant\"}.")
         }
         guard let account = try await req.store.account(id: scope.agentID ?? "") else { throw Problem(.unauthorized, title: "Jeton invalide") }
         let number = req.parameters.get("number") ?? ""
         let reason = body.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if reason.count > 5000 {
-            throw Problem(.unprocessableEntity, title: "Motif trop long", errors: ["reason": "Le motif dépasse 5 000 caractères."])
-        }
-        // A refusal states its reason, whichever channel decides it.
-        if let detail = try await req.store.demande(number: number, in: scope),
-           let transition = detail.demarche.definition.workflow.transition(body.transition),
-           detail.demarche.definition.workflow.closing(transition)?.decision?.requiresReason == true, reason.isEmpty {
-            throw Problem(.unprocessableEntity, title: "Motif requis", detail: "Un refus doit être motivé.",
-                          errors: ["reason": "Indiquez le motif du refus : il est dû à l'usager."])
-        }
         do {
+            // The store refuses what the web refuses: a refusal without its reason, an empty correction.
             switch try await Filing(req.guichet).transition(number: number, transitionID: body.transition, in: scope,
-                                                            actor: .agent(account.id, name: account.name), reason: reason.isEmpty ? nil : reason) {
+                                                            actor: .agent(account.id, name: account.name), reason: reason.isEmpty ? nil : reason,
+                                                            correction: body.correction?.trimmingCharacters(in: .whitespacesAndNewlines)) {
             case .success:
                 guard let detail = try await req.store.demande(number: number, in: scope) else { throw Problem(.notFound, title: "Demande introuvable") }
                 return try APIJSON.response(DemandeDTO(detail, includeData: false))
+            case .failure(let refusal) where refusal.isAboutText || refusal == .correctionNotAsked:
+                let field = refusal == .reasonRequired || reason.count > WorkflowDefinition.agentTextLimit ? "reason" : "correction"
+                throw Problem(.unprocessableEntity, title: "Texte refusé", detail: refusal.frenchMessage, errors: [field: refusal.frenchMessage])
             case .failure(let refusal):
                 throw Problem(.conflict, title: "Transition refusée", detail: refusal.frenchMessage)
             }

@@ -97,8 +97,9 @@ public struct Filing: Sendable {
     /// An agent's button; the workflow's actions and the status e-mail (with the decision's reason) are committed
     /// with the move.
     public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor,
-                           reason: String? = nil) async throws -> Result<Status, TransitionRefusal> {
-        let result = try await context.store.transition(number: number, transitionID: transitionID, in: scope, actor: actor, reason: reason)
+                           reason: String? = nil, correction: String? = nil) async throws -> Result<Status, TransitionRefusal> {
+        let result = try await context.store.transition(number: number, transitionID: transitionID, in: scope, actor: actor,
+                                                        reason: reason, correction: correction)
         if case .success = result { await context.mailQueued() }
         return result
     }
@@ -121,6 +122,19 @@ public struct Filing: Sendable {
         try await context.store.submitCorrection(of: detail, values: outcome.values, files: outcome.files, actor: actor)
         await context.mailQueued()
         return outcome
+    }
+
+    /// The citizen writes to the service handling their request: checked as `CitizenReply` asks (a message or a
+    /// file at least), then recorded and the handlers e-mailed. Returns the errors by field, empty once sent.
+    public func reply(to detail: DemandeDetail, raw: RawSubmission, actor: Actor) async throws -> [String: String] {
+        let outcome = FormValidator.validate(raw, against: CitizenReply.form, context: context.evaluationContext)
+        let text = outcome.values[CitizenReply.messageField].flatMap { if case .text(let t) = $0 { t } else { nil } } ?? ""
+        var errors = outcome.errors
+        if errors.isEmpty, text.isEmpty, outcome.files.isEmpty { errors[CitizenReply.messageField] = CitizenReply.emptyMessage }
+        guard errors.isEmpty else { return errors }
+        try await context.store.reply(to: detail, text: text, files: outcome.files, actor: actor)
+        await context.mailQueued()
+        return [:]
     }
 
     /// An internal note, or a message e-mailed to the citizen.

@@ -193,7 +193,13 @@ public struct FormVM {
 
 /// A submitted value as shown to agents and citizens.
 public struct DataItem {
-    public struct FileLink { var name: String; var url: String; var size: String }
+    public struct FileLink {
+        var name: String; var url: String; var size: String
+        /// A stored file, with where whoever is looking downloads it.
+        static func of(_ file: StoredFile, url: String) -> FileLink {
+            FileLink(name: file.filename, url: url, size: "\(max(1, file.size / 1000)) ko")
+        }
+    }
     var label: String
     var text: String
     var files: [FileLink]
@@ -207,9 +213,7 @@ public struct DataItem {
             let f = form.fields[i]
             guard let value = data[f.id] else { return nil }
             if case .files(let fs) = value {
-                return DataItem(label: f.label, text: "", files: fs.map {
-                    FileLink(name: $0.filename, url: fileURL($0), size: "\(max(1, $0.size / 1000)) ko")
-                })
+                return DataItem(label: f.label, text: "", files: fs.map { .of($0, url: fileURL($0)) })
             }
             return DataItem(label: f.label, text: text(value, f, isDate: form.logic.types[f.id] == .date), files: [])
         }

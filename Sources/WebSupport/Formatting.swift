@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 import Storage
 import Territory
@@ -40,8 +41,14 @@ public struct EventVM {
     var text: String
     var body: String?
     var isNote: Bool
+    /// Files the citizen sent with this message.
+    var files: [DataItem.FileLink]
 
-    public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition) -> [EventVM] {
+    /// - Parameters:
+    ///   - replyFiles: the files sent with the citizen's messages, by history line (`DemandeDetail.replyFiles`).
+    ///   - fileURL: where each is downloaded from, for whoever is looking.
+    public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition, replyFiles: [Int: [StoredFile]] = [:],
+                            fileURL: (StoredFile) -> String = { _ in "" }) -> [EventVM] {
         events.reversed().map { e in
             let status = workflow.status(e.toStatus ?? "")
             let text: String = switch e.eventKind {
@@ -55,6 +62,7 @@ public struct EventVM {
             case .action: "Action"
             case .correctionRequested: "Correction demandée à l'usager"
             case .corrected: "Demande corrigée par l'usager"
+            case .reply: "Message de l'usager"
             case .webhookAnswered: "Appel de service réussi"
             case .webhookFailed: "Appel de service en échec"
             case .reopened: "Demande rouverte — statut : \(status?.label ?? e.toStatus ?? "")"
@@ -65,7 +73,8 @@ public struct EventVM {
             case "system": "Traitement automatique"
             default: e.actorName
             }
-            return EventVM(date: FrenchDate.string(millis: e.at), actor: actor, text: text, body: e.body, isNote: e.eventKind == .note)
+            return EventVM(date: FrenchDate.string(millis: e.at), actor: actor, text: text, body: e.body, isNote: e.eventKind == .note,
+                           files: (replyFiles[e.seq] ?? []).map { .of($0, url: fileURL($0)) })
         }
     }
 }

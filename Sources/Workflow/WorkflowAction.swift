@@ -11,8 +11,9 @@ public enum WorkflowAction: Sendable, Equatable, Codable {
     case webhook(id: String, url: String, onError: String?)
     /// Gives the request to a role (service) and, optionally, to one agent of it (by e-mail).
     case assign(role: String, agent: String?)
-    /// Sets a back-office field (seen by agents, not the citizen) to an expression's value.
-    case set(field: String, expression: String)
+    /// Sets a back-office field (seen by agents, not the citizen) to an expression's value; `label` is how
+    /// agents read the field's name (« Priorité »), where its identifier would show otherwise.
+    case set(field: String, expression: String, label: String? = nil)
     /// Asks the citizen to correct their answers: the request reopens for them with the message; when they send
     /// it back it moves to `then` (or stays). The legal deadline is paused meanwhile.
     case correction(message: String, then: String?)
@@ -48,7 +49,7 @@ public enum WorkflowAction: Sendable, Equatable, Codable {
     public static let webhookAttempts = 5
 
     private enum Keys: String, CodingKey {
-        case type, to, subject, body, text, id, url, onError, role, agent, field, expression, message, then, title, visibleToCitizen
+        case type, to, subject, body, text, id, url, onError, role, agent, field, expression, message, then, title, visibleToCitizen, label
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,7 +64,9 @@ public enum WorkflowAction: Sendable, Equatable, Codable {
             self = .webhook(id: try c.decode(String.self, forKey: .id), url: try c.decode(String.self, forKey: .url),
                             onError: try c.decodeIfPresent(String.self, forKey: .onError))
         case "assign": self = .assign(role: try c.decode(String.self, forKey: .role), agent: try c.decodeIfPresent(String.self, forKey: .agent))
-        case "set": self = .set(field: try c.decode(String.self, forKey: .field), expression: try c.decode(String.self, forKey: .expression))
+        case "set":
+            self = .set(field: try c.decode(String.self, forKey: .field), expression: try c.decode(String.self, forKey: .expression),
+                        label: try c.decodeIfPresent(String.self, forKey: .label))
         case "correction":
             self = .correction(message: try c.decode(String.self, forKey: .message), then: try c.decodeIfPresent(String.self, forKey: .then))
         case "document":
@@ -87,7 +90,8 @@ public enum WorkflowAction: Sendable, Equatable, Codable {
         case .webhook(let id, let url, let onError):
             try c.encode(id, forKey: .id); try c.encode(url, forKey: .url); try c.encodeIfPresent(onError, forKey: .onError)
         case .assign(let role, let agent): try c.encode(role, forKey: .role); try c.encodeIfPresent(agent, forKey: .agent)
-        case .set(let field, let expression): try c.encode(field, forKey: .field); try c.encode(expression, forKey: .expression)
+        case .set(let field, let expression, let label):
+            try c.encode(field, forKey: .field); try c.encode(expression, forKey: .expression); try c.encodeIfPresent(label, forKey: .label)
         case .correction(let message, let then): try c.encode(message, forKey: .message); try c.encodeIfPresent(then, forKey: .then)
         case .document(let id, let title, let body, let visible):
             try c.encode(id, forKey: .id); try c.encode(title, forKey: .title); try c.encode(body, forKey: .body)
@@ -117,7 +121,7 @@ public enum WorkflowAction: Sendable, Equatable, Codable {
         case .sms: "envoi de SMS"
         case .webhook(let id, _, _): "appel du webhook « \(id) »"
         case .assign: "affectation"
-        case .set(let field, _): "mise à jour du champ « \(field) »"
+        case .set(let field, _, let label): "mise à jour du champ « \(label ?? field) »"
         case .correction: "demande de correction"
         case .document(_, let title, _, _): "document « \(title) »"
         case .anonymise: "anonymisation"

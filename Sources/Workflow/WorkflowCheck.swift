@@ -81,7 +81,7 @@ public enum WorkflowCheck {
                 }
                 if let onError, !known.contains(onError) { problems.append("Le webhook « \(id) » mène en cas d'erreur à un statut inconnu « \(onError) ».") }
             case .assign(let role, _) where role.isEmpty: problems.append("Une affectation \(place) ne nomme aucun rôle.")
-            case .set(let field, _) where !isIdentifier(field):
+            case .set(let field, _, _) where !isIdentifier(field):
                 problems.append("Le champ de suivi « \(field) » doit être en minuscules, chiffres et _.")
             case .correction(_, let then?) where !known.contains(then):
                 problems.append("La demande de correction \(place) mène à un statut inconnu « \(then) ».")

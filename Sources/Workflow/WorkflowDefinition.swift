@@ -1,3 +1,5 @@
+import Foundation
+
 /// A démarche's processing workflow: statuses, the transitions between them (buttons agents press, automatic
 /// ones decided by a condition, timed ones), actions run on the way, actions available from any status, and
 /// the legal deadline after which silence decides.
@@ -51,15 +53,49 @@ public struct WorkflowDefinition: Sendable, Codable, Equatable {
         return globalActions.filter { !roles.isDisjoint(with: $0.roles) }
     }
 
-    /// Decides a button press: the transition, or why it is refused.
-    public func decide(transition id: String, from status: String, roles: Set<String>,
-                       holds: (String) -> Bool) -> Result<Transition, TransitionRefusal> {
+    /// Decides a button press: the transition, or why it is refused. Whichever channel presses it (the back office,
+    /// the API), a refusal states its `reason`, and a `correction` the agent wrote replaces the démarche's text
+    /// only on a button that asks for one.
+    public func decide(transition id: String, from status: String, roles: Set<String>, reason: String? = nil,
+                       correction: String? = nil, holds: (String) -> Bool) -> Result<Transition, TransitionRefusal> {
         guard let transition = transition(id), transition.trigger == .manual, self.status(transition.to) != nil
         else { return .failure(.unknownTransition) }
         guard transition.from.contains(status), self.status(status)?.isEnd == false else { return .failure(.notFromThisStatus) }
         guard !roles.isDisjoint(with: transition.roles) else { return .failure(.roleNotAllowed) }
         if let condition = transition.condition, !holds(condition) { return .failure(.conditionNotMet) }
+        if (reason?.count ?? 0) > Self.agentTextLimit || (correction?.count ?? 0) > Self.agentTextLimit { return .failure(.textTooLong) }
+        if closing(transition)?.decision?.requiresReason == true, Self.isBlank(reason) { return .failure(.reasonRequired) }
+        if let correction {
+            guard asksCorrection(transition) != nil else { return .failure(.correctionNotAsked) }
+            if Self.isBlank(correction) { return .failure(.correctionRequired) }
+        }
         return .success(transition)
+    }
+
+    /// How agents read a back-office field's name: the label a `set` action gives it, « Réponse de « id » » for a
+    /// webhook's answer, else its identifier with spaces (« date relance »).
+    public func backOfficeLabel(_ name: String) -> String {
+        let actions = statuses.flatMap(\.onEnter) + transitions.flatMap(\.actions) + globalActions.flatMap(\.actions)
+        for case .set(let field, _, let label?) in actions where field == name && !label.isEmpty { return label }
+        for case .webhook(let id, _, _) in actions where WorkflowNames.webhookResponse(id) == name { return "Réponse de « \(id) »" }
+        let spaced = name.replacingOccurrences(of: "_", with: " ")
+        return spaced.prefix(1).uppercased() + spaced.dropFirst()
+    }
+
+    /// The longest reason or correction an agent may write.
+    public static let agentTextLimit = 5000
+
+    private static func isBlank(_ text: String?) -> Bool {
+        text?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ?? true
+    }
+
+    /// The text (a template) of the correction a button asks of the citizen, on the way or on entering its status;
+    /// nil when it asks none. The agent confirms it, or writes their own.
+    public func asksCorrection(_ transition: Transition) -> String? {
+        for action in transition.actions + (status(transition.to)?.onEnter ?? []) {
+            if case .correction(let message, _) = action { return message }
+        }
+        return nil
     }
 
     /// Whether filing a request does more than record it in the initial status: actions on entry, automatic or
@@ -245,9 +281,24 @@ public struct GlobalAction: Sendable, Codable, Equatable {
 
 public enum TransitionRefusal: Error, Equatable, Sendable {
     case unknownTransition, notFromThisStatus, roleNotAllowed, conditionNotMet
+    /// What the agent wrote is refused: a refusal without its reason, a correction left empty or asked of a
+    /// button that asks none, a text too long.
+    case reasonRequired, correctionRequired, correctionNotAsked, textTooLong
+
+    /// The refusal concerns what the agent wrote, not the button: said beside the text field.
+    public var isAboutText: Bool {
+        switch self {
+        case .reasonRequired, .correctionRequired, .textTooLong: true
+        default: false
+        }
+    }
 
     public var frenchMessage: String {
         switch self {
+        case .reasonRequired: "Indiquez le motif du refus : il est dû à l'usager."
+        case .correctionRequired: "Indiquez ce que l'usager doit corriger ou compléter."
+        case .correctionNotAsked: "Cette action ne demande pas de correction à l'usager."
+        case .textTooLong: "Le texte dépasse 5 000 caractères."
         case .unknownTransition: "Cette action n'existe pas pour cette démarche."
         case .notFromThisStatus: "Cette action n'est pas possible dans le statut actuel de la demande."
         case .roleNotAllowed: "Vos rôles ne vous permettent pas cette action."

@@ -56,6 +56,8 @@ public struct WorkflowEngine: Sendable {
         public var values: [String: Value]
         /// A `delete` action ran: nothing after it was done.
         public var deleted = false
+        /// The correction the agent wrote, used by the first correction action run.
+        var writtenCorrection: String?
     }
 
     /// A request just filed enters the initial status (and whatever automatic transitions lead on from it).
@@ -68,9 +70,11 @@ public struct WorkflowEngine: Sendable {
     }
 
     /// An agent's button, a timer or the return of a correction: takes `transition` from `status`, with the
-    /// agent's reason if they gave one.
-    public func take(_ transition: Transition, from status: String, values: [String: Value], now: Date, reason: String? = nil) -> Outcome {
+    /// agent's reason if they gave one, and the correction they wrote in place of the démarche's text.
+    public func take(_ transition: Transition, from status: String, values: [String: Value], now: Date, reason: String? = nil,
+                     correction: String? = nil) -> Outcome {
         var run = Outcome(status: status, timers: nil, values: values)
+        run.writtenCorrection = correction
         move(transition.id, label: transition.label, to: transition.to, actions: transition.actions,
              notifies: transition.notifiesCitizen, reason: reason, &run)
         settle(&run, now: now, moved: true)
@@ -99,6 +103,11 @@ public struct WorkflowEngine: Sendable {
         var run = Outcome(status: status, timers: nil, values: values)
         settle(&run, now: now, moved: false)
         return run
+    }
+
+    /// A text of the definition (a template) as it reads on these values.
+    public func text(_ source: String, values: [String: Value]) -> String {
+        logic.template(source)?.render(values: values, context: context) ?? source
     }
 
     /// Whether a condition (by its source, as written in the definition) holds on these values.
@@ -141,7 +150,7 @@ public struct WorkflowEngine: Sendable {
     }
 
     private func perform(_ actions: [WorkflowAction], _ run: inout Outcome) {
-        func text(_ source: String) -> String { logic.template(source)?.render(values: run.values, context: context) ?? source }
+        func text(_ source: String) -> String { self.text(source, values: run.values) }
         for action in actions {
             guard !run.deleted else { return }
             switch action {
@@ -149,11 +158,13 @@ public struct WorkflowEngine: Sendable {
             case .sms(let to, let message): run.effects.append(.sms(to: text(to), text: text(message)))
             case .webhook(let id, let url, let onError): run.effects.append(.webhook(id: id, url: url, onError: onError))
             case .assign(let role, let agent): run.effects.append(.assign(role: role, agent: agent))
-            case .set(let field, let source):
+            case .set(let field, let source, _):
                 let value = logic.expression(source).map { Evaluator.evaluate($0, values: run.values, context: context) } ?? .null
                 run.values[field] = value
                 run.effects.append(.set(field: field, value: value))
-            case .correction(let message, let then): run.effects.append(.correction(message: text(message), then: then))
+            case .correction(let message, let then):
+                run.effects.append(.correction(message: run.writtenCorrection ?? text(message), then: then))
+                run.writtenCorrection = nil
             case .document(let id, let title, let body, let visible):
                 run.effects.append(.document(id: id, title: text(title), text: text(body), visibleToCitizen: visible))
             case .anonymise: run.effects.append(.anonymise)

@@ -36,7 +36,7 @@ public final class WorkflowLogic: Sendable {
 
         // Back-office fields may be computed from one another: type them in as many passes as it takes.
         var sets: [(field: String, source: String)] = []
-        for case .set(let field, let source) in actions.map(\.action) where !sets.contains(where: { $0 == (field, source) }) {
+        for case .set(let field, let source, _) in actions.map(\.action) where !sets.contains(where: { $0 == (field, source) }) {
             sets.append((field, source))
         }
         var backOffice: [String: ValueType] = [:]

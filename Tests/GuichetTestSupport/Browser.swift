@@ -29,6 +29,13 @@ public final class Browser: @unchecked Sendable {
         public func inputValue(name: String) -> String? {
             body.firstMatch(of: try! Regex("<input type=\"hidden\" name=\"\(name)\" value=\"([^\"]*)\"")).flatMap { $0.output[1].substring.map(String.init) }
         }
+        /// The text of the `<textarea>` with this id, as the page writes it (HTML-escaped).
+        public func textareaValue(_ id: String) -> String? {
+            guard let start = body.range(of: "<textarea id=\"\(id)\""),
+                  let open = body[start.upperBound...].firstIndex(of: ">"),
+                  let close = body[open...].range(of: "</textarea>") else { return nil }
+            return String(body[body.index(after: open)..<close.lowerBound])
+        }
         /// French error messages shown beside fields, by field id.
         public var fieldErrors: [String: String] {
             var errors: [String: String] = [:]

@@ -91,6 +91,51 @@ final class DecisionTests: XCTestCase {
         XCTAssertTrue(mail.text.contains("Décision : refus.") && mail.text.contains("Dossier hors du champ du règlement."), mail.text)
     }
 
+    func testTheAgentWritesTheCorrectionAskedOfTheCitizen() async throws {
+        let (_, _, agent) = try await filed()
+        let subsidy = try await WorkflowFlowTests.fileSubsidy(in: guichet)
+        let url = "/bo/\(Self.slug)/demandes/\(subsidy.number)"
+        try await agent.get(url)
+        let asked = try await agent.post(url + "/transition", [("transition", "completer")])
+        XCTAssertEqual(asked.status, .ok)
+        XCTAssertTrue(asked.contains("Ce que l&#39;usager doit corriger ou compléter"), asked.body)
+        XCTAssertEqual(asked.textareaValue("motif"), "Merci de joindre les statuts à jour de l&#39;association et de préciser le budget du projet.",
+                       "the démarche's text to start from")
+        let before = try await status(subsidy.number)
+        XCTAssertEqual(before, "recue", "asking changes nothing")
+        let empty = try await agent.post(url + "/transition", [("transition", "completer"), ("confirmer", "oui"), ("motif", " \n ")])
+        XCTAssertEqual(empty.status, .unprocessableEntity)
+        XCTAssertEqual(empty.fieldErrors["motif"], "Indiquez ce que l&#39;usager doit corriger ou compléter.")
+        XCTAssertTrue(empty.contains("La demande de correction n&#39;a pas été envoyée"))
+
+        let written = "Le budget joint ne mentionne pas la subvention de la Région.\nMerci de le compléter."
+        let sent = try await agent.post(url + "/transition", [("transition", "completer"), ("confirmer", "oui"), ("motif", written)])
+        XCTAssertEqual(sent.status, .seeOther)
+        let scope = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", Self.slug))
+        let detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: subsidy.number, in: scope))
+        XCTAssertEqual(detail.status, "a_completer")
+        XCTAssertEqual(detail.correction, written)
+        let outbox = try await guichet.outbox()
+        let mails = outbox.filter { $0.text.contains(subsidy.number) && $0.text.contains("subvention de la Région") }
+        XCTAssertEqual(mails.count, 1, "the citizen's one e-mail says what the agent wrote")
+        XCTAssertFalse(outbox.contains { $0.text.contains("Merci de joindre les statuts à jour") && $0.text.contains(subsidy.number) })
+
+        // The API: the same text, the same checks.
+        let other = try await WorkflowFlowTests.fileSubsidy(in: guichet)
+        let token = try await APITokenTests.token(agent, label: "Connecteur", access: "ecriture")
+        let path = "/api/v1/agent/demandes/\(other.number)/transitions"
+        let bearer: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        let blank = try await guichet.browser().json(.POST, path, ["transition": "completer", "correction": " "], headers: bearer)
+        XCTAssertEqual(blank.status, .unprocessableEntity, blank.body)
+        XCTAssertTrue(blank.body.contains("\"correction\""), blank.body)
+        let notAsked = try await guichet.browser().json(.POST, path, ["transition": "instruire", "correction": "Le RIB."], headers: bearer)
+        XCTAssertEqual(notAsked.status, .unprocessableEntity, notAsked.body)
+        let viaAPI = try await guichet.browser().json(.POST, path, ["transition": "completer", "correction": "Le RIB de l'association."], headers: bearer)
+        XCTAssertEqual(viaAPI.status, .ok, viaAPI.body)
+        let otherDetail = try await XCTUnwrapAsync(try await guichet.store.demande(number: other.number, in: scope))
+        XCTAssertEqual(otherDetail.correction, "Le RIB de l'association.")
+    }
+
     func testOnlyAnAdminReopensAClosedRequestWithAReason() async throws {
         let (number, code, agent) = try await filed()
         let url = "/bo/\(Self.slug)/demandes/\(number)"

@@ -263,15 +263,15 @@ final class DesignerTests: XCTestCase {
             ("revision", "2"), ("type", "email"), ("destinataire", "citizen"), ("objet", "Rappel"), ("texte", "Votre demande {{ numero_demande }} est en cours.")])
         XCTAssertEqual(added.location, "\(design)/actions/rappel#actions")
         _ = try await admin.post("\(design)/actions/rappel/action/nouvelle", [
-            ("revision", "3"), ("type", "set"), ("champ", "relance"), ("expression", "aujourdhui()")])
+            ("revision", "3"), ("type", "set"), ("champ", "relance"), ("expression", "aujourdhui()"), ("libelle", "Date de relance")])
         _ = try await admin.post("\(design)/actions/rappel/action/1/deplacer", [("revision", "4"), ("sens", "haut")])
         copy = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
         XCTAssertEqual(copy?.definition.workflow.globalActions.map(\.label), ["Envoyer un rappel"])
         XCTAssertEqual(copy?.definition.workflow.actions(of: .globalAction("rappel")),
-                       [.set(field: "relance", expression: "aujourdhui()"),
+                       [.set(field: "relance", expression: "aujourdhui()", label: "Date de relance"),
                         .email(to: .citizen, subject: "Rappel", body: "Votre demande {{ numero_demande }} est en cours.")])
         let list = try await admin.get("\(design)/actions/rappel")
-        XCTAssertTrue(list.contains("Champ de suivi « relance » = aujourdhui()") && list.contains("Courriel à l&#39;usager : « Rappel »"))
+        XCTAssertTrue(list.contains("Champ de suivi « Date de relance » = aujourdhui()") && list.contains("Courriel à l&#39;usager : « Rappel »"))
         page = try await admin.get(design)
         XCTAssertTrue(page.contains("Envoyer un rappel"))
         XCTAssertTrue(page.contains("Aucun problème"), page.body)

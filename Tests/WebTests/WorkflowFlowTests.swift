@@ -76,7 +76,8 @@ final class WorkflowFlowTests: XCTestCase {
         let browser = guichet.browser()
         _ = try await browser.signIn(Self.agentEmail, password: "Guichet-Demo-2026!")
         var page = try await browser.get("/bo/\(Self.slug)/demandes/\(number)")
-        XCTAssertTrue(page.contains("Suivi interne") && page.contains("<dd>haute</dd>"), "back-office fields are shown to agents")
+        XCTAssertTrue(page.contains("Suivi interne") && page.contains("<dt>Priorité</dt><dd>haute</dd>"),
+                      "back-office fields are shown to agents, by their labels")
         XCTAssertEqual(page.text(id: "affectation"), "Vie associative", "the service's name, not its identifier")
         XCTAssertFalse(page.contains("value=\"accorder\""), "not offered before instruction")
         _ = try await browser.post("/bo/\(Self.slug)/demandes/\(number)/transition", [("transition", "instruire")])

@@ -102,6 +102,27 @@ final class WorkflowEngineTests: XCTestCase {
         XCTAssertEqual(timer.due, paris.date(byAdding: .day, value: 15, to: now))
     }
 
+    func testTheAgentsCorrectionReplacesTheDemarchesTextAndIsCheckedOnTheButton() throws {
+        let completer = try XCTUnwrap(workflow.transition("completer"))
+        XCTAssertEqual(workflow.asksCorrection(completer), "Il manque le devis pour {{ montant }} €.")
+        XCTAssertNil(workflow.asksCorrection(try XCTUnwrap(workflow.transition("clore"))))
+        XCTAssertEqual(engine.text("Il manque le devis pour {{ montant }} €.", values: values(montant: 300)), "Il manque le devis pour 300 €.")
+        let run = engine.take(completer, from: "instruction", values: values(montant: 300), now: now, correction: "Le devis signé, page 2 comprise.")
+        XCTAssertEqual(run.effects, [.correction(message: "Le devis signé, page 2 comprise.", then: "instruction")])
+
+        func decide(_ id: String, reason: String? = nil, correction: String?) -> Result<String, TransitionRefusal> {
+            workflow.decide(transition: id, from: "instruction", roles: ["instructeurs"], reason: reason, correction: correction) {
+                self.engine.holds($0, values: self.values(montant: 300))
+            }.map(\.id)
+        }
+        XCTAssertEqual(decide("completer", correction: " \n "), .failure(.correctionRequired))
+        XCTAssertEqual(decide("completer", correction: String(repeating: "a", count: 5001)), .failure(.textTooLong))
+        XCTAssertEqual(decide("completer", correction: "Le devis."), .success("completer"))
+        XCTAssertEqual(decide("clore", correction: "Le devis."), .failure(.correctionNotAsked), "no text silently dropped")
+        XCTAssertEqual(decide("clore", reason: String(repeating: "a", count: 5001), correction: nil), .failure(.textTooLong))
+        XCTAssertEqual(decide("clore", correction: nil), .success("clore"), "closing without a decision that needs a reason")
+    }
+
     func testReachingAnEndRunsItsActionsAndClearsTimers() {
         let run = engine.take(workflow.transition("accorder")!, from: "instruction", values: values(montant: 300), now: now)
         XCTAssertEqual(run.status, "accordee")

@@ -20,6 +20,19 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(workflow.availableTransitions(from: "close", roles: ["accueil", "technique"], holds: none).map(\.id), [])
     }
 
+    func testABackOfficeFieldReadsByItsLabel() {
+        var w = workflow
+        w.statuses[0].onEnter = [.set(field: "priorite", expression: "\"haute\"", label: "Priorité"),
+                                 .set(field: "date_relance", expression: "aujourdhui()"),
+                                 .webhook(id: "sig", url: "https://sig.exemple.fr", onError: nil)]
+        XCTAssertEqual(w.backOfficeLabel("priorite"), "Priorité")
+        XCTAssertEqual(w.backOfficeLabel("date_relance"), "Date relance", "no label: the identifier, spaced")
+        XCTAssertEqual(w.backOfficeLabel(WorkflowNames.webhookResponse("sig")), "Réponse de « sig »")
+        let json = try? JSONEncoder().encode(w.statuses[0].onEnter)
+        let back = json.flatMap { try? JSONDecoder().decode([WorkflowAction].self, from: $0) }
+        XCTAssertEqual(back, w.statuses[0].onEnter, "the label is stored")
+    }
+
     func testDecideGivesTheReasonOfARefusal() {
         XCTAssertEqual(try workflow.decide(transition: "prendre", from: "recue", roles: ["accueil"], holds: none).get().to, "en_cours")
         XCTAssertEqual(workflow.decide(transition: "prendre", from: "recue", roles: ["technique"], holds: none), .failure(.roleNotAllowed))
@@ -81,6 +94,16 @@ final class DecisionRuleTests: XCTestCase {
         var open = workflow
         open.statuses[2].isEnd = false
         XCTAssertNil(open.closing(open.transitions[1]))
+    }
+
+    func testARefusalIsDecidedOnlyWithItsReason() {
+        let none: (String) -> Bool = { _ in false }
+        XCTAssertEqual(workflow.decide(transition: "refuser", from: "recue", roles: ["accueil"], holds: none), .failure(.reasonRequired))
+        XCTAssertEqual(workflow.decide(transition: "refuser", from: "recue", roles: ["accueil"], reason: " \n", holds: none), .failure(.reasonRequired))
+        XCTAssertEqual(workflow.decide(transition: "refuser", from: "recue", roles: ["accueil"], reason: "Hors règlement.", holds: none).map(\.id),
+                       .success("refuser"))
+        XCTAssertEqual(workflow.decide(transition: "resoudre", from: "recue", roles: ["accueil"], holds: none).map(\.id), .success("resoudre"),
+                       "only a refusal needs one")
     }
 
     func testOnlyARefusalRequiresAReasonAndOnlyAnAccordIsFavourable() {

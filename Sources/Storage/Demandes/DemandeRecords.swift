@@ -30,9 +30,18 @@ public struct DemandeDetail: Sendable {
     /// Generated documents, with whether the citizen may see each.
     public var documents: [(file: StoredFile, visibleToCitizen: Bool)]
 
+    /// The files the citizen sent with their messages (`reply`), by the history line (`DemandeEvent.seq`) they go with.
+    public var replyFiles: [Int: [StoredFile]] = [:]
+
     /// `demande_files.field_id` of generated documents.
     static let documentField = "_document"
     static let internalDocumentField = "_document_interne"
+    /// `demande_files.field_id` of a file sent with the citizen's message at history line `seq`.
+    static func replyField(seq: Int) -> String { "\(replyPrefix)\(seq)" }
+    static let replyPrefix = "_reponse:"
+    static func replySeq(fieldID: String) -> Int? {
+        fieldID.hasPrefix(replyPrefix) ? Int(fieldID.dropFirst(replyPrefix.count)) : nil
+    }
 }
 
 public struct DemandeEvent: Sendable, Equatable, Decodable {
@@ -40,6 +49,8 @@ public struct DemandeEvent: Sendable, Equatable, Decodable {
         case submitted, transition, note, message
         case assigned, document, anonymised, action
         case correctionRequested = "correction_requested", corrected
+        /// The citizen wrote to the service (a reply to a message, with files perhaps).
+        case reply
         case webhookAnswered = "webhook_answered", webhookFailed = "webhook_failed"
         /// An admin reopened a closed request (the reason in the body).
         case reopened

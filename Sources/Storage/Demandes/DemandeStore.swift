@@ -100,13 +100,16 @@ extension Store {
         return Set(all.filter { !$0.roleSet.isDisjoint(with: scope.agentRoles) }.map(\.id))
     }
 
+    /// Returns the line's place in the history (`seq`).
+    @discardableResult
     func appendEvent(on sql: any SQLDatabase, demandeID: String, kind: DemandeEvent.Kind, actor: Actor,
-                             from: String?, to: String?, body: String?, at: Int64) async throws {
+                             from: String?, to: String?, body: String?, at: Int64) async throws -> Int {
         let next = (try await sql.raw("SELECT MAX(seq) AS s FROM demande_events WHERE demande_id = \(bind: demandeID)")
             .first(decodingColumn: "s", as: Int?.self) ?? nil).map { $0 + 1 } ?? 1
         try await Self.insertRows(into: "demande_events", columns: Self.eventColumns, [
             Self.eventRow(demandeID: demandeID, seq: next, kind: kind, actor: actor, from: from, to: to, body: body, at: at),
         ], on: sql)
+        return next
     }
 
     static let eventColumns = ["id", "demande_id", "seq", "kind", "actor_kind", "actor_id", "actor_name", "from_status", "to_status", "body", "at"]
@@ -147,6 +150,8 @@ extension Store {
             default: nil
             }
         }
+        var replyFiles: [Int: [StoredFile]] = [:]
+        for (i, f) in fileRows.enumerated() { if let seq = DemandeDetail.replySeq(fieldID: f.fieldId) { replyFiles[seq, default: []].append(files[i]) } }
         let definition = try await resolved(try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion),
                                             key: "\(row.demarcheId)#\(row.demarcheVersion)", tenant: row.collectivite)
         return DemandeDetail(id: row.id, collectivite: row.collectivite, number: row.number, status: row.status,
@@ -156,7 +161,7 @@ extension Store {
                              submittedAt: Date(millis: row.submittedAt), updatedAt: Date(millis: row.updatedAt),
                              events: events, files: files, backOffice: try fromJSON([String: FieldValue].self, row.workflowData),
                              assignedRole: row.assignedRole, assignedAgent: row.assignedAgent, correction: row.correction,
-                             correctionThen: row.correctionThen, updatedMillis: row.updatedAt, documents: documents)
+                             correctionThen: row.correctionThen, updatedMillis: row.updatedAt, documents: documents, replyFiles: replyFiles)
     }
 }
 

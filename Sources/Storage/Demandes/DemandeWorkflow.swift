@@ -20,21 +20,32 @@ extension Store {
     /// An agent presses a transition's button. Refused (nothing written) if the workflow of the request's version
     /// does not offer it from the current status to the agent's roles, or its condition does not hold.
     /// Returns the status the request ends in.
-    /// - Parameter reason: why, as the agent wrote it (a decision's reason): in the history and the citizen's e-mail.
+    /// - Parameters:
+    ///   - reason: why, as the agent wrote it (a decision's reason): in the history and the citizen's e-mail.
+    ///   - correction: what the citizen must correct, as the agent wrote it; nil keeps the démarche's text.
     public func transition(number: String, transitionID: String, in scope: TenantScope, actor: Actor,
-                           reason: String? = nil) async throws -> Result<Status, TransitionRefusal> {
+                           reason: String? = nil, correction: String? = nil) async throws -> Result<Status, TransitionRefusal> {
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
         let workflow = detail.demarche.definition.workflow
-        switch workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: workflow), holds: holds(on: detail)) {
+        switch workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: workflow), reason: reason,
+                               correction: correction, holds: holds(on: detail)) {
         case .failure(let refusal):
             return .failure(refusal)
         case .success(let transition):
             let run = engine(for: detail.demarche.definition).take(transition, from: detail.status, values: values(of: detail), now: clock(),
-                                                                 reason: reason)
+                                                                 reason: reason, correction: correction)
             try await commit(run, to: detail, actor: actor)
             demandeState.inboxCounts.invalidate(scope.slug)
             // The engine only enters statuses the checked workflow has.
             return .success(workflow.status(run.status)!)
+        }
+    }
+
+    /// The correction a button asks of the citizen, as the démarche words it for this request: the text the agent
+    /// starts from. Nil when the button asks none.
+    public func correctionDraft(of detail: DemandeDetail, by transition: Transition) -> String? {
+        detail.demarche.definition.workflow.asksCorrection(transition).map {
+            engine(for: detail.demarche.definition).text($0, values: values(of: detail))
         }
     }
 
@@ -118,8 +129,9 @@ extension Store {
         let search = SearchWords.digest(number: detail.number, answers: SearchWords.answers(email: detail.email, values: new))
         let answered = FieldValue.files(in: new)
         let known = Set(detail.files.map(\.id)), kept = Set(answered.map(\.file.id))
-        let documents = Set(detail.documents.map(\.file.id))
-        let dropped = detail.files.map(\.id).filter { !kept.contains($0) && !documents.contains($0) }
+        // Only answers' files may be replaced: documents and the files sent with the citizen's messages stay.
+        let others = Set(detail.documents.map(\.file.id) + detail.replyFiles.values.flatMap { $0.map(\.id) })
+        let dropped = detail.files.map(\.id).filter { !kept.contains($0) && !others.contains($0) }
         let removed = try await write { sql -> [String] in
             if !dropped.isEmpty { try await sql.raw("DELETE FROM demande_files WHERE id IN (\(binds: dropped))").run() }
             try await Self.insertRows(into: "demande_files", columns: Self.fileColumns,
@@ -137,16 +149,9 @@ extension Store {
             let changes = Self.changes(from: detail.data, to: new, in: definition.form)
             try await self.appendEvent(on: sql, demandeID: detail.id, kind: .corrected, actor: actor, from: nil, to: nil,
                                        body: changes.isEmpty ? "Aucune réponse modifiée." : changes.joined(separator: "\n"), at: now)
-            if let role = detail.assignedRole {
-                let name = try await self.collectivite(slug: detail.collectivite)?.name ?? detail.collectivite
-                let about = WorkflowMails.About(email: detail.email, collectivite: name, slug: detail.collectivite,
-                                                demarche: definition.title, number: detail.number)
-                var to = detail.assignedAgent.map { [$0] } ?? []
-                if to.isEmpty { to = try await self.recipients(.role(role), of: detail, on: sql) }
-                try await Self.insertOutbox(to.map { .email(self.mails.authored(about, $0, "Demande \(detail.number) corrigée par l'usager",
-                                                                                "L'usager a répondu à la demande de correction.\n\n" + (changes.isEmpty ? "Aucune réponse modifiée." : changes.joined(separator: "\n")), true)) },
-                                            at: now, on: sql)
-            }
+            try await self.notifyHandlers(of: detail, subject: "Demande \(detail.number) corrigée par l'usager",
+                                          body: "L'usager a répondu à la demande de correction.\n\n" + (changes.isEmpty ? "Aucune réponse modifiée." : changes.joined(separator: "\n")),
+                                          at: now, on: sql)
             // The correction is answered: `apply` starts from a request without one (and so pauses nothing).
             var sentBack = detail
             sentBack.correction = nil

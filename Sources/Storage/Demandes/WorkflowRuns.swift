@@ -139,7 +139,7 @@ extension Store {
             UPDATE demandes SET data = '{}', workflow_data = '{}', email = '', account_id = NULL, correction = NULL,
                 search_text = \(bind: SearchWords.digest(number: detail.number, answers: "")) WHERE id = \(bind: detail.id)
             """).run()
-        try await sql.raw("UPDATE demande_events SET body = NULL WHERE demande_id = \(bind: detail.id) AND kind IN ('note', 'message', 'correction_requested')").run()
+        try await sql.raw("UPDATE demande_events SET body = NULL WHERE demande_id = \(bind: detail.id) AND kind IN ('note', 'message', 'correction_requested', 'reply')").run()
         // The citizen's name, which their events carry (the inbox shows it), goes too.
         try await sql.raw("UPDATE demande_events SET actor_name = 'Usager', actor_id = NULL WHERE demande_id = \(bind: detail.id) AND actor_kind = 'citizen'").run()
         try await Self.insertRows(into: "demande_events", columns: Self.eventColumns, [
