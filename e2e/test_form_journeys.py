@@ -191,3 +191,18 @@ def test_civil_status_request_refuses_a_future_date_and_asks_for_proof(guichet, 
     assert browser.find_element(By.ID, "erreur-date_evenement").text == "La date ne peut pas être dans le futur."
     assert browser.find_element(By.ID, "erreur-justificatif").text == "Joignez un fichier."
     accessible(browser)
+
+
+def test_adding_a_block_item_comes_back_to_it_not_to_the_top(guichet, window):
+    browser, base = window, guichet["base"]
+    browser.get(base + "/c/caluire-et-cuire/demarches/subvention-association")
+    browser.find_element(By.ID, "champ-bureau.0.nom").send_keys("Paul Durand")
+    add = button(browser, "Ajouter un membre")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", add)
+    click_and_wait(browser, button(browser, "Ajouter un membre"))
+    focused = browser.switch_to.active_element
+    assert focused.tag_name == "fieldset" and focused.find_element(By.TAG_NAME, "legend").text == "Membre 2"
+    if browser.execute_script("return window.innerWidth") <= 400:
+        assert browser.execute_script("return window.scrollY") > 0, "a phone is not sent back to the top of the page"
+    assert browser.find_element(By.ID, "champ-bureau.0.nom").get_attribute("value") == "Paul Durand"
+    accessible(browser)

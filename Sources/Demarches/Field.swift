@@ -90,6 +90,8 @@ public struct Field: Sendable, Codable, Equatable {
         maxItems = try c.decodeIfPresent(Int.self, forKey: .maxItems)
         maxPixels = try c.decodeIfPresent(Int.self, forKey: .maxPixels)
         timing = try c.decodeIfPresent(DateTiming.self, forKey: .timing)
+        itemNoun = try c.decodeIfPresent(String.self, forKey: .itemNoun)
+        itemFeminine = try c.decodeIfPresent(Bool.self, forKey: .itemFeminine)
     }
 
     /// Whether a posted key carries this field's answer: its id, or one of its parts (`adresse.city`,
@@ -103,6 +105,10 @@ public struct Field: Sendable, Codable, Equatable {
     public var maxPixels: Int?
     /// For a date: whether it must be past (a birth, an observation) or to come (an event), today included.
     public var timing: DateTiming?
+    /// For a block: what one item is called (« membre », « enfant »), and whether the noun is feminine
+    /// (« une personne »), so buttons say « Ajouter un membre » rather than « Ajouter un élément ».
+    public var itemNoun: String?
+    public var itemFeminine: Bool?
     public var effectiveAccept: [FileKind] { type == .image ? (accept ?? [.jpeg, .png]).filter { $0 == .jpeg || $0 == .png } : accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxPixels: Int { maxPixels ?? 2048 }
     public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }
@@ -115,6 +121,26 @@ public struct Field: Sendable, Codable, Equatable {
         var f = sub
         f.id = "\(id).\(n).\(sub.id)"
         return f
+    }
+
+    /// « Ajouter un membre », « Ajouter une personne »; « Ajouter un élément » without a noun.
+    public var addItemLabel: String {
+        guard let noun = namedItem else { return "Ajouter un élément" }
+        return "Ajouter \(itemFeminine == true ? "une" : "un") \(noun)"
+    }
+    /// « Retirer le dernier membre », « Retirer la dernière personne ».
+    public var removeItemLabel: String {
+        guard let noun = namedItem else { return "Retirer le dernier élément" }
+        return "Retirer \(itemFeminine == true ? "la dernière" : "le dernier") \(noun)"
+    }
+    /// Item `n` (1-based) named alone, as messages say it: « Membre 2 », « Élément 2 ».
+    public func itemName(_ n: Int) -> String {
+        (namedItem.map { $0.prefix(1).uppercased() + $0.dropFirst() } ?? "Élément") + " \(n)"
+    }
+    /// The legend of item `n`: « Membre 2 », or « Membres du bureau — élément 2 » without a noun.
+    public func itemLegend(_ n: Int) -> String { namedItem == nil ? "\(label) — élément \(n)" : itemName(n) }
+    private var namedItem: String? {
+        itemNoun.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     public var effectiveMinItems: Int { Swift.max(minItems ?? 0, required ? 1 : 0) }

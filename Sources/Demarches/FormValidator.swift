@@ -223,7 +223,7 @@ public enum FormValidator {
                 }
             }
             if item.isEmpty { continue }
-            if let problem { return .invalid("Élément \(items.count + 1), \(problem)") }
+            if let problem { return .invalid("\(field.itemName(items.count + 1)), \(problem)") }
             items.append(item)
         }
         if items.isEmpty && field.effectiveMinItems <= 1 { return .empty }

@@ -40,7 +40,8 @@ struct DemarcheTrialController {
         let raw = req.form.raw
         let outcome = FormValidator.validate(raw, against: definition.form, context: req.guichet.evaluationContext)
         if let adjusted = BlockRows.applying(req.form.value("action"), to: raw.values, form: definition.form) {
-            return try await render(req, scope, demarche, form: FormVM(form: definition.form, values: adjusted, errors: [:], page: nil, visible: outcome.visible))
+            return try await render(req, scope, demarche, form: FormVM(form: definition.form, values: adjusted, errors: [:], page: nil, visible: outcome.visible,
+                                                                       focusBlock: BlockRows.target(of: req.form.value("action"))))
         }
         let form = FormVM(form: definition.form, values: raw.values, errors: outcome.errors, page: nil, visible: outcome.visible)
         guard outcome.isValid else { return try await render(req, scope, demarche, form: form, status: .unprocessableEntity) }

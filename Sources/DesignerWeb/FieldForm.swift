@@ -11,7 +11,7 @@ struct FieldForm {
         var id = "", label = "", type = FieldType.text.rawValue, required = false, help = "", condition = ""
         var options = "", dataSource = "", display = "", min = "", max = "", integer = false, maxLength = ""
         var accept: [String] = [], maxMegabytes = "", maxFiles = "", rows = "", columns = "", expression = "", checks = ""
-        var questions = "", minItems = "", maxItems = "", maxPixels = "", timing = ""
+        var questions = "", minItems = "", maxItems = "", maxPixels = "", timing = "", itemNoun = "", itemFeminine = false
     }
 
     /// A block's question as one line: `identifiant;type;libellé;oui` (required) — and, for a choice, `;a|b|c`.
@@ -32,7 +32,8 @@ struct FieldForm {
             rows: (f.rows ?? []).joined(separator: "\n"), columns: (f.columns ?? []).joined(separator: "\n"),
             expression: f.expression ?? "", checks: (f.postConditions ?? []).map { "\($0.condition) => \($0.message)" }.joined(separator: "\n"),
             questions: (f.fields ?? []).map(line(of:)).joined(separator: "\n"), minItems: f.minItems.map(String.init) ?? "",
-            maxItems: f.maxItems.map(String.init) ?? "", maxPixels: f.maxPixels.map(String.init) ?? "", timing: f.timing?.rawValue ?? "")
+            maxItems: f.maxItems.map(String.init) ?? "", maxPixels: f.maxPixels.map(String.init) ?? "", timing: f.timing?.rawValue ?? "",
+            itemNoun: f.itemNoun ?? "", itemFeminine: f.itemFeminine ?? false)
     }
 
     static func inputs(posted value: (String) -> String, values: (String) -> [String]) -> Inputs {
@@ -42,7 +43,7 @@ struct FieldForm {
                integer: value("entier") == "oui", maxLength: value("longueur"), accept: values("types"), maxMegabytes: value("taille"),
                maxFiles: value("fichiers"), rows: value("lignes"), columns: value("colonnes"), expression: value("expression"),
                checks: value("verifications"), questions: value("questions"), minItems: value("min_elements"), maxItems: value("max_elements"),
-               maxPixels: value("pixels"), timing: value("moment"))
+               maxPixels: value("pixels"), timing: value("moment"), itemNoun: value("nom_element"), itemFeminine: value("element_feminin") == "oui")
     }
 
     /// The field the inputs describe, or a message per input (keyed by the input's name).
@@ -113,6 +114,8 @@ struct FieldForm {
             f.fields = questions
             f.minItems = integer(i.minItems, "min_elements", 0...50)
             f.maxItems = integer(i.maxItems, "max_elements", 1...50)
+            f.itemNoun = text(i.itemNoun).map { String($0.prefix(60)) }
+            f.itemFeminine = f.itemNoun != nil && i.itemFeminine ? true : nil
         case .page:
             var checks: [PostCondition] = []
             for (n, line) in (lines(i.checks) ?? []).enumerated() {

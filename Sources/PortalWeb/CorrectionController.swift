@@ -95,7 +95,8 @@ struct CorrectionController {
         let view = CorrectionPage(
             layout: try await Layout.make(req, title: (errors.isEmpty ? "" : "Erreur — ") + "Corriger la demande \(detail.number)"),
             number: detail.number, title: detail.demarche.definition.title, message: message, action: action, anonymous: anonymous,
-            form: FormVM(form: form, values: answers.values, errors: errors, page: nil, visible: checked.visible, keptFiles: answers.keptFiles),
+            form: FormVM(form: form, values: answers.values, errors: errors, page: nil, visible: checked.visible, keptFiles: answers.keptFiles,
+                         focusBlock: BlockRows.target(of: req.form.value("action"))),
             maps: Leaflet.isAvailable && form.fields.contains { $0.type == .mapPoint })
         return req.guichet.renderer.html("portal/correction", view, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }

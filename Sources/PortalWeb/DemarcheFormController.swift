@@ -267,7 +267,8 @@ struct DemarcheFormController {
         let pageInfo = form.logic.pages[index]
         let position = (outcome.visiblePages.firstIndex(of: index) ?? 0) + 1
         let title = errors.isEmpty && problem == nil ? definition.title : "Erreur — \(definition.title)"
-        var formVM = FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files)
+        var formVM = FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files,
+                            focusBlock: BlockRows.target(of: req.form.value("action")))
         if let problem { formVM.pageError = problem; formVM.hasErrors = true }
         let view = FormPage(
             layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)),

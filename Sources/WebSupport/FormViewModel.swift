@@ -12,7 +12,11 @@ public struct FieldVM {
     public struct Row { var heading: String; var cells: [Cell] }
     public struct Cell { var name: String; var label: String; var value: String }
     /// One item of a repeatable block: its questions, asked under `<block>.<n>.<question>`.
-    public struct BlockItem { var legend: String; var fields: [FieldVM] }
+    public struct BlockItem {
+        var legend: String; var fields: [FieldVM]
+        /// Focused (and so scrolled to) when the page loads: the item just added, or the last one left.
+        var focused = false
+    }
     var id: String
     var label: String
     var help: String?
@@ -50,6 +54,7 @@ public struct FieldVM {
     /// block's help or error as its own.
     var items: [BlockItem] = []
     var itemCount = 0, canAdd = false, canRemove = false
+    var addLabel = "", removeLabel = ""
     var hasBlockHelp = false, hasBlockError = false
     var blockHelp = "", blockError = ""
     /// Radios, checkboxes, addresses, ranges, rankings, points and tables are drawn as a fieldset.
@@ -79,13 +84,19 @@ public struct FormVM {
     ///   - page: the page drawn (all fields of a one-page form).
     ///   - visible: the fields asked given the answers; others are drawn hidden.
     ///   - keptFiles: files already attached on an earlier visit of this page.
+    ///   - focusBlock: the block whose item was just added or removed (`BlockRows.target`): its last item takes the
+    ///     focus, so the page comes back where the person was, not at its top (on a phone, far from the block).
     /// - Parameter page: the page to show; nil shows every page's questions at once (a correction).
     public init(form: FormDefinition, values: [String: [String]], errors: [String: String], page: Int? = 0,
-                visible: Set<String>, keptFiles: [String: [StoredFile]] = [:]) {
+                visible: Set<String>, keptFiles: [String: [StoredFile]] = [:], focusBlock: String? = nil) {
         let logic = form.logic
         let pages = page.map { logic.pages.indices.contains($0) ? [logic.pages[$0]] : [] } ?? logic.pages
         let shown = pages.flatMap(\.fieldIndices).map { form.fields[$0] }.filter { $0.type != .computed }
-        fields = shown.map { FormVM.field($0, values, errors[$0.id], hidden: !visible.contains($0.id), kept: keptFiles[$0.id] ?? []) }
+        fields = shown.map { f in
+            var vm = FormVM.field(f, values, errors[f.id], hidden: !visible.contains(f.id), kept: keptFiles[f.id] ?? [])
+            if f.id == focusBlock, !vm.items.isEmpty { vm.items[vm.items.count - 1].focused = true }
+            return vm
+        }
         errorList = shown.compactMap { f in errors[f.id].map { ErrorItem(id: f.id, label: f.label, message: $0) } }
         pageError = pages.lazy.compactMap { $0.pageField.flatMap { errors[$0.id] } }.first
         hasErrors = !errorList.isEmpty || pageError != nil
@@ -175,9 +186,10 @@ public struct FormVM {
             let count = BlockRows.count(of: f, in: values)
             vm.itemCount = count
             vm.items = (0..<count).map { n in
-                FieldVM.BlockItem(legend: "\(f.label) — élément \(n + 1)",
+                FieldVM.BlockItem(legend: f.itemLegend(n + 1),
                                   fields: (f.fields ?? []).map { FormVM.field(f.question($0, ofItem: n), values, nil, hidden: false, kept: []) })
             }
+            (vm.addLabel, vm.removeLabel) = (f.addItemLabel, f.removeItemLabel)
             vm.canAdd = count < f.effectiveMaxItems
             vm.canRemove = count > max(f.effectiveMinItems, 1)
             (vm.blockHelp, vm.blockError) = (vm.help ?? "", vm.error ?? "")
@@ -265,15 +277,19 @@ public enum BlockRows {
         return min(max(asked, filled, block.effectiveMinItems, 1), block.effectiveMaxItems)
     }
 
+    /// The block a button (`ajouter:<id>`, `retirer:<id>`) adds an item to or removes one from; nil for other actions.
+    public static func target(of action: String) -> String? {
+        let parts = action.split(separator: ":", maxSplits: 1).map(String.init)
+        return parts.count == 2 && ["ajouter", "retirer"].contains(parts[0]) ? parts[1] : nil
+    }
+
     /// The answers with one item more or less when `action` is a block's button (`ajouter:<id>`, `retirer:<id>`);
     /// nil for any other action. Removing drops the last item's answers.
     public static func applying(_ action: String, to values: [String: [String]], form: FormDefinition) -> [String: [String]]? {
-        let parts = action.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, ["ajouter", "retirer"].contains(parts[0]),
-              let block = form.fields.first(where: { $0.id == parts[1] && $0.type == .block }) else { return nil }
+        guard let id = target(of: action), let block = form.fields.first(where: { $0.id == id && $0.type == .block }) else { return nil }
         var values = values
         let count = Self.count(of: block, in: values)
-        let next = parts[0] == "ajouter" ? min(count + 1, block.effectiveMaxItems) : max(count - 1, max(block.effectiveMinItems, 1))
+        let next = action.hasPrefix("ajouter:") ? min(count + 1, block.effectiveMaxItems) : max(count - 1, max(block.effectiveMinItems, 1))
         if next < count { values = values.filter { !$0.key.hasPrefix("\(block.id).\(count - 1).") } }
         values["\(block.id).\(Field.blockCountKey)"] = ["\(next)"]
         return values

@@ -20,6 +20,21 @@ import Testing
                                context: EvaluationContext(today: CivilDate(iso: "2026-11-22")!))
     }
 
+    @Test func anItemIsCalledByTheBlocksOwnNoun() {
+        var people = Self.children
+        #expect(people.addItemLabel == "Ajouter un élément" && people.itemLegend(2) == "Enfants — élément 2")
+        people.itemNoun = "personne"
+        people.itemFeminine = true
+        #expect(people.addItemLabel == "Ajouter une personne")
+        #expect(people.removeItemLabel == "Retirer la dernière personne")
+        #expect(people.itemLegend(2) == "Personne 2")
+        let missing = validate(people, ["enfants._lignes": ["2"], "enfants.0.prenom": ["Léa"], "enfants.1.cantine": ["on"]])
+        #expect(missing.errors["enfants"] == "Personne 2, « Prénom » : Ce champ est obligatoire.")
+        people.itemNoun = "enfant"
+        people.itemFeminine = nil
+        #expect(people.addItemLabel == "Ajouter un enfant" && people.removeItemLabel == "Retirer le dernier enfant")
+    }
+
     @Test func itemsAreReadInOrderAndBlankOnesDropped() {
         let outcome = validate(Self.children, [
             "enfants._lignes": ["3"],

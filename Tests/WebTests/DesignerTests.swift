@@ -142,6 +142,19 @@ final class DesignerTests: XCTestCase {
         page = try await admin.get(base)
         XCTAssertTrue(page.contains("Aucun problème"), page.body)
 
+        // A block names its items: « Ajouter une jardinière ».
+        let block = try await admin.post("\(base)/champs/nouveau", [
+            ("revision", revision()), ("apres", "precision"), ("type", "block"), ("libelle", "Jardinières"), ("identifiant", "jardinieres"),
+            ("questions", "emplacement;text;Emplacement;oui"), ("nom_element", "jardinière"), ("element_feminin", "oui")])
+        XCTAssertEqual(block.status, .seeOther, block.body)
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        let designed = try await guichet.store.workingCopy(slug: "permis-de-vegetaliser", in: scope)
+        let jardinieres = try XCTUnwrap(designed?.definition.form.fields.first { $0.id == "jardinieres" })
+        XCTAssertEqual(jardinieres.addItemLabel, "Ajouter une jardinière")
+        let editor = try await admin.get("\(base)/champs/jardinieres")
+        XCTAssertTrue(editor.contains("value=\"jardinière\"") && editor.contains("name=\"element_feminin\" value=\"oui\" checked"))
+        page = try await admin.get(base)
+
         // A decision only on an end status.
         let notEnd = try await admin.post("\(base)/statuts/nouveau", [("revision", revision()), ("identifiant", "refusee"), ("libelle", "Refusée"),
                                                                        ("couleur", "red"), ("visible", "oui"), ("decision", "refus"), ("actions", "[]")])

@@ -159,25 +159,29 @@ final class MultiPageFormTests: XCTestCase {
         XCTAssertNil(left)
     }
 
-    /// A repeatable block without JavaScript: « Ajouter un élément » brings the page back with one more item and
+    /// A repeatable block without JavaScript: « Ajouter un membre » (the block's own noun) brings the page back with one more item and
     /// the answers kept; the items reach the summary and the request; the API takes them as a list of objects.
     func testRepeatableBlockItemsAreAddedWithoutJavaScriptAndKept() async throws {
         let citizen = guichet.browser()
         let first = try await citizen.get(Self.form)
-        XCTAssertTrue(first.contains("Membres du bureau — élément 1"))
-        XCTAssertFalse(first.contains("élément 2"))
+        XCTAssertTrue(first.contains("<legend>Membre 1</legend>"))
+        XCTAssertTrue(first.contains(">Ajouter un membre</button>"), "the block's own noun")
+        XCTAssertFalse(first.contains("Membre 2"))
         XCTAssertEqual(first.body.components(separatedBy: "Ajoutez un élément par membre").count, 2, "the block's help is not repeated by its questions")
         let page1: [(String, String)] = [("association", "Les Amis du Parc"), ("rna", "W691234567"), ("adresse_siege.street", "3 place de la Mairie"),
                                          ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire-et-Cuire"),
                                          ("bureau._lignes", "1"), ("bureau.0.nom", "Paul Durand"), ("bureau.0.fonction", "president")]
         let more = try await page(0, page1, action: "ajouter:bureau", citizen)
         XCTAssertEqual(more.status, .ok)
-        XCTAssertTrue(more.contains("Membres du bureau — élément 2"))
+        XCTAssertTrue(more.contains("<legend>Membre 2</legend>") && more.contains(">Retirer le dernier membre</button>"))
+        XCTAssertTrue(more.contains("<fieldset class=\"block-item\" tabindex=\"-1\" autofocus><legend>Membre 2</legend>"),
+                      "the new item takes the focus: the page comes back where the person was")
+        XCTAssertFalse(first.contains("autofocus"), "nothing is focused on a page simply opened")
         XCTAssertTrue(more.contains("value=\"Paul Durand\""), "the answers are kept")
         XCTAssertFalse(more.contains("class=\"error\""), "adding an item checks nothing")
         let incomplete = try await page(0, page1 + [("bureau._lignes", "2"), ("bureau.1.fonction", "tresorier")], citizen)
         XCTAssertEqual(incomplete.status, .unprocessableEntity)
-        XCTAssertTrue(incomplete.contains("Élément 2, « Nom et prénom » : Ce champ est obligatoire."))
+        XCTAssertTrue(incomplete.contains("Membre 2, « Nom et prénom » : Ce champ est obligatoire."))
         let next = try await page(0, page1 + [("bureau._lignes", "2"), ("bureau.1.nom", "Léa Martin"), ("bureau.1.fonction", "tresorier")], citizen)
         XCTAssertEqual(next.location, Self.form + "?page=1")
         try await page(1, [("objet", "fonctionnement"), ("description", "Activités")], citizen)
@@ -205,7 +209,7 @@ final class MultiPageFormTests: XCTestCase {
         data["bureau"] = [["fonction": "president"]]
         let refused = try await api.json(.POST, "/api/v1/collectivites/caluire-et-cuire/demarches/subvention-association/demandes", ["data": data])
         XCTAssertEqual(refused.status, .unprocessableEntity)
-        XCTAssertTrue(refused.body.contains("Élément 1"), refused.body)
+        XCTAssertTrue(refused.body.contains("Membre 1, « Nom et prénom »"), refused.body)
     }
 
     /// Files nothing refers to go after two days: a failed filing's, a crash's temporary file. Those of a request,
