@@ -1,6 +1,6 @@
 """The form journeys people broke (issue 14), in a real browser on a phone and on a desktop, axe-core on every
 page they visit: the subsidy form back and forth to step 1 and back to the summary from « Modifier », a report
-with a photo and a mistake (the photo stays), the receipt's « back » then « Envoyer » (one request), and a file
+with a photo and mistakes (the photo stays; an address in another commune points to it), the receipt's « back » then « Envoyer » (one request), and a file
 over the limit refused beside its field with the page's answers kept."""
 import shutil
 import time
@@ -143,7 +143,7 @@ def test_report_with_a_photo_and_a_mistake_keeps_the_photo_and_files_once(guiche
     Select(browser.find_element(By.ID, "champ-categorie")).select_by_visible_text("Dépôt sauvage")
     browser.find_element(By.ID, "adresse-street").send_keys("2 avenue Barthélémy Thimonnier")
     browser.find_element(By.ID, "adresse-postcode").send_keys("69300")
-    browser.find_element(By.ID, "adresse-city").send_keys("Caluire-et-Cuire")
+    browser.find_element(By.ID, "adresse-city").send_keys("Lyon 4e")  # the other mistake: a street of Caluire, typed in Lyon
     photo = tmp_path / "depot.png"
     photo.write_bytes(PNG)
     browser.find_element(By.ID, "champ-photo").send_keys(str(photo))
@@ -156,8 +156,14 @@ def test_report_with_a_photo_and_a_mistake_keeps_the_photo_and_files_once(guiche
     click_and_wait(browser, button(browser, "Envoyer ma demande"))
     assert browser.find_element(By.ID, "erreur-description").text == "Ce champ est obligatoire."
     assert "Déjà joint : depot.png" in browser.find_element(By.ID, "bloc-photo").text
+    # An address in another commune: said beside it, with where to turn.
+    assert "Cette adresse est à Lyon" in browser.find_element(By.ID, "erreur-adresse").text
+    assert browser.find_element(By.LINK_TEXT, "Voir les démarches de Lyon").get_attribute("href").endswith("/c/lyon/")
     accessible(browser)
 
+    city = browser.find_element(By.ID, "adresse-city")
+    city.clear()
+    city.send_keys("Caluire-et-Cuire")
     browser.find_element(By.ID, "champ-description").send_keys("Encombrants devant l'école")
     click_and_wait(browser, button(browser, "Envoyer ma demande"))
     number = browser.find_element(By.ID, "numero").text

@@ -92,6 +92,7 @@ public struct Field: Sendable, Codable, Equatable {
         timing = try c.decodeIfPresent(DateTiming.self, forKey: .timing)
         itemNoun = try c.decodeIfPresent(String.self, forKey: .itemNoun)
         itemFeminine = try c.decodeIfPresent(Bool.self, forKey: .itemFeminine)
+        locatesRequest = try c.decodeIfPresent(Bool.self, forKey: .locatesRequest)
     }
 
     /// Whether a posted key carries this field's answer: its id, or one of its parts (`adresse.city`,
@@ -109,6 +110,9 @@ public struct Field: Sendable, Codable, Equatable {
     /// (« une personne »), so buttons say « Ajouter un membre » rather than « Ajouter un élément ».
     public var itemNoun: String?
     public var itemFeminine: Bool?
+    /// For an address: it says where the request is about (a report's location), so it must be in the
+    /// collectivité's territory (`PlaceRule`); a home or an association's seat may be anywhere.
+    public var locatesRequest: Bool?
     public var effectiveAccept: [FileKind] { type == .image ? (accept ?? [.jpeg, .png]).filter { $0 == .jpeg || $0 == .png } : accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxPixels: Int { maxPixels ?? 2048 }
     public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }

@@ -23,11 +23,15 @@ public enum FormValidator {
         public var visible: Set<String>
         /// Indices of the pages shown, given the answers, in order.
         public var visiblePages: [Int]
+        /// Addresses that locate the request elsewhere than its collectivité (`PlaceRule`), by field id.
+        public var elsewhere: [String: PlaceRule.Elsewhere] = [:]
         public var isValid: Bool { errors.isEmpty }
     }
 
     /// - Parameter context: the day `aujourdhui()` and `age()` count from (Lyon's, given by the caller).
+    /// - Parameter place: what the collectivité covers, for addresses that locate the request; nil checks no place.
     public static func validate(_ raw: RawSubmission, against form: FormDefinition, context: EvaluationContext,
+                                place: PlaceRule? = nil,
                                 newFileID: () -> String = { UUID().uuidString.lowercased() }) -> Outcome {
         let logic = form.logic
         var outcome = Outcome(values: [:], files: [], errors: [:], pagesWithErrors: [], visible: [], visiblePages: [])
@@ -70,6 +74,11 @@ public enum FormValidator {
             case .empty: if field.required { error = Messages.required(field.type) }
             case .valid(.text(let day), _) where field.type == .date && field.timing?.allows(day, today: context.today) == false:
                 error = field.timing?.refusal
+            case .valid(.address(let a), _) where field.locatesRequest == true && raw.first("\(field.id).\(PlaceRule.confirmKey)") != "oui"
+                && place?.elsewhere(a) != nil:
+                let elsewhere = place?.elsewhere(a)
+                error = elsewhere?.message
+                outcome.elsewhere[field.id] = elsewhere
             case .valid(let value, let files):
                 outcome.values[field.id] = value; outcome.files += files
                 value.bind(field, into: &env)

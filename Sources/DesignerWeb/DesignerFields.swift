@@ -24,7 +24,7 @@ extension DesignerController {
         var timings: [Option]
         var isDate: Bool
         var isChoice: Bool, isSingleChoice: Bool, isNumber: Bool, isText: Bool, isFile: Bool, isTable: Bool, isComputed: Bool, isPage: Bool, isInput: Bool
-        var isBlock: Bool, isImage: Bool
+        var isBlock: Bool, isImage: Bool, isAddress: Bool
     }
 
     func fieldEditor(req: Request) async throws -> Response {
@@ -70,7 +70,8 @@ extension DesignerController {
             isDate: type == .date,
             isChoice: [.singleChoice, .multipleChoice, .rankedChoice].contains(type), isSingleChoice: type == .singleChoice,
             isNumber: type == .number, isText: type == .text || type == .longText, isFile: type.holdsFiles, isTable: type == .table,
-            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput, isBlock: type == .block, isImage: type == .image)
+            isComputed: type == .computed, isPage: type == .page, isInput: type.isInput, isBlock: type == .block, isImage: type == .image,
+            isAddress: type == .address)
         return req.guichet.renderer.html("designer/designer_field", vm, status: status)
     }
 }

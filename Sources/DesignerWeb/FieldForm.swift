@@ -12,6 +12,7 @@ struct FieldForm {
         var options = "", dataSource = "", display = "", min = "", max = "", integer = false, maxLength = ""
         var accept: [String] = [], maxMegabytes = "", maxFiles = "", rows = "", columns = "", expression = "", checks = ""
         var questions = "", minItems = "", maxItems = "", maxPixels = "", timing = "", itemNoun = "", itemFeminine = false
+        var locatesRequest = false
     }
 
     /// A block's question as one line: `identifiant;type;libellé;oui` (required) — and, for a choice, `;a|b|c`.
@@ -33,7 +34,7 @@ struct FieldForm {
             expression: f.expression ?? "", checks: (f.postConditions ?? []).map { "\($0.condition) => \($0.message)" }.joined(separator: "\n"),
             questions: (f.fields ?? []).map(line(of:)).joined(separator: "\n"), minItems: f.minItems.map(String.init) ?? "",
             maxItems: f.maxItems.map(String.init) ?? "", maxPixels: f.maxPixels.map(String.init) ?? "", timing: f.timing?.rawValue ?? "",
-            itemNoun: f.itemNoun ?? "", itemFeminine: f.itemFeminine ?? false)
+            itemNoun: f.itemNoun ?? "", itemFeminine: f.itemFeminine ?? false, locatesRequest: f.locatesRequest ?? false)
     }
 
     static func inputs(posted value: (String) -> String, values: (String) -> [String]) -> Inputs {
@@ -43,7 +44,8 @@ struct FieldForm {
                integer: value("entier") == "oui", maxLength: value("longueur"), accept: values("types"), maxMegabytes: value("taille"),
                maxFiles: value("fichiers"), rows: value("lignes"), columns: value("colonnes"), expression: value("expression"),
                checks: value("verifications"), questions: value("questions"), minItems: value("min_elements"), maxItems: value("max_elements"),
-               maxPixels: value("pixels"), timing: value("moment"), itemNoun: value("nom_element"), itemFeminine: value("element_feminin") == "oui")
+               maxPixels: value("pixels"), timing: value("moment"), itemNoun: value("nom_element"), itemFeminine: value("element_feminin") == "oui",
+               locatesRequest: value("situe") == "oui")
     }
 
     /// The field the inputs describe, or a message per input (keyed by the input's name).
@@ -87,6 +89,8 @@ struct FieldForm {
             f.maxLength = integer(i.maxLength, "longueur", 1...100_000)
         case .date:
             f.timing = DateTiming(rawValue: i.timing)
+        case .address:
+            f.locatesRequest = i.locatesRequest ? true : nil
         case .file, .image:
             let kinds = i.accept.compactMap(FileKind.init(rawValue:))
             f.accept = kinds.isEmpty || type == .image ? nil : kinds

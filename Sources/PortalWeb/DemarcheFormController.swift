@@ -153,7 +153,7 @@ struct DemarcheFormController {
         // Only this page's file fields are read: a post carrying files for another page's fields stores nothing.
         var raw = progress.raw
         raw.files = posted.files.filter { key, _ in page.owns(rawKey: key, in: form) }
-        let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext)
+        let outcome = FormValidator.validate(raw, against: form, context: req.guichet.evaluationContext, place: try await place(req, scope, form))
         try keepFiles(req, outcome, posted: raw, of: page.fieldIndices, in: form, into: &progress)
         try await keeper.save(progress, in: scope)
         if let fix = outcome.pageToFix(through: index) {
@@ -191,7 +191,8 @@ struct DemarcheFormController {
     private func send(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, _ raw: RawSubmission,
                       keeper: ProgressKeeper, token: String?) async throws -> Response {
         let key = Filing.submissionKey(formToken: token)
-        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: keeper.account, key: key) {
+        switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: keeper.account, key: key,
+                                                    place: try await place(req, scope, demarche.definition.form)) {
         case .invalid(let outcome):
             // The files that passed are stored and kept (one-page form), so the citizen does not choose them again.
             var progress = FormProgress(values: raw.values, files: raw.keptFiles)
@@ -215,6 +216,12 @@ struct DemarcheFormController {
             req.session.data[FollowController.proofKey(filed.number)] = filed.id
             return req.redirect(to: "/c/\(scope.slug)/demandes/\(filed.number)/recu", redirectType: .normal)
         }
+    }
+
+    /// What the collectivité's territory covers, for a form with an address that locates the request.
+    private func place(_ req: Request, _ scope: TenantScope, _ form: FormDefinition) async throws -> PlaceRule? {
+        guard form.fields.contains(where: { $0.locatesRequest == true }) else { return nil }
+        return PlaceRule.within(scope.collectivite, territory: try await req.store.collectivites())
     }
 
     /// Stores the files of `fields` that passed the check and keeps their references in `progress`; a question
@@ -268,7 +275,7 @@ struct DemarcheFormController {
         let position = (outcome.visiblePages.firstIndex(of: index) ?? 0) + 1
         let title = errors.isEmpty && problem == nil ? definition.title : "Erreur — \(definition.title)"
         var formVM = FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files,
-                            focusBlock: BlockRows.target(of: req.form.value("action")))
+                            focusBlock: BlockRows.target(of: req.form.value("action")), elsewhere: showErrors ? outcome.elsewhere : [:])
         if let problem { formVM.pageError = problem; formVM.hasErrors = true }
         let view = FormPage(
             layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)),

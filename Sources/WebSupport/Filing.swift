@@ -46,10 +46,10 @@ public struct Filing: Sendable {
     /// - Parameter key: the submission's one-time key (`submissionKey(formToken:)`, `submissionKey(idempotencyKey:)`):
     ///   sent again, the same submission answers the request it filed instead of filing another.
     public func submit(_ raw: RawSubmission, demarche: VersionedDemarche, in scope: TenantScope, account: Account?,
-                       key: String? = nil) async throws -> Outcome {
+                       key: String? = nil, place: PlaceRule? = nil) async throws -> Outcome {
         if let key, let number = try await context.store.demandeNumber(submissionKey: key, in: scope) { return .resent(number: number) }
         if let refusal = try await refusal(of: demarche, in: scope, account: account) { return .refused(refusal) }
-        let outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext)
+        let outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext, place: place)
         guard outcome.isValid else { return .invalid(outcome) }
         let form = demarche.definition.form
         let email = account?.email ?? form.text(of: form.contactEmailField, in: outcome.values) ?? ""

@@ -55,6 +55,10 @@ public struct FieldVM {
     var items: [BlockItem] = []
     var itemCount = 0, canAdd = false, canRemove = false
     var addLabel = "", removeLabel = ""
+    /// An address that locates the request, elsewhere than the collectivité's: the box confirming it, and the
+    /// collectivité it names, with where its démarches are.
+    var placeCheck = false, placeConfirmed = false
+    var elsewhereName: String?, elsewhereURL: String?
     var hasBlockHelp = false, hasBlockError = false
     var blockHelp = "", blockError = ""
     /// Radios, checkboxes, addresses, ranges, rankings, points and tables are drawn as a fieldset.
@@ -88,13 +92,20 @@ public struct FormVM {
     ///     focus, so the page comes back where the person was, not at its top (on a phone, far from the block).
     /// - Parameter page: the page to show; nil shows every page's questions at once (a correction).
     public init(form: FormDefinition, values: [String: [String]], errors: [String: String], page: Int? = 0,
-                visible: Set<String>, keptFiles: [String: [StoredFile]] = [:], focusBlock: String? = nil) {
+                visible: Set<String>, keptFiles: [String: [StoredFile]] = [:], focusBlock: String? = nil,
+                elsewhere: [String: PlaceRule.Elsewhere] = [:]) {
         let logic = form.logic
         let pages = page.map { logic.pages.indices.contains($0) ? [logic.pages[$0]] : [] } ?? logic.pages
         let shown = pages.flatMap(\.fieldIndices).map { form.fields[$0] }.filter { $0.type != .computed }
         fields = shown.map { f in
             var vm = FormVM.field(f, values, errors[f.id], hidden: !visible.contains(f.id), kept: keptFiles[f.id] ?? [])
             if f.id == focusBlock, !vm.items.isEmpty { vm.items[vm.items.count - 1].focused = true }
+            // An address elsewhere than the collectivité's: where to turn, and the box that confirms it (kept ticked).
+            let confirmed = values["\(f.id).\(PlaceRule.confirmKey)"]?.first == "oui"
+            if f.locatesRequest == true, elsewhere[f.id] != nil || confirmed {
+                (vm.placeCheck, vm.placeConfirmed) = (true, confirmed)
+                (vm.elsewhereName, vm.elsewhereURL) = (elsewhere[f.id]?.name, elsewhere[f.id]?.url)
+            }
             return vm
         }
         errorList = shown.compactMap { f in errors[f.id].map { ErrorItem(id: f.id, label: f.label, message: $0) } }

@@ -33,6 +33,24 @@ final class CitizenFlowTests: XCTestCase {
         return (number, try XCTUnwrap(receipt.text(id: "code-suivi")))
     }
 
+    /// A report filed with Caluire at an address in Lyon: refused beside the address, pointing to Lyon, until the
+    /// citizen confirms the address; an address in Caluire goes through at once (`fileValidRequest`).
+    func testAnAddressInAnotherCommuneIsPointedToItsCollectivite() async throws {
+        let citizen = guichet.browser()
+        try await citizen.get(Self.form)
+        let inLyon = Self.valid.map { $0.0 == "adresse.city" ? ($0.0, "LYON 3E") : $0 }
+        let refused = try await citizen.postMultipart(Self.form, inLyon, files: [("photo", "lampadaire.png", Self.png)])
+        XCTAssertEqual(refused.status, .unprocessableEntity)
+        XCTAssertTrue(refused.fieldErrors["adresse"]?.hasPrefix("Cette adresse est à Lyon, or cette démarche est celle de Caluire-et-Cuire") == true,
+                      "\(refused.fieldErrors)")
+        XCTAssertTrue(refused.contains("<a href=\"/c/lyon/\">Voir les démarches de Lyon</a>"))
+        XCTAssertTrue(refused.contains("name=\"adresse._lieu\" value=\"oui\">"), "the box to confirm, unticked")
+        let outbox = try await guichet.outbox()
+        XCTAssertTrue(outbox.isEmpty, "nothing filed")
+        let confirmed = try await citizen.postMultipart(Self.form, inLyon + [("adresse._lieu", "oui")], files: [("photo", "lampadaire.png", Self.png)])
+        XCTAssertEqual(confirmed.status, .seeOther, confirmed.body)
+    }
+
     func testTheWholeSpine() async throws {
         let citizen = guichet.browser()
         let (number, code) = try await Self.fileValidRequest(citizen)
