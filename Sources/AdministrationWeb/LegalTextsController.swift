@@ -29,7 +29,7 @@ struct LegalTextsController {
             let source = switch stored?.source {
             case .own?: "Texte propre à \(c.name)."
             case .metropole?: c.kind == .metropole ? "Texte de la Métropole, repris par les communes qui n'ont pas le leur." : "Texte de la Métropole (par défaut)."
-            case .guichet?, nil: "Texte par défaut de Guichet."
+            case nil: "Texte par défaut de Guichet."
             }
             // The field holds the collectivité's own text only; the text shown otherwise is the default, to adapt.
             let body = stored?.source == .own || (stored?.source == .metropole && c.kind == .metropole) ? stored?.body ?? "" : ""

@@ -198,8 +198,6 @@ struct RequestsController {
         let workflow = definition.workflow
         let offered = req.store.offeredActions(on: detail, in: scope)
         let fileURL = { (id: String) in "/bo/\(scope.slug)/demandes/\(detail.number)/fichiers/\(id)" }
-        // Services by their names, not their identifiers (« Vie associative », not « vie-associative »).
-        let roleNames = Dictionary(try await req.store.serviceRoles(of: scope.slug).map { ($0.slug, $0.name) }, uniquingKeysWith: { a, _ in a })
         let vm = DetailVM(
             layout: try await req.layout(scope, title: "Demande \(detail.number)"), slug: scope.slug, number: detail.number,
             title: definition.title, version: detail.demarche.version, status: StatusVM(workflow, detail.status),
@@ -211,8 +209,9 @@ struct RequestsController {
             backOffice: detail.backOffice.map {
                 DetailVM.Item(label: workflow.backOfficeLabel($0.key), text: definition.backOfficeValue($0.key, $0.value).frenchText)
             }.sortedFrench(by: \.label),
+            // The service by its name, not its identifier (« Vie associative », not « vie-associative »).
             assigned: detail.assignedRole.map { role in
-                let label = roleNames[role] ?? role
+                let label = Store.serviceName(role)
                 return detail.assignedAgent.map { "\(label) — \($0)" } ?? label
             },
             correction: detail.correction,

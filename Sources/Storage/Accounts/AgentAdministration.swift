@@ -197,4 +197,10 @@ extension Store {
         let known = Set(shipped.map(\.slug))
         return shipped + Set(held).subtracting(known).sorted().map { ($0, $0) }
     }
+
+    /// A service's name as agents read it: the shipped services' names; a role only agents hold is named by itself
+    /// (as `serviceRoles` names it), so no query is needed.
+    public static func serviceName(_ role: String) -> String {
+        DemoCatalogue.roles.first { $0.slug == role }?.name ?? role
+    }
 }

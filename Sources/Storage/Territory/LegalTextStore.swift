@@ -2,14 +2,13 @@ import Foundation
 import SQLKit
 import Territory
 
-/// Where a legal page's text comes from, for the page to say and the admin to see.
+/// Where a stored legal text comes from, for the admin to see. Without one, the page shows Guichet's default,
+/// worded for the collectivité (`LegalPage.defaultText`).
 public enum LegalTextSource: Sendable, Equatable {
     /// The collectivité's own text.
     case own
     /// The Métropole's text, which every commune shows until it writes its own.
     case metropole
-    /// Guichet's default, worded for the collectivité.
-    case guichet
 }
 
 extension Store {
