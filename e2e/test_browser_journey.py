@@ -72,7 +72,7 @@ def test_citizen_files_agent_processes_citizen_follows(guichet, browser, tmp_pat
     browser.find_element(By.ID, "champ-description").send_keys("Encombrants devant l'école")
     browser.find_element(By.ID, "adresse-street").send_keys("2 avenue Barthélémy Thimonnier")
     browser.find_element(By.ID, "adresse-postcode").send_keys("69300")
-    browser.find_element(By.ID, "adresse-city").send_keys("Caluire-et-Cuire")
+    assert browser.find_element(By.ID, "adresse-city").get_attribute("value") == "Caluire-et-Cuire", "the commune's own town to start with"
     photo = tmp_path / "photo.png"
     photo.write_bytes(bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + b"\0" * 64)
     browser.find_element(By.ID, "champ-photo").send_keys(str(photo))

@@ -143,7 +143,9 @@ def test_report_with_a_photo_and_a_mistake_keeps_the_photo_and_files_once(guiche
     Select(browser.find_element(By.ID, "champ-categorie")).select_by_visible_text("Dépôt sauvage")
     browser.find_element(By.ID, "adresse-street").send_keys("2 avenue Barthélémy Thimonnier")
     browser.find_element(By.ID, "adresse-postcode").send_keys("69300")
-    browser.find_element(By.ID, "adresse-city").send_keys("Lyon 4e")  # the other mistake: a street of Caluire, typed in Lyon
+    typed = browser.find_element(By.ID, "adresse-city")
+    typed.clear()
+    typed.send_keys("Lyon 4e")  # the other mistake: a street of Caluire, typed in Lyon
     photo = tmp_path / "depot.png"
     photo.write_bytes(PNG)
     browser.find_element(By.ID, "champ-photo").send_keys(str(photo))

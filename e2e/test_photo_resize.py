@@ -40,7 +40,7 @@ def test_a_large_photo_is_reduced_before_it_is_sent(guichet, browser, tmp_path):
     browser.find_element(By.ID, "champ-description").send_keys("Trottoir encombré")
     browser.find_element(By.ID, "adresse-street").send_keys("1 place Jules Ferry")
     browser.find_element(By.ID, "adresse-postcode").send_keys("69300")
-    browser.find_element(By.ID, "adresse-city").send_keys("Caluire-et-Cuire")
+    assert browser.find_element(By.ID, "adresse-city").get_attribute("value") == "Caluire-et-Cuire", "the commune's own town to start with"
     browser.find_element(By.ID, "champ-nom").send_keys("Nour Habitante")
     browser.find_element(By.ID, "champ-email").send_keys("nour@exemple.fr")
     browser.find_element(By.ID, "champ-consentement").click()

@@ -5,8 +5,7 @@ public enum CitizenReply {
     public static let filesField = "pieces"
 
     public static let form = FormDefinition(fields: [
-        Field(id: messageField, label: "Votre message", type: .longText,
-              help: "Il est versé à votre demande et transmis au service qui la traite.", maxLength: 5000),
+        Field(id: messageField, label: "Votre message", type: .longText, maxLength: 5000),
         Field(id: filesField, label: "Pièces jointes", type: .file, accept: [.pdf, .jpeg, .png], maxBytes: 10_000_000, maxFiles: 3),
     ])
 

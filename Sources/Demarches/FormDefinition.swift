@@ -34,8 +34,11 @@ public struct FormDefinition: Sendable, Codable, Equatable {
     /// so a partner site can link to a démarche already started (only fields the citizen fills are taken, and every
     /// value is still validated on submission); then, for a signed-in person, their e-mail and name in the contact
     /// fields.
-    public func prefill(email: String?, name: String?, query: [String: String] = [:]) -> [String: [String]] {
+    /// - Parameter town: the commune whose démarche this is: the town of an address that locates the request
+    ///   starts as it (the place is most often there; another one is pointed out, `PlaceRule`).
+    public func prefill(email: String?, name: String?, query: [String: String] = [:], town: String? = nil) -> [String: [String]] {
         var values: [String: [String]] = [:]
+        if let town { for field in fields where field.locatesRequest == true { values["\(field.id).city"] = [town] } }
         for field in fields where field.type.isInput && !field.type.holdsFiles {
             for (key, value) in query where field.owns(rawKey: key) {
                 values[key] = [String(value.prefix(field.effectiveMaxLength))]

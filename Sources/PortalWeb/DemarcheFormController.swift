@@ -61,7 +61,7 @@ struct DemarcheFormController {
         let kept = try await keeper.load()
         // Said once, on arriving at the form: the answers come from a draft kept until that day.
         let draftUntil = req.query[Int.self, at: "page"] == nil ? kept?.keptUntil : nil
-        let prefill = FormProgress(values: form.prefill(email: account?.email, name: account?.name, query: query(req)), files: [:])
+        let prefill = FormProgress(values: form.prefill(email: account?.email, name: account?.name, query: query(req), town: town(scope)), files: [:])
         if !form.isMultiPage {
             return try await page(req, scope, demarche, page: 0, progress: kept?.progress ?? prefill, draftUntil: draftUntil)
         }
@@ -108,7 +108,7 @@ struct DemarcheFormController {
             let kept = try await ProgressKeeper(req: req, demarcheID: demarche.id, account: account).load()?.progress
             let index = req.query[Int.self, at: "page"].flatMap { form.logic.pages.indices.contains($0) ? $0 : nil } ?? 0
             return try await page(req, scope, demarche, page: index,
-                                  progress: kept ?? FormProgress(values: form.prefill(email: account?.email, name: account?.name), files: [:]),
+                                  progress: kept ?? FormProgress(values: form.prefill(email: account?.email, name: account?.name, town: town(scope)), files: [:]),
                                   problem: "L'envoi dépasse \(FormMiddleware.size(limit)) : un fichier joint est trop volumineux. Les réponses de cette page n'ont pas pu être lues ; saisissez-les de nouveau avec un fichier plus petit (la taille permise est indiquée sous chaque question).")
         }
         let posted = req.form.raw
@@ -130,7 +130,7 @@ struct DemarcheFormController {
             return try await send(req, scope, demarche, raw, keeper: keeper, token: posted.first("_envoi"))
         }
         var progress = try await keeper.load()?.progress
-            ?? FormProgress(values: form.prefill(email: account?.email, name: account?.name), files: [:])
+            ?? FormProgress(values: form.prefill(email: account?.email, name: account?.name, town: town(scope)), files: [:])
         if action == "envoyer" {
             return try await send(req, scope, demarche, progress.raw, keeper: keeper, token: posted.first("_envoi"))
         }
@@ -217,6 +217,9 @@ struct DemarcheFormController {
             return req.redirect(to: "/c/\(scope.slug)/demandes/\(filed.number)/recu", redirectType: .normal)
         }
     }
+
+    /// The commune whose démarche this is (nil for the Métropole's): where a located request's address starts.
+    private func town(_ scope: TenantScope) -> String? { scope.collectivite.kind == .commune ? scope.collectivite.name : nil }
 
     /// What the collectivité's territory covers, for a form with an address that locates the request.
     private func place(_ req: Request, _ scope: TenantScope, _ form: FormDefinition) async throws -> PlaceRule? {

@@ -6,7 +6,8 @@ import WebSupport
 
 struct PortalController {
     struct HomePage {
-        struct Item { var slug: String; var name: String; var membership: String }
+        /// A citizen chooses where to go, not an offer: only the Métropole says what it handles.
+        struct Item { var slug: String; var name: String; var note: String? }
         var layout: Layout
         var withInstance: [Item]
         var others: [Item]
@@ -14,7 +15,10 @@ struct PortalController {
 
     func home(req: Request) async throws -> Response {
         let all = try await req.store.collectivites()
-        let items = all.map { HomePage.Item(slug: $0.slug, name: $0.name, membership: $0.kind == .metropole ? "Métropole" : $0.membership.label) }
+        let items = all.map {
+            HomePage.Item(slug: $0.slug, name: $0.name,
+                          note: $0.kind == .metropole ? "Voirie, propreté, déchets, eau, aides aux familles : les démarches de la Métropole." : nil)
+        }
         let page = HomePage(layout: try await Layout.make(req, title: "Démarches en ligne"),
                             withInstance: zip(all, items).filter { $0.0.hasInstance }.map(\.1),
                             others: zip(all, items).filter { !$0.0.hasInstance }.map(\.1))

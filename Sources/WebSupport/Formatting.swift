@@ -10,7 +10,7 @@ public enum FrenchDate {
         let f = DateFormatter()
         f.locale = Locale(identifier: "fr_FR")
         f.timeZone = LocalTime.calendar.timeZone
-        f.dateFormat = "dd/MM/yyyy 'à' HH'h'mm"
+        f.dateFormat = "dd/MM/yyyy 'à' HH 'h' mm"
         return f
     }()
     private static let lock = NSLock()

@@ -57,6 +57,9 @@ final class DefinitionTests: XCTestCase {
         XCTAssertEqual(form.prefill(email: "a@b.fr", name: "Camille Martin"), ["email": ["a@b.fr"], "nom": ["Camille Martin"]])
         XCTAssertEqual(form.prefill(email: nil, name: nil), [:], "nobody signed in: nothing prefilled")
         XCTAssertEqual(noContact.prefill(email: "a@b.fr", name: "Camille"), [:])
+        XCTAssertEqual(form.prefill(email: nil, name: nil, town: "Bron"), [:], "a home address starts empty")
+        let report = try DemoCatalogue.definition("signalement-espace-public").form
+        XCTAssertEqual(report.prefill(email: nil, name: nil, town: "Bron")["adresse.city"], ["Bron"], "the place of a report starts in the commune")
     }
 
     func testRequestNumbers() {
