@@ -1,7 +1,8 @@
 -- wrk script: file a "signalement" through the JSON API, as the mobile app does. Each request differs (street,
 -- number, name, e-mail), drawn from lists, so that the inbox's free-text search later meets realistic data: a
 -- street matches about 1 request in 40, a surname about 1 in 60. With GUICHET_PHOTO=1 each carries a photo (a small
--- PNG): the stored file's cost, its flush to disk included.
+-- PNG): the stored file's cost, its flush to disk included. With GUICHET_KEYED=1 each carries its own Idempotency-Key,
+-- as a client that may retry sends it: the cost of looking the key up and keeping it.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -21,6 +22,8 @@ local surnames = {"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "
   "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier"}
 local categories = {"voirie", "eclairage", "depot", "tag", "mobilier", "autre"}
 local n = 0
+local keyed = os.getenv("GUICHET_KEYED") == "1"
+local run = tostring(os.time()) .. "-" .. tostring(math.random(1000000000))
 local photo = os.getenv("GUICHET_PHOTO") == "1"
   and [=[, "photo": [{"filename": "photo.png", "content_base64": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="}]]=]
   or ""
@@ -33,7 +36,8 @@ request = function()
   "adresse": {"street": "%d %s", "postcode": "69300", "city": "Caluire-et-Cuire"},
   "nom": "Camille %s", "email": "camille.%d@exemple.fr", "telephone": "04 78 00 00 00", "consentement": true%s}}]],
     categories[math.random(#categories)], n % 150 + 1, street, n % 150 + 1, street, surname, n, photo)
-  return wrk.format(nil, nil, nil, body)
+  local headers = keyed and {["Content-Type"] = "application/json", ["Idempotency-Key"] = run .. "-" .. math.random(1000000000) .. "-" .. n} or nil
+  return wrk.format(nil, nil, headers, body)
 end
 
 done = require("report").done

@@ -167,7 +167,7 @@ final class MultiPageFormTests: XCTestCase {
         XCTAssertTrue(first.contains("<legend>Membre 1</legend>"))
         XCTAssertTrue(first.contains(">Ajouter un membre</button>"), "the block's own noun")
         XCTAssertFalse(first.contains("Membre 2"))
-        XCTAssertEqual(first.body.components(separatedBy: "Ajoutez un élément par membre").count, 2, "the block's help is not repeated by its questions")
+        XCTAssertEqual(first.body.components(separatedBy: "les membres du bureau, un par un").count, 2, "the block's help is not repeated by its questions")
         let page1: [(String, String)] = [("association", "Les Amis du Parc"), ("rna", "W691234567"), ("adresse_siege.street", "3 place de la Mairie"),
                                          ("adresse_siege.postcode", "69300"), ("adresse_siege.city", "Caluire-et-Cuire"),
                                          ("bureau._lignes", "1"), ("bureau.0.nom", "Paul Durand"), ("bureau.0.fonction", "president")]
