@@ -1,5 +1,6 @@
 import Demarches
 import Foundation
+import Storage
 import Workflow
 
 /// The designer's form for one workflow action, both ways: inputs drawn from an action, and an action read back
@@ -98,13 +99,13 @@ enum ActionForm {
         case .email(let to, let subject, _):
             let who = switch to {
             case .citizen: "à l'usager"
-            case .role(let r): "aux agents du rôle « \(r) »"
+            case .role(let r): "aux agents du service « \(Store.serviceName(r)) »"
             case .address(let a): "à \(a)"
             }
             return "Courriel \(who) : « \(subject) »"
         case .sms(let to, _): return "SMS au \(to)"
         case .webhook(let id, let url, let onError): return "Appel « \(id) » vers \(url)" + (onError.map { ", en cas d'échec : « \(label($0)) »" } ?? "")
-        case .assign(let role, let agent): return "Affectation au rôle « \(role) »" + (agent.map { " (\($0))" } ?? "")
+        case .assign(let role, let agent): return "Affectation au service « \(Store.serviceName(role)) »" + (agent.map { " (\($0))" } ?? "")
         case .set(let field, let expression, let label): return "Champ de suivi « \(label ?? field) » = \(expression)"
         case .correction(_, let then): return "Demande de complément" + (then.map { ", puis « \(label($0)) »" } ?? "")
         case .document(_, let title, _, let visible): return "Document « \(title) »" + (visible ? "" : " (interne)")

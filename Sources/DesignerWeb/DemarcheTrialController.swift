@@ -91,13 +91,13 @@ struct DemarcheTrialController {
         case .email(let to, let subject, let body):
             let who = switch to {
             case .citizen: "à l'usager"
-            case .role(let role): "aux agents du rôle « \(role) »"
+            case .role(let role): "aux agents du service « \(Store.serviceName(role)) »"
             case .address(let address): "à \(address)"
             }
             return .init(text: "Courriel \(who) : « \(subject) » (non envoyé pendant un essai).", detail: body)
         case .sms(let to, let text): return .init(text: "SMS au \(to) (non envoyé pendant un essai).", detail: text)
         case .webhook(let id, let url, _): return .init(text: "Appel « \(id) » vers \(url) (non appelé pendant un essai).", detail: nil)
-        case .assign(let role, let agent): return .init(text: "Affectée au rôle « \(role) »" + (agent.map { ", agent \($0)" } ?? "") + ".", detail: nil)
+        case .assign(let role, let agent): return .init(text: "Affectée au service « \(Store.serviceName(role)) »" + (agent.map { ", agent \($0)" } ?? "") + ".", detail: nil)
         case .set(let field, let value): return .init(text: "Suivi interne : « \(field) » = \(value.frenchText).", detail: nil)
         case .correction(let message, _): return .init(text: "Complément demandé à l'usager.", detail: message)
         case .document(_, let title, let text, let visible):

@@ -77,8 +77,8 @@ final class DesignerTests: XCTestCase {
                                                   files: [(field: "statuts", filename: "statuts.pdf", bytes: Array("%PDF-1.4 s".utf8))])
         XCTAssertEqual(tried.status, .ok, tried.body)
         XCTAssertTrue(tried.contains("la demande serait acceptée"))
-        XCTAssertTrue(tried.contains("Affectée au rôle « vie-associative »."), tried.body)
-        XCTAssertTrue(tried.contains("Courriel aux agents du rôle « vie-associative »"))
+        XCTAssertTrue(tried.contains("Affectée au service « Vie associative »."), tried.body)
+        XCTAssertTrue(tried.contains("Courriel aux agents du service « Vie associative »"))
         XCTAssertTrue(tried.contains("Délai légal armé : 2 mois"))
         XCTAssertTrue(tried.contains("<dd>Sport</dd>"), "answers from a data source show their label")
         let after = try await guichet.store.outboxCounts().pending
