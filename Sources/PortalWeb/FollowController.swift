@@ -199,7 +199,7 @@ struct FollowController {
                 ? Decision.appealWays(authority: c?.name ?? "la collectivité") : nil,
             submittedAt: FrenchDate.string(detail.submittedAt),
             data: DataItem.list(form: definition.form, data: detail.data) { fileBase + $0.id },
-            history: EventVM.list(detail.events, workflow: definition.workflow, replyFiles: detail.replyFiles) { fileBase + $0.id },
+            history: EventVM.list(detail.events, workflow: definition.workflow, replyFiles: detail.replyFiles, toCitizen: true) { fileBase + $0.id },
             reply: definition.workflow.status(detail.status)?.isEnd == false
                 ? ReplyForm(action: proved ? "/suivi/\(detail.number)/repondre" : "/compte/demandes/\(detail.number)/repondre",
                             form: FormVM(form: CitizenReply.form, values: replyRaw.values, errors: replyErrors, page: nil,

@@ -47,22 +47,23 @@ public struct EventVM {
     /// - Parameters:
     ///   - replyFiles: the files sent with the citizen's messages, by history line (`DemandeDetail.replyFiles`).
     ///   - fileURL: where each is downloaded from, for whoever is looking.
+    ///   - toCitizen: the citizen's own page, where messages read « Message du service » and « Votre message ».
     public static func list(_ events: [DemandeEvent], workflow: WorkflowDefinition, replyFiles: [Int: [StoredFile]] = [:],
-                            fileURL: (StoredFile) -> String = { _ in "" }) -> [EventVM] {
+                            toCitizen: Bool = false, fileURL: (StoredFile) -> String = { _ in "" }) -> [EventVM] {
         events.reversed().map { e in
             let status = workflow.status(e.toStatus ?? "")
             let text: String = switch e.eventKind {
             case .submitted: "Demande déposée"
             case .transition: "Statut : \(status?.label ?? e.toStatus ?? "")"
             case .note: "Note interne"
-            case .message: "Message à l'usager"
+            case .message: toCitizen ? "Message du service" : "Message à l'usager"
             case .assigned: "Affectation"
             case .document: "Document produit"
             case .anonymised: "Données personnelles effacées"
             case .action: "Action"
             case .correctionRequested: "Correction demandée à l'usager"
             case .corrected: "Demande corrigée par l'usager"
-            case .reply: "Message de l'usager"
+            case .reply: toCitizen ? "Votre message" : "Message de l'usager"
             case .webhookAnswered: "Appel de service réussi"
             case .webhookFailed: "Appel de service en échec"
             case .reopened: "Demande rouverte — statut : \(status?.label ?? e.toStatus ?? "")"

@@ -38,7 +38,7 @@ final class CitizenReplyTests: XCTestCase {
 
         let page = try await citizen.get("/suivi/\(number)")
         XCTAssertTrue(page.contains("Votre message a été envoyé au service"))
-        XCTAssertTrue(page.contains("Message de l&#39;usager") && page.contains("Voici le budget signé.\nBien à vous."))
+        XCTAssertTrue(page.contains("<strong>Votre message</strong>") && page.contains("Voici le budget signé.\nBien à vous."))
         let link = try XCTUnwrap(page.body.firstMatch(of: /href="(\/suivi\/[A-Z0-9-]+\/fichiers\/[a-z0-9-]+)">budget\.pdf</).map { String($0.1) })
         let download = try await citizen.get(link)
         XCTAssertEqual(download.status, .ok)
@@ -53,7 +53,7 @@ final class CitizenReplyTests: XCTestCase {
         let agent = guichet.browser()
         try await agent.signIn("agent@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
         let backOffice = try await agent.get("/bo/\(Self.slug)/demandes/\(number)")
-        XCTAssertTrue(backOffice.contains("Voici le budget signé."))
+        XCTAssertTrue(backOffice.contains("<strong>Message de l&#39;usager</strong>") && backOffice.contains("Voici le budget signé."))
         let agentLink = try XCTUnwrap(backOffice.body.firstMatch(of: /href="(\/bo\/[a-z-]+\/demandes\/[A-Z0-9-]+\/fichiers\/[a-z0-9-]+)">budget\.pdf</).map { String($0.1) })
         let agentDownload = try await agent.get(agentLink)
         XCTAssertEqual(agentDownload.status, .ok)
