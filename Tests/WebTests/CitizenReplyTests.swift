@@ -59,6 +59,20 @@ final class CitizenReplyTests: XCTestCase {
         XCTAssertEqual(agentDownload.status, .ok)
     }
 
+    func testASignedInCitizenWritesFromTheirAccount() async throws {
+        let citizen = guichet.browser()
+        try await citizen.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        let (number, _) = try await CitizenFlowTests.fileValidRequest(citizen)
+        let page = try await citizen.get("/compte/demandes/\(number)")
+        XCTAssertTrue(page.contains("action=\"/compte/demandes/\(number)/repondre\""))
+        let sent = try await citizen.postMultipart("/compte/demandes/\(number)/repondre", [("message", "Le lampadaire clignote aussi la nuit.")])
+        XCTAssertEqual(sent.location, "/compte/demandes/\(number)#historique")
+        let events = try await detail(number).events
+        let reply = try XCTUnwrap(events.last)
+        XCTAssertEqual(reply.eventKind, .reply)
+        XCTAssertEqual(reply.actorName, "Dominique Usager", "the account's name, not « Usager »")
+    }
+
     func testAnEmptyOrWrongMessageIsRefusedBesideItsFieldAndRecordsNothing() async throws {
         let citizen = guichet.browser()
         let number = try await proved(citizen)
