@@ -23,7 +23,14 @@ local surnames = {"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "
 local categories = {"voirie", "eclairage", "depot", "tag", "mobilier", "autre"}
 local n = 0
 local keyed = os.getenv("GUICHET_KEYED") == "1"
-local run = tostring(os.time()) .. "-" .. tostring(math.random(1000000000))
+-- wrk's threads each run this script in a state of their own, with the same unseeded random numbers: a key names
+-- its thread (`setup`), its run (the clock) and its request, or two threads would send the same keys.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+local run = tostring(os.time())
 local photo = os.getenv("GUICHET_PHOTO") == "1"
   and [=[, "photo": [{"filename": "photo.png", "content_base64": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="}]]=]
   or ""
@@ -36,7 +43,7 @@ request = function()
   "adresse": {"street": "%d %s", "postcode": "69300", "city": "Caluire-et-Cuire"},
   "nom": "Camille %s", "email": "camille.%d@exemple.fr", "telephone": "04 78 00 00 00", "consentement": true%s}}]],
     categories[math.random(#categories)], n % 150 + 1, street, n % 150 + 1, street, surname, n, photo)
-  local headers = keyed and {["Content-Type"] = "application/json", ["Idempotency-Key"] = run .. "-" .. math.random(1000000000) .. "-" .. n} or nil
+  local headers = keyed and {["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. run .. "-" .. tostring(thread_id) .. "-" .. n} or nil
   return wrk.format(nil, nil, headers, body)
 end
 
