@@ -33,6 +33,14 @@ def test_changed_pages_pass_axe(guichet, browser):  # noqa: F811
     browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public/conception/transitions/prendre")
     assert "role-services-techniques" in browser.page_source
     assert violations(browser) == []
+    # A block's noun, an address that locates the request, a back-office field's label (issue 14).
+    design = base + "/bo/caluire-et-cuire/demarches/subvention-association/conception"
+    for path, text in ((design + "/champs/bureau", "Nom d'un élément"),
+                       (base + "/bo/caluire-et-cuire/demarches/signalement-espace-public/conception/champs/adresse", "Cette adresse situe la demande"),
+                       (design + "/statuts/recue/action/1", "Libellé vu des agents")):
+        browser.get(path)
+        assert text in browser.page_source, path
+        assert violations(browser) == [], path
     browser.get(base + "/bo/caluire-et-cuire/demandes?page=9223372036854775807")
     assert "Page 1000000 sur" in browser.page_source
     assert violations(browser) == []
@@ -112,6 +120,9 @@ def test_the_pages_a_public_service_must_have_pass_axe(guichet, browser):  # noq
     from every page's footer; and the admins' editor of their texts."""
     from selenium.webdriver.common.by import By
     base = guichet["base"]
+    browser.get(base + "/")
+    assert "les démarches de la Métropole" in browser.page_source
+    assert violations(browser) == []
     browser.get(base + "/c/caluire-et-cuire/")
     footer = browser.find_element(By.CSS_SELECTOR, "footer")
     links = {label: footer.find_element(By.LINK_TEXT, label).get_attribute("href")

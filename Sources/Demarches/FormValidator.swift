@@ -74,20 +74,28 @@ public enum FormValidator {
             case .empty: if field.required { error = Messages.required(field.type) }
             case .valid(.text(let day), _) where field.type == .date && field.timing?.allows(day, today: context.today) == false:
                 error = field.timing?.refusal
-            case .valid(.address(let a), _) where field.locatesRequest == true && raw.first("\(field.id).\(PlaceRule.confirmKey)") != "oui"
-                && place?.elsewhere(a) != nil:
-                let elsewhere = place?.elsewhere(a)
-                error = elsewhere?.message
-                outcome.elsewhere[field.id] = elsewhere
             case .valid(let value, let files):
-                outcome.values[field.id] = value; outcome.files += files
-                value.bind(field, into: &env)
+                if let elsewhere = place.flatMap({ elsewhere(value, of: field, in: raw, by: $0) }) {
+                    error = elsewhere.message
+                    outcome.elsewhere[field.id] = elsewhere
+                } else {
+                    outcome.values[field.id] = value; outcome.files += files
+                    value.bind(field, into: &env)
+                }
             case .invalid(let message): error = message
             }
             if let error { outcome.errors[field.id] = error; outcome.pagesWithErrors.insert(pageIndex) }
         }
         closePage()
         return outcome
+    }
+
+    /// Where an address that locates the request is, when it is not the collectivité's and the citizen did not
+    /// confirm it (`PlaceRule`); nil for any other answer.
+    static func elsewhere(_ value: FieldValue, of field: Field, in raw: RawSubmission, by rule: PlaceRule) -> PlaceRule.Elsewhere? {
+        guard field.locatesRequest == true, case .address(let address) = value,
+              raw.first("\(field.id).\(PlaceRule.confirmKey)") != "oui" else { return nil }
+        return rule.elsewhere(address)
     }
 
     enum Check { case empty, valid(FieldValue, [(StoredFile, [UInt8])] = []), invalid(String) }

@@ -127,12 +127,9 @@ public struct Filing: Sendable {
     /// The citizen writes to the service handling their request: checked as `CitizenReply` asks (a message or a
     /// file at least), then recorded and the handlers e-mailed. Returns the errors by field, empty once sent.
     public func reply(to detail: DemandeDetail, raw: RawSubmission, actor: Actor) async throws -> [String: String] {
-        let outcome = FormValidator.validate(raw, against: CitizenReply.form, context: context.evaluationContext)
-        let text = outcome.values[CitizenReply.messageField].flatMap { if case .text(let t) = $0 { t } else { nil } } ?? ""
-        var errors = outcome.errors
-        if errors.isEmpty, text.isEmpty, outcome.files.isEmpty { errors[CitizenReply.messageField] = CitizenReply.emptyMessage }
+        let (text, files, errors) = CitizenReply.validate(raw, context: context.evaluationContext)
         guard errors.isEmpty else { return errors }
-        try await context.store.reply(to: detail, text: text, files: outcome.files, actor: actor)
+        try await context.store.reply(to: detail, text: text, files: files, actor: actor)
         await context.mailQueued()
         return [:]
     }

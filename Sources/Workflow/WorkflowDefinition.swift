@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// A démarche's processing workflow: statuses, the transitions between them (buttons agents press, automatic
@@ -298,7 +299,7 @@ public enum TransitionRefusal: Error, Equatable, Sendable {
         case .reasonRequired: "Indiquez le motif du refus : il est dû à l'usager."
         case .correctionRequired: "Indiquez ce que l'usager doit corriger ou compléter."
         case .correctionNotAsked: "Cette action ne demande pas de correction à l'usager."
-        case .textTooLong: "Le texte dépasse 5 000 caractères."
+        case .textTooLong: "Le texte dépasse \(FrenchNumber.format(Decimal(WorkflowDefinition.agentTextLimit))) caractères."
         case .unknownTransition: "Cette action n'existe pas pour cette démarche."
         case .notFromThisStatus: "Cette action n'est pas possible dans le statut actuel de la demande."
         case .roleNotAllowed: "Vos rôles ne vous permettent pas cette action."
