@@ -28,11 +28,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ],
     targets: [
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
         .target(name: "GuichetApp", dependencies: [
-            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions", "Workflow",
+            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions", "Workflow", "OpenIDConnect", "OpenIDConnectWeb",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -47,10 +48,16 @@ let package = Package(
         .target(name: "Demarches", dependencies: ["Territory", "Workflow", "Expressions"], resources: [.copy("Demo")]),
         .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Documents"),
+        // The identity provider (GrandLyon Connect) and the FranceConnect federation: protocol rules, tokens, keys.
+        .target(name: "OpenIDConnect", dependencies: [
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+        ]),
         .target(name: "Conventions", dependencies: ["Territory", "Expressions"]),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
-            "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions",
+            "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions", "OpenIDConnect",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Logging", package: "swift-log"),
@@ -82,6 +89,8 @@ let package = Package(
         .target(name: "ConventionsWeb", dependencies: ["WebSupport", "Conventions", "Documents", "Expressions", "Storage", "Territory"],
                 resources: [.copy("Templates")]),
         .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow", "Demarches", "Messaging"], resources: [.copy("Templates")]),
+        .target(name: "OpenIDConnectWeb", dependencies: ["WebSupport", "OpenIDConnect", "Storage", "Identity", "Messaging"],
+                resources: [.copy("Templates")]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging", "Workflow"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),
@@ -96,6 +105,7 @@ let package = Package(
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", "Workflow", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
+        .testTarget(name: "OpenIDConnectTests", dependencies: ["OpenIDConnect"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "ConventionsTests", dependencies: ["Conventions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),
