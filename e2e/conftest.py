@@ -53,7 +53,7 @@ def guichet(smtp, tmp_path_factory):
     else:
         server.kill()
         pytest.fail("guichet did not become ready")
-    yield {"base": base, "mail": smtp["folder"], "log": log.name}
+    yield {"base": base, "mail": smtp["folder"], "log": log.name, "env": env, "binary": binary}
     server.terminate()
     server.wait(10)
 

@@ -54,7 +54,8 @@ def test_init_and_first_admin_without_any_demo_data(tmp_path):
     # In production, with an https public address and a webhook secret, the server starts on this database.
     port = free_port()
     server = subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
-                              env=dict(env, GUICHET_ENV="production", GUICHET_BASE_URL="https://guichet.example", GUICHET_WEBHOOK_SECRET=SECRET),
+                              env=dict(env, GUICHET_ENV="production", GUICHET_BASE_URL="https://guichet.example", GUICHET_WEBHOOK_SECRET=SECRET,
+                                       GUICHET_KEYS_SECRET=SECRET),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
@@ -77,18 +78,24 @@ def test_init_and_first_admin_without_any_demo_data(tmp_path):
 def test_production_refuses_what_is_unsafe(tmp_path):
     seeded = fresh_env(tmp_path / "seeded")
     run(seeded, "seed")
-    production = dict(seeded, GUICHET_ENV="production", GUICHET_BASE_URL="https://guichet.example", GUICHET_WEBHOOK_SECRET=SECRET)
+    production = dict(seeded, GUICHET_ENV="production", GUICHET_BASE_URL="https://guichet.example", GUICHET_WEBHOOK_SECRET=SECRET,
+                      GUICHET_KEYS_SECRET=SECRET)
     refused = run(production, "serve", "--port", str(free_port()), check=False)
     assert refused.returncode != 0
     assert "demo accounts" in refused.stdout + refused.stderr, refused.stdout + refused.stderr
 
-    empty = fresh_env(tmp_path / "empty", GUICHET_ENV="production", GUICHET_WEBHOOK_SECRET=SECRET, GUICHET_BASE_URL="http://guichet.example")
+    empty = fresh_env(tmp_path / "empty", GUICHET_ENV="production", GUICHET_WEBHOOK_SECRET=SECRET, GUICHET_KEYS_SECRET=SECRET,
+                      GUICHET_BASE_URL="http://guichet.example")
     plain = run(empty, "serve", "--port", str(free_port()), check=False)
     assert plain.returncode != 0 and "https" in plain.stdout + plain.stderr
     no_secret = dict(empty, GUICHET_BASE_URL="https://guichet.example")
     no_secret.pop("GUICHET_WEBHOOK_SECRET")
     missing = run(no_secret, "serve", "--port", str(free_port()), check=False)
     assert missing.returncode != 0 and "GUICHET_WEBHOOK_SECRET" in missing.stdout + missing.stderr
+    no_keys = dict(empty, GUICHET_BASE_URL="https://guichet.example")
+    no_keys.pop("GUICHET_KEYS_SECRET")
+    unsealed = run(no_keys, "serve", "--port", str(free_port()), check=False)
+    assert unsealed.returncode != 0 and "GUICHET_KEYS_SECRET" in unsealed.stdout + unsealed.stderr
 
 
 def test_a_second_server_on_one_sqlite_file_is_refused(guichet):

@@ -11,6 +11,8 @@ import DesignerWeb
 import ConventionsWeb
 import AdministrationWeb
 import PublicAPI
+import OpenIDConnect
+import OpenIDConnectWeb
 import Storage
 import Synchronization
 import Vapor
@@ -42,6 +44,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.asyncCommands.use(BundleCommand(), as: "bundle")
     app.asyncCommands.use(ConventionImportCommand(), as: "import")
     app.asyncCommands.use(ContributionsCommand(), as: "contributions")
+    app.asyncCommands.use(KeysCommand(), as: "keys")
+    app.asyncCommands.use(RelyingPartyCommand(), as: "oidc-client")
 
     if isSQLite {
         // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.
@@ -60,7 +64,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                       serialiseWrites: isSQLite, mails: Mails.workflow(followURL: { baseURL + "/suivi?numero=\($0)" },
                                                                       backOfficeURL: { baseURL + "/bo/\($0)/demandes/\($1)" }), clock: config.clock,
                       readSource: HTTPSourceReader.reader(client: outbound), draftLifetimeDays: config.draftLifetimeDays,
-                      serverSecret: serverSecret, sharedDatabase: shared != nil)
+                      serverSecret: serverSecret, sharedDatabase: shared != nil,
+                      keyCustody: config.keysSecret.map { .sealed(KeySeal(secret: $0)) } ?? .files(config.dataDirectory.appendingPathComponent("keys")))
     if let shared {
         // Every process announces its cache changes, a command too (`import` changes conventions); only servers,
         // which keep caches for long, listen.
@@ -125,7 +130,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
 
 /// The web parts, each with its routes and resources: the citizens' portal, the back-office by product, the API.
 var webParts: [any WebPart.Type] {
-    [PortalRoutes.self, GRCRoutes.self, DesignerRoutes.self, ConventionRoutes.self, AdministrationRoutes.self, APIRoutes.self]
+    [PortalRoutes.self, GRCRoutes.self, DesignerRoutes.self, ConventionRoutes.self, AdministrationRoutes.self, APIRoutes.self, OpenIDRoutes.self]
 }
 
 struct OutboxWorkerKey: StorageKey { typealias Value = OutboxWorker }

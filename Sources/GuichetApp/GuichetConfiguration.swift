@@ -19,6 +19,9 @@ public struct GuichetConfiguration: Sendable {
     var smsGatewayToken: String?
     /// The secret webhook signing keys derive from; nil means one generated once and kept in `data/webhook-secret`.
     var webhookSecret: String?
+    /// The secret the identity provider's private keys are sealed with in the database (`GUICHET_KEYS_SECRET`,
+    /// 32 characters or more); nil means each key in an owner-only file under `data/keys`.
+    var keysSecret: String?
     /// How long a form draft is kept after its last save (`DRAFT_LIFETIME_DAYS`, 1 to 365).
     public var draftLifetimeDays = 30
     /// How long delivered messages are kept (`OUTBOX_RETENTION_DAYS`, 1 to 365): they hold codes and links.
@@ -84,6 +87,10 @@ public struct GuichetConfiguration: Sendable {
             guard secret.count >= 32 else { throw Invalid(description: "GUICHET_WEBHOOK_SECRET must be at least 32 characters") }
             config.webhookSecret = secret
         }
+        if let secret = value("GUICHET_KEYS_SECRET") {
+            guard secret.count >= 32 else { throw Invalid(description: "GUICHET_KEYS_SECRET must be at least 32 characters") }
+            config.keysSecret = secret
+        }
         if let days = value("DRAFT_LIFETIME_DAYS") {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "DRAFT_LIFETIME_DAYS must be between 1 and 365") }
             config.draftLifetimeDays = n
@@ -126,6 +133,9 @@ public struct GuichetConfiguration: Sendable {
             }
             guard config.webhookSecret != nil else {
                 throw Invalid(description: "GUICHET_ENV=production: set GUICHET_WEBHOOK_SECRET (32 characters or more) explicitly, so every instance signs with the same key")
+            }
+            guard config.keysSecret != nil else {
+                throw Invalid(description: "GUICHET_ENV=production: set GUICHET_KEYS_SECRET (32 characters or more): the identity provider's signing keys are sealed with it, so every instance can sign")
             }
         }
         return config

@@ -1,1 +1,38 @@
-// placeholder
+import Foundation
+import Vapor
+import WebSupport
+
+/// GrandLyon Connect, the identity provider: discovery and keys, the authorization endpoint with its consent
+/// page, the token, userinfo, revocation and introspection endpoints, RP-initiated logout, and the citizen's
+/// « Applications connectées ».
+public enum OpenIDRoutes: WebPart {
+    public static let resources: Bundle? = .module
+
+    public static func register(_ routes: any RoutesBuilder) {
+        let metadata = MetadataController()
+        routes.get(".well-known", "openid-configuration", use: metadata.discovery)
+        routes.get("oidc", "jwks", use: metadata.jwks)
+
+        // Pages for people: forms carry the CSRF token.
+        let html = routes.grouped(FormMiddleware(maxBytes: FormMiddleware.smallForms))
+        let authorization = AuthorizationController()
+        html.get("oidc", "authorize", use: authorization.authorize)
+        html.get("oidc", "reprendre", use: authorization.resume)
+        html.post("oidc", "consentement", use: authorization.consent)
+        let logout = LogoutController()
+        html.get("oidc", "logout", use: logout.endSession)
+        html.post("oidc", "logout", use: logout.confirm)
+        let applications = ConnectedApplicationsController()
+        html.get("compte", "applications", use: applications.list)
+        html.post("compte", "applications", ":client", "deconnecter", use: applications.disconnect)
+
+        // Endpoints for applications: no cookies, no CSRF; the application authenticates itself.
+        let tokens = TokenController()
+        routes.on(.POST, "oidc", "token", body: .collect(maxSize: "16kb"), use: tokens.token)
+        routes.on(.POST, "oidc", "revoke", body: .collect(maxSize: "16kb"), use: tokens.revoke)
+        routes.on(.POST, "oidc", "introspect", body: .collect(maxSize: "16kb"), use: tokens.introspect)
+        let userinfo = UserInfoController()
+        routes.get("oidc", "userinfo", use: userinfo.userinfo)
+        routes.on(.POST, "oidc", "userinfo", body: .collect(maxSize: "16kb"), use: userinfo.userinfo)
+    }
+}

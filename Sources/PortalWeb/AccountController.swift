@@ -137,7 +137,10 @@ struct AccountController {
 
     func signInForm(req: Request) async throws -> Response {
         let back = safeReturnPath(try? req.query.get(String.self, at: "retour"))
-        return req.guichet.renderer.html("account/signin", AccountForm(layout: try await Layout.make(req, title: "Se connecter"), back: back))
+        // An application signing someone in may name them (`login_hint`): the address is typed already.
+        let hint = ((try? req.query.get(String.self, at: "courriel")) ?? "").prefix(254)
+        return req.guichet.renderer.html("account/signin", AccountForm(layout: try await Layout.make(req, title: "Se connecter"),
+                                                                       email: Email.isValid(String(hint)) ? String(hint) : "", back: back))
     }
 
     func signIn(req: Request) async throws -> Response {

@@ -32,8 +32,20 @@ extension Request {
         }
         session.data["account"] = account.id
         session.data["epoch"] = String(account.sessionEpoch)
+        // For the identity provider: when the password was typed (`auth_time`, `max_age`, `prompt=login`), and
+        // which sign-in this is (`sid`: its applications are logged out with it).
+        session.data["auth_time"] = String(Int64(store.clock().timeIntervalSince1970))
+        session.data["sid"] = Secret.token()
         storage[MintedNonceKey.self] = Secret.token()  // forms opened before sign-in are refused after it
         storage[AccountKey.self] = account
+    }
+
+    /// When the signed-in account typed its password in this session, and the sign-in's identifier; nil when
+    /// nobody is signed in.
+    public func signInSession() async throws -> (account: Account, authTime: Date, sid: String)? {
+        guard let account = try await account(), let time = session.data["auth_time"].flatMap(Int64.init),
+              let sid = session.data["sid"] else { return nil }
+        return (account, Date(timeIntervalSince1970: Double(time)), sid)
     }
 
     public func signOut() {

@@ -44,12 +44,16 @@ final class OperationsTests: XCTestCase {
         XCTAssertFalse(defaults.production)
         let secret = String(repeating: "s", count: 40)
         let production = try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "production", "GUICHET_BASE_URL": "https://guichet.grandlyon.fr",
-                                                                    "GUICHET_WEBHOOK_SECRET": secret, "GUICHET_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24"])
+                                                                    "GUICHET_WEBHOOK_SECRET": secret, "GUICHET_KEYS_SECRET": secret,
+                                                                    "GUICHET_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24"])
         XCTAssertTrue(production.production)
         XCTAssertEqual(production.trustedProxies.map(\.description), ["127.0.0.1/32", "10.0.0.0/24"])
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "production", "GUICHET_WEBHOOK_SECRET": secret]), "http base URL")
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "production", "GUICHET_BASE_URL": "https://guichet.grandlyon.fr"]),
                              "webhook secret left to be generated")
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "production", "GUICHET_BASE_URL": "https://guichet.grandlyon.fr",
+                                                                       "GUICHET_WEBHOOK_SECRET": secret]), "signing keys in files of one machine")
+        XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_KEYS_SECRET": "court"]))
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_ENV": "prod"]))
         XCTAssertThrowsError(try GuichetConfiguration.fromEnvironment(["GUICHET_TRUSTED_PROXIES": "proxy.lyon.fr"]))
     }

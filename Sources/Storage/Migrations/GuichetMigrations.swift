@@ -27,6 +27,8 @@ public enum GuichetMigrations {
         UpdateDemandesAddSubmissionKey(),
         // 010
         CreateLegalTexts(),
+        // 011
+        CreateRelyingParties(), CreateSigningKeys(), CreateGrants(), CreateAuthorizationCodes(), CreateRefreshTokens(), CreateConsents(),
     ]
 }
 

@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import Identity
 import Logging
+import OpenIDConnect
 import SQLKit
 import Territory
 
@@ -36,16 +37,21 @@ public struct Store: Sendable {
     /// Outbox/: the wording of the e-mails workflows cause, the deliveries being marked sent.
     let mails: WorkflowMails
     let outboxState: OutboxState
+    /// OpenIDConnect/: the registered applications, the signing keys in use, how private keys are kept.
+    let openIDState: OpenIDState
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
     /// - Parameter readSource: how URL data sources are read; without one, they offer no items.
     /// - Parameter draftLifetimeDays: how long a form draft is kept after its last save.
     /// - Parameter sharedDatabase: other processes may use the same database (PostgreSQL): cache changes are announced.
+    /// - Parameter keyCustody: where the identity provider's private keys are kept; by default sealed under a secret
+    ///   made for this process (tests).
     public init(database: @escaping @Sendable () -> any Database, files: FileVault, serialiseWrites: Bool, mails: WorkflowMails,
                 clock: @escaping @Sendable () -> Date = Date.init,
                 readSource: @escaping SourceReader = { _, _ in throw StoreError.conflict("no source reader") },
-                draftLifetimeDays: Int = 30, serverSecret: Data = Data(Secret.token().utf8), sharedDatabase: Bool = false) {
+                draftLifetimeDays: Int = 30, serverSecret: Data = Data(Secret.token().utf8), sharedDatabase: Bool = false,
+                keyCustody: KeyCustody = .sealed(KeySeal(secret: Secret.token()))) {
         let gate = serialiseWrites ? WriteGate() : nil
         let bus = CacheBus(broadcasts: sharedDatabase)
         self.cacheBus = bus
@@ -59,6 +65,7 @@ public struct Store: Sendable {
         self.mails = mails
         self.sourceState = DataSourceState(read: readSource, bus: bus)
         self.draftState = DraftState(lifetimeDays: draftLifetimeDays)
+        self.openIDState = OpenIDState(custody: keyCustody, serverSecret: serverSecret, bus: bus)
         self.demandeState = DemandeState(bus: bus) { batch in
             try await Self.write(on: database, gate: gate) { sql in try await Self.file(batch, on: sql) }
         }

@@ -1,0 +1,136 @@
+import Foundation
+import Identity
+import OpenIDConnect
+import SQLKit
+
+/// What redeeming a code or a refresh token gave.
+public enum Redemption: Sendable, Equatable {
+    /// The grant, and the refresh token that now renews it (in clear, this once).
+    case issued(TokenIssuer.Grant, refreshToken: String)
+    /// Used before: the grant and every token it issued are revoked.
+    case reused
+    /// Unknown, expired, of another application, or its grant revoked.
+    case invalid(String)
+}
+
+extension Store {
+    /// A new grant for a sign-in, and its code (in clear, this once). The grant does nothing until the code is
+    /// redeemed.
+    public func issueCode(_ grant: TokenIssuer.Grant, redirectURI: String, codeChallenge: String?) async throws -> String {
+        let code = Secret.token(), now = nowMillis, details = try jsonText(grant)
+        try await write { sql in
+            try await sql.raw("""
+                INSERT INTO oidc_grants (id, client_id, account_id, session_id, details, created_at, expires_at)
+                VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.accountID), \(bind: grant.sessionID), \(bind: details),
+                        \(bind: now), \(bind: now + Int64(TokenIssuer.refreshTokenLifetime * 1000)))
+                """).run()
+            try await sql.raw("""
+                INSERT INTO oidc_codes (hash, grant_id, redirect_uri, code_challenge, expires_at)
+                VALUES (\(bind: Secret.hash(code)), \(bind: grant.id), \(bind: redirectURI), \(bind: codeChallenge),
+                        \(bind: now + Int64(TokenIssuer.codeLifetime * 1000)))
+                """).run()
+        }
+        return code
+    }
+
+    /// Exchanges a code (RFC 6749 §4.1.3): once, by the application it was issued to, with the same redirect URI
+    /// and the PKCE verifier of its challenge. A second use revokes the grant (§4.1.2: the code leaked).
+    public func redeemCode(_ code: String, clientID: String, redirectURI: String?, verifier: String?) async throws -> Redemption {
+        let hash = Secret.hash(code), now = nowMillis
+        let outcome = try await write { sql -> Redemption in
+            struct Row: Decodable { var grantId: String; var redirectUri: String; var codeChallenge: String?; var expiresAt: Int64; var usedAt: Int64? }
+            guard let row = try await sql.raw("SELECT grant_id, redirect_uri, code_challenge, expires_at, used_at FROM oidc_codes WHERE hash = \(bind: hash)")
+                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+                  let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or expired code") }
+            guard grant.clientID == clientID else { return .invalid("the code was issued to another client") }
+            if row.usedAt != nil {
+                try await Self.revokeGrant(grant.id, at: now, on: sql)
+                return .reused
+            }
+            guard row.expiresAt > now else { return .invalid("the code has expired") }
+            guard redirectURI == row.redirectUri else { return .invalid("redirect_uri differs from the authorization request's") }
+            if let challenge = row.codeChallenge {
+                guard let verifier, PKCE.verifies(verifier, challenge: challenge) else { return .invalid("code_verifier does not match the code_challenge") }
+            } else if verifier != nil {
+                return .invalid("code_verifier sent for a code issued without code_challenge")
+            }
+            try await sql.raw("UPDATE oidc_codes SET used_at = \(bind: now) WHERE hash = \(bind: hash)").run()
+            try await sql.raw("UPDATE oidc_grants SET active_at = \(bind: now) WHERE id = \(bind: grant.id)").run()
+            return .issued(grant, refreshToken: try await Self.insertRefreshToken(grant: grant.id, at: now, on: sql))
+        }
+        return outcome
+    }
+
+    /// Renews a grant with a refresh token, which is replaced (rotation). A refresh token used before revokes the
+    /// grant: either the application or a thief holds a copy, and they cannot be told apart.
+    public func redeemRefreshToken(_ token: String, clientID: String) async throws -> Redemption {
+        let hash = Secret.hash(token), now = nowMillis
+        return try await write { sql -> Redemption in
+            struct Row: Decodable { var grantId: String; var expiresAt: Int64; var usedAt: Int64? }
+            guard let row = try await sql.raw("SELECT grant_id, expires_at, used_at FROM oidc_refresh_tokens WHERE hash = \(bind: hash)")
+                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+                  let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or revoked refresh token") }
+            guard grant.clientID == clientID else { return .invalid("the refresh token was issued to another client") }
+            if row.usedAt != nil {
+                try await Self.revokeGrant(grant.id, at: now, on: sql)
+                return .reused
+            }
+            guard row.expiresAt > now else { return .invalid("the refresh token has expired") }
+            try await sql.raw("UPDATE oidc_refresh_tokens SET used_at = \(bind: now) WHERE hash = \(bind: hash)").run()
+            return .issued(grant, refreshToken: try await Self.insertRefreshToken(grant: grant.id, at: now, on: sql))
+        }
+    }
+
+    /// The grant of an access token, if it is still alive (not revoked, not expired, its code redeemed).
+    public func activeGrant(id: String) async throws -> TokenIssuer.Grant? {
+        try await Self.liveGrant(id, now: nowMillis, on: sql, active: true)
+    }
+
+    /// The grant a refresh token renews, for revocation and introspection; nil if unknown or dead.
+    public func grant(ofRefreshToken token: String) async throws -> TokenIssuer.Grant? {
+        guard let id = try await sql.raw("SELECT grant_id FROM oidc_refresh_tokens WHERE hash = \(bind: Secret.hash(token)) AND used_at IS NULL AND expires_at > \(bind: nowMillis)")
+            .first(decodingColumn: "grant_id", as: String.self) else { return nil }
+        return try await activeGrant(id: id)
+    }
+
+    /// Ends a grant: its access tokens are refused from now on, its refresh tokens cannot be used.
+    public func revokeGrant(id: String) async throws {
+        let now = nowMillis
+        try await write { sql in try await Self.revokeGrant(id, at: now, on: sql) }
+    }
+
+    /// Ends every live grant of a browser session (logout), returning them for back-channel logout.
+    public func endGrants(ofSession sessionID: String) async throws -> [TokenIssuer.Grant] {
+        let now = nowMillis
+        return try await write { sql in
+            let rows = try await sql.raw("""
+                SELECT details FROM oidc_grants WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL AND expires_at > \(bind: now)
+                """).all(decodingColumn: "details", as: String.self)
+            try await sql.raw("UPDATE oidc_grants SET revoked_at = \(bind: now) WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL").run()
+            try await sql.raw("DELETE FROM oidc_refresh_tokens WHERE grant_id IN (SELECT id FROM oidc_grants WHERE session_id = \(bind: sessionID))").run()
+            return try rows.map { try fromJSON(TokenIssuer.Grant.self, $0) }
+        }
+    }
+
+    static func revokeGrant(_ id: String, at now: Int64, on sql: any SQLDatabase) async throws {
+        try await sql.raw("UPDATE oidc_grants SET revoked_at = \(bind: now) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
+        try await sql.raw("DELETE FROM oidc_refresh_tokens WHERE grant_id = \(bind: id)").run()
+    }
+
+    private static func liveGrant(_ id: String, now: Int64, on sql: any SQLDatabase, active: Bool = false) async throws -> TokenIssuer.Grant? {
+        guard let details = try await sql.raw("""
+            SELECT details FROM oidc_grants WHERE id = \(bind: id) AND revoked_at IS NULL AND expires_at > \(bind: now)
+            \(unsafeRaw: active ? "AND active_at IS NOT NULL" : "")
+            """).first(decodingColumn: "details", as: String.self) else { return nil }
+        return try fromJSON(TokenIssuer.Grant.self, details)
+    }
+
+    private static func insertRefreshToken(grant: String, at now: Int64, on sql: any SQLDatabase) async throws -> String {
+        let token = Secret.token()
+        try await sql.raw("""
+            INSERT INTO oidc_refresh_tokens (hash, grant_id, expires_at) VALUES
+            (\(bind: Secret.hash(token)), \(bind: grant), \(bind: now + Int64(TokenIssuer.refreshTokenLifetime * 1000)))
+            """).run()
+        return token
+    }
+}

@@ -1,0 +1,62 @@
+"""A citizen signs in to another municipal service (a laclasse.com-like application) with their Guichet account,
+in a real browser on a phone: the sign-in page, the consent page, back to the application; then « Applications
+connectées » lists it and disconnects it, and the application's logout asks before closing a session it does not
+own. axe-core on every GrandLyon Connect page visited."""
+import secrets
+from urllib.parse import urlencode
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from oidc_browser import register
+from relying_party import RelyingParty
+from test_browser_journey import browser, click_and_wait, PASSWORD  # noqa: F401 (the fixture)
+from test_accessibility import violations
+
+
+@pytest.fixture()
+def application(guichet):
+    rp = RelyingParty()
+    client_id = "parcours-" + secrets.token_hex(4)
+    register(guichet, "--id", client_id, "--name", "laclasse.com", "--redirect-uri", rp.base + "/callback",
+             "--post-logout-uri", rp.base + "/fin", "--scopes", "openid,profile,email")
+    yield rp, client_id
+    rp.close()
+
+
+def test_a_citizen_signs_in_to_another_service_and_disconnects_it(guichet, browser, application):  # noqa: F811
+    rp, client_id = application
+    base = guichet["base"]
+    query = {"response_type": "code", "client_id": client_id, "redirect_uri": rp.base + "/callback", "scope": "openid email profile",
+             "state": "etat", "nonce": "n", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256",
+             "login_hint": "usager@demo.fr"}
+    browser.get(base + "/oidc/authorize?" + urlencode(query))
+    assert "/compte/connexion" in browser.current_url
+    assert browser.find_element(By.ID, "email").get_attribute("value") == "usager@demo.fr", "login_hint fills the address"
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+
+    assert "Autoriser « laclasse.com »" in browser.page_source
+    assert "votre adresse e-mail" in browser.page_source
+    assert violations(browser) == [], browser.current_url
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Autoriser']"))
+    assert browser.current_url.startswith(rp.base + "/callback?code=")
+    callbacks = [params for method, path, params in rp.received if path == "/callback"]
+    assert callbacks[-1]["state"] == "etat" and callbacks[-1]["iss"] == base
+
+    browser.get(base + "/compte/applications")
+    assert "laclasse.com" in browser.page_source
+    assert violations(browser) == [], browser.current_url
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "button[aria-label='Déconnecter laclasse.com']"))
+    assert "est déconnectée" in browser.page_source
+    assert "Aucune application" in browser.page_source
+    assert violations(browser) == [], browser.current_url
+
+    # A logout without this sign-in's ID token: the person is asked, and stays signed in if they decline.
+    browser.get(base + "/oidc/logout?" + urlencode({"client_id": client_id, "post_logout_redirect_uri": rp.base + "/fin", "state": "x"}))
+    assert "Me déconnecter" in browser.page_source
+    assert violations(browser) == [], browser.current_url
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Me déconnecter']"))
+    assert browser.current_url == rp.base + "/fin?state=x"
+    browser.get(base + "/compte")
+    assert "/compte/connexion" in browser.current_url, "signed out"
