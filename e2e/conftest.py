@@ -38,7 +38,9 @@ def guichet(smtp, tmp_path_factory):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, GUICHET_DATA_DIR=str(tmp_path_factory.mktemp("data")), SMTP_URL=f"smtp://127.0.0.1:{smtp['port']}",
-               GUICHET_BASE_URL=base, LOG_FORMAT="json")
+               GUICHET_BASE_URL=base, LOG_FORMAT="json",
+               # The tests' relying parties listen on loopback over http (back-channel logout): allowed here only.
+               GUICHET_OUTBOUND_ALLOW="127.0.0.1/32", GUICHET_OUTBOUND_HTTP="1")
     if os.environ.get("E2E_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["E2E_DATABASE_URL"]
     subprocess.run([binary, "seed"], env=env, check=True, capture_output=True)

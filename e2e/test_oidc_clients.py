@@ -188,6 +188,35 @@ def test_a_key_rotation_keeps_earlier_tokens_verifying(provider):
     assert client.get(provider["document"]["userinfo_endpoint"]).status_code == 200
 
 
+def test_back_channel_logout_reaches_the_application(provider):
+    from relying_party import RelyingParty
+    rp = RelyingParty()
+    try:
+        secret = register(provider["guichet"], "--id", "retour-test", "--name", "Avec déconnexion", "--redirect-uri", rp.base + "/callback",
+                          "--backchannel-logout-uri", rp.base + "/backchannel", "--id-token-alg", "ES256")
+        document = provider["document"]
+        client = OAuth2Session("retour-test", secret, scope="openid", redirect_uri=rp.base + "/callback", code_challenge_method="S256")
+        verifier = secrets.token_urlsafe(48)
+        url, _ = client.create_authorization_url(document["authorization_endpoint"], code_verifier=verifier, nonce="n")
+        person = Person(provider["base"])
+        token = client.fetch_token(document["token_endpoint"], authorization_response=person.authorize(url), code_verifier=verifier)
+        signed_in = jwt.decode(token["id_token"], KeySet.import_key_set(requests.get(document["jwks_uri"]).json())).claims
+        person.http.get(document["end_session_endpoint"], params={"id_token_hint": token["id_token"]}, allow_redirects=False)
+        deadline = time.time() + 15
+        while time.time() < deadline and not any(path == "/backchannel" for _, path, _ in rp.received):
+            time.sleep(0.2)
+        posts = [params for method, path, params in rp.received if path == "/backchannel"]
+        assert len(posts) == 1, rp.received
+        logout = jwt.decode(posts[0]["logout_token"], KeySet.import_key_set(requests.get(document["jwks_uri"]).json()))
+        assert logout.header["typ"] == "logout+jwt"
+        claims = logout.claims
+        assert claims["iss"] == provider["base"] and claims["aud"] == "retour-test"
+        assert claims["sid"] == signed_in["sid"] and claims["sub"] == signed_in["sub"]
+        assert "http://schemas.openid.net/event/backchannel-logout" in claims["events"] and "nonce" not in claims
+    finally:
+        rp.close()
+
+
 def jwt_kid(token):
     import base64, json
     header = token.split(".")[0]

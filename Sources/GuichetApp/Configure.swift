@@ -83,6 +83,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
         ?? FileSMSGateway(folder: config.dataDirectory.appendingPathComponent("sms"))
     let keys = WebhookKeys(secret: serverSecret)
     let worker = OutboxWorker(store: store, transport: transport, sms: sms, webhooks: WebhookClient(keys: keys, client: outbound, clock: config.clock),
+                              logouts: BackChannelLogout(store: store, issuer: config.baseURL, client: outbound),
                               logger: Logger(label: "guichet.outbox"), lease: config.outboxLease)
     let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"), sentRetentionDays: config.sentRetentionDays)
     app.storage[OutboxWorkerKey.self] = worker

@@ -13,14 +13,15 @@ public actor OutboxWorker {
     let transport: any MailTransport
     let sms: any SMSGateway
     let webhooks: WebhookClient
+    let logouts: BackChannelLogout
     let logger: Logger
     let idleDelay: Duration
     let lease: TimeInterval
     private var wakeUp: CheckedContinuation<Void, Never>?
 
-    public init(store: Store, transport: any MailTransport, sms: any SMSGateway, webhooks: WebhookClient, logger: Logger,
-                idleDelay: Duration = .seconds(2), lease: TimeInterval = OutboxWorker.defaultLease) {
-        self.store = store; self.transport = transport; self.sms = sms; self.webhooks = webhooks
+    public init(store: Store, transport: any MailTransport, sms: any SMSGateway, webhooks: WebhookClient, logouts: BackChannelLogout,
+                logger: Logger, idleDelay: Duration = .seconds(2), lease: TimeInterval = OutboxWorker.defaultLease) {
+        self.store = store; self.transport = transport; self.sms = sms; self.webhooks = webhooks; self.logouts = logouts
         self.logger = logger; self.idleDelay = idleDelay; self.lease = lease
     }
 
@@ -88,6 +89,7 @@ public actor OutboxWorker {
         case .email(let mail): "mail " + mail.to
         case .sms(let sms): "sms " + sms.to
         case .webhook(let call): "webhook " + (URL(string: call.url)?.host ?? call.url)
+        case .logout(let notice): "logout " + (URL(string: notice.url)?.host ?? notice.url)
         }
     }
 
@@ -107,6 +109,7 @@ public actor OutboxWorker {
             case .email(let mail): try await transport.send(mail, id: entry.id); answer = nil
             case .sms(let message): try await sms.send(message, id: entry.id); answer = nil
             case .webhook(let call): answer = try await webhooks.call(call, id: entry.id)
+            case .logout(let notice): try await logouts.deliver(notice); answer = nil
             }
         } catch {
             let attempts = entry.attempts + 1

@@ -27,7 +27,7 @@ struct ConnectedApplicationsController {
         let account = try await req.requireAccount()
         let clientID = req.parameters.get("client") ?? ""
         let name = try await req.store.relyingParty(id: clientID)?.registration.name ?? clientID
-        _ = try await req.store.disconnectApplication(accountID: account.id, clientID: clientID)
+        try await req.store.disconnectApplication(accountID: account.id, clientID: clientID)
         req.flash("« \(name) » est déconnectée : elle ne peut plus accéder à votre compte sans vous le redemander.")
         return req.redirect(to: "/compte/applications", redirectType: .normal)
     }

@@ -55,7 +55,7 @@ struct LogoutController {
                 if let returnURI { req.allowFormRedirect(to: returnURI) }
                 return req.guichet.renderer.html("oidc/logout", page)
             }
-            _ = try await req.store.endGrants(ofSession: session.sid)
+            try await req.store.endGrants(ofSession: session.sid)
             req.signOut()
         }
         if let returnURI { return OAuthResponse.redirect(to: returnURI, [("state", parameters["state"])]) }

@@ -175,7 +175,9 @@ struct AccountController {
         return req.redirect(to: back, redirectType: .normal)
     }
 
+    /// Signing out of Guichet signs out of the applications this sign-in opened (GrandLyon Connect).
     func signOut(req: Request) async throws -> Response {
+        if let session = try await req.signInSession() { try await req.store.endGrants(ofSession: session.sid) }
         req.signOut()
         return req.redirect(to: "/", redirectType: .normal)
     }

@@ -29,7 +29,9 @@ final class SMTPDeliveryTests: XCTestCase {
         let port = SMTPSink.freePort()
         let transport = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:\(port)")!, from: "Guichet <ne-pas-repondre@guichet.example>")
         let worker = OutboxWorker(store: guichet.store, transport: transport, sms: FileSMSGateway(folder: guichet.mailFolder),
-                                  webhooks: WebhookClient(keys: WebhookKeys(secret: Data("test".utf8)), client: OutboundHTTP(policy: .publicHTTPSOnly)), logger: Logger(label: "test"))
+                                  webhooks: WebhookClient(keys: WebhookKeys(secret: Data("test".utf8)), client: OutboundHTTP(policy: .publicHTTPSOnly)),
+                                  logouts: BackChannelLogout(store: guichet.store, issuer: "http://127.0.0.1:8080", client: OutboundHTTP(policy: .publicHTTPSOnly)),
+                                  logger: Logger(label: "test"))
         try await guichet.store.enqueue([OutboxMail(to: "jean@exemple.fr", subject: "Votre demande CAL-2026-000001 a bien été reçue",
                                                     text: "Bonjour,\n.\nUne ligne qui commence par un point.\nÀ bientôt")])
 
@@ -109,6 +111,7 @@ final class SMTPDeliveryTests: XCTestCase {
         let transport = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:\(port)")!, from: "Guichet <ne-pas-repondre@guichet.example>")
         let worker = OutboxWorker(store: guichet.store, transport: transport, sms: FileSMSGateway(folder: guichet.mailFolder),
                                   webhooks: WebhookClient(keys: WebhookKeys(secret: Data("test".utf8)), client: OutboundHTTP(policy: .publicHTTPSOnly)),
+                                  logouts: BackChannelLogout(store: guichet.store, issuer: "http://127.0.0.1:8080", client: OutboundHTTP(policy: .publicHTTPSOnly)),
                                   logger: Logger(label: "test"))
         try await worker.deliverDue()
         let received = try SMTPSink.messages(in: folder)

@@ -19,7 +19,8 @@ final class OpenIDProviderTests: XCTestCase {
         guichet = try await TestGuichet.make()
         secret = try await guichet.store.registerRelyingParty(RelyingParty(
             id: "laclasse", name: "laclasse.com", kind: .confidential, redirectURIs: [redirect],
-            postLogoutRedirectURIs: ["https://www.laclasse.com/"], scopes: ["openid", "profile", "email"])) ?? ""
+            postLogoutRedirectURIs: ["https://www.laclasse.com/"], scopes: ["openid", "profile", "email"],
+            backChannelLogoutURI: "https://www.laclasse.com/deconnexion")) ?? ""
         _ = try await guichet.store.registerRelyingParty(RelyingParty(
             id: "guichet-mobile", name: "Guichet mobile", kind: .public, redirectURIs: ["fr.grandlyon.guichet:/callback"], scopes: ["openid", "email"],
             idTokenAlgorithm: .es256))
@@ -238,6 +239,28 @@ final class OpenIDProviderTests: XCTestCase {
         XCTAssertEqual(account.status, .seeOther, "signed out")
         let (userinfo, _) = try await call("/oidc/userinfo", [:], bearer: access, method: .GET)
         XCTAssertEqual(userinfo, .unauthorized, "the application's grant ended with the session")
+        let notices = try await guichet.store.dueMessages(limit: 100).compactMap { entry -> LogoutNotice? in
+            if case .logout(let notice) = entry.message { notice } else { nil }
+        }
+        let (claims, _) = try await guichet.store.keyRing().verify(idToken)
+        XCTAssertEqual(notices, [LogoutNotice(clientID: "laclasse", subject: claims["sub"]?.string ?? "", sessionID: claims["sid"]?.string ?? "",
+                                              url: "https://www.laclasse.com/deconnexion")], "told through the outbox, once")
+    }
+
+    func testSigningOutOfGuichetOrANewPasswordEndsTheApplicationsGrants() async throws {
+        let browser = guichet.browser()
+        let (_, first) = try await exchange(try await issuedCode(browser))
+        try await browser.get("/compte")
+        try await browser.post("/compte/deconnexion", [])
+        let (afterSignOut, _) = try await call("/oidc/userinfo", [:], bearer: first["access_token"] as? String ?? "", method: .GET)
+        XCTAssertEqual(afterSignOut, .unauthorized)
+
+        let (_, second) = try await exchange(try await issuedCode(guichet.browser()))
+        let account = try await XCTUnwrapAsync(try await guichet.store.account(email: "usager@demo.fr"))
+        try await guichet.store.setPassword(accountID: account.id, passwordHash: account.passwordHash)
+        let (afterReset, _) = try await call("/oidc/token", ["grant_type": "refresh_token", "refresh_token": second["refresh_token"] as? String ?? ""],
+                                             basic: ("laclasse", secret))
+        XCTAssertEqual(afterReset, .badRequest)
     }
 
     func testTheCitizenDisconnectsAnApplication() async throws {

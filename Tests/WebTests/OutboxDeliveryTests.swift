@@ -24,6 +24,7 @@ final class OutboxDeliveryTests: XCTestCase {
     func worker(_ transport: any MailTransport, webhooks: OutboundPolicy = .publicHTTPSOnly) -> OutboxWorker {
         OutboxWorker(store: guichet.store, transport: transport, sms: FileSMSGateway(folder: guichet.mailFolder),
                      webhooks: WebhookClient(keys: WebhookKeys(secret: Data("test".utf8)), client: OutboundHTTP(policy: webhooks)),
+                     logouts: BackChannelLogout(store: guichet.store, issuer: "http://127.0.0.1:8080", client: OutboundHTTP(policy: webhooks)),
                      logger: Logger(label: "test"))
     }
 

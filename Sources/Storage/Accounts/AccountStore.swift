@@ -53,13 +53,15 @@ extension Store {
     }
 
     /// A new password ends everything the old one opened: every session (the epoch moves), the other reset
-    /// links, and the account's API tokens.
+    /// links, the account's API tokens, and what applications were given (GrandLyon Connect grants).
     public func setPassword(accountID: String, passwordHash: String) async throws {
         try await write { sql in
             try await sql.raw("""
                 UPDATE accounts SET password_hash = \(bind: passwordHash), session_epoch = session_epoch + 1 WHERE id = \(bind: accountID)
                 """).run()
             try await sql.raw("DELETE FROM tokens WHERE account_id = \(bind: accountID) AND purpose IN ('reset', 'api')").run()
+            try await sql.raw("UPDATE oidc_grants SET revoked_at = \(bind: self.nowMillis) WHERE account_id = \(bind: accountID) AND revoked_at IS NULL").run()
+            try await sql.raw("DELETE FROM oidc_refresh_tokens WHERE grant_id IN (SELECT id FROM oidc_grants WHERE account_id = \(bind: accountID))").run()
         }
     }
 

@@ -46,17 +46,17 @@ extension Store {
     }
 
     /// Disconnects an application: its consent is withdrawn and every grant it holds for this person revoked, so
-    /// its tokens stop working now and it must ask again. Returns the revoked grants (for back-channel logout).
-    public func disconnectApplication(accountID: String, clientID: String) async throws -> [TokenIssuer.Grant] {
-        let now = nowMillis
-        return try await write { sql in
+    /// its tokens stop working now and it must ask again; it is told so if it asked for back-channel logout.
+    public func disconnectApplication(accountID: String, clientID: String) async throws {
+        let now = nowMillis, parties = try await relyingParties()
+        try await write { sql in
             try await sql.raw("DELETE FROM oidc_consents WHERE account_id = \(bind: accountID) AND client_id = \(bind: clientID)").run()
             let rows = try await sql.raw("""
-                SELECT id, details FROM oidc_grants WHERE account_id = \(bind: accountID) AND client_id = \(bind: clientID) AND revoked_at IS NULL
+                SELECT details FROM oidc_grants WHERE account_id = \(bind: accountID) AND client_id = \(bind: clientID) AND revoked_at IS NULL
                 """).all(decodingColumn: "details", as: String.self)
             let grants = try rows.map { try fromJSON(TokenIssuer.Grant.self, $0) }
             for grant in grants { try await Self.revokeGrant(grant.id, at: now, on: sql) }
-            return grants
+            try await Self.notifyLogout(grants, parties: parties, at: now, on: sql)
         }
     }
 

@@ -99,17 +99,29 @@ extension Store {
         try await write { sql in try await Self.revokeGrant(id, at: now, on: sql) }
     }
 
-    /// Ends every live grant of a browser session (logout), returning them for back-channel logout.
-    public func endGrants(ofSession sessionID: String) async throws -> [TokenIssuer.Grant] {
-        let now = nowMillis
-        return try await write { sql in
+    /// Ends every live grant of a browser session (logout); the applications that asked for back-channel logout
+    /// are told, through the outbox, in the same transaction.
+    public func endGrants(ofSession sessionID: String) async throws {
+        let now = nowMillis, parties = try await relyingParties()
+        try await write { sql in
             let rows = try await sql.raw("""
                 SELECT details FROM oidc_grants WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL AND expires_at > \(bind: now)
                 """).all(decodingColumn: "details", as: String.self)
             try await sql.raw("UPDATE oidc_grants SET revoked_at = \(bind: now) WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL").run()
             try await sql.raw("DELETE FROM oidc_refresh_tokens WHERE grant_id IN (SELECT id FROM oidc_grants WHERE session_id = \(bind: sessionID))").run()
-            return try rows.map { try fromJSON(TokenIssuer.Grant.self, $0) }
+            try await Self.notifyLogout(try rows.map { try fromJSON(TokenIssuer.Grant.self, $0) }, parties: parties, at: now, on: sql)
         }
+    }
+
+    /// One logout notice per application and sign-in among `grants`, for the applications with a back-channel
+    /// logout address.
+    static func notifyLogout(_ grants: [TokenIssuer.Grant], parties: [StoredRelyingParty], at now: Int64, on sql: any SQLDatabase) async throws {
+        var notices: [OutboxMessage] = [], seen = Set<String>()
+        for grant in grants where seen.insert(grant.clientID + "|" + grant.sessionID).inserted {
+            guard let url = parties.first(where: { $0.registration.id == grant.clientID })?.registration.backChannelLogoutURI else { continue }
+            notices.append(.logout(LogoutNotice(clientID: grant.clientID, subject: grant.subject, sessionID: grant.sessionID, url: url)))
+        }
+        try await insertOutbox(notices, at: now, on: sql)
     }
 
     static func revokeGrant(_ id: String, at now: Int64, on sql: any SQLDatabase) async throws {

@@ -30,17 +30,32 @@ public struct WebhookCall: Sendable, Codable, Equatable {
     public var body: String
 }
 
+/// A back-channel logout (OpenID Connect Back-Channel Logout 1.0): an application is told that a sign-in it
+/// holds ended. The logout token is signed when it is delivered, so a retried notice is never stale.
+public struct LogoutNotice: Sendable, Codable, Equatable {
+    public var clientID: String
+    public var subject: String
+    public var sessionID: String
+    public var url: String
+
+    public init(clientID: String, subject: String, sessionID: String, url: String) {
+        self.clientID = clientID; self.subject = subject; self.sessionID = sessionID; self.url = url
+    }
+}
+
 /// What the outbox delivers.
 public enum OutboxMessage: Sendable, Equatable {
     case email(OutboxMail)
     case sms(SMSMessage)
     case webhook(WebhookCall)
+    case logout(LogoutNotice)
 
     var kind: String {
         switch self {
         case .email: "email"
         case .sms: "sms"
         case .webhook: "webhook"
+        case .logout: "logout"
         }
     }
 
@@ -49,6 +64,7 @@ public enum OutboxMessage: Sendable, Equatable {
         case .email(let m): try jsonText(m)
         case .sms(let m): try jsonText(m)
         case .webhook(let w): try jsonText(w)
+        case .logout(let l): try jsonText(l)
         }
     }
 
@@ -56,6 +72,7 @@ public enum OutboxMessage: Sendable, Equatable {
         switch kind {
         case "sms": self = .sms(try fromJSON(SMSMessage.self, payload))
         case "webhook": self = .webhook(try fromJSON(WebhookCall.self, payload))
+        case "logout": self = .logout(try fromJSON(LogoutNotice.self, payload))
         default: self = .email(try fromJSON(OutboxMail.self, payload))
         }
     }
@@ -65,6 +82,7 @@ public enum OutboxMessage: Sendable, Equatable {
         case .email(let m): Email.isValid(m.to)
         case .sms(let m): !m.to.isEmpty
         case .webhook(let w): !w.url.isEmpty
+        case .logout(let l): !l.url.isEmpty
         }
     }
 
@@ -74,6 +92,7 @@ public enum OutboxMessage: Sendable, Equatable {
         case .email(let m): ("E-mail", m.to, m.subject)
         case .sms(let m): ("SMS", m.to, String(m.text.prefix(60)))
         case .webhook(let w): ("Webhook", w.url, "Demande \(w.number) — \(w.actionID)")
+        case .logout(let l): ("Déconnexion", l.url, "Application \(l.clientID)")
         }
     }
 }
