@@ -75,10 +75,8 @@ struct TokenController {
             return OAuthResponse.error(.invalidClient("public clients cannot introspect"), status: .unauthorized)
         }
         guard let token = form["token"] else { return OAuthResponse.error(.invalidRequest("token is required")) }
-        let issuer = TokenIssuer(issuer: req.guichet.baseURL), now = req.store.clock()
-        if let (claims, type) = try? await req.store.keyRing().verify(token),
-           let access = issuer.checkedAccessToken(claims, type: type, now: now), access.clientID == client.registration.id,
-           try await req.store.activeGrant(id: access.grantID) != nil {
+        let issuer = TokenIssuer(issuer: req.guichet.baseURL)
+        if let (access, _) = try await req.store.accessToken(token, issuer: issuer.issuer), access.clientID == client.registration.id {
             return OAuthResponse.json([
                 "active": .bool(true), "scope": .string(access.scopes.joined(separator: " ")), "client_id": .string(access.clientID),
                 "sub": .string(access.subject), "exp": .int(Int64(access.expiresAt.timeIntervalSince1970)),
@@ -98,13 +96,9 @@ struct TokenController {
     /// The grant behind an access token (verified, unexpired) or a refresh token.
     private func grant(of token: String, req: Request) async throws -> TokenIssuer.Grant? {
         if Secret.isToken(token) { return try await req.store.grant(ofRefreshToken: token) }
-        let issuer = TokenIssuer(issuer: req.guichet.baseURL)
-        guard let (claims, type) = try? await req.store.keyRing().verify(token),
-              let access = issuer.checkedAccessToken(claims, type: type, now: req.store.clock()) else { return nil }
-        return try await req.store.activeGrant(id: access.grantID)
+        return try await req.store.accessToken(token, issuer: req.guichet.baseURL)?.grant
     }
 
-    /// The application calling, authenticated; or the 401 to send (RFC 6749 §5.2: `invalid_client`).
     /// Runs `body` for the authenticated application, with the request's form; answers the error otherwise.
     private func authenticated(_ req: Request, _ body: (StoredRelyingParty, [String: String]) async throws -> Response) async throws -> Response {
         guard let form = OAuthResponse.form(req) else { return OAuthResponse.error(.invalidRequest("the body must be form-encoded, each parameter once")) }
@@ -116,6 +110,7 @@ struct TokenController {
 
     enum Authentication { case client(StoredRelyingParty), refused(Response) }
 
+    /// The application calling, authenticated; or the 401 to send (RFC 6749 §5.2: `invalid_client`).
     private func authenticate(_ req: Request, _ form: [String: String]) async throws -> Authentication {
         let basic = req.headers.first(name: .authorization)
         switch ClientCredentials.read(authorization: basic, form: form) {

@@ -15,11 +15,7 @@ struct UserInfoController {
             token = form["access_token"]
         }
         guard let token else { return refuse(nil) }
-        let issuer = TokenIssuer(issuer: req.guichet.baseURL)
-        guard let (claims, type) = try? await req.store.keyRing().verify(token),
-              let access = issuer.checkedAccessToken(claims, type: type, now: req.store.clock()),
-              access.scopes.contains("openid"),
-              let grant = try await req.store.activeGrant(id: access.grantID),
+        guard let (access, grant) = try await req.store.accessToken(token, issuer: req.guichet.baseURL), access.scopes.contains("openid"),
               let person = try await req.store.person(accountID: grant.accountID) else { return refuse("invalid_token") }
         return OAuthResponse.json(Scope.claims(of: person, subject: grant.subject, scopes: Set(access.scopes)))
     }

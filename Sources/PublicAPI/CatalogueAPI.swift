@@ -47,7 +47,9 @@ struct CatalogueAPI {
         let scope = try await scope(req)
         let demarche = try await demarche(req, scope)
         let raw = try JSONSubmission.raw(from: req)
-        let account = try await req.account()
+        // The portal's session, or the mobile app's GrandLyon Connect token: the request joins that account.
+        var account = try await req.account()
+        if account == nil { account = try await req.connectAccount() }
         var key: String?
         if let header = req.headers.first(name: "Idempotency-Key") {
             key = Filing.submissionKey(idempotencyKey: header, account: account)

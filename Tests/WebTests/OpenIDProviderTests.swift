@@ -17,6 +17,10 @@ final class OpenIDProviderTests: XCTestCase {
 
     override func setUp() async throws {
         guichet = try await TestGuichet.make()
+        try await registerClients()
+    }
+
+    func registerClients() async throws {
         secret = try await guichet.store.registerRelyingParty(RelyingParty(
             id: "laclasse", name: "laclasse.com", kind: .confidential, redirectURIs: [redirect],
             postLogoutRedirectURIs: ["https://www.laclasse.com/"], scopes: ["openid", "profile", "email"],
@@ -309,5 +313,27 @@ final class OpenIDProviderTests: XCTestCase {
         try await guichet.store.rotateKeys(force: true)
         let (_, rotated) = try await call("/oidc/jwks", [:], method: .GET)
         XCTAssertEqual((rotated["keys"] as? [[String: Any]])?.count, 4, "old keys published through the overlap")
+    }
+
+    /// The mobile app's use of the API with a GrandLyon Connect access token.
+    func testTheMobileAppFilesAndListsTheCitizensRequestsWithItsAccessToken() async throws {
+        let (_, tokens) = try await exchange(try await issuedCode(guichet.browser()))
+        let access = try XCTUnwrap(tokens["access_token"] as? String)
+        var bearer = HTTPHeaders()
+        bearer.bearerAuthorization = BearerAuthorization(token: access)
+        let filed = try await guichet.browser().json(.POST, APITests.path, ["data": APITests.valid], headers: bearer)
+        let number = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(filed.body.utf8)) as? [String: Any])?["number"] as? String, filed.body)
+        let mine = try await guichet.browser().get("/api/v1/moi/demandes", headers: bearer)
+        XCTAssertEqual(mine.status, .ok)
+        XCTAssertTrue(mine.contains(number), "filed with the token, the request is the account's")
+        let me = try await guichet.browser().get("/api/v1/moi", headers: bearer)
+        XCTAssertTrue(me.contains("usager@demo.fr"))
+        let asAgent = try await guichet.browser().get("/api/v1/agent/demandes", headers: bearer)
+        XCTAssertEqual(asAgent.status, .unauthorized, "a citizen's access token is no agent's API token")
+        var idToken = HTTPHeaders()
+        idToken.bearerAuthorization = BearerAuthorization(token: try XCTUnwrap(tokens["id_token"] as? String))
+        let withIDToken = try await guichet.browser().get("/api/v1/moi", headers: idToken)
+        XCTAssertEqual(withIDToken.status, .unauthorized)
+        XCTAssertTrue(withIDToken.headers.contentType?.description.contains("problem+json") ?? false)
     }
 }

@@ -81,6 +81,15 @@ extension Store {
         }
     }
 
+    /// An access token Guichet signed, unexpired, with its grant still alive; nil for anything else (an ID token,
+    /// another issuer's, a revoked sign-in). `issuer` is this instance's public address.
+    public func accessToken(_ token: String, issuer: String) async throws -> (access: AccessToken, grant: TokenIssuer.Grant)? {
+        guard let (claims, type) = try? await keyRing().verify(token),
+              let access = TokenIssuer(issuer: issuer).checkedAccessToken(claims, type: type, now: clock()),
+              let grant = try await activeGrant(id: access.grantID) else { return nil }
+        return (access, grant)
+    }
+
     /// The grant of an access token, if it is still alive (not revoked, not expired, its code redeemed).
     public func activeGrant(id: String) async throws -> TokenIssuer.Grant? {
         try await Self.liveGrant(id, now: nowMillis, on: sql, active: true)
