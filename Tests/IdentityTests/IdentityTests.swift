@@ -23,9 +23,16 @@ final class IdentityTests: XCTestCase {
     }
 
     func testPasswordPolicy() {
-        XCTAssertEqual(PasswordPolicy.problem(with: "Court1!", email: "a@b.fr"), "Le mot de passe doit compter au moins 12 caractères.")
+        XCTAssertEqual(PasswordPolicy.problem(with: "Court1!", email: "a@b.fr"),
+                       "Le mot de passe doit compter au moins 12 caractères mêlant minuscules, majuscules, chiffres et symboles (ou 14 avec trois de ces types, ou être une phrase d'au moins 7 mots).")
         XCTAssertNotNil(PasswordPolicy.problem(with: "toutenminuscules", email: "a@b.fr"))
         XCTAssertNil(PasswordPolicy.problem(with: "Guichet-Demo-2026!", email: "a@b.fr"))
+        // CNIL 2022-100: four kinds on 12 characters, three on 14, or a passphrase of 7 words.
+        XCTAssertNil(PasswordPolicy.problem(with: "Lyon-Rhone-26", email: "a@b.fr"), "four kinds, 13 characters")
+        XCTAssertNotNil(PasswordPolicy.problem(with: "LyonRhone2026", email: "a@b.fr"), "three kinds need 14 characters")
+        XCTAssertNil(PasswordPolicy.problem(with: "LyonRhone20266", email: "a@b.fr"), "three kinds, 14 characters")
+        XCTAssertNotNil(PasswordPolicy.problem(with: "le chat dort sur le canape", email: "a@b.fr"), "six words")
+        XCTAssertNil(PasswordPolicy.problem(with: "le chat gris dort sur le vieux canape", email: "a@b.fr"), "a passphrase")
         XCTAssertEqual(PasswordPolicy.problem(with: "Camille.Durand-2026", email: "camille.durand@exemple.fr"),
                        "Le mot de passe ne doit pas contenir votre adresse e-mail.")
     }

@@ -24,7 +24,7 @@ final class AccountTests: XCTestCase {
         try await browser.get("/compte/inscription")
         let weak = try await browser.post("/compte/inscription", [("name", "Inès"), ("email", "ines@exemple.fr"), ("password", "court")])
         XCTAssertEqual(weak.status, .unprocessableEntity)
-        XCTAssertEqual(weak.fieldErrors["password"], "Le mot de passe doit compter au moins 12 caractères.")
+        XCTAssertTrue(weak.fieldErrors["password"]?.hasPrefix("Le mot de passe doit compter au moins 12 caractères") ?? false)
         XCTAssertTrue(weak.contains("value=\"ines@exemple.fr\""))
         let done = try await browser.post("/compte/inscription", [("name", "Inès Bernard"), ("email", "Ines@Exemple.fr"), ("password", "Correct-Cheval-9")])
         XCTAssertEqual(done.status, .ok)

@@ -186,6 +186,18 @@ final class OpenIDProviderTests: XCTestCase {
         XCTAssertEqual(ok, .ok)
     }
 
+    /// Redemptions are committed in batches: two uses of one code sent at once, maybe in one batch, still give one
+    /// set of tokens and one reuse.
+    func testACodeRedeemedTwiceAtOnceIsIssuedOnce() async throws {
+        let code = try await issuedCode(guichet.browser())
+        let store = guichet.store, verifier = self.verifier, redirect = self.redirect
+        async let first = store.redeemCode(code, clientID: "laclasse", redirectURI: redirect, verifier: verifier)
+        async let second = store.redeemCode(code, clientID: "laclasse", redirectURI: redirect, verifier: verifier)
+        let outcomes = try await [first, second]
+        XCTAssertEqual(outcomes.filter { if case .issued = $0 { true } else { false } }.count, 1)
+        XCTAssertEqual(outcomes.filter { $0 == .reused }.count, 1)
+    }
+
     func testRefreshTokensRotateAndAReuseRevokesTheGrant() async throws {
         let code = try await issuedCode(guichet.browser())
         let (_, first) = try await exchange(code)

@@ -11,6 +11,7 @@ public struct Account: Sendable, Equatable, Decodable {
     /// Sessions opened under another epoch are over (`Request.account()` checks it).
     public var sessionEpoch: Int64
     var disabledAt: Int64?
+    var createdAt: Int64
     public var isConfirmed: Bool { confirmedAt != nil }
     public var isDisabled: Bool { disabledAt != nil }
 }
@@ -30,13 +31,13 @@ extension Store {
     /// Creates an account; `.conflict` if the e-mail is taken.
     public func createAccount(email: String, name: String, passwordHash: String, confirmed: Bool = false) async throws -> Account {
         let account = Account(id: newID(), email: email.lowercased(), name: name, passwordHash: passwordHash,
-                              confirmedAt: confirmed ? nowMillis : nil, sessionEpoch: 0, disabledAt: nil)
+                              confirmedAt: confirmed ? nowMillis : nil, sessionEpoch: 0, disabledAt: nil, createdAt: nowMillis)
         try await write { sql in
             let taken = try await sql.raw("SELECT id FROM accounts WHERE email = \(bind: account.email)").first() != nil
             if taken { throw StoreError.conflict("email") }
             try await sql.raw("""
                 INSERT INTO accounts (id, email, name, password_hash, confirmed_at, created_at)
-                VALUES (\(bind: account.id), \(bind: account.email), \(bind: name), \(bind: passwordHash), \(bind: account.confirmedAt), \(bind: self.nowMillis))
+                VALUES (\(bind: account.id), \(bind: account.email), \(bind: name), \(bind: passwordHash), \(bind: account.confirmedAt), \(bind: account.createdAt))
                 """).run()
         }
         return account

@@ -63,11 +63,8 @@ extension Store {
     /// What Guichet knows of an account, for claims.
     public func person(accountID: String) async throws -> Person? {
         guard let account = try await account(id: accountID), !account.isDisabled else { return nil }
-        struct Row: Decodable { var createdAt: Int64 }
-        let created = try await sql.raw("SELECT created_at FROM accounts WHERE id = \(bind: accountID)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)?.createdAt ?? 0
         return Person(accountID: account.id, email: account.email, emailVerified: account.isConfirmed, name: account.name,
-                      updatedAt: Date(millis: created))
+                      updatedAt: Date(millis: account.createdAt))
     }
 
     /// The subject `client` knows the account by.

@@ -3,6 +3,13 @@ import Identity
 import OpenIDConnect
 import SQLKit
 
+/// A write of the code flow, queued for the next batch (`Store.apply`); `at` is when it was asked.
+enum GrantWrite: Sendable {
+    case issue(TokenIssuer.Grant, codeHash: String, redirectURI: String, challenge: String?, at: Int64)
+    case redeemCode(hash: String, clientID: String, redirectURI: String?, verifier: String?, at: Int64)
+    case redeemRefresh(hash: String, clientID: String, at: Int64)
+}
+
 /// What redeeming a code or a refresh token gave.
 public enum Redemption: Sendable, Equatable {
     /// The grant, and the refresh token that now renews it (in clear, this once).
@@ -17,68 +24,93 @@ extension Store {
     /// A new grant for a sign-in, and its code (in clear, this once). The grant does nothing until the code is
     /// redeemed.
     public func issueCode(_ grant: TokenIssuer.Grant, redirectURI: String, codeChallenge: String?) async throws -> String {
-        let code = Secret.token(), now = nowMillis, details = try jsonText(grant)
-        try await write { sql in
-            try await sql.raw("""
-                INSERT INTO oidc_grants (id, client_id, account_id, session_id, details, created_at, expires_at)
-                VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.accountID), \(bind: grant.sessionID), \(bind: details),
-                        \(bind: now), \(bind: now + Int64(TokenIssuer.refreshTokenLifetime * 1000)))
-                """).run()
-            try await sql.raw("""
-                INSERT INTO oidc_codes (hash, grant_id, redirect_uri, code_challenge, expires_at)
-                VALUES (\(bind: Secret.hash(code)), \(bind: grant.id), \(bind: redirectURI), \(bind: codeChallenge),
-                        \(bind: now + Int64(TokenIssuer.codeLifetime * 1000)))
-                """).run()
-        }
+        let code = Secret.token()
+        _ = try await openIDState.grantWrites.submit(.issue(grant, codeHash: Secret.hash(code), redirectURI: redirectURI,
+                                                           challenge: codeChallenge, at: nowMillis))
         return code
+    }
+
+    /// The writes of the code flow, committed in batches (`OpenIDState.grantWrites`): each is the statements of
+    /// one item, in the order they came, so two uses of one code in one batch still meet as a reuse.
+    static func apply(_ writes: [GrantWrite], on sql: any SQLDatabase) async throws -> [Redemption?] {
+        var outcomes: [Redemption?] = []
+        for write in writes {
+            switch write {
+            case .issue(let grant, let codeHash, let redirectURI, let challenge, let now):
+                try await insertGrant(grant, codeHash: codeHash, redirectURI: redirectURI, challenge: challenge, at: now, on: sql)
+                outcomes.append(nil)
+            case .redeemCode(let hash, let clientID, let redirectURI, let verifier, let now):
+                outcomes.append(try await redeemCode(hash, clientID: clientID, redirectURI: redirectURI, verifier: verifier, at: now, on: sql))
+            case .redeemRefresh(let hash, let clientID, let now):
+                outcomes.append(try await redeemRefreshToken(hash, clientID: clientID, at: now, on: sql))
+            }
+        }
+        return outcomes
+    }
+
+    private static func insertGrant(_ grant: TokenIssuer.Grant, codeHash: String, redirectURI: String, challenge: String?, at now: Int64,
+                                    on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            INSERT INTO oidc_grants (id, client_id, account_id, session_id, details, created_at, expires_at)
+            VALUES (\(bind: grant.id), \(bind: grant.clientID), \(bind: grant.accountID), \(bind: grant.sessionID), \(bind: try jsonText(grant)),
+                    \(bind: now), \(bind: now + Int64(TokenIssuer.refreshTokenLifetime * 1000)))
+            """).run()
+        try await sql.raw("""
+            INSERT INTO oidc_codes (hash, grant_id, redirect_uri, code_challenge, expires_at)
+            VALUES (\(bind: codeHash), \(bind: grant.id), \(bind: redirectURI), \(bind: challenge),
+                    \(bind: now + Int64(TokenIssuer.codeLifetime * 1000)))
+            """).run()
     }
 
     /// Exchanges a code (RFC 6749 §4.1.3): once, by the application it was issued to, with the same redirect URI
     /// and the PKCE verifier of its challenge. A second use revokes the grant (§4.1.2: the code leaked).
     public func redeemCode(_ code: String, clientID: String, redirectURI: String?, verifier: String?) async throws -> Redemption {
-        let hash = Secret.hash(code), now = nowMillis
-        let outcome = try await write { sql -> Redemption in
-            struct Row: Decodable { var grantId: String; var redirectUri: String; var codeChallenge: String?; var expiresAt: Int64; var usedAt: Int64? }
-            guard let row = try await sql.raw("SELECT grant_id, redirect_uri, code_challenge, expires_at, used_at FROM oidc_codes WHERE hash = \(bind: hash)")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
-                  let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or expired code") }
-            guard grant.clientID == clientID else { return .invalid("the code was issued to another client") }
-            if row.usedAt != nil {
-                try await Self.revokeGrant(grant.id, at: now, on: sql)
-                return .reused
-            }
-            guard row.expiresAt > now else { return .invalid("the code has expired") }
-            guard redirectURI == row.redirectUri else { return .invalid("redirect_uri differs from the authorization request's") }
-            if let challenge = row.codeChallenge {
-                guard let verifier, PKCE.verifies(verifier, challenge: challenge) else { return .invalid("code_verifier does not match the code_challenge") }
-            } else if verifier != nil {
-                return .invalid("code_verifier sent for a code issued without code_challenge")
-            }
-            try await sql.raw("UPDATE oidc_codes SET used_at = \(bind: now) WHERE hash = \(bind: hash)").run()
-            try await sql.raw("UPDATE oidc_grants SET active_at = \(bind: now) WHERE id = \(bind: grant.id)").run()
-            return .issued(grant, refreshToken: try await Self.insertRefreshToken(grant: grant.id, at: now, on: sql))
+        try await openIDState.grantWrites.submit(.redeemCode(hash: Secret.hash(code), clientID: clientID, redirectURI: redirectURI,
+                                                             verifier: verifier, at: nowMillis)) ?? .invalid("")
+    }
+
+    private static func redeemCode(_ hash: String, clientID: String, redirectURI: String?, verifier: String?, at now: Int64,
+                               on sql: any SQLDatabase) async throws -> Redemption {
+        struct Row: Decodable { var grantId: String; var redirectUri: String; var codeChallenge: String?; var expiresAt: Int64; var usedAt: Int64? }
+        guard let row = try await sql.raw("SELECT grant_id, redirect_uri, code_challenge, expires_at, used_at FROM oidc_codes WHERE hash = \(bind: hash)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+              let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or expired code") }
+        guard grant.clientID == clientID else { return .invalid("the code was issued to another client") }
+        if row.usedAt != nil {
+            try await Self.revokeGrant(grant.id, at: now, on: sql)
+            return .reused
         }
-        return outcome
+        guard row.expiresAt > now else { return .invalid("the code has expired") }
+        guard redirectURI == row.redirectUri else { return .invalid("redirect_uri differs from the authorization request's") }
+        if let challenge = row.codeChallenge {
+            guard let verifier, PKCE.verifies(verifier, challenge: challenge) else { return .invalid("code_verifier does not match the code_challenge") }
+        } else if verifier != nil {
+            return .invalid("code_verifier sent for a code issued without code_challenge")
+        }
+        try await sql.raw("UPDATE oidc_codes SET used_at = \(bind: now) WHERE hash = \(bind: hash)").run()
+        try await sql.raw("UPDATE oidc_grants SET active_at = \(bind: now) WHERE id = \(bind: grant.id)").run()
+        return .issued(grant, refreshToken: try await Self.insertRefreshToken(grant: grant.id, at: now, on: sql))
     }
 
     /// Renews a grant with a refresh token, which is replaced (rotation). A refresh token used before revokes the
     /// grant: either the application or a thief holds a copy, and they cannot be told apart.
     public func redeemRefreshToken(_ token: String, clientID: String) async throws -> Redemption {
-        let hash = Secret.hash(token), now = nowMillis
-        return try await write { sql -> Redemption in
-            struct Row: Decodable { var grantId: String; var expiresAt: Int64; var usedAt: Int64? }
-            guard let row = try await sql.raw("SELECT grant_id, expires_at, used_at FROM oidc_refresh_tokens WHERE hash = \(bind: hash)")
-                .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
-                  let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or revoked refresh token") }
-            guard grant.clientID == clientID else { return .invalid("the refresh token was issued to another client") }
-            if row.usedAt != nil {
-                try await Self.revokeGrant(grant.id, at: now, on: sql)
-                return .reused
-            }
-            guard row.expiresAt > now else { return .invalid("the refresh token has expired") }
-            try await sql.raw("UPDATE oidc_refresh_tokens SET used_at = \(bind: now) WHERE hash = \(bind: hash)").run()
-            return .issued(grant, refreshToken: try await Self.insertRefreshToken(grant: grant.id, at: now, on: sql))
+        try await openIDState.grantWrites.submit(.redeemRefresh(hash: Secret.hash(token), clientID: clientID, at: nowMillis)) ?? .invalid("")
+    }
+
+    private static func redeemRefreshToken(_ hash: String, clientID: String, at now: Int64, on sql: any SQLDatabase) async throws -> Redemption {
+        struct Row: Decodable { var grantId: String; var expiresAt: Int64; var usedAt: Int64? }
+        guard let row = try await sql.raw("SELECT grant_id, expires_at, used_at FROM oidc_refresh_tokens WHERE hash = \(bind: hash)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
+              let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or revoked refresh token") }
+        guard grant.clientID == clientID else { return .invalid("the refresh token was issued to another client") }
+        if row.usedAt != nil {
+            try await Self.revokeGrant(grant.id, at: now, on: sql)
+            return .reused
         }
+        guard row.expiresAt > now else { return .invalid("the refresh token has expired") }
+        try await sql.raw("UPDATE oidc_refresh_tokens SET used_at = \(bind: now) WHERE hash = \(bind: hash)").run()
+        return .issued(grant, refreshToken: try await Self.insertRefreshToken(grant: grant.id, at: now, on: sql))
     }
 
     /// An access token Guichet signed, unexpired, with its grant still alive; nil for anything else (an ID token,

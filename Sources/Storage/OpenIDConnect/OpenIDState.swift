@@ -14,8 +14,12 @@ final class OpenIDState: Sendable {
     let ring = Expiring<KeyRing>()
     let custody: KeyCustody
     let subjects: SubjectMaker
-    init(custody: KeyCustody, serverSecret: Data, bus: CacheBus) {
+    /// Codes issued and redeemed, refresh tokens renewed: a write each, committed in batches (`GroupCommit`), so
+    /// the token endpoint is not held to one commit (one fsync) per request.
+    let grantWrites: GroupCommit<GrantWrite, Redemption?>
+    init(custody: KeyCustody, serverSecret: Data, bus: CacheBus, write: @escaping GroupCommit<GrantWrite, Redemption?>.Commit) {
         self.custody = custody
+        grantWrites = GroupCommit(maxBatch: 256, commit: write)
         subjects = SubjectMaker(serverSecret: serverSecret)
         bus.register("oidc-clients") { [clients] _ in clients.void() }
         bus.register("oidc-keys") { [ring] _ in ring.void() }

@@ -65,7 +65,9 @@ public struct Store: Sendable {
         self.mails = mails
         self.sourceState = DataSourceState(read: readSource, bus: bus)
         self.draftState = DraftState(lifetimeDays: draftLifetimeDays)
-        self.openIDState = OpenIDState(custody: keyCustody, serverSecret: serverSecret, bus: bus)
+        self.openIDState = OpenIDState(custody: keyCustody, serverSecret: serverSecret, bus: bus) { writes in
+            try await Self.write(on: database, gate: gate) { sql in try await Self.apply(writes, on: sql) }
+        }
         self.demandeState = DemandeState(bus: bus) { batch in
             try await Self.write(on: database, gate: gate) { sql in try await Self.file(batch, on: sql) }
         }
