@@ -72,15 +72,10 @@ extension Store {
     private static func redeemCode(_ hash: String, clientID: String, redirectURI: String?, verifier: String?, at now: Int64,
                                on sql: any SQLDatabase) async throws -> Redemption {
         struct Row: Decodable { var grantId: String; var redirectUri: String; var codeChallenge: String?; var expiresAt: Int64; var usedAt: Int64? }
-        guard let row = try await sql.raw("SELECT grant_id, redirect_uri, code_challenge, expires_at, used_at FROM oidc_codes WHERE hash = \(bind: hash)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
-              let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or expired code") }
-        guard grant.clientID == clientID else { return .invalid("the code was issued to another client") }
-        if row.usedAt != nil {
-            try await Self.revokeGrant(grant.id, at: now, on: sql)
-            return .reused
-        }
-        guard row.expiresAt > now else { return .invalid("the code has expired") }
+        let row = try await sql.raw("SELECT grant_id, redirect_uri, code_challenge, expires_at, used_at FROM oidc_codes WHERE hash = \(bind: hash)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let spent = try await spend(row.map { ($0.grantId, $0.usedAt, $0.expiresAt) }, by: clientID, what: "code", at: now, on: sql)
+        guard let grant = spent.grant, let row else { return spent.refusal ?? .invalid("unknown code") }
         guard redirectURI == row.redirectUri else { return .invalid("redirect_uri differs from the authorization request's") }
         if let challenge = row.codeChallenge {
             guard let verifier, PKCE.verifies(verifier, challenge: challenge) else { return .invalid("code_verifier does not match the code_challenge") }
@@ -100,17 +95,26 @@ extension Store {
 
     private static func redeemRefreshToken(_ hash: String, clientID: String, at now: Int64, on sql: any SQLDatabase) async throws -> Redemption {
         struct Row: Decodable { var grantId: String; var expiresAt: Int64; var usedAt: Int64? }
-        guard let row = try await sql.raw("SELECT grant_id, expires_at, used_at FROM oidc_refresh_tokens WHERE hash = \(bind: hash)")
-            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
-              let grant = try await Self.liveGrant(row.grantId, now: now, on: sql) else { return .invalid("unknown or revoked refresh token") }
-        guard grant.clientID == clientID else { return .invalid("the refresh token was issued to another client") }
-        if row.usedAt != nil {
-            try await Self.revokeGrant(grant.id, at: now, on: sql)
-            return .reused
-        }
-        guard row.expiresAt > now else { return .invalid("the refresh token has expired") }
+        let row = try await sql.raw("SELECT grant_id, expires_at, used_at FROM oidc_refresh_tokens WHERE hash = \(bind: hash)")
+            .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let spent = try await spend(row.map { ($0.grantId, $0.usedAt, $0.expiresAt) }, by: clientID, what: "refresh token", at: now, on: sql)
+        guard let grant = spent.grant else { return spent.refusal ?? .invalid("unknown refresh token") }
         try await sql.raw("UPDATE oidc_refresh_tokens SET used_at = \(bind: now) WHERE hash = \(bind: hash)").run()
         return .issued(grant, refreshToken: try await Self.insertRefreshToken(grant: grant.id, at: now, on: sql))
+    }
+
+    /// The rules every single-use secret (a code, a refresh token) follows: its grant alive and of the application
+    /// presenting it, never used before (a second use revokes the grant), unexpired. The grant, or the refusal.
+    private static func spend(_ secret: (grantID: String, usedAt: Int64?, expiresAt: Int64)?, by clientID: String, what: String, at now: Int64,
+                              on sql: any SQLDatabase) async throws -> (grant: TokenIssuer.Grant?, refusal: Redemption?) {
+        guard let secret, let grant = try await liveGrant(secret.grantID, now: now, on: sql) else { return (nil, .invalid("unknown or revoked \(what)")) }
+        guard grant.clientID == clientID else { return (nil, .invalid("the \(what) was issued to another client")) }
+        if secret.usedAt != nil {
+            try await revokeGrant(grant.id, at: now, on: sql)
+            return (nil, .reused)
+        }
+        guard secret.expiresAt > now else { return (nil, .invalid("the \(what) has expired")) }
+        return (grant, nil)
     }
 
     /// An access token Guichet signed, unexpired, with its grant still alive; nil for anything else (an ID token,
