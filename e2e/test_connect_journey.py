@@ -60,3 +60,24 @@ def test_a_citizen_signs_in_to_another_service_and_disconnects_it(guichet, brows
     assert browser.current_url == rp.base + "/fin?state=x"
     browser.get(base + "/compte")
     assert "/compte/connexion" in browser.current_url, "signed out"
+
+
+def test_the_applications_page_passes_axe(guichet, browser):  # noqa: F811
+    """The Métropole admins' page of applications, as it opens and with a registration refused."""
+    from test_browser_journey import sign_in
+    base = guichet["base"]
+    sign_in(browser, base, "admin@metropole.demo.fr")
+    browser.get(base + "/bo/metropole/applications")
+    assert "Enregistrer une application" in browser.page_source
+    assert violations(browser) == [], browser.current_url
+    browser.find_element(By.ID, "redirect_uris").send_keys("http://www.bron.fr/cb")
+    # Enter in a text field submits the form. (chromedriver's phone emulation misplaces a native click this far
+    # down a long page — the button is where it is drawn, JavaScript's click submits — so the keyboard is used.)
+    from selenium.webdriver.common.keys import Keys
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, "nom").send_keys(Keys.ENTER)
+    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support import expected_conditions
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old))
+    assert "redirect-erreur" in browser.page_source
+    assert violations(browser) == [], browser.current_url

@@ -131,7 +131,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
 
 /// The web parts, each with its routes and resources: the citizens' portal, the back-office by product, the API.
 var webParts: [any WebPart.Type] {
-    [PortalRoutes.self, GRCRoutes.self, DesignerRoutes.self, ConventionRoutes.self, AdministrationRoutes.self, APIRoutes.self, OpenIDRoutes.self]
+    [PortalRoutes.self, GRCRoutes.self, DesignerRoutes.self, ConventionRoutes.self, AdministrationRoutes.self, APIRoutes.self, OpenIDRoutes.self, ApplicationsRoutes.self]
 }
 
 struct OutboxWorkerKey: StorageKey { typealias Value = OutboxWorker }

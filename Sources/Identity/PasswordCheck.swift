@@ -18,4 +18,18 @@ public struct PasswordCheck: Sendable {
         let matched = try await verify(password, usable ?? timingHash)
         return usable != nil && matched
     }
+
+    /// Whether a stored hash was made with less work than hashes are made with now (a bcrypt cost raised since):
+    /// the password, just checked, is hashed again at sign-in.
+    public func needsRehash(_ hash: String) -> Bool {
+        guard let current = Self.bcryptCost(timingHash), let stored = Self.bcryptCost(hash) else { return false }
+        return stored < current
+    }
+
+    /// The cost of a bcrypt hash (`$2b$12$…`); nil for anything else.
+    static func bcryptCost(_ hash: String) -> Int? {
+        let parts = hash.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[0].isEmpty, parts[1].hasPrefix("2"), parts[2].count == 2 else { return nil }
+        return Int(parts[2])
+    }
 }

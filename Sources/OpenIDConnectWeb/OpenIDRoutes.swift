@@ -36,3 +36,16 @@ public enum OpenIDRoutes: WebPart {
         routes.on(.POST, "oidc", "userinfo", body: .collect(maxSize: "16kb"), use: userinfo.userinfo)
     }
 }
+
+/// The back-office's page of applications, for the Métropole's admins (`/bo/metropole/applications`). Its
+/// templates are OpenIDRoutes' (one bundle per target).
+public enum ApplicationsRoutes: BackOfficePart {
+    public static let resources: Bundle? = nil
+
+    public static func register(collectivite bo: any RoutesBuilder) {
+        let applications = ApplicationsController()
+        bo.get("applications", use: applications.page)
+        bo.post("applications", use: applications.add)
+        bo.post("applications", ":client", "supprimer", use: applications.remove)
+    }
+}

@@ -160,6 +160,9 @@ struct AccountController {
             return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
         }
         await req.guichet.signInThrottle.succeeded(attempt)
+        if req.guichet.passwordCheck.needsRehash(account.passwordHash) {
+            try await req.store.upgradePasswordHash(accountID: account.id, from: account.passwordHash, to: try await req.password.async.hash(password))
+        }
         guard !account.isDisabled else {
             return try await refuse("Ce compte est désactivé. Adressez-vous à l'administrateur de votre collectivité.", status: .forbidden)
         }

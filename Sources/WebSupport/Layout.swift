@@ -14,6 +14,8 @@ public struct Layout: Sendable {
     var collectiviteSlug: String?
     /// The back-office nav shows the admins' tabs.
     var isAdmin = false
+    /// The Métropole's admins run the platform: they also see its tabs (the applications of GrandLyon Connect).
+    var isPlatformAdmin = false
     /// The footer's pages every public service's site has: the collectivité's own when the page is one of its.
     var legalLinks: [FooterLink] = []
 
@@ -24,6 +26,7 @@ public struct Layout: Sendable {
         let base = collectivite.map { "/c/\($0.slug)" } ?? ""
         return Layout(title: title, csrf: CSRF.token(req), accountName: try await req.account()?.name, flash: req.takeFlash(),
                       isBackOffice: backOffice, collectiviteName: collectivite?.name, collectiviteSlug: collectivite?.slug, isAdmin: isAdmin,
+                      isPlatformAdmin: isAdmin && collectivite?.slug == TerritoryData.metropoleSlug,
                       legalLinks: LegalPage.allCases.map { FooterLink(url: "\(base)/\($0.rawValue)", label: $0.footerLabel) }
                           + [FooterLink(url: "\(base)/plan-du-site", label: "Plan du site")])
     }

@@ -22,6 +22,15 @@ final class IdentityTests: XCTestCase {
         XCTAssertFalse(tokens.matches("", nonce: nonce))
     }
 
+    func testHashesMadeWithLessWorkAreRedone() {
+        let check = PasswordCheck(timingHash: "$2b$12$" + String(repeating: "a", count: 53)) { _, _ in true }
+        XCTAssertTrue(check.needsRehash("$2b$10$" + String(repeating: "b", count: 53)))
+        XCTAssertFalse(check.needsRehash("$2b$12$" + String(repeating: "b", count: 53)))
+        XCTAssertFalse(check.needsRehash("$2b$13$" + String(repeating: "b", count: 53)))
+        XCTAssertFalse(check.needsRehash(""), "an invited agent without a password")
+        XCTAssertFalse(check.needsRehash("not-a-bcrypt-hash"))
+    }
+
     func testPasswordPolicy() {
         XCTAssertEqual(PasswordPolicy.problem(with: "Court1!", email: "a@b.fr"),
                        "Le mot de passe doit compter au moins 12 caractères mêlant minuscules, majuscules, chiffres et symboles (ou 14 avec trois de ces types, ou être une phrase d'au moins 7 mots).")

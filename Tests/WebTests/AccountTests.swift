@@ -51,6 +51,27 @@ final class AccountTests: XCTestCase {
         XCTAssertEqual(value4, .seeOther)
     }
 
+    /// A bcrypt cost raised since a password was hashed: the hash is made again at the next sign-in.
+    func testAWeakerHashIsUpgradedAtSignIn() async throws {
+        let stronger = try await TestGuichet.make { $0.bcryptCost = 5 }
+        do {
+            let account = try await stronger.store.createAccount(email: "ancien@exemple.fr", name: "Compte ancien",
+                                                                 passwordHash: try Bcrypt.hash("Guichet-Demo-2026!", cost: 4), confirmed: true)
+            XCTAssertTrue(account.passwordHash.hasPrefix("$2b$04$"), "hashed when the cost was lower")
+            let signedIn = try await stronger.browser().signIn("ancien@exemple.fr", password: "Guichet-Demo-2026!")
+            XCTAssertEqual(signedIn.status, .seeOther)
+            let after = try await XCTUnwrapAsync(try await stronger.store.account(email: "ancien@exemple.fr"))
+            XCTAssertTrue(after.passwordHash.hasPrefix("$2b$05$"), after.passwordHash)
+            XCTAssertEqual(after.sessionEpoch, account.sessionEpoch, "no session ends for it")
+            let again = try await stronger.browser().signIn("ancien@exemple.fr", password: "Guichet-Demo-2026!").status
+            XCTAssertEqual(again, .seeOther)
+        } catch {
+            try await stronger.shutdown()
+            throw error
+        }
+        try await stronger.shutdown()
+    }
+
     func testSigningUpWithATakenAddressRevealsNothing() async throws {
         let browser = guichet.browser()
         try await browser.get("/compte/inscription")

@@ -327,6 +327,44 @@ final class OpenIDProviderTests: XCTestCase {
         XCTAssertEqual((rotated["keys"] as? [[String: Any]])?.count, 4, "old keys published through the overlap")
     }
 
+    /// The Métropole's admins register and remove applications in the back-office; a commune's admin cannot.
+    func testTheMetropolesAdminsManageApplications() async throws {
+        let admin = guichet.browser()
+        try await admin.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
+        let page = try await admin.get("/bo/metropole/applications")
+        XCTAssertEqual(page.status, .ok)
+        XCTAssertTrue(page.contains("laclasse.com") && page.contains("guichet-mobile"))
+        let refused = try await admin.post("/bo/metropole/applications", [("id", "Site Bron"), ("nom", ""), ("kind", "confidential"),
+                                                                          ("redirect_uris", "http://www.bron.fr/cb"), ("scopes", "email")])
+        XCTAssertEqual(refused.status, .unprocessableEntity)
+        XCTAssertTrue(refused.contains("id=\"id-erreur\"") && refused.contains("id=\"nom-erreur\"") && refused.contains("id=\"redirect-erreur\""))
+        XCTAssertTrue(refused.contains("http://www.bron.fr/cb"), "what was typed is kept")
+        let done = try await admin.post("/bo/metropole/applications", [("id", "site-bron"), ("nom", "Site de Bron"), ("kind", "confidential"),
+                                                                       ("redirect_uris", "https://www.bron.fr/cb\nhttps://www.bron.fr/cb2"), ("scopes", "email"),
+                                                                       ("alg", "ES256")])
+        XCTAssertEqual(done.status, .ok)
+        let secret = try XCTUnwrap(done.body.firstMatch(of: /<code>([A-Za-z0-9_-]{43})<\/code>/)?.1)
+        let registered = try await XCTUnwrapAsync(try await guichet.store.relyingParty(id: "site-bron"))
+        XCTAssertEqual(registered.registration.redirectURIs, ["https://www.bron.fr/cb", "https://www.bron.fr/cb2"])
+        XCTAssertEqual(registered.registration.scopes, ["openid", "email"])
+        XCTAssertEqual(registered.registration.idTokenAlgorithm, .es256)
+        let (status, _) = try await call("/oidc/introspect", ["token": "x"], basic: ("site-bron", String(secret)))
+        XCTAssertEqual(status, .ok, "the secret shown is the application's")
+
+        let commune = guichet.browser()
+        try await commune.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        let other = try await commune.get("/bo/caluire-et-cuire/applications")
+        XCTAssertEqual(other.status, .forbidden, "the applications are the platform's")
+        let nav = try await commune.get("/bo/caluire-et-cuire/agents")
+        XCTAssertFalse(nav.contains("/applications\""))
+
+        try await admin.get("/bo/metropole/applications")
+        let removed = try await admin.post("/bo/metropole/applications/site-bron/supprimer", [])
+        XCTAssertEqual(removed.status, .seeOther)
+        let gone = try await guichet.store.relyingParty(id: "site-bron")
+        XCTAssertNil(gone)
+    }
+
     /// The mobile app's use of the API with a GrandLyon Connect access token.
     func testTheMobileAppFilesAndListsTheCitizensRequestsWithItsAccessToken() async throws {
         let (_, tokens) = try await exchange(try await issuedCode(guichet.browser()))

@@ -66,6 +66,14 @@ extension Store {
         }
     }
 
+    /// Replaces a password's hash by a stronger one of the same password (made at sign-in): nothing else changes,
+    /// sessions and tokens stay.
+    public func upgradePasswordHash(accountID: String, from old: String, to new: String) async throws {
+        try await write { sql in
+            try await sql.raw("UPDATE accounts SET password_hash = \(bind: new) WHERE id = \(bind: accountID) AND password_hash = \(bind: old)").run()
+        }
+    }
+
     /// Issues a one-time secret (confirmation, reset) and returns it in clear, the only time it exists in clear.
     public func issueToken(accountID: String, purpose: TokenPurpose, lifetime: TimeInterval?) async throws -> String {
         let token = Secret.token()

@@ -45,6 +45,23 @@ extension Store {
         return removed
     }
 
+    /// The back-office's view of the applications: the platform's (the Métropole's admins) alone, as they
+    /// belong to no collectivité.
+    public func relyingParties(in scope: TenantScope) async throws -> [StoredRelyingParty] {
+        try scope.requirePlatform()
+        return try await relyingParties()
+    }
+
+    public func registerRelyingParty(_ party: RelyingParty, in scope: TenantScope) async throws -> String? {
+        try scope.requirePlatform()
+        return try await registerRelyingParty(party)
+    }
+
+    public func removeRelyingParty(id: String, in scope: TenantScope) async throws -> Bool {
+        try scope.requirePlatform()
+        return try await removeRelyingParty(id: id)
+    }
+
     /// Every application, by name.
     public func relyingParties() async throws -> [StoredRelyingParty] {
         try await relyingPartiesByID().values.sorted { $0.registration.name.lowercased() < $1.registration.name.lowercased() }
