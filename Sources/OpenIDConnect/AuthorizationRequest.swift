@@ -45,7 +45,7 @@ public struct AuthorizationRequest: Sendable, Equatable, Codable {
         }
         if parameters["request"] != nil { return fail(OAuthError("request_not_supported", "request objects are not supported")) }
         if parameters["request_uri"] != nil { return fail(OAuthError("request_uri_not_supported", "request_uri is not supported")) }
-        for (name, value) in parameters where value.count > maxText && name != "redirect_uri" {
+        if let (name, _) = parameters.first(where: { $0.key != "redirect_uri" && $0.value.count > maxText }) {
             return fail(.invalidRequest("\(name) is longer than \(maxText) characters"))
         }
         guard parameters["response_type"] == "code" else {

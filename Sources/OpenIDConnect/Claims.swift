@@ -14,7 +14,7 @@ public enum ClaimValue: Sendable, Equatable, Codable {
         let container = try decoder.singleValueContainer()
         if let value = try? container.decode(Bool.self) { self = .bool(value) }
         else if let value = try? container.decode(Int64.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .int(Int64(clamping: Int64(exactly: value.rounded(.down)) ?? 0)) }
+        else if let value = try? container.decode(Double.self) { self = .int(Int64(exactly: value.rounded(.down)) ?? 0) }
         else if let value = try? container.decode(String.self) { self = .string(value) }
         else if let value = try? container.decode([String].self) { self = .strings(value) }
         else { self = .object(try container.decode([String: ClaimValue].self)) }

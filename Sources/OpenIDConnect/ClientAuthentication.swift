@@ -17,8 +17,8 @@ public struct ClientCredentials: Sendable, Equatable {
             guard form["client_secret"] == nil else { return .failure(.invalidRequest("use one client authentication method")) }
             guard let data = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
                   let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),
-                  let id = String(text[..<colon]).removingPercentEncoding?.replacingOccurrences(of: "+", with: " "),
-                  let secret = String(text[text.index(after: colon)...]).removingPercentEncoding?.replacingOccurrences(of: "+", with: " ") else {
+                  let id = String(text[..<colon]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
+                  let secret = String(text[text.index(after: colon)...]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
                 return .failure(.invalidClient("malformed HTTP Basic credentials"))
             }
             if let named = form["client_id"], named != id { return .failure(.invalidRequest("client_id differs from the authenticated client")) }

@@ -34,6 +34,16 @@ public struct TokenIssuer: Sendable {
             self.id = id; self.clientID = clientID; self.accountID = accountID; self.subject = subject; self.scopes = scopes
             self.authTime = authTime; self.nonce = nonce; self.acr = acr; self.sessionID = sessionID
         }
+
+        /// The grant with the scopes a refresh asks (`scope`, space-separated): it may narrow them, never widen
+        /// them (RFC 6749 §6); nil for a scope the grant lacks.
+        public func narrowed(to asked: String) -> Grant? {
+            let names = asked.split(separator: " ").map(String.init)
+            guard Set(names).isSubset(of: Set(scopes)) else { return nil }
+            var narrowed = self
+            narrowed.scopes = scopes.filter(names.contains)
+            return narrowed
+        }
     }
 
     public func accessToken(for grant: Grant, now: Date) -> ClaimSet {

@@ -28,15 +28,12 @@ struct TokenController {
         case .invalid(let why): return OAuthResponse.error(.invalidGrant(why))
         case .reused: return OAuthResponse.error(.invalidGrant("already used: the grant and its tokens are revoked"))
         case .issued(let grant, let refreshToken):
-            var scopes = grant.scopes
-            if form["grant_type"] == "refresh_token", let asked = form["scope"] {
-                // A refresh may narrow the scopes, never widen them (RFC 6749 §6).
-                let narrowed = asked.split(separator: " ").map(String.init)
-                guard Set(narrowed).isSubset(of: Set(grant.scopes)) else { return OAuthResponse.error(.invalidScope("scope wider than the grant's")) }
-                scopes = grant.scopes.filter(narrowed.contains)
-            }
             var issued = grant
-            issued.scopes = scopes
+            if form["grant_type"] == "refresh_token", let asked = form["scope"] {
+                guard let narrowed = grant.narrowed(to: asked) else { return OAuthResponse.error(.invalidScope("scope wider than the grant's")) }
+                issued = narrowed
+            }
+            let scopes = issued.scopes
             guard let person = try await req.store.person(accountID: grant.accountID) else {
                 try await req.store.revokeGrant(id: grant.id)
                 return OAuthResponse.error(.invalidGrant("the account no longer exists"))

@@ -116,6 +116,9 @@ import Testing
         let basic = "Basic " + Data("laclasse:s%3Acret".utf8).base64EncodedString()
         let read = try ClientCredentials.read(authorization: basic, form: [:]).get()
         #expect(read == ClientCredentials(clientID: "laclasse", secret: "s:cret", method: .basic))
+        // Form-encoded parts (RFC 6749 §2.3.1): "+" is a space, "%2B" a plus.
+        let plus = "Basic " + Data("app:a%2Bb+c".utf8).base64EncodedString()
+        #expect(try ClientCredentials.read(authorization: plus, form: [:]).get().secret == "a+b c")
         #expect(throws: OAuthError.self) { try ClientCredentials.read(authorization: basic, form: ["client_secret": "x"]).get() }
         #expect(throws: OAuthError.self) { try ClientCredentials.read(authorization: nil, form: [:]).get() }
         #expect(try ClientCredentials.read(authorization: nil, form: ["client_id": "m"]).get().method == .none)

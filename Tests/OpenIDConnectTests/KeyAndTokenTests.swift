@@ -70,6 +70,12 @@ import Testing
         #expect(token["at_hash"] == .string("ungWv48Bz-pBQUDeXa4iIw"))
     }
 
+    @Test func aRefreshMayNarrowTheScopesNeverWidenThem() {
+        #expect(grant.narrowed(to: "email")?.scopes == ["email"])
+        #expect(grant.narrowed(to: "email openid")?.scopes == ["openid", "email"], "in the grant's order")
+        #expect(grant.narrowed(to: "openid phone") == nil)
+    }
+
     @Test func sealedKeysOpenOnlyWithTheirSecret() throws {
         let pem = try SigningKey.generate(.es256, at: now).privatePEM
         let sealed = try KeySeal(secret: "a-secret-of-thirty-two-characters!").seal(pem)

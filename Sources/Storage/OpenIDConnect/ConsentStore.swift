@@ -13,17 +13,22 @@ public struct ConnectedApplication: Sendable, Equatable {
 extension Store {
     /// The scopes `accountID` already let `clientID` have.
     public func consentedScopes(accountID: String, clientID: String) async throws -> Set<String> {
+        try await Self.consentedScopes(accountID: accountID, clientID: clientID, on: sql)
+    }
+
+    private static func consentedScopes(accountID: String, clientID: String, on sql: any SQLDatabase) async throws -> Set<String> {
         guard let text = try await sql.raw("SELECT scopes FROM oidc_consents WHERE account_id = \(bind: accountID) AND client_id = \(bind: clientID)")
             .first(decodingColumn: "scopes", as: String.self) else { return [] }
         return Set(text.split(separator: " ").map(String.init))
     }
 
-    /// Remembers a consent, adding to what was consented before.
+    /// Remembers a consent, adding to what was consented before (read in the same transaction, so two consents
+    /// at once keep both).
     public func recordConsent(accountID: String, clientID: String, scopes: [String]) async throws {
         let now = nowMillis
-        let before = try await consentedScopes(accountID: accountID, clientID: clientID)
-        let all = before.union(scopes).subtracting(["openid"]).sorted().joined(separator: " ")
         try await write { sql in
+            let before = try await Self.consentedScopes(accountID: accountID, clientID: clientID, on: sql)
+            let all = before.union(scopes).subtracting(["openid"]).sorted().joined(separator: " ")
             try await sql.raw("DELETE FROM oidc_consents WHERE account_id = \(bind: accountID) AND client_id = \(bind: clientID)").run()
             try await sql.raw("""
                 INSERT INTO oidc_consents (account_id, client_id, scopes, granted_at) VALUES (\(bind: accountID), \(bind: clientID), \(bind: all), \(bind: now))

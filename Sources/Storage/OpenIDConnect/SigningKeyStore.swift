@@ -20,14 +20,21 @@ extension Store {
 
     /// Makes new signing keys (`force`: even if there are some; `guichet keys rotate`), keeps the replaced ones
     /// verifying for `overlap`, deletes those past theirs. Concurrent first starts on one PostgreSQL create one
-    /// set: the plan is made inside the write transaction, after the table is locked.
+    /// set: the plan is made inside the write transaction, after the table is locked. The keys are generated
+    /// before it (an RSA key takes a good part of a second), so the writer, which filings wait for, is not held.
     public func rotateKeys(force: Bool, overlap: TimeInterval = KeyRotation.defaultOverlap) async throws {
         let custody = openIDState.custody, now = clock()
         let postgres = sql.dialect.name == "postgresql"
+        var made: [SigningAlgorithm: SigningKey] = [:]
+        for algorithm in SigningAlgorithm.allCases { made[algorithm] = try SigningKey.generate(algorithm, at: now) }
+        let fresh = made
         try await write { sql in
             if postgres { try await sql.raw("LOCK TABLE oidc_keys IN EXCLUSIVE MODE").run() }
             let keys = try await Self.readKeys(on: sql, custody: custody)
-            let plan = try KeyRotation.plan(keys, now: now, overlap: overlap, force: force) { try SigningKey.generate($0, at: now) }
+            let plan = try KeyRotation.plan(keys, now: now, overlap: overlap, force: force) { algorithm in
+                guard let key = fresh[algorithm] else { throw SigningKey.KeyError.unknownKey }
+                return key
+            }
             for kid in plan.expired {
                 try await sql.raw("DELETE FROM oidc_keys WHERE kid = \(bind: kid)").run()
                 if case .files(let folder) = custody { try? FileManager.default.removeItem(at: folder.appendingPathComponent(kid + ".pem")) }
