@@ -75,7 +75,7 @@ let package = Package(
         // HTTP shells: WebSupport holds what they share (layout, shared partials, renderer, sessions, forms);
         // each part registers its own routes and owns its templates and static files.
         .target(name: "WebSupport", dependencies: [
-            "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging",
+            "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging", "OpenIDConnect",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -89,7 +89,7 @@ let package = Package(
         .target(name: "ConventionsWeb", dependencies: ["WebSupport", "Conventions", "Documents", "Expressions", "Storage", "Territory"],
                 resources: [.copy("Templates")]),
         .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow", "Demarches", "Messaging"], resources: [.copy("Templates")]),
-        .target(name: "OpenIDConnectWeb", dependencies: ["WebSupport", "OpenIDConnect", "Storage", "Identity", "Messaging"],
+        .target(name: "OpenIDConnectWeb", dependencies: ["WebSupport", "OpenIDConnect", "Storage", "Identity", "Messaging", "Workflow", "Conventions"],
                 resources: [.copy("Templates")]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging", "Workflow"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).

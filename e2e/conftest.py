@@ -33,14 +33,27 @@ def smtp(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def guichet(smtp, tmp_path_factory):
+def franceconnect():
+    """The FranceConnect stand-in (`franceconnect_standin.py`) Guichet is configured with."""
+    from franceconnect_standin import FranceConnectStandIn
+    standin = FranceConnectStandIn()
+    yield standin
+    standin.close()
+
+
+@pytest.fixture(scope="session")
+def guichet(smtp, franceconnect, tmp_path_factory):
     binary = os.environ.get("GUICHET_BIN", os.path.join(ROOT, ".build/debug/guichet"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, GUICHET_DATA_DIR=str(tmp_path_factory.mktemp("data")), SMTP_URL=f"smtp://127.0.0.1:{smtp['port']}",
                GUICHET_BASE_URL=base, LOG_FORMAT="json",
                # The tests' relying parties listen on loopback over http (back-channel logout): allowed here only.
-               GUICHET_OUTBOUND_ALLOW="127.0.0.1/32", GUICHET_OUTBOUND_HTTP="1")
+               GUICHET_OUTBOUND_ALLOW="127.0.0.1/32", GUICHET_OUTBOUND_HTTP="1",
+               GUICHET_FRANCECONNECT=franceconnect.issuer, GUICHET_FRANCECONNECT_CLIENT_ID="guichet-integration",
+               GUICHET_FRANCECONNECT_CLIENT_SECRET="secret-de-test-franceconnect-0123456789")
+    franceconnect.redirect_uris.add(base + "/franceconnect/retour")
+    franceconnect.post_logout_uris.add(base + "/franceconnect/deconnexion-terminee")
     if os.environ.get("E2E_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["E2E_DATABASE_URL"]
     subprocess.run([binary, "seed"], env=env, check=True, capture_output=True)

@@ -97,7 +97,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                                  codeThrottle: AttemptThrottle(limits: .trackingCode), passwordCheck: passwordCheck, trustedProxies: config.trustedProxies,
                                  webhookKey: keys.key(for:),
                                  formTokens: FormTokens(serverSecret: serverSecret), mailQueued: { await worker.wake() },
-                                 retention: (config.draftLifetimeDays, config.sentRetentionDays))
+                                 retention: (config.draftLifetimeDays, config.sentRetentionDays),
+                                 franceConnect: config.franceConnect.map { FranceConnectClient(settings: $0, client: outbound, clock: config.clock) })
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.
     if config.production && serving { try await refuseDemoAccounts(store, app: app) }

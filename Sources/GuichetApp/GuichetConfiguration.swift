@@ -1,5 +1,6 @@
 import Foundation
 import Messaging
+import OpenIDConnect
 
 /// Configuration from environment variables (documented in README.md). Bad values stop start-up with a message.
 public struct GuichetConfiguration: Sendable {
@@ -22,6 +23,9 @@ public struct GuichetConfiguration: Sendable {
     /// The secret the identity provider's private keys are sealed with in the database (`GUICHET_KEYS_SECRET`,
     /// 32 characters or more); nil means each key in an owner-only file under `data/keys`.
     var keysSecret: String?
+    /// FranceConnect (`GUICHET_FRANCECONNECT`: integration, production or a base URL, with
+    /// `GUICHET_FRANCECONNECT_CLIENT_ID` and `_CLIENT_SECRET`); nil hides its button.
+    public var franceConnect: FranceConnectSettings?
     /// How long a form draft is kept after its last save (`DRAFT_LIFETIME_DAYS`, 1 to 365).
     public var draftLifetimeDays = 30
     /// How long delivered messages are kept (`OUTBOX_RETENTION_DAYS`, 1 to 365): they hold codes and links.
@@ -90,6 +94,12 @@ public struct GuichetConfiguration: Sendable {
         if let secret = value("GUICHET_KEYS_SECRET") {
             guard secret.count >= 32 else { throw Invalid(description: "GUICHET_KEYS_SECRET must be at least 32 characters") }
             config.keysSecret = secret
+        }
+        if let base = value("GUICHET_FRANCECONNECT") {
+            do {
+                config.franceConnect = try FranceConnectSettings(base: base, clientID: value("GUICHET_FRANCECONNECT_CLIENT_ID") ?? "",
+                                                                 clientSecret: value("GUICHET_FRANCECONNECT_CLIENT_SECRET") ?? "")
+            } catch { throw Invalid(description: error.description) }
         }
         if let days = value("DRAFT_LIFETIME_DAYS") {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "DRAFT_LIFETIME_DAYS must be between 1 and 365") }

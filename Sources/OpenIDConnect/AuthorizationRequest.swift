@@ -113,6 +113,10 @@ public enum AuthorizationStep: Sendable, Equatable {
     /// Tell the application no (`prompt=none` that would need a page).
     case fail(OAuthError)
 
+    /// The person is signed in well enough for the application to be asked about or answered: the step where
+    /// whether they may use it at all is decided.
+    public var reachesThePerson: Bool { self == .consent || self == .issue }
+
     /// - Parameters:
     ///   - authTime: when the browser's session was opened with the password; nil when nobody is signed in.
     ///   - startedAt: when this request arrived; a sign-in after it satisfies `prompt=login`.

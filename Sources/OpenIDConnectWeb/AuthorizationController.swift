@@ -61,7 +61,18 @@ struct AuthorizationController {
         let request = pending.request
         let session = try await req.signInSession()
         let consented = try await session.asyncMap { try await req.store.consentedScopes(accountID: $0.account.id, clientID: request.clientID) } ?? []
-        switch AuthorizationStep.next(request, authTime: session?.authTime, startedAt: pending.startedAt, consented: consented, now: req.store.clock()) {
+        let step = AuthorizationStep.next(request, authTime: session?.authTime, startedAt: pending.startedAt, consented: consented, now: req.store.clock())
+        // An application of a shared service signs in only the people of the communes subscribing to it, today.
+        if let session, step.reachesThePerson, let client = try await req.store.relyingParty(id: request.clientID),
+           let service = client.registration.service {
+            let access = try await req.store.serviceAccess(accountID: session.account.id, service: service)
+            if !access.isOpen {
+                clear(req)
+                if request.prompts.contains(.none) { return answer(req, uri: request.redirectURI, state: request.state, error: .accessDenied) }
+                return try await ServiceRefusal.page(req, access, application: client.registration.name, service: service)
+            }
+        }
+        switch step {
         case .signIn:
             var location = "/compte/connexion?retour=%2Foidc%2Freprendre"
             if let hint = request.loginHint, let encoded = hint.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { location += "&courriel=" + encoded }

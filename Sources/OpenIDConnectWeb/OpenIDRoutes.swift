@@ -4,7 +4,7 @@ import WebSupport
 
 /// GrandLyon Connect, the identity provider: discovery and keys, the authorization endpoint with its consent
 /// page, the token, userinfo, revocation and introspection endpoints, RP-initiated logout, and the citizen's
-/// « Applications connectées ».
+/// « Applications connectées »; and Guichet as FranceConnect's relying party, with « Identité FranceConnect ».
 public enum OpenIDRoutes: WebPart {
     public static let resources: Bundle? = .module
 
@@ -25,6 +25,19 @@ public enum OpenIDRoutes: WebPart {
         let applications = ConnectedApplicationsController()
         html.get("compte", "applications", use: applications.list)
         html.post("compte", "applications", ":client", "deconnecter", use: applications.disconnect)
+        // FranceConnect: Guichet as its relying party.
+        let franceConnect = FranceConnectController()
+        html.get("franceconnect", "connexion", use: franceConnect.start)
+        html.get("franceconnect", "retour", use: franceConnect.callback)
+        html.get("franceconnect", "relier", use: franceConnect.linkForm)
+        html.post("franceconnect", "relier", use: franceConnect.confirmLink)
+        html.get("franceconnect", "deconnexion-terminee", use: franceConnect.loggedOut)
+        let identity = FranceConnectAccountController()
+        html.get("compte", "franceconnect", use: identity.page)
+        html.post("compte", "franceconnect", "relier", use: franceConnect.startLink)
+        html.post("compte", "franceconnect", "etat-civil", use: identity.declare)
+        html.post("compte", "franceconnect", "etat-civil", "supprimer", use: identity.removeDeclared)
+        html.post("compte", "franceconnect", "delier", use: identity.unlink)
 
         // Endpoints for applications: no cookies, no CSRF; the application authenticates itself.
         let tokens = TokenController()

@@ -28,6 +28,12 @@ struct TokenController {
         case .invalid(let why): return OAuthResponse.error(.invalidGrant(why))
         case .reused: return OAuthResponse.error(.invalidGrant("already used: the grant and its tokens are revoked"))
         case .issued(let grant, let refreshToken):
+            // A commune that stops the shared service closes its people's sessions at the application that day.
+            if form["grant_type"] == "refresh_token", let service = client.registration.service,
+               !(try await req.store.serviceAccess(accountID: grant.accountID, service: service)).isOpen {
+                try await req.store.revokeGrant(id: grant.id)
+                return OAuthResponse.error(.invalidGrant("the account's commune does not subscribe to \(service) today"))
+            }
             var issued = grant
             if form["grant_type"] == "refresh_token", let asked = form["scope"] {
                 guard let narrowed = grant.narrowed(to: asked) else { return OAuthResponse.error(.invalidScope("scope wider than the grant's")) }

@@ -7,11 +7,13 @@ import Workflow
 import WebSupport
 
 /// Accounts: sign-up with e-mail confirmation, sign-in, sign-out, password reset. One account per person; agents
-/// sign in here too. Designed so FranceConnect can later be linked to the same account by e-mail and identity.
+/// sign in here too; the commune the holder lives in (applications of a shared service read it). FranceConnect's
+/// sign-in and linking are OpenIDConnectWeb's.
 struct AccountController {
     func register(_ routes: any RoutesBuilder) {
         routes.get("compte", use: home)
         routes.post("compte", "rattacher", use: attachUnclaimed)
+        routes.post("compte", "commune", use: setCommune)
         routes.get("compte", "inscription", use: signUpForm)
         routes.post("compte", "inscription", use: signUp)
         routes.get("compte", "confirmer", use: confirm)
@@ -34,9 +36,12 @@ struct AccountController {
         var nameError: String?
         var passwordError: String?
         var formError: String?
+        /// Where FranceConnect's button comes back to, as a query value.
+        var backQuery: String
 
         init(layout: Layout, email: String = "", name: String = "", token: String = "", back: String = "", errors: [String: String] = [:]) {
             self.layout = layout; self.email = email; self.name = name; self.token = token; self.back = back
+            backQuery = back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             emailError = errors["email"]; nameError = errors["name"]; passwordError = errors["password"]; formError = errors["form"]
         }
     }
@@ -44,7 +49,10 @@ struct AccountController {
     struct HomePage {
         struct Row { var number: String; var title: String; var status: String; var date: String }
         struct Agent { var slug: String; var name: String }
+        struct Commune { var insee: String; var name: String; var selected: Bool }
         var layout: Layout
+        /// The territory's communes, the holder's selected.
+        var communes: [Commune] = []
         var name: String
         var email: String
         var demandes: [Row]
@@ -67,7 +75,29 @@ struct AccountController {
                             demandes: demandes, agentOf: agentOf, hasUnclaimed: unclaimed > 0,
                             unclaimedLabel: unclaimed == 1 ? "Une demande a été déposée sans compte" : "\(unclaimed) demandes ont été déposées sans compte",
                             confirmed: account.isConfirmed)
-        return req.guichet.renderer.html("account/home", page)
+        var shown = page
+        shown.communes = try await communes(req, selected: account.commune)
+        return req.guichet.renderer.html("account/home", shown)
+    }
+
+    private func communes(_ req: Request, selected: String?) async throws -> [HomePage.Commune] {
+        try await req.store.collectivites().filter { $0.kind == .commune }.compactMap { c in
+            c.insee.map { HomePage.Commune(insee: $0, name: c.name, selected: $0 == selected) }
+        }.sortedFrench(by: \.name)
+    }
+
+    /// « Ma commune »: one of the territory's communes, or none.
+    func setCommune(req: Request) async throws -> Response {
+        let account = try await req.requireAccount()
+        let chosen = req.form.value("commune")
+        let known = try await communes(req, selected: nil).map(\.insee)
+        guard chosen.isEmpty || known.contains(chosen) else {
+            req.flash("Choisissez votre commune dans la liste.")
+            return req.redirect(to: "/compte#commune", redirectType: .normal)
+        }
+        try await req.store.setCommune(accountID: account.id, insee: chosen.isEmpty ? nil : chosen)
+        req.flash(chosen.isEmpty ? "Votre commune de résidence est effacée." : "Votre commune de résidence est enregistrée.")
+        return req.redirect(to: "/compte", redirectType: .normal)
     }
 
     /// The requests filed without an account with this account's confirmed address join the account.
@@ -178,11 +208,13 @@ struct AccountController {
         return req.redirect(to: back, redirectType: .normal)
     }
 
-    /// Signing out of Guichet signs out of the applications this sign-in opened (GrandLyon Connect).
+    /// Signing out of Guichet signs out of the applications this sign-in opened (GrandLyon Connect), and of
+    /// FranceConnect when the sign-in came through it.
     func signOut(req: Request) async throws -> Response {
         if let session = try await req.signInSession() { try await req.store.endGrants(ofSession: session.sid) }
+        let franceConnect = req.franceConnectIDToken
         req.signOut()
-        return req.redirect(to: "/", redirectType: .normal)
+        return req.franceConnectLogout(idToken: franceConnect) ?? req.redirect(to: "/", redirectType: .normal)
     }
 
     func forgotForm(req: Request) async throws -> Response {

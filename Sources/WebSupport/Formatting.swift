@@ -20,6 +20,13 @@ public enum FrenchDate {
 
     /// The day alone, in Lyon: « 22/12/2026 ».
     public static func day(_ date: Date) -> String { String(string(date).prefix(10)) }
+
+    /// A `YYYY-MM-DD` day as French readers write it (« 24/08/1962 »); nil for anything else.
+    public static func isoDay(_ text: String) -> String? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2, parts.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
+        return "\(parts[2])/\(parts[1])/\(parts[0])"
+    }
 }
 
 /// A status as a coloured badge.

@@ -26,13 +26,17 @@ public struct GuichetContext: Sendable {
     public let mailQueued: @Sendable () async -> Void
     /// How long drafts and delivered messages are kept, in days, as configured: the privacy page says it.
     public let retention: (draftDays: Int, messageDays: Int)
+    /// FranceConnect, when configured (`GUICHET_FRANCECONNECT`): the sign-in pages then offer it.
+    public let franceConnect: FranceConnectClient?
 
     public init(store: Store, renderer: Renderer, baseURL: String, signInThrottle: AttemptThrottle, codeThrottle: AttemptThrottle, passwordCheck: PasswordCheck,
                 trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, formTokens: FormTokens,
-                mailQueued: @escaping @Sendable () async -> Void, retention: (draftDays: Int, messageDays: Int)) {
+                mailQueued: @escaping @Sendable () async -> Void, retention: (draftDays: Int, messageDays: Int),
+                franceConnect: FranceConnectClient? = nil) {
         self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.signInThrottle = signInThrottle; self.codeThrottle = codeThrottle
         self.passwordCheck = passwordCheck; self.trustedProxies = trustedProxies
         self.webhookKey = webhookKey; self.formTokens = formTokens; self.mailQueued = mailQueued; self.retention = retention
+        self.franceConnect = franceConnect
     }
 
     public func url(_ path: String) -> String { baseURL + path }

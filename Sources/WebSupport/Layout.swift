@@ -18,6 +18,8 @@ public struct Layout: Sendable {
     var isPlatformAdmin = false
     /// The footer's pages every public service's site has: the collectivité's own when the page is one of its.
     var legalLinks: [FooterLink] = []
+    /// FranceConnect is configured: sign-in and sign-up offer it first.
+    var franceConnect = false
 
     struct FooterLink { var url: String; var label: String }
 
@@ -28,7 +30,8 @@ public struct Layout: Sendable {
                       isBackOffice: backOffice, collectiviteName: collectivite?.name, collectiviteSlug: collectivite?.slug, isAdmin: isAdmin,
                       isPlatformAdmin: isAdmin && collectivite?.slug == TerritoryData.metropoleSlug,
                       legalLinks: LegalPage.allCases.map { FooterLink(url: "\(base)/\($0.rawValue)", label: $0.footerLabel) }
-                          + [FooterLink(url: "\(base)/plan-du-site", label: "Plan du site")])
+                          + [FooterLink(url: "\(base)/plan-du-site", label: "Plan du site")],
+                      franceConnect: req.guichet.franceConnect != nil)
     }
 }
 

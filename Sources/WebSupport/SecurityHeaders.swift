@@ -37,7 +37,10 @@ extension Request {
     public func clearSessionFormRedirect() { if hasSession { session.data[Self.formRedirectSessionKey] = nil } }
 
     var formRedirectTargets: [String] {
-        (storage[FormRedirectKey.self] ?? []) + (hasSession ? session.data[Self.formRedirectSessionKey].map { [$0] } ?? [] : [])
+        var targets = (storage[FormRedirectKey.self] ?? []) + (hasSession ? session.data[Self.formRedirectSessionKey].map { [$0] } ?? [] : [])
+        // Signed in through FranceConnect: « Se déconnecter » ends at its session end.
+        if franceConnectIDToken != nil, let issuer = guichet.franceConnect?.settings.issuer, let origin = Self.cspOrigin(issuer) { targets.append(origin) }
+        return targets
     }
 
     /// The CSP source for a URI: `https://host:port` for web addresses, `scheme:` for an app's own scheme; nil for

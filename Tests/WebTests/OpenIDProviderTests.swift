@@ -386,4 +386,37 @@ final class OpenIDProviderTests: XCTestCase {
         XCTAssertEqual(withIDToken.status, .unauthorized)
         XCTAssertTrue(withIDToken.headers.contentType?.description.contains("problem+json") ?? false)
     }
+
+    /// laclasse.com bound to its shared service: a citizen who said of no commune, then of a commune without a
+    /// convention for it, is refused with a page that says why; no code reaches the application.
+    func testAnApplicationOfASharedServiceRefusesPeopleOfOtherCommunes() async throws {
+        _ = try await guichet.store.registerRelyingParty(RelyingParty(
+            id: "laclasse-eleves", name: "laclasse.com", kind: .confidential, redirectURIs: [redirect], scopes: ["openid", "email"], service: "laclasse"))
+        let browser = guichet.browser()
+        _ = try await browser.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        let refused = try await browser.get(authorizePath(["scope": "openid email"], client: "laclasse-eleves"))
+        XCTAssertEqual(refused.status, .forbidden)
+        XCTAssertTrue(refused.contains("Indiquez votre commune de résidence"))
+        XCTAssertNil(refused.location, "nothing goes back to the application")
+
+        let account = try await XCTUnwrapAsync(try await guichet.store.account(email: "usager@demo.fr"))
+        _ = try await browser.get("/compte")
+        let bad = try await browser.post("/compte/commune", [("commune", "99999")])
+        XCTAssertEqual(bad.location, "/compte#commune")
+        let unset = try await guichet.store.account(id: account.id)?.commune
+        XCTAssertNil(unset, "an unknown commune is not recorded")
+        _ = try await browser.post("/compte/commune", [("commune", "69123")])
+        let access = try await guichet.store.serviceAccess(accountID: account.id, service: "laclasse")
+        let silent = try await browser.get(authorizePath(["scope": "openid email", "prompt": "none"], client: "laclasse-eleves"))
+        if access.isOpen {
+            XCTAssertTrue(silent.location?.contains("error=consent_required") == true, "let through, to the consent it still needs")
+            let page = try await browser.get(authorizePath(["scope": "openid email"], client: "laclasse-eleves"))
+            XCTAssertTrue(page.contains("Autoriser"))
+        } else {
+            XCTAssertTrue(silent.location?.contains("error=access_denied") == true, "prompt=none is told no, without a page")
+            let page = try await browser.get(authorizePath(["scope": "openid email"], client: "laclasse-eleves"))
+            XCTAssertEqual(page.status, .forbidden)
+            XCTAssertTrue(page.contains("Lyon"), "the page names the commune")
+        }
+    }
 }

@@ -12,6 +12,8 @@ public struct Account: Sendable, Equatable, Decodable {
     public var sessionEpoch: Int64
     var disabledAt: Int64?
     var createdAt: Int64
+    /// The INSEE code of the commune the holder lives in, as they said it.
+    public var commune: String?
     public var isConfirmed: Bool { confirmedAt != nil }
     public var isDisabled: Bool { disabledAt != nil }
 }
@@ -31,7 +33,7 @@ extension Store {
     /// Creates an account; `.conflict` if the e-mail is taken.
     public func createAccount(email: String, name: String, passwordHash: String, confirmed: Bool = false) async throws -> Account {
         let account = Account(id: newID(), email: email.lowercased(), name: name, passwordHash: passwordHash,
-                              confirmedAt: confirmed ? nowMillis : nil, sessionEpoch: 0, disabledAt: nil, createdAt: nowMillis)
+                              confirmedAt: confirmed ? nowMillis : nil, sessionEpoch: 0, disabledAt: nil, createdAt: nowMillis, commune: nil)
         try await write { sql in
             let taken = try await sql.raw("SELECT id FROM accounts WHERE email = \(bind: account.email)").first() != nil
             if taken { throw StoreError.conflict("email") }

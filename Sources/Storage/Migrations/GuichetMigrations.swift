@@ -29,6 +29,8 @@ public enum GuichetMigrations {
         CreateLegalTexts(),
         // 011
         CreateRelyingParties(), CreateSigningKeys(), CreateGrants(), CreateAuthorizationCodes(), CreateRefreshTokens(), CreateConsents(),
+        // 012
+        CreateCivilIdentities(), UpdateAccountsAddCommune(),
     ]
 }
 

@@ -68,8 +68,10 @@ extension Store {
     /// What Guichet knows of an account, for claims.
     public func person(accountID: String) async throws -> Person? {
         guard let account = try await account(id: accountID), !account.isDisabled else { return nil }
+        // Only a verified identity is given to applications: a declared one is the holder's word.
+        let identity = try await civilIdentity(accountID: accountID)
         return Person(accountID: account.id, email: account.email, emailVerified: account.isConfirmed, name: account.name,
-                      updatedAt: Date(millis: account.createdAt))
+                      pivot: identity?.isVerified == true ? identity?.pivot : nil, updatedAt: Date(millis: account.createdAt))
     }
 
     /// The subject `client` knows the account by.
