@@ -81,3 +81,57 @@ def test_the_applications_page_passes_axe(guichet, browser):  # noqa: F811
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old))
     assert "redirect-erreur" in browser.page_source
     assert violations(browser) == [], browser.current_url
+
+
+def test_laclasse_lets_in_the_people_of_subscribing_communes_only(guichet, browser, tmp_path):  # noqa: F811
+    """An application bound to laclasse.com: Fontaines-Saint-Martin subscribes, Poleymieux-au-Mont-d'Or stopped on
+    1 June 2026. A citizen living in Poleymieux is refused with a page that says why; once living in Fontaines,
+    the same citizen reaches the consent and the application gets its code."""
+    import subprocess
+    from test_franceconnect_journey import local_account
+    base = guichet["base"]
+    conventions = tmp_path / "conventions.csv"
+    conventions.write_text("code_insee,signee_le,debut,fin,service,offre,debut_service,fin_service\n"
+                           "69087,2025-11-20,2026-01-01,,laclasse,,2026-01-01,\n"
+                           "69153,2025-11-20,2026-01-01,,laclasse,,2026-01-01,2026-06-01\n", encoding="utf-8")
+    done = subprocess.run([guichet["binary"], "import", "conventions", "--file", str(conventions)], env=guichet["env"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rp = RelyingParty()
+    try:
+        client_id = "laclasse-" + secrets.token_hex(4)
+        register(guichet, "--id", client_id, "--name", "laclasse.com", "--redirect-uri", rp.base + "/callback",
+                 "--scopes", "openid,email", "--service", "laclasse")
+        email = "eleve-%s@demo.fr" % secrets.token_hex(4)
+        local_account(guichet, email, name="Parent d'élève")
+        authorize = base + "/oidc/authorize?" + urlencode({
+            "response_type": "code", "client_id": client_id, "redirect_uri": rp.base + "/callback", "scope": "openid email",
+            "state": "etat", "nonce": "n", "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256", "login_hint": email})
+
+        def live_in(insee):
+            browser.get(base + "/compte")
+            from selenium.webdriver.support.ui import Select
+            Select(browser.find_element(By.ID, "commune-choix")).select_by_value(insee)
+            click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Enregistrer ma commune']"))
+
+        browser.get(authorize)
+        browser.find_element(By.ID, "password").send_keys(PASSWORD)
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+        assert "Indiquez votre commune de résidence" in browser.page_source, "no commune yet"
+        assert violations(browser) == [], browser.current_url
+
+        live_in("69153")
+        browser.get(authorize)
+        motive = browser.find_element(By.ID, "motif").text
+        assert "Poleymieux-au-Mont-d'Or a cessé d'adhérer" in motive and "01/06/2026" in motive, motive
+        assert violations(browser) == [], browser.current_url
+        assert not [path for _, path, _ in rp.received if path == "/callback"], "nothing went back to the application"
+
+        live_in("69087")
+        browser.get(authorize)
+        assert "Autoriser « laclasse.com »" in browser.page_source
+        click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Autoriser']"))
+        assert browser.current_url.startswith(rp.base + "/callback?code=")
+    finally:
+        rp.close()

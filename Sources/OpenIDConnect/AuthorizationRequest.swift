@@ -114,8 +114,9 @@ public enum AuthorizationStep: Sendable, Equatable {
     case fail(OAuthError)
 
     /// The person is signed in well enough for the application to be asked about or answered: the step where
-    /// whether they may use it at all is decided.
-    public var reachesThePerson: Bool { self == .consent || self == .issue }
+    /// whether they may use it at all is decided. A silent request that would need the consent page reaches
+    /// them too: a person the application may not have at all is told `access_denied`, not asked to consent.
+    public var reachesThePerson: Bool { self == .consent || self == .issue || self == .fail(.consentRequired) }
 
     /// - Parameters:
     ///   - authTime: when the browser's session was opened with the password; nil when nobody is signed in.

@@ -77,6 +77,12 @@ import Testing
         #expect(try step(["prompt": "login"], authTime: now.addingTimeInterval(-1)) == .issue, "signed in during the request")
     }
 
+    @Test func theStepsWhereThePersonIsKnownAreThoseASharedServiceDecides() {
+        #expect(AuthorizationStep.consent.reachesThePerson && AuthorizationStep.issue.reachesThePerson)
+        #expect(AuthorizationStep.fail(.consentRequired).reachesThePerson, "a silent request of a signed-in person")
+        #expect(!AuthorizationStep.signIn.reachesThePerson && !AuthorizationStep.fail(.loginRequired).reachesThePerson)
+    }
+
     @Test func acrValuesArePassedThroughWhenReached() throws {
         let asked = try AuthorizationRequest.parse(params(["acr_values": "eidas1 urn:grandlyon:connect:local"]), client: app).get()
         #expect(asked.acr(identityLevel: "franceconnect") == "eidas1")

@@ -1,3 +1,4 @@
+import Conventions
 import Foundation
 import GuichetTestSupport
 import OpenIDConnect
@@ -405,18 +406,25 @@ final class OpenIDProviderTests: XCTestCase {
         XCTAssertEqual(bad.location, "/compte#commune")
         let unset = try await guichet.store.account(id: account.id)?.commune
         XCTAssertNil(unset, "an unknown commune is not recorded")
+        // Bron subscribes to laclasse.com; Lyon stopped it on 1 June 2026.
+        try await guichet.store.importConventions([
+            "69029": ConventionCadre(commune: "69029", signed: "2025-11-20", start: "2026-01-01",
+                                     services: [.init(serviceID: "laclasse", offer: nil, start: "2026-01-01")]),
+            "69123": ConventionCadre(commune: "69123", signed: "2025-11-20", start: "2026-01-01",
+                                     services: [.init(serviceID: "laclasse", offer: nil, start: "2026-01-01", end: "2026-06-01")]),
+        ], in: try await guichet.store.platformScope())
         _ = try await browser.post("/compte/commune", [("commune", "69123")])
-        let access = try await guichet.store.serviceAccess(accountID: account.id, service: "laclasse")
         let silent = try await browser.get(authorizePath(["scope": "openid email", "prompt": "none"], client: "laclasse-eleves"))
-        if access.isOpen {
-            XCTAssertTrue(silent.location?.contains("error=consent_required") == true, "let through, to the consent it still needs")
-            let page = try await browser.get(authorizePath(["scope": "openid email"], client: "laclasse-eleves"))
-            XCTAssertTrue(page.contains("Autoriser"))
-        } else {
-            XCTAssertTrue(silent.location?.contains("error=access_denied") == true, "prompt=none is told no, without a page")
-            let page = try await browser.get(authorizePath(["scope": "openid email"], client: "laclasse-eleves"))
-            XCTAssertEqual(page.status, .forbidden)
-            XCTAssertTrue(page.contains("Lyon"), "the page names the commune")
-        }
+        XCTAssertTrue(silent.location?.contains("error=access_denied") == true, "prompt=none is told no, without a page: \(silent.location ?? "-")")
+        let stopped = try await browser.get(authorizePath(["scope": "openid email"], client: "laclasse-eleves"))
+        XCTAssertEqual(stopped.status, .forbidden)
+        XCTAssertTrue(stopped.contains("Lyon"), "the page names the commune")
+        XCTAssertTrue(stopped.contains("01/06/2026"), "the page says since when: \(stopped.body)")
+
+        _ = try await browser.post("/compte/commune", [("commune", "69029")])
+        let through = try await browser.get(authorizePath(["scope": "openid email", "prompt": "none"], client: "laclasse-eleves"))
+        XCTAssertTrue(through.location?.contains("error=consent_required") == true, "let through, to the consent it still needs")
+        let page = try await browser.get(authorizePath(["scope": "openid email"], client: "laclasse-eleves"))
+        XCTAssertTrue(page.contains("Autoriser"))
     }
 }

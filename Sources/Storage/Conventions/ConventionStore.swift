@@ -112,18 +112,10 @@ extension Store {
     }
 
     static func contributionInputs(partialYear: PartialYearRule, names: [String: String], on sql: any SQLDatabase) async throws -> ContributionsReport.Inputs {
-        struct ConventionRow: Decodable { var insee: String; var signed: String; var start: String; var ended: String? }
-        struct ServiceRow: Decodable { var insee: String; var service: String; var offer: String?; var start: String; var end: String? }
         struct PopulationRow: Decodable { var insee: String; var vintage: Int; var population: Int }
         struct SyntecRow: Decodable { var year: Int; var month: Int; var value: String; var published: String }
         struct EarlierRow: Decodable { var insee: String; var service: String; var amount: String }
-        var conventions: [String: ConventionCadre] = [:]
-        for c in try await sql.raw("SELECT insee, signed, start, ended FROM conventions").all(decoding: ConventionRow.self) {
-            conventions[c.insee] = ConventionCadre(commune: c.insee, signed: c.signed, start: c.start, services: [], ended: c.ended)
-        }
-        for s in try await sql.raw(#"SELECT insee, service, offer, start, "end" FROM convention_memberships ORDER BY service, start"#).all(decoding: ServiceRow.self) {
-            conventions[s.insee]?.services.append(.init(serviceID: s.service, offer: s.offer.flatMap(Offer.init(rawValue:)), start: s.start, end: s.end))
-        }
+        let conventions = try await conventionCadres(on: sql)
         var populations: [String: [Int: Int]] = [:]
         for p in try await sql.raw("SELECT insee, vintage, population FROM populations").all(decoding: PopulationRow.self) {
             populations[p.insee, default: [:]][p.vintage] = p.population
@@ -136,5 +128,28 @@ extension Store {
         }
         return ContributionsReport.Inputs(conventions: conventions, names: names, populations: populations, syntec: SyntecSeries(syntec),
                                           earlier: earlier, services: try await sharedServices(on: sql), partialYear: partialYear)
+    }
+
+    /// The conventions cadres with their memberships (in the order they were joined): every commune's, or only
+    /// those of `communes`.
+    static func conventionCadres(of communes: [String]? = nil, on sql: any SQLDatabase) async throws -> [String: ConventionCadre] {
+        struct ConventionRow: Decodable { var insee: String; var signed: String; var start: String; var ended: String? }
+        struct ServiceRow: Decodable { var insee: String; var service: String; var offer: String?; var start: String; var end: String? }
+        if communes?.isEmpty == true { return [:] }
+        let cadres = sql.select().columns("insee", "signed", "start", "ended").from("conventions")
+        let memberships = sql.select().columns("insee", "service", "offer", "start", "end").from("convention_memberships")
+            .orderBy("service").orderBy("start")
+        if let communes {
+            cadres.where("insee", .in, communes)
+            memberships.where("insee", .in, communes)
+        }
+        var conventions: [String: ConventionCadre] = [:]
+        for c in try await cadres.all(decoding: ConventionRow.self) {
+            conventions[c.insee] = ConventionCadre(commune: c.insee, signed: c.signed, start: c.start, services: [], ended: c.ended)
+        }
+        for s in try await memberships.all(decoding: ServiceRow.self) {
+            conventions[s.insee]?.services.append(.init(serviceID: s.service, offer: s.offer.flatMap(Offer.init(rawValue:)), start: s.start, end: s.end))
+        }
+        return conventions
     }
 }
