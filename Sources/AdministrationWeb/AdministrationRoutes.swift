@@ -3,7 +3,7 @@ import Vapor
 import WebSupport
 
 /// A collectivité's administration: its agents, API tokens and the webhook key; for the Métropole's admins,
-/// failing deliveries and communes' first admins.
+/// failing deliveries, communes' first admins and the security journal of every account.
 public enum AdministrationRoutes: BackOfficePart {
     public static let resources: Bundle? = .module
 
@@ -23,5 +23,6 @@ public enum AdministrationRoutes: BackOfficePart {
         let legal = LegalTextsController()
         bo.get("pages-legales", use: legal.page)
         bo.post("pages-legales", ":page", use: legal.save)
+        bo.get("securite", use: SecurityJournalController().page)
     }
 }

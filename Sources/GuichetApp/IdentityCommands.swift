@@ -70,7 +70,12 @@ struct RelyingPartyCommand: AsyncCommand {
                 throw BundleCommand.Failure("Application refusée, rien n'a été enregistré :\n" + problems.sorted { $0.key < $1.key }.map { "  - \($0.key) : \($0.value)" }.joined(separator: "\n"))
             }
             let secret: String?
-            do { secret = try await store.registerRelyingParty(party) } catch StoreError.conflict { throw BundleCommand.Failure("--id : « \(party.id) » existe déjà") }
+            do { secret = try await store.registerRelyingParty(party) }
+            catch StoreError.conflict("service") {
+                let known = try await store.sharedServices().map(\.id).joined(separator: ", ")
+                throw BundleCommand.Failure("--service : « \(party.service ?? "") » n'est pas un service de la convention cadre (\(known))")
+            }
+            catch StoreError.conflict { throw BundleCommand.Failure("--id : « \(party.id) » existe déjà") }
             context.console.print("Application « \(party.name) » enregistrée : client_id \(party.id)")
             if let secret { context.console.print("client_secret \(secret)  (affiché cette seule fois : conservez-le)") }
         case "list":

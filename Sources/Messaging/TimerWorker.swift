@@ -25,6 +25,7 @@ public actor TimerWorker {
                 while try await store.purgeExpiredDrafts() > 0 {}
                 while try await store.purgeSentMessages(retentionDays: sentRetentionDays) > 0 {}
                 while try await store.purgeExpiredSessions() > 0 {}
+                while try await store.purgeOldSecurityEvents() > 0 {}
                 // Orphan files mean reading the upload folder and every draft: rarely.
                 if lastOrphanPurge.map({ store.clock().timeIntervalSince($0) > 6 * 3600 }) ?? true {
                     lastOrphanPurge = store.clock()

@@ -26,8 +26,10 @@ struct ConnectedApplicationsController {
     func disconnect(req: Request) async throws -> Response {
         let account = try await req.requireAccount()
         let clientID = req.parameters.get("client") ?? ""
-        let name = try await req.store.relyingParty(id: clientID)?.registration.name ?? clientID
+        let party = try await req.store.relyingParty(id: clientID)
+        let name = party?.registration.name ?? clientID
         try await req.store.disconnectApplication(accountID: account.id, clientID: clientID)
+        if party != nil { try await req.journal(.applicationDisconnected, accountID: account.id, detail: name) }
         req.flash("« \(name) » est déconnectée : elle ne peut plus accéder à votre compte sans vous le redemander.")
         return req.redirect(to: "/compte/applications", redirectType: .normal)
     }

@@ -93,6 +93,7 @@ struct FranceConnectController {
         do { account = try await req.store.createAccount(from: identity, email: email) }
         catch StoreError.conflict("email") { return try await askPassword(req, identity, emailAccount: email, returnTo: returnTo) }
         catch StoreError.conflict("linked") { return try await failed(req, .stateMismatch) }
+        try await req.journal(.accountCreated, accountID: account.id, detail: "avec l'identité FranceConnect")
         let token = try await req.store.issueToken(accountID: account.id, purpose: .confirmEmail, lifetime: 48 * 3600)
         try await req.store.enqueue([Mails.confirmAccount(to: account.email, link: req.guichet.url("/compte/confirmer?jeton=\(token)"))])
         await req.guichet.mailQueued()
@@ -103,6 +104,7 @@ struct FranceConnectController {
     private func link(_ req: Request, accountID: String, _ identity: FederatedIdentity, then back: String, message: String) async throws -> Response {
         do { try await req.store.linkFranceConnect(accountID: accountID, identity) }
         catch StoreError.conflict { return try await refused(req, "Cette identité FranceConnect ou ce compte est déjà relié ailleurs. Déliez-le d'abord.") }
+        try await req.journal(.franceConnectLinked, accountID: accountID)
         req.flash(message)
         return try await signIn(req, accountID: accountID, identity, then: back)
     }
@@ -116,7 +118,10 @@ struct FranceConnectController {
         guard !account.isDisabled else {
             return try await refused(req, "Ce compte est désactivé. Adressez-vous à l'administrateur de votre collectivité.")
         }
-        if try await req.account()?.id != account.id { try await req.signIn(account) }
+        if try await req.account()?.id != account.id {
+            try await req.signIn(account)
+            try await req.journal(.signInFranceConnect, accountID: account.id)
+        }
         req.rememberFranceConnectSession(idToken: identity.idToken)
         return req.redirect(to: back, redirectType: .normal)
     }

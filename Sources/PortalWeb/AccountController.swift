@@ -140,6 +140,7 @@ struct AccountController {
         let account: Account
         do { account = try await req.store.createAccount(email: email, name: name, passwordHash: hash) }
         catch StoreError.conflict { throw Abort(.conflict) }
+        try await req.journal(.accountCreated, accountID: account.id)
         try await sendConfirmation(req, account)
         return req.guichet.renderer.messagePage(try await Layout.make(req, title: "Vérifiez vos e-mails"),
             heading: "Vérifiez vos e-mails", message: "Un message vient d'être envoyé à \(email) pour terminer l'opération.")
@@ -187,6 +188,7 @@ struct AccountController {
         }
         let account = try await req.store.account(email: email)
         guard try await req.guichet.passwordCheck.matches(password, hash: account?.passwordHash), let account else {
+            if let account { try await req.journal(.signInRefused, accountID: account.id) }
             return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
         }
         await req.guichet.signInThrottle.succeeded(attempt)
@@ -201,6 +203,7 @@ struct AccountController {
             return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)
         }
         try await req.signIn(account)
+        try await req.journal(.signIn, accountID: account.id)
         // Agents come to work: without a page to go back to, their inbox (`/bo` picks it).
         if back == safeReturnPath(nil), !(try await req.store.agentMemberships(accountID: account.id)).isEmpty {
             return req.redirect(to: "/bo", redirectType: .normal)
@@ -259,6 +262,7 @@ struct AccountController {
         // Read again: the new password moved the session epoch, ending the account's other sessions.
         guard let account = try await req.store.account(id: accountID), !account.isDisabled else { throw Abort(.notFound) }
         try await req.signIn(account)
+        try await req.journal(.passwordChanged, accountID: account.id)
         req.flash("Votre mot de passe a été changé.")
         return req.redirect(to: "/compte", redirectType: .normal)
     }

@@ -58,5 +58,6 @@ public enum PortalRoutes: WebPart {
         html.post("compte", "demandes", ":number", "corriger", use: correction.mine)
         html.post("suivi", "corriger", use: correction.anonymous)
         AccountController().register(small)
+        AccountSecurityController().register(small)
     }
 }

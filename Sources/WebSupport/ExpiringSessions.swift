@@ -18,7 +18,7 @@ public struct ExpiringSessions: AsyncSessionDriver {
 
     public func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
         let id = SessionID(string: Secret.token())
-        try await store.saveSession(secret: id.string, data: data.snapshot)
+        try await store.saveSession(secret: id.string, data: data.snapshot, device: DeviceLabel.of(userAgent: request.headers.first(name: .userAgent)))
         return id
     }
 

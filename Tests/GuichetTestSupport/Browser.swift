@@ -51,10 +51,10 @@ public final class Browser: @unchecked Sendable {
 
     /// Posts a URL-encoded form; `withCSRF: false` leaves the token out (a forged request).
     @discardableResult
-    public func post(_ path: String, _ fields: [(String, String)], withCSRF: Bool = true) async throws -> Page {
+    public func post(_ path: String, _ fields: [(String, String)], withCSRF: Bool = true, headers: HTTPHeaders = [:]) async throws -> Page {
         let all = (withCSRF ? [("_csrf", csrf)] : []) + fields
         let body = all.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        var headers = HTTPHeaders()
+        var headers = headers
         headers.contentType = .urlEncodedForm
         return try await send(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
@@ -91,9 +91,11 @@ public final class Browser: @unchecked Sendable {
         return try await send(method, path, headers: headers, body: body)
     }
 
-    public func signIn(_ email: String, password: String) async throws -> Page {
-        try await get("/compte/connexion")
-        return try await post("/compte/connexion", [("email", email), ("password", password), ("retour", "/compte")])
+    /// `userAgent`: the browser it says it is, for the sessions and journal that name it.
+    public func signIn(_ email: String, password: String, userAgent: String? = nil) async throws -> Page {
+        let headers: HTTPHeaders = userAgent.map { ["User-Agent": $0] } ?? [:]
+        try await get("/compte/connexion", headers: headers)
+        return try await post("/compte/connexion", [("email", email), ("password", password), ("retour", "/compte")], headers: headers)
     }
 
     private func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer) async throws -> Page {

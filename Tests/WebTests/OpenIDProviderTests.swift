@@ -352,6 +352,20 @@ final class OpenIDProviderTests: XCTestCase {
         let (status, _) = try await call("/oidc/introspect", ["token": "x"], basic: ("site-bron", String(secret)))
         XCTAssertEqual(status, .ok, "the secret shown is the application's")
 
+        // Bound to a shared service of the convention cadre, chosen from the catalogue.
+        _ = try await admin.get("/bo/metropole/applications")
+        let unknown = try await admin.post("/bo/metropole/applications", [("id", "ent-bron"), ("nom", "ENT"), ("kind", "confidential"),
+                                                                          ("redirect_uris", "https://ent.bron.fr/cb"), ("service", "laclase")])
+        XCTAssertEqual(unknown.status, .unprocessableEntity)
+        XCTAssertTrue(unknown.contains("Choisissez un service de la convention cadre dans la liste."))
+        let nothing = try await guichet.store.relyingParty(id: "ent-bron")
+        XCTAssertNil(nothing, "nothing registered")
+        let bound = try await admin.post("/bo/metropole/applications", [("id", "ent-bron"), ("nom", "ENT"), ("kind", "confidential"),
+                                                                        ("redirect_uris", "https://ent.bron.fr/cb"), ("service", "laclasse")])
+        XCTAssertTrue(bound.contains("réservée aux communes adhérant à laclasse.com"), bound.body)
+        let service = try await guichet.store.relyingParty(id: "ent-bron")?.registration.service
+        XCTAssertEqual(service, "laclasse")
+
         let commune = guichet.browser()
         try await commune.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
         let other = try await commune.get("/bo/caluire-et-cuire/applications")
@@ -390,6 +404,23 @@ final class OpenIDProviderTests: XCTestCase {
 
     /// laclasse.com bound to its shared service: a citizen who said of no commune, then of a commune without a
     /// convention for it, is refused with a page that says why; no code reaches the application.
+    func testClosingASessionFromAnotherBrowserSignsItsApplicationsOut() async throws {
+        let laptop = guichet.browser()
+        let answer = try await code(laptop)
+        let (_, tokens) = try await exchange(try XCTUnwrap(answer["code"]))
+        let refresh = try XCTUnwrap(tokens["refresh_token"] as? String)
+        let account = try await XCTUnwrapAsync(try await guichet.store.account(email: "usager@demo.fr"))
+        let laptopSession = try await XCTUnwrapAsync(try await guichet.store.sessions(ofAccount: account.id).first)
+
+        let phone = guichet.browser()
+        _ = try await phone.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        _ = try await phone.get("/compte/sessions")
+        _ = try await phone.post("/compte/sessions/fermer", [("session", laptopSession.handle)])
+        let (status, refused) = try await call("/oidc/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("laclasse", secret))
+        XCTAssertEqual(status, .badRequest)
+        XCTAssertEqual(refused["error"] as? String, "invalid_grant", "the application's sign-in ended with the session")
+    }
+
     func testAnApplicationOfASharedServiceRefusesPeopleOfOtherCommunes() async throws {
         _ = try await guichet.store.registerRelyingParty(RelyingParty(
             id: "laclasse-eleves", name: "laclasse.com", kind: .confidential, redirectURIs: [redirect], scopes: ["openid", "email"], service: "laclasse"))

@@ -31,6 +31,8 @@ public enum GuichetMigrations {
         CreateRelyingParties(), CreateSigningKeys(), CreateGrants(), CreateAuthorizationCodes(), CreateRefreshTokens(), CreateConsents(),
         // 012
         CreateCivilIdentities(), UpdateAccountsAddCommune(),
+        // 013
+        UpdateSessionsAddOwner(), CreateSecurityEvents(),
     ]
 }
 

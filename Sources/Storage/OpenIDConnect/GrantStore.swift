@@ -148,14 +148,16 @@ extension Store {
     /// are told, through the outbox, in the same transaction.
     public func endGrants(ofSession sessionID: String) async throws {
         let now = nowMillis, parties = try await relyingParties()
-        try await write { sql in
-            let rows = try await sql.raw("""
-                SELECT details FROM oidc_grants WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL AND expires_at > \(bind: now)
-                """).all(decodingColumn: "details", as: String.self)
-            try await sql.raw("UPDATE oidc_grants SET revoked_at = \(bind: now) WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL").run()
-            try await sql.raw("DELETE FROM oidc_refresh_tokens WHERE grant_id IN (SELECT id FROM oidc_grants WHERE session_id = \(bind: sessionID))").run()
-            try await Self.notifyLogout(try rows.map { try fromJSON(TokenIssuer.Grant.self, $0) }, parties: parties, at: now, on: sql)
-        }
+        try await write { sql in try await Self.endGrants(ofSession: sessionID, parties: parties, at: now, on: sql) }
+    }
+
+    static func endGrants(ofSession sessionID: String, parties: [StoredRelyingParty], at now: Int64, on sql: any SQLDatabase) async throws {
+        let rows = try await sql.raw("""
+            SELECT details FROM oidc_grants WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL AND expires_at > \(bind: now)
+            """).all(decodingColumn: "details", as: String.self)
+        try await sql.raw("UPDATE oidc_grants SET revoked_at = \(bind: now) WHERE session_id = \(bind: sessionID) AND revoked_at IS NULL").run()
+        try await sql.raw("DELETE FROM oidc_refresh_tokens WHERE grant_id IN (SELECT id FROM oidc_grants WHERE session_id = \(bind: sessionID))").run()
+        try await notifyLogout(try rows.map { try fromJSON(TokenIssuer.Grant.self, $0) }, parties: parties, at: now, on: sql)
     }
 
     /// One logout notice per application and sign-in among `grants`, for the applications with a back-channel

@@ -11,6 +11,10 @@ extension Store {
         let text = try jsonText(party), now = nowMillis
         try await write { sql in
             if try await sql.raw("SELECT id FROM oidc_clients WHERE id = \(bind: party.id)").first() != nil { throw StoreError.conflict("id") }
+            // Bound to a service the catalogue does not hold, the application would refuse everyone.
+            if let service = party.service, try await sql.raw("SELECT id FROM shared_services WHERE id = \(bind: service)").first() == nil {
+                throw StoreError.conflict("service")
+            }
             try await sql.raw("""
                 INSERT INTO oidc_clients (id, registration, secret_hash, created_at)
                 VALUES (\(bind: party.id), \(bind: text), \(bind: secret.map(Secret.hash)), \(bind: now))

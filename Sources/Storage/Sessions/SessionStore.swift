@@ -22,15 +22,18 @@ extension Store {
         return StoredSession(data: data, expiresAt: Date(millis: row.expiresAt))
     }
 
-    /// Writes a session's values and pushes its expiry a lifetime ahead.
-    public func saveSession(secret: String, data: [String: String]) async throws {
+    /// Writes a session's values and pushes its expiry a lifetime ahead. Its owner is the account signed in
+    /// (`data["account"]`); `device` and the start are kept from the first write.
+    public func saveSession(secret: String, data: [String: String], device: String? = nil) async throws {
         let json = try jsonText(data)
-        let expires = nowMillis + Int64(Self.sessionLifetime * 1000)
-        let id = Secret.hash(secret)
+        let now = nowMillis
+        let expires = now + Int64(Self.sessionLifetime * 1000)
+        let id = Secret.hash(secret), owner = data["account"]
         try await write { sql in
             try await sql.raw("""
-                INSERT INTO sessions (id, data, expires_at) VALUES (\(bind: id), \(bind: json), \(bind: expires))
-                ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at
+                INSERT INTO sessions (id, data, expires_at, account_id, started_at, device)
+                VALUES (\(bind: id), \(bind: json), \(bind: expires), \(bind: owner), \(bind: now), \(bind: device))
+                ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, account_id = excluded.account_id
                 """).run()
         }
     }

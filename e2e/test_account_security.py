@@ -1,0 +1,60 @@
+"""« Mes sessions » and the security journal in a real browser on a phone: the same person signed in on a second
+browser (plain HTTP, another device), closed from the phone; the journal names what happened, a refused
+password flagged; the Métropole admins' search, with a bad address refused beside its field. axe-core on each."""
+import secrets
+
+import requests
+from selenium.webdriver.common.by import By
+
+from oidc_browser import hidden
+from test_accessibility import violations
+from test_browser_journey import browser, click_and_wait, sign_in, sign_out, PASSWORD  # noqa: F401 (the fixture)
+from test_franceconnect_journey import local_account
+
+LAPTOP = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+def other_browser(base, email, password=PASSWORD):
+    http = requests.Session()
+    http.headers["User-Agent"] = LAPTOP
+    page = http.get(base + "/compte/connexion").text
+    http.post(base + "/compte/connexion", data={"_csrf": hidden(page, "_csrf"), "email": email, "password": password, "retour": "/compte"})
+    return http
+
+
+def test_a_person_closes_a_session_from_another_device_and_reads_the_journal(guichet, browser):  # noqa: F811
+    base = guichet["base"]
+    email = "securite-%s@demo.fr" % secrets.token_hex(4)
+    local_account(guichet, email, name="Sam Prudent")
+    other_browser(base, email, password="pas-le-bon-mot-de-passe")
+    laptop = other_browser(base, email)
+    assert laptop.get(base + "/compte", allow_redirects=False).status_code == 200, "signed in on the laptop"
+
+    sign_in(browser, base, email)
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Mes sessions"))
+    assert "cet appareil" in browser.page_source and "Firefox sur Linux" in browser.page_source
+    assert violations(browser) == [], browser.current_url
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Fermer cette session']"))
+    assert "La session est fermée" in browser.page_source
+    assert "Firefox sur Linux" not in browser.page_source
+    assert laptop.get(base + "/compte", allow_redirects=False).status_code == 303, "the laptop is signed out"
+
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "journal de sécurité"))
+    journal = browser.find_element(By.ID, "journal").text
+    for line in ("Session fermée à distance", "Mot de passe refusé — à vérifier", "Connexion avec le mot de passe", "Compte créé"):
+        assert line in journal, journal
+    assert violations(browser) == [], browser.current_url
+
+
+def test_the_metropole_admins_search_the_journal(guichet, browser):  # noqa: F811
+    base = guichet["base"]
+    other_browser(base, "usager@demo.fr", password="pas-le-bon-mot-de-passe")
+    sign_in(browser, base, "admin@metropole.demo.fr")
+    browser.get(base + "/bo/metropole/securite?courriel=usager%40demo.fr&type=mot_de_passe_refuse")
+    rows = browser.find_element(By.ID, "journal").text
+    assert "usager@demo.fr" in rows and "Mot de passe refusé" in rows and "Firefox sur Linux" in rows
+    assert violations(browser) == [], browser.current_url
+    browser.get(base + "/bo/metropole/securite?courriel=usager")
+    assert browser.find_element(By.ID, "erreur-courriel").text.startswith("Saisissez une adresse e-mail complète")
+    assert browser.find_element(By.ID, "courriel").get_attribute("aria-invalid") == "true"
+    assert violations(browser) == [], browser.current_url
