@@ -34,6 +34,7 @@ let package = Package(
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
         .target(name: "GuichetApp", dependencies: [
             "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions", "Workflow", "OpenIDConnect", "OpenIDConnectWeb",
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

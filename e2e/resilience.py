@@ -177,6 +177,8 @@ class Agent:
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.post("/compte/connexion", {"email": address, "password": password, "retour": "/compte"}, form="/compte/connexion")
+        from second_factor import fresh_code
+        self.post("/compte/connexion/code", {"code": fresh_code(address)}, form="/compte/connexion/code")
 
     def get(self, path):
         with self.opener.open(self.base + path, timeout=10) as response:

@@ -58,3 +58,42 @@ def test_the_metropole_admins_search_the_journal(guichet, browser):  # noqa: F81
     assert browser.find_element(By.ID, "erreur-courriel").text.startswith("Saisissez une adresse e-mail complète")
     assert browser.find_element(By.ID, "courriel").get_attribute("aria-invalid") == "true"
     assert violations(browser) == [], browser.current_url
+
+
+def test_a_citizen_turns_the_second_factor_on_and_signs_in_with_it(guichet, browser):  # noqa: F811
+    """The setup page's key typed into an "authenticator" (computed here), the recovery codes shown once, then a
+    sign-in that asks the code; axe-core on the setup, codes, code and status pages."""
+    import base64
+    from second_factor import fresh_code
+    from test_browser_journey import type_second_factor
+    base = guichet["base"]
+    email = "deux-facteurs-%s@demo.fr" % secrets.token_hex(4)
+    local_account(guichet, email, name="Claude Prudente")
+    sign_in(browser, base, email)
+    browser.get(base + "/compte")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Double authentification"))
+    assert violations(browser) == [], browser.current_url
+    shown = browser.find_element(By.ID, "cle").text.replace(" ", "")
+    key = base64.b32decode(shown + "=" * (-len(shown) % 8))
+    browser.find_element(By.ID, "code").send_keys("000000")
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Activer']"))
+    assert browser.find_element(By.ID, "erreur-code").text.startswith("Code incorrect.")
+    assert browser.find_element(By.ID, "cle").text.replace(" ", "") == shown, "the same key, to try again"
+    assert violations(browser) == [], browser.current_url
+    browser.find_element(By.ID, "code").send_keys(fresh_code(email, key))
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Activer']"))
+    codes = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#codes-de-secours li")]
+    assert len(codes) == 10, codes
+    assert violations(browser) == [], browser.current_url
+
+    sign_out(browser)
+    browser.get(base + "/compte/connexion")
+    browser.find_element(By.ID, "email").send_keys(email)
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    assert "/compte/connexion/code" in browser.current_url
+    type_second_factor(browser, email, key)
+    assert browser.current_url.endswith("/compte"), browser.current_url
+    browser.get(base + "/compte/double-authentification")
+    assert "Codes de secours encore utilisables : 10." in browser.page_source
+    assert violations(browser) == [], browser.current_url

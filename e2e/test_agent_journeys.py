@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 
 from conftest import wait_for_mail
 from test_attestation_pdf import file_subsidy
-from test_browser_journey import PASSWORD, click_and_wait, sign_in, sign_out
+from test_browser_journey import PASSWORD, click_and_wait, sign_in, sign_out, type_second_factor
 from test_form_journeys import accessible, window  # noqa: F401 (the phone and desktop fixture)
 from test_multipage_journey import button
 
@@ -30,6 +30,10 @@ def test_notification_message_and_refusal_with_its_reason(guichet, window):  # n
     browser.find_element(By.ID, "email").send_keys("agent@caluire-et-cuire.demo.fr")
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    # An agent's second step: the code of their authenticator app.
+    assert "/compte/connexion/code" in browser.current_url
+    accessible(browser)
+    type_second_factor(browser, "agent@caluire-et-cuire.demo.fr")
     assert browser.current_url.endswith(f"/bo/caluire-et-cuire/demandes/{number}"), browser.current_url
     assert number in browser.find_element(By.TAG_NAME, "h1").text
 

@@ -41,8 +41,11 @@ def test_the_attestation_is_a_readable_pdf(guichet):
 
     agent = client()
     page = agent.open(base + "/compte/connexion").read().decode()
-    agent.open(base + "/compte/connexion", urllib.parse.urlencode(
-        {"_csrf": csrf(page), "email": "agent@caluire-et-cuire.demo.fr", "password": "Guichet-Demo-2026!"}).encode())
+    page = agent.open(base + "/compte/connexion", urllib.parse.urlencode(
+        {"_csrf": csrf(page), "email": "agent@caluire-et-cuire.demo.fr", "password": "Guichet-Demo-2026!"}).encode()).read().decode()
+    from second_factor import fresh_code
+    agent.open(base + "/compte/connexion/code", urllib.parse.urlencode(
+        {"_csrf": csrf(page), "code": fresh_code("agent@caluire-et-cuire.demo.fr")}).encode())
     url = f"{base}/bo/caluire-et-cuire/demandes/{number}"
     for transition in ("instruire", "accorder"):
         page = agent.open(url).read().decode()

@@ -48,7 +48,15 @@ def sign_in(browser, base, email):
     browser.find_element(By.ID, "email").send_keys(email)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    if "/compte/connexion/code" in browser.current_url:  # an agent: the code of their authenticator app
+        type_second_factor(browser, email)
     assert "/compte/connexion" not in browser.current_url, browser.page_source
+
+
+def type_second_factor(browser, email, key=None):
+    from second_factor import fresh_code
+    browser.find_element(By.ID, "code").send_keys(fresh_code(email, key))
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
 
 
 def sign_out(browser):

@@ -46,6 +46,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.asyncCommands.use(ContributionsCommand(), as: "contributions")
     app.asyncCommands.use(KeysCommand(), as: "keys")
     app.asyncCommands.use(RelyingPartyCommand(), as: "oidc-client")
+    app.asyncCommands.use(SecondFactorCommand(), as: "second-factor")
 
     if isSQLite {
         // WAL lets readers run beside the writer; the setting is stored in the file, so once is enough.

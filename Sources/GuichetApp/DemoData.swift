@@ -1,6 +1,8 @@
 import Conventions
+import Crypto
 import Demarches
 import Foundation
+import Identity
 import Storage
 import Territory
 
@@ -47,6 +49,12 @@ public enum DemoData {
         return conventions.count
     }
 
+    /// The demo agents' TOTP keys, derived from their address so that the demo, the tests and the end-to-end
+    /// suite compute the same codes: public, like the demo password, and used by the demo accounts only.
+    public static func secondFactorKey(for email: String) -> TOTPKey {
+        TOTPKey(key: Array(SHA256.hash(data: Data(("guichet-demo-second-factor:" + email).utf8))).prefix(20).map { $0 })
+    }
+
     public static func seed(_ store: Store, hash: @Sendable (String) async throws -> String) async throws -> String {
         try await store.loadTerritory(try TerritoryData.load())
         var published = 0
@@ -67,12 +75,17 @@ public enum DemoData {
                 account = try await store.createAccount(email: demo.email, name: demo.name, passwordHash: try await hash(password), confirmed: true)
                 created.append(demo.email)
             }
-            if let slug = demo.collectivite { try await store.grantRoles(accountID: account.id, collectivite: slug, roles: demo.roles) }
+            if let slug = demo.collectivite {
+                try await store.grantRoles(accountID: account.id, collectivite: slug, roles: demo.roles)
+                try await store.installSecondFactor(accountID: account.id, key: secondFactorKey(for: demo.email))
+            }
         }
         return """
             Territoire : 59 collectivités. Démarches publiées : \(published). Conventions cadre créées : \(conventions). Comptes créés : \(created.count).
             Comptes de démonstration (mot de passe : \(password)) :
             \(accounts.map { "  \($0.email) — \($0.name)" }.joined(separator: "\n"))
+            Double authentification des agents (clé à saisir dans une application d'authentification, ou `guichet second-factor code --email …`) :
+            \(accounts.filter { $0.collectivite != nil }.map { "  \($0.email) — \(secondFactorKey(for: $0.email).displayKey)" }.joined(separator: "\n"))
             """
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import OpenIDConnect
 import Storage
 import Vapor
@@ -88,6 +89,34 @@ struct RelyingPartyCommand: AsyncCommand {
             guard let id = signature.id, try await store.removeRelyingParty(id: id) else { throw BundleCommand.Failure("--id : application inconnue") }
             context.console.print("Application « \(id) » supprimée ; ses jetons ne sont plus acceptés.")
         default: throw BundleCommand.Failure("action inconnue « \(signature.action) » (add, list, remove)")
+        }
+    }
+}
+
+/// `guichet second-factor reset --email …`: an agent who lost both phone and recovery codes sets a new second
+/// factor up at the next sign-in. `code --email …` prints the current code of a demo account (whose key is public).
+struct SecondFactorCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "reset or code") var action: String
+        @Option(name: "email", help: "the account's e-mail address") var email: String?
+    }
+    var help: String { "Resets an account's second factor (lost phone), or prints a demo account's current code." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let store = context.application.guichet.store
+        let email = (signature.email ?? "").lowercased()
+        guard let account = try await store.account(email: email) else { throw BundleCommand.Failure("--email : aucun compte « \(email) »") }
+        switch signature.action {
+        case "reset":
+            try await store.disableSecondFactor(accountID: account.id)
+            try await store.record(SecurityEvent(accountID: account.id, at: store.clock(), kind: .secondFactorDisabled, detail: "par l'exploitant"))
+            context.console.print("Double authentification de \(email) réinitialisée : une nouvelle sera demandée à la prochaine connexion à l'espace agents.")
+        case "code":
+            guard DemoData.accounts.contains(where: { $0.email == email && $0.collectivite != nil }) else {
+                throw BundleCommand.Failure("--email : seuls les agents de démonstration ont une clé connue")
+            }
+            context.console.print(DemoData.secondFactorKey(for: email).code(step: TOTPKey.step(at: store.clock())))
+        default: throw BundleCommand.Failure("action inconnue « \(signature.action) » (reset, code)")
         }
     }
 }

@@ -14,6 +14,11 @@ public struct SecurityEvent: Sendable, Equatable {
         case sessionEnded = "session_fermee"
         case otherSessionsEnded = "autres_sessions_fermees"
         case applicationDisconnected = "application_deconnectee"
+        case secondFactorEnabled = "double_authentification_activee"
+        case secondFactorDisabled = "double_authentification_desactivee"
+        case secondFactorRefused = "code_refuse"
+        case recoveryCodeUsed = "code_de_secours_utilise"
+        case recoveryCodesRenewed = "codes_de_secours_renouveles"
 
         /// As the journal says it to the account holder.
         public var french: String {
@@ -28,11 +33,18 @@ public struct SecurityEvent: Sendable, Equatable {
             case .sessionEnded: "Session fermée à distance"
             case .otherSessionsEnded: "Autres sessions fermées"
             case .applicationDisconnected: "Application déconnectée"
+            case .secondFactorEnabled: "Double authentification activée"
+            case .secondFactorDisabled: "Double authentification désactivée"
+            case .secondFactorRefused: "Code de double authentification refusé"
+            case .recoveryCodeUsed: "Code de secours utilisé"
+            case .recoveryCodesRenewed: "Codes de secours renouvelés"
             }
         }
 
         /// Worth the holder's attention when they did not do it themselves.
-        public var isAlert: Bool { self == .signInRefused || self == .passwordChanged || self == .franceConnectUnlinked }
+        public var isAlert: Bool {
+            [.signInRefused, .passwordChanged, .franceConnectUnlinked, .secondFactorDisabled, .secondFactorRefused, .recoveryCodeUsed].contains(self)
+        }
     }
 
     public var accountID: String

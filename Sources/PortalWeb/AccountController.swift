@@ -202,6 +202,8 @@ struct AccountController {
             try await sendConfirmation(req, account)
             return try await refuse("Confirmez d'abord votre adresse e-mail : un nouveau lien vient de vous être envoyé.", status: .forbidden)
         }
+        // With a second factor, the session opens only after its code.
+        if try await req.store.hasSecondFactor(accountID: account.id) { return try SecondFactorController.ask(req, accountID: account.id, back: back) }
         try await req.signIn(account)
         try await req.journal(.signIn, accountID: account.id)
         // Agents come to work: without a page to go back to, their inbox (`/bo` picks it).
@@ -261,9 +263,11 @@ struct AccountController {
         try await req.store.setPassword(accountID: accountID, passwordHash: try await req.password.async.hash(password))
         // Read again: the new password moved the session epoch, ending the account's other sessions.
         guard let account = try await req.store.account(id: accountID), !account.isDisabled else { throw Abort(.notFound) }
-        try await req.signIn(account)
         try await req.journal(.passwordChanged, accountID: account.id)
         req.flash("Votre mot de passe a été changé.")
+        // The link proves the mailbox, not the phone: an account with a second factor still types its code.
+        if try await req.store.hasSecondFactor(accountID: account.id) { return try SecondFactorController.ask(req, accountID: account.id, back: "/compte") }
+        try await req.signIn(account)
         return req.redirect(to: "/compte", redirectType: .normal)
     }
 }

@@ -59,5 +59,6 @@ public enum PortalRoutes: WebPart {
         html.post("suivi", "corriger", use: correction.anonymous)
         AccountController().register(small)
         AccountSecurityController().register(small)
+        SecondFactorController().register(small)
     }
 }

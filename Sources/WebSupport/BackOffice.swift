@@ -19,12 +19,14 @@ extension BackOfficePart {
 }
 
 extension Request {
-    /// The agent's scope for the collectivité in the path, or a 403 page for anyone else.
+    /// The agent's scope for the collectivité in the path, or a 403 page for anyone else. An agent signed in with
+    /// the password alone is sent to the second factor first: it is mandatory for every back-office page.
     public func agentScope() async throws -> (TenantScope, Account) {
         let account = try await requireAccount()
         guard let scope = try await store.agentScope(slug: parameters.get("slug") ?? "", accountID: account.id) else {
             throw Abort(.forbidden)
         }
+        guard secondFactorDone else { throw secondFactorRedirect() }
         return (scope, account)
     }
 

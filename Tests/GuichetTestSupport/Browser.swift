@@ -1,4 +1,6 @@
 import Foundation
+import GuichetApp
+import Identity
 import Vapor
 import XCTVapor
 
@@ -6,10 +8,11 @@ import XCTVapor
 /// of the last page it saw with each form, as a real browser submitting that page would.
 public final class Browser: @unchecked Sendable {
     let app: Application
+    let clock: TestClock
     public private(set) var cookies: [String: String] = [:]
     public private(set) var csrf = ""
 
-    init(app: Application) { self.app = app }
+    init(app: Application, clock: TestClock) { self.app = app; self.clock = clock }
 
     public struct Page: Sendable {
         public var status: HTTPStatus
@@ -95,7 +98,29 @@ public final class Browser: @unchecked Sendable {
     public func signIn(_ email: String, password: String, userAgent: String? = nil) async throws -> Page {
         let headers: HTTPHeaders = userAgent.map { ["User-Agent": $0] } ?? [:]
         try await get("/compte/connexion", headers: headers)
-        return try await post("/compte/connexion", [("email", email), ("password", password), ("retour", "/compte")], headers: headers)
+        let answer = try await post("/compte/connexion", [("email", email), ("password", password), ("retour", "/compte")], headers: headers)
+        guard answer.location == "/compte/connexion/code" else { return answer }
+        // The demo agents' keys are known (`DemoData.secondFactorKey`): the code is typed as their phone shows it.
+        return try await typeSecondFactor(DemoData.secondFactorKey(for: email.lowercased()), on: "/compte/connexion/code", to: "/compte/connexion/code")
+    }
+
+    /// Sets a second factor up as a person would: reads the key the setup page shows, types a code of it. Returns
+    /// the key and the page with the recovery codes.
+    public func setUpSecondFactor() async throws -> (key: TOTPKey, page: Page) {
+        let setup = try await get("/compte/double-authentification")
+        guard let shown = setup.text(id: "cle"), let bytes = Base32.decode(shown) else { throw NoSetupPage(status: setup.status) }
+        let key = TOTPKey(key: bytes)
+        return (key, try await typeSecondFactor(key, on: "/compte/double-authentification", to: "/compte/double-authentification/activer"))
+    }
+
+    public struct NoSetupPage: Error { public var status: HTTPStatus }
+
+    /// Opens `page` and types the authenticator's current code into its form (posted to `action`), half a minute
+    /// after the last one: a code is good once, so the test clock moves on to the next.
+    public func typeSecondFactor(_ key: TOTPKey, on page: String, to action: String, fields: [(String, String)] = []) async throws -> Page {
+        clock.advance(30)
+        try await get(page)
+        return try await post(action, [("code", key.code(step: TOTPKey.step(at: clock.now)))] + fields)
     }
 
     private func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer) async throws -> Page {

@@ -115,7 +115,7 @@ public final class TestGuichet: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    public func browser() -> Browser { Browser(app: app) }
+    public func browser() -> Browser { Browser(app: app, clock: clock) }
 
     /// E-mails waiting in the outbox, oldest first.
     public func outbox() async throws -> [OutboxMail] { try await store.dueMessages(limit: 10_000).compactMap(\.mail) }

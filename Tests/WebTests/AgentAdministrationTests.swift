@@ -1,5 +1,6 @@
 import Demarches
 import Foundation
+import GuichetApp
 import GuichetTestSupport
 import Storage
 import Vapor
@@ -64,6 +65,12 @@ final class AgentAdministrationTests: XCTestCase {
         let token = String(path.split(separator: "=").last ?? "")
         let chosen = try await invited.post("/compte/nouveau-mot-de-passe", [("jeton", token), ("password", "Accueil-Caluire-2027")])
         XCTAssertEqual(chosen.status, .seeOther)
+        let first = try await invited.get("/bo/caluire-et-cuire/demandes")
+        XCTAssertEqual(first.location, "/compte/double-authentification?retour=/bo/caluire-et-cuire/demandes", "an agent sets up a second factor first")
+        let setup = try await invited.get("/compte/double-authentification")
+        XCTAssertTrue(setup.contains("obligatoire pour les agents"))
+        let (_, codes) = try await invited.setUpSecondFactor()
+        XCTAssertEqual(codes.body.matches(of: /<li><code>[A-Z2-9]{5}-[A-Z2-9]{5}<\/code><\/li>/).count, 10, "ten recovery codes, shown once")
         let inbox = try await invited.get("/bo/caluire-et-cuire/demandes")
         XCTAssertEqual(inbox.status, .ok, "the invited agent works with their roles at once")
         let other = guichet.browser()
@@ -167,6 +174,7 @@ final class AgentAdministrationTests: XCTestCase {
         let invited = guichet.browser()
         try await invited.get(path)
         _ = try await invited.post("/compte/nouveau-mot-de-passe", [("jeton", String(path.split(separator: "=").last ?? "")), ("password", "Bron-Admin-2027!")])
+        _ = try await invited.setUpSecondFactor()
         let bronAgents = try await invited.get("/bo/bron/agents")
         XCTAssertEqual(bronAgents.status, .ok)
         XCTAssertTrue(bronAgents.contains("Invité avec les rôles : admin"), "Bron's journal shows it")
@@ -209,7 +217,10 @@ final class AgentAdministrationTests: XCTestCase {
         let mail = try XCTUnwrap(outbox.last { $0.to == "agent@caluire-et-cuire.demo.fr" })
         let match = try XCTUnwrap(mail.text.firstMatch(of: /jeton=([A-Za-z0-9_-]+)/))
         let reset = try await browser.post("/compte/nouveau-mot-de-passe", [("jeton", String(match.1)), ("password", "Tout-Nouveau-Secret-9")])
-        XCTAssertEqual(reset.status, .seeOther)
+        XCTAssertEqual(reset.location, "/compte/connexion/code", "the link proves the mailbox, not the phone")
+        let signedIn = try await browser.typeSecondFactor(DemoData.secondFactorKey(for: "agent@caluire-et-cuire.demo.fr"),
+                                                          on: "/compte/connexion/code", to: "/compte/connexion/code")
+        XCTAssertEqual(signedIn.location, "/bo", "an agent goes to work")
         let here = try await browser.get("/bo/caluire-et-cuire/demandes")
         XCTAssertEqual(here.status, .ok, "the session that reset the password is signed in")
         let there = try await elsewhere.get("/bo/caluire-et-cuire/demandes")

@@ -19,6 +19,8 @@ public struct Store: Sendable {
     public let clock: @Sendable () -> Date
     /// How tracking codes are stored: keyed with the server's secret.
     let codes: TrackingCodeHash
+    /// How TOTP keys are kept: sealed with the server's secret.
+    let secondFactorSeal: SecretSeal
     let logger = Logger(label: "guichet.store")
     /// How this process's caches and the other processes' on the same database void each other's entries.
     public let cacheBus: CacheBus
@@ -62,6 +64,7 @@ public struct Store: Sendable {
         self.files = files
         self.clock = clock
         self.codes = TrackingCodeHash(serverSecret: serverSecret)
+        self.secondFactorSeal = SecretSeal(serverSecret: serverSecret, purpose: "second-factor")
         self.mails = mails
         self.sourceState = DataSourceState(read: readSource, bus: bus)
         self.draftState = DraftState(lifetimeDays: draftLifetimeDays)
