@@ -97,3 +97,35 @@ def test_a_citizen_turns_the_second_factor_on_and_signs_in_with_it(guichet, brow
     browser.get(base + "/compte/double-authentification")
     assert "Codes de secours encore utilisables : 10." in browser.page_source
     assert violations(browser) == [], browser.current_url
+
+
+def test_a_citizen_changes_address_and_deletes_the_account(guichet, browser):  # noqa: F811
+    """The address change (refused beside its field, then confirmed from the e-mail) and the account's deletion,
+    with axe-core on both pages."""
+    import re
+    from test_franceconnect_journey import mail_to
+    base = guichet["base"]
+    email = "change-%s@demo.fr" % secrets.token_hex(4)
+    new = "nouvelle-%s@demo.fr" % secrets.token_hex(4)
+    local_account(guichet, email, name="Alix Mobile")
+    sign_in(browser, base, email)
+    browser.get(base + "/compte")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Changer d'adresse e-mail"))
+    browser.find_element(By.ID, "email").send_keys(new)
+    browser.find_element(By.ID, "password").send_keys("pas-le-bon")
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer le lien de confirmation']"))
+    assert browser.find_element(By.ID, "erreur-password").text == "Mot de passe incorrect."
+    assert violations(browser) == [], browser.current_url
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer le lien de confirmation']"))
+    body = mail_to(guichet, new, "Confirmez votre nouvelle adresse e-mail")
+    browser.get(re.search(r"(http\S+/compte/courriel/confirmer\?jeton=\S+)", body).group(1))
+    assert new in browser.page_source
+    assert "Votre compte Guichet utilise désormais l'adresse " + new in mail_to(guichet, email, "L'adresse e-mail de votre compte a changé")
+
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Supprimer mon compte"))
+    assert violations(browser) == [], browser.current_url
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Supprimer définitivement mon compte']"))
+    assert "Votre compte est supprimé" in browser.page_source
+    assert violations(browser) == [], browser.current_url

@@ -86,7 +86,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     let worker = OutboxWorker(store: store, transport: transport, sms: sms, webhooks: WebhookClient(keys: keys, client: outbound, clock: config.clock),
                               logouts: BackChannelLogout(store: store, issuer: config.baseURL, client: outbound),
                               logger: Logger(label: "guichet.outbox"), lease: config.outboxLease)
-    let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"), sentRetentionDays: config.sentRetentionDays)
+    let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"), sentRetentionDays: config.sentRetentionDays,
+                             inactivity: config.inactivity.map { ($0, baseURL + "/compte/connexion") })
     app.storage[OutboxWorkerKey.self] = worker
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     let hasher = app.password

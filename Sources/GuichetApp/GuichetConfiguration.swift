@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import Messaging
 import OpenIDConnect
 
@@ -28,6 +29,9 @@ public struct GuichetConfiguration: Sendable {
     public var franceConnect: FranceConnectSettings?
     /// How long a form draft is kept after its last save (`DRAFT_LIFETIME_DAYS`, 1 to 365).
     public var draftLifetimeDays = 30
+    /// When unused citizens' accounts are warned, then deleted (`GUICHET_INACTIVE_WARN_MONTHS`, 23, and
+    /// `GUICHET_INACTIVE_DELETE_MONTHS`, 24; `GUICHET_INACTIVE_DELETE_MONTHS=0` turns it off).
+    public var inactivity: InactivityPolicy? = .standard
     /// How long delivered messages are kept (`OUTBOX_RETENTION_DAYS`, 1 to 365): they hold codes and links.
     public var sentRetentionDays = 30
     /// How long a message claimed for delivery is its process's (`OUTBOX_LEASE_SECONDS`, 30 to 3,600): if that
@@ -124,6 +128,15 @@ public struct GuichetConfiguration: Sendable {
         if let days = value("OUTBOX_RETENTION_DAYS") {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "OUTBOX_RETENTION_DAYS must be between 1 and 365") }
             config.sentRetentionDays = n
+        }
+        if value("GUICHET_INACTIVE_DELETE_MONTHS") == "0" {
+            config.inactivity = nil
+        } else if value("GUICHET_INACTIVE_WARN_MONTHS") != nil || value("GUICHET_INACTIVE_DELETE_MONTHS") != nil {
+            guard let warn = Int(value("GUICHET_INACTIVE_WARN_MONTHS") ?? "23"), let delete = Int(value("GUICHET_INACTIVE_DELETE_MONTHS") ?? "24"),
+                  let policy = InactivityPolicy(warnAfterMonths: warn, deleteAfterMonths: delete) else {
+                throw Invalid(description: "GUICHET_INACTIVE_WARN_MONTHS and GUICHET_INACTIVE_DELETE_MONTHS: months, 1 to 120, the warning before the deletion (or DELETE_MONTHS=0: never)")
+            }
+            config.inactivity = policy
         }
         if let seconds = value("OUTBOX_LEASE_SECONDS") {
             guard let n = Int(seconds), (30...3600).contains(n) else { throw Invalid(description: "OUTBOX_LEASE_SECONDS must be between 30 and 3600") }

@@ -19,6 +19,8 @@ public struct SecurityEvent: Sendable, Equatable {
         case secondFactorRefused = "code_refuse"
         case recoveryCodeUsed = "code_de_secours_utilise"
         case recoveryCodesRenewed = "codes_de_secours_renouveles"
+        case emailChanged = "adresse_changee"
+        case accountDeleted = "compte_supprime"
 
         /// As the journal says it to the account holder.
         public var french: String {
@@ -38,12 +40,14 @@ public struct SecurityEvent: Sendable, Equatable {
             case .secondFactorRefused: "Code de double authentification refusé"
             case .recoveryCodeUsed: "Code de secours utilisé"
             case .recoveryCodesRenewed: "Codes de secours renouvelés"
+            case .emailChanged: "Adresse e-mail changée"
+            case .accountDeleted: "Compte supprimé"
             }
         }
 
         /// Worth the holder's attention when they did not do it themselves.
         public var isAlert: Bool {
-            [.signInRefused, .passwordChanged, .franceConnectUnlinked, .secondFactorDisabled, .secondFactorRefused, .recoveryCodeUsed].contains(self)
+            [.signInRefused, .passwordChanged, .emailChanged, .franceConnectUnlinked, .secondFactorDisabled, .secondFactorRefused, .recoveryCodeUsed].contains(self)
         }
     }
 

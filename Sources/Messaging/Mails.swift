@@ -72,6 +72,42 @@ public enum Mails {
             """)
     }
 
+    public static func confirmEmailChange(to: String, link: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Confirmez votre nouvelle adresse e-mail", text: """
+            Bonjour,
+
+            Pour que votre compte Guichet utilise désormais cette adresse, ouvrez ce lien (valable 24 heures) :
+            \(link)
+
+            Si vous n'avez rien demandé, ignorez ce message : rien ne change.
+            """)
+    }
+
+    /// To the old address once the change is done: if it was not its owner, they know at once.
+    public static func emailChanged(to: String, newAddress: String, help: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "L'adresse e-mail de votre compte a changé", text: """
+            Bonjour,
+
+            Votre compte Guichet utilise désormais l'adresse \(newAddress). Ce message est le dernier envoyé à celle-ci.
+
+            Si vous n'êtes pas à l'origine de ce changement, choisissez sans attendre un nouveau mot de passe avec
+            « Mot de passe oublié » à la nouvelle adresse si vous y avez accès, sinon écrivez-nous : \(help)
+            """)
+    }
+
+    /// The warning before an unused account is deleted (`InactivityPolicy`).
+    public static func inactiveAccount(to: String, deletionDay: String, signInLink: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Votre compte Guichet sera supprimé le \(deletionDay)", text: """
+            Bonjour,
+
+            Votre compte Guichet n'a pas servi depuis longtemps. Sans connexion de votre part, il sera supprimé le
+            \(deletionDay), avec ce qu'il contient (vos brouillons, votre identité FranceConnect) ; vos demandes
+            restent traitées et archivées par les services.
+
+            Pour le garder, connectez-vous simplement une fois : \(signInLink)
+            """)
+    }
+
     public static func resetPassword(to: String, link: String) -> OutboxMail {
         OutboxMail(to: to, subject: "Choisir un nouveau mot de passe", text: """
             Bonjour,

@@ -1,4 +1,5 @@
 import Foundation
+import Identity
 import Logging
 import Storage
 
@@ -11,10 +12,14 @@ public actor TimerWorker {
     let logger: Logger
     let maxSleep: Duration
     let sentRetentionDays: Int
+    /// Unused accounts warned then deleted, and where the warning sends people to sign in; nil: never.
+    let inactivity: (policy: InactivityPolicy, signInLink: String)?
     private var lastOrphanPurge: Date?
 
-    public init(store: Store, logger: Logger, maxSleep: Duration = .seconds(30), sentRetentionDays: Int = 30) {
+    public init(store: Store, logger: Logger, maxSleep: Duration = .seconds(30), sentRetentionDays: Int = 30,
+                inactivity: (policy: InactivityPolicy, signInLink: String)? = nil) {
         self.store = store; self.logger = logger; self.maxSleep = maxSleep; self.sentRetentionDays = sentRetentionDays
+        self.inactivity = inactivity
     }
 
     public func run() async {
@@ -31,12 +36,26 @@ public actor TimerWorker {
                     lastOrphanPurge = store.clock()
                     let removed = try await store.purgeOrphanFiles()
                     if removed > 0 { logger.info("orphan files removed", metadata: ["count": "\(removed)"]) }
+                    if let (policy, link) = inactivity {
+                        while try await store.warnInactiveAccounts(policy, mail: { email, day in
+                            Mails.inactiveAccount(to: email, deletionDay: Self.day(day), signInLink: link)
+                        }) > 0 {}
+                        while try await store.deleteInactiveAccounts(policy) > 0 {}
+                    }
                 }
             } catch {
                 logger.error("timer round failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: await nextSleep())
         }
+    }
+
+    /// « 02/12/2028 », in Lyon.
+    static func day(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .gmt
+        let c = calendar.dateComponents([.day, .month, .year], from: date)
+        return String(format: "%02d/%02d/%04d", c.day ?? 1, c.month ?? 1, c.year ?? 1970)
     }
 
     /// Until the next due timer, between 1 s and `maxSleep`.

@@ -60,5 +60,6 @@ public enum PortalRoutes: WebPart {
         AccountController().register(small)
         AccountSecurityController().register(small)
         SecondFactorController().register(small)
+        AccountSettingsController().register(small)
     }
 }

@@ -77,12 +77,16 @@ struct SecondFactorController {
             req.flash("La connexion a expiré : saisissez de nouveau votre mot de passe.")
             return req.redirect(to: "/compte/connexion", redirectType: .normal)
         }
-        if let refusal = try await check(req, account) {
+        let verified: Bool
+        switch try await check(req, account) {
+        case .refused(let refusal):
             return try await codePage(req, action: "/compte/connexion/code", back: pending.back, error: refusal, status: .unprocessableEntity)
+        case .verified: verified = true
+        case .void: verified = false
         }
         req.session.data[Self.pendingKey] = nil
         try await req.signIn(account)
-        req.markSecondFactorDone()
+        if verified { req.markSecondFactorDone() }
         try await req.journal(.signIn, accountID: account.id, detail: "avec la double authentification")
         if pending.back == safeReturnPath(nil), !(try await req.store.agentMemberships(accountID: account.id)).isEmpty {
             return req.redirect(to: "/bo", redirectType: .normal)
@@ -90,27 +94,38 @@ struct SecondFactorController {
         return req.redirect(to: pending.back, redirectType: .normal)
     }
 
-    /// Nil when the typed code is accepted; otherwise what to say beside the field. Attempts are throttled per
-    /// account like passwords, so six digits cannot be guessed.
-    private func check(_ req: Request, _ account: Account) async throws -> String? {
+    enum Outcome {
+        case verified
+        /// What to say beside the field.
+        case refused(String)
+        /// The account's second factor could not be read (sealed under an earlier server secret) and is gone.
+        case void
+    }
+
+    /// Attempts are throttled per account like passwords, so six digits cannot be guessed.
+    private func check(_ req: Request, _ account: Account) async throws -> Outcome {
         guard let attempt = await req.guichet.signInThrottle.begin(subject: "second-factor:" + account.id, client: req.clientAddress) else {
-            return "Trop de codes refusés. Réessayez dans 15 minutes."
+            return .refused("Trop de codes refusés. Réessayez dans 15 minutes.")
         }
         switch try await req.store.checkSecondFactor(accountID: account.id, typed: req.form.value("code")) {
         case .accepted:
             await req.guichet.signInThrottle.succeeded(attempt)
-            return nil
+            return .verified
         case .recoveryCodeUsed(let left):
             await req.guichet.signInThrottle.succeeded(attempt)
             try await req.journal(.recoveryCodeUsed, accountID: account.id, detail: left == 1 ? "1 restant" : "\(left) restants")
             req.flash(left == 0 ? "Vous avez utilisé votre dernier code de secours : créez-en de nouveaux dans « Double authentification »."
                                 : "Code de secours accepté. Il vous en reste \(left).")
-            return nil
+            return .verified
         case .alreadyUsed:
-            return "Ce code a déjà servi. Attendez le suivant dans votre application (il change toutes les 30 secondes)."
-        case .wrong, .notEnabled:
+            return .refused("Ce code a déjà servi. Attendez le suivant dans votre application (il change toutes les 30 secondes).")
+        case .wrong:
             try await req.journal(.secondFactorRefused, accountID: account.id)
-            return "Code incorrect. Saisissez les 6 chiffres affichés par votre application, ou un code de secours."
+            return .refused("Code incorrect. Saisissez les 6 chiffres affichés par votre application, ou un code de secours.")
+        case .notEnabled:
+            await req.guichet.signInThrottle.succeeded(attempt)
+            req.flash("Votre double authentification n'est plus valable : activez-la de nouveau dans « Double authentification ».")
+            return .void
         }
     }
 
@@ -173,10 +188,12 @@ struct SecondFactorController {
     func stepUp(req: Request) async throws -> Response {
         let account = try await req.requireAccount()
         let back = safeReturnPath(req.form.value("retour"))
-        if let refusal = try await check(req, account) {
+        switch try await check(req, account) {
+        case .refused(let refusal):
             return try await codePage(req, action: "/compte/double-authentification/verifier", back: back, error: refusal, status: .unprocessableEntity)
+        case .verified: req.markSecondFactorDone()
+        case .void: break  // the back-office's door now offers its setup
         }
-        req.markSecondFactorDone()
         return req.redirect(to: back, redirectType: .normal)
     }
 

@@ -38,6 +38,7 @@ extension Request {
         session.data["sid"] = Secret.token()
         storage[MintedNonceKey.self] = Secret.token()  // forms opened before sign-in are refused after it
         storage[AccountKey.self] = account
+        try await store.recordActivity(accountID: account.id)
     }
 
     /// When the signed-in account typed its password in this session, and the sign-in's identifier; nil when

@@ -27,6 +27,8 @@ public struct AgentMembership: Sendable, Equatable {
 
 public enum TokenPurpose: String, Sendable {
     case confirmEmail = "confirm", resetPassword = "reset", api
+    /// A link sent to the new address of an account (`label`: that address).
+    case changeEmail = "email"
 }
 
 extension Store {

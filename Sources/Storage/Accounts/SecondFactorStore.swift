@@ -55,7 +55,12 @@ extension Store {
         struct Row: Decodable { var sealed_key: String; var last_step: Int64? }
         guard let row = try await sql.raw("SELECT sealed_key, last_step FROM second_factors WHERE account_id = \(bind: accountID)")
             .first(decoding: Row.self) else { return .notEnabled }
-        let key = TOTPKey(key: try secondFactorSeal.open(row.sealed_key))
+        // Sealed under another server secret (the operator changed it): void, to be set up again.
+        guard let opened = try? secondFactorSeal.open(row.sealed_key) else {
+            try await disableSecondFactor(accountID: accountID)
+            return .notEnabled
+        }
+        let key = TOTPKey(key: opened)
         if RecoveryCodes.looksLikeOne(typed) {
             let hash = codes.hash(typed), now = nowMillis
             return try await write { sql in

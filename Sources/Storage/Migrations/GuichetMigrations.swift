@@ -32,7 +32,7 @@ public enum GuichetMigrations {
         // 012
         CreateCivilIdentities(), UpdateAccountsAddCommune(),
         // 013
-        UpdateSessionsAddOwner(), CreateSecurityEvents(), CreateSecondFactors(),
+        UpdateSessionsAddOwner(), CreateSecurityEvents(), CreateSecondFactors(), UpdateAccountsAddActivity(),
     ]
 }
 
