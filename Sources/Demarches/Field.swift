@@ -55,12 +55,14 @@ public struct Field: Sendable, Codable, Equatable {
                 options: [Choice]? = nil, dataSource: String? = nil, display: ChoiceDisplay? = nil,
                 min: Decimal? = nil, max: Decimal? = nil, integer: Bool? = nil,
                 maxLength: Int? = nil, accept: [FileKind]? = nil, maxBytes: Int? = nil, maxFiles: Int? = nil,
-                rows: [String]? = nil, columns: [String]? = nil, fields: [Field]? = nil, minItems: Int? = nil, maxItems: Int? = nil) {
+                rows: [String]? = nil, columns: [String]? = nil, fields: [Field]? = nil, minItems: Int? = nil, maxItems: Int? = nil,
+                identity: IdentityField? = nil) {
         self.id = id; self.label = label; self.type = type; self.required = required; self.help = help
         self.condition = condition; self.expression = expression; self.postConditions = postConditions
         self.options = options; self.dataSource = dataSource; self.display = display; self.min = min; self.max = max; self.integer = integer
         self.maxLength = maxLength; self.accept = accept; self.maxBytes = maxBytes; self.maxFiles = maxFiles
         self.rows = rows; self.columns = columns; self.fields = fields; self.minItems = minItems; self.maxItems = maxItems
+        self.identity = identity
     }
 
     public init(from decoder: Decoder) throws {
@@ -93,6 +95,7 @@ public struct Field: Sendable, Codable, Equatable {
         itemNoun = try c.decodeIfPresent(String.self, forKey: .itemNoun)
         itemFeminine = try c.decodeIfPresent(Bool.self, forKey: .itemFeminine)
         locatesRequest = try c.decodeIfPresent(Bool.self, forKey: .locatesRequest)
+        identity = try c.decodeIfPresent(IdentityField.self, forKey: .identity)
     }
 
     /// Whether a posted key carries this field's answer: its id, or one of its parts (`adresse.city`,
@@ -113,6 +116,9 @@ public struct Field: Sendable, Codable, Equatable {
     /// For an address: it says where the request is about (a report's location), so it must be in the
     /// collectivité's territory (`PlaceRule`); a home or an association's seat may be anywhere.
     public var locatesRequest: Bool?
+    /// For a text or date question: the piece of the person's civil identity it asks, filled from FranceConnect
+    /// (and not changeable) when the signed-in account holds a verified identity.
+    public var identity: IdentityField?
     public var effectiveAccept: [FileKind] { type == .image ? (accept ?? [.jpeg, .png]).filter { $0 == .jpeg || $0 == .png } : accept ?? [.pdf, .jpeg, .png] }
     public var effectiveMaxPixels: Int { maxPixels ?? 2048 }
     public var effectiveMaxBytes: Int { Swift.min(maxBytes ?? 10_000_000, FileKind.absoluteMaxBytes) }

@@ -76,6 +76,9 @@ public enum FormCheck {
                 }
             default: break
             }
+            if let identity = field.identity, field.type != identity.fieldType {
+                problems.append("Le champ « \(name) » doit être de type \(identity.fieldType.rawValue) pour recevoir « \(identity.label) » de FranceConnect.")
+            }
         }
         if form.fields.allSatisfy({ !$0.type.isInput }) && !form.fields.isEmpty {
             problems.append("Le formulaire ne pose aucune question.")

@@ -61,7 +61,7 @@ struct DemarcheFormController {
         let kept = try await keeper.load()
         // Said once, on arriving at the form: the answers come from a draft kept until that day.
         let draftUntil = req.query[Int.self, at: "page"] == nil ? kept?.keptUntil : nil
-        let prefill = FormProgress(values: form.prefill(email: account?.email, name: account?.name, query: query(req), town: town(scope)), files: [:])
+        let prefill = FormProgress(values: form.withIdentity(form.prefill(email: account?.email, name: account?.name, query: query(req), town: town(scope)), try await identity(req, account)), files: [:])
         if !form.isMultiPage {
             return try await page(req, scope, demarche, page: 0, progress: kept?.progress ?? prefill, draftUntil: draftUntil)
         }
@@ -190,6 +190,8 @@ struct DemarcheFormController {
 
     private func send(_ req: Request, _ scope: TenantScope, _ demarche: VersionedDemarche, _ raw: RawSubmission,
                       keeper: ProgressKeeper, token: String?) async throws -> Response {
+        var raw = raw
+        raw.values = demarche.definition.form.withIdentity(raw.values, try await identity(req, keeper.account))
         let key = Filing.submissionKey(formToken: token)
         switch try await Filing(req.guichet).submit(raw, demarche: demarche, in: scope, account: keeper.account, key: key,
                                                     place: try await place(req, scope, demarche.definition.form)) {
@@ -277,8 +279,10 @@ struct DemarcheFormController {
         let pageInfo = form.logic.pages[index]
         let position = (outcome.visiblePages.firstIndex(of: index) ?? 0) + 1
         let title = errors.isEmpty && problem == nil ? definition.title : "Erreur — \(definition.title)"
-        var formVM = FormVM(form: form, values: progress.values, errors: errors, page: index, visible: outcome.visible, keptFiles: progress.files,
-                            focusBlock: BlockRows.target(of: req.form.value("action")), elsewhere: showErrors ? outcome.elsewhere : [:])
+        let verified = try await identity(req, try await req.account())
+        var formVM = FormVM(form: form, values: form.withIdentity(progress.values, verified), errors: errors, page: index, visible: outcome.visible,
+                            keptFiles: progress.files, focusBlock: BlockRows.target(of: req.form.value("action")),
+                            elsewhere: showErrors ? outcome.elsewhere : [:], fromFranceConnect: form.identityFieldIDs(verified))
         if let problem { formVM.pageError = problem; formVM.hasErrors = true }
         let view = FormPage(
             layout: try await Layout.make(req, title: title, collectivite: (scope.collectivite.name, scope.slug)),
@@ -294,6 +298,14 @@ struct DemarcheFormController {
             live: pageInfo.fieldIndices.contains { form.fields[$0].condition != nil },
             maps: Leaflet.isAvailable && pageInfo.fieldIndices.contains { form.fields[$0].type == .mapPoint })
         return req.guichet.renderer.html("portal/form", view, status: problem != nil ? .payloadTooLarge : errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// The signed-in account's identity as FranceConnect vouched for it, for the questions that ask for it; empty
+    /// without a verified one (a declared identity is the holder's word: it fills nothing).
+    private func identity(_ req: Request, _ account: Account?) async throws -> [IdentityField: String] {
+        guard let account, let civil = try await req.store.civilIdentity(accountID: account.id), civil.isVerified else { return [:] }
+        let p = civil.pivot
+        return [.givenName: p.givenName, .familyName: p.familyName, .birthdate: p.birthdate, .birthplace: p.birthplace, .birthcountry: p.birthcountry]
     }
 
     struct RefusedPage { var layout: Layout; var title: String; var message: String; var link: String; var linkLabel: String }

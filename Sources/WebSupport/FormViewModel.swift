@@ -26,6 +26,8 @@ public struct FieldVM {
     var options: [Option]
     /// Not asked given the answers so far: drawn with `hidden`, so the live-conditions script can reveal it.
     var hidden: Bool
+    /// Filled from the account's verified FranceConnect identity: read-only, and said so.
+    var fromFranceConnect = false
     var street = "", postcode = "", city = ""
     var start = "", end = "", rangeType = "", startLabel = "", endLabel = ""
     var lat = "", lon = ""
@@ -90,16 +92,18 @@ public struct FormVM {
     ///   - keptFiles: files already attached on an earlier visit of this page.
     ///   - focusBlock: the block whose item was just added or removed (`BlockRows.target`): its last item takes the
     ///     focus, so the page comes back where the person was, not at its top (on a phone, far from the block).
+    ///   - fromFranceConnect: the questions filled from the account's verified identity (read-only).
     /// - Parameter page: the page to show; nil shows every page's questions at once (a correction).
     public init(form: FormDefinition, values: [String: [String]], errors: [String: String], page: Int? = 0,
                 visible: Set<String>, keptFiles: [String: [StoredFile]] = [:], focusBlock: String? = nil,
-                elsewhere: [String: PlaceRule.Elsewhere] = [:]) {
+                elsewhere: [String: PlaceRule.Elsewhere] = [:], fromFranceConnect: Set<String> = []) {
         let logic = form.logic
         let pages = page.map { logic.pages.indices.contains($0) ? [logic.pages[$0]] : [] } ?? logic.pages
         let shown = pages.flatMap(\.fieldIndices).map { form.fields[$0] }.filter { $0.type != .computed }
         fields = shown.map { f in
             var vm = FormVM.field(f, values, errors[f.id], hidden: !visible.contains(f.id), kept: keptFiles[f.id] ?? [])
             if f.id == focusBlock, !vm.items.isEmpty { vm.items[vm.items.count - 1].focused = true }
+            vm.fromFranceConnect = fromFranceConnect.contains(f.id)
             // An address elsewhere than the collectivité's: where to turn, and the box that confirms it (kept ticked).
             let confirmed = values["\(f.id).\(PlaceRule.confirmKey)"]?.first == "oui"
             if f.locatesRequest == true, elsewhere[f.id] != nil || confirmed {

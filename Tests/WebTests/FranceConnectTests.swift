@@ -1,3 +1,4 @@
+import Demarches
 import Foundation
 import GuichetTestSupport
 import OpenIDConnect
@@ -179,5 +180,52 @@ final class FranceConnectTests: XCTestCase {
         XCTAssertEqual(right.status, .seeOther)
         let value11 = try await guichet.store.civilIdentity(accountID: account.id)?.pivot.birthplace
         XCTAssertEqual(value11, "69123")
+    }
+
+    /// A démarche's questions that ask for the civil identity take the verified one, read-only, and keep it
+    /// whatever is posted; an account without a verified identity types them as usual.
+    func testQuestionsAskingTheIdentityAreFilledFromFranceConnectAndKeptSo() async throws {
+        var definition = try DemoCatalogue.definition("acte-etat-civil")
+        definition.slug = "acte-de-naissance"
+        for i in definition.form.fields.indices {
+            switch definition.form.fields[i].id {
+            case "titulaire_prenoms": definition.form.fields[i].identity = .givenName
+            case "titulaire_nom": definition.form.fields[i].identity = .familyName
+            case "date_evenement": definition.form.fields[i].identity = .birthdate
+            default: break
+            }
+        }
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        _ = try await guichet.store.publish(definition, online: true, in: scope)
+        let path = "/c/caluire-et-cuire/demarches/acte-de-naissance"
+
+        let plain = guichet.browser()
+        _ = try await plain.signIn("usager@demo.fr", password: "Guichet-Demo-2026!")
+        let typed = try await plain.get(path)
+        XCTAssertFalse(typed.contains("Renseigné par FranceConnect"), "no verified identity: typed as usual")
+
+        let account = try await guichet.store.createAccount(email: "angela@demo.fr", name: "Angela Dubois",
+                                                            passwordHash: try await guichet.app.password.async.hash("Guichet-Demo-2026!"), confirmed: true)
+        try await guichet.store.linkFranceConnect(accountID: account.id, identity("sub-a", email: "angela@demo.fr"))
+        let browser = guichet.browser()
+        _ = try await browser.signIn("angela@demo.fr", password: "Guichet-Demo-2026!")
+        let page = try await browser.get(path)
+        XCTAssertEqual(page.body.components(separatedBy: "Renseigné par FranceConnect").count - 1, 3, page.body)
+        XCTAssertTrue(page.contains(#"name="titulaire_prenoms" value="Angela Claire Louise" maxlength="150" readonly aria-describedby="fc-titulaire_prenoms "#), page.body)
+        XCTAssertTrue(page.contains(#"name="date_evenement" value="1962-08-24""#))
+
+        let sent = try await browser.postMultipart(path, [
+            ("acte", "naissance"), ("document", "copie"), ("exemplaires", "1"), ("titulaire_nom", "MARTIN"), ("titulaire_prenoms", "Autre"),
+            ("date_evenement", "2000-01-01"), ("qualite", "titulaire"), ("adresse_envoi.street", "1 rue A"), ("adresse_envoi.postcode", "69300"),
+            ("adresse_envoi.city", "Caluire-et-Cuire"), ("nom", "Angela Dubois"), ("email", "angela@demo.fr"), ("_envoi", "jeton-essai"),
+        ])
+        XCTAssertEqual(sent.status, .seeOther, sent.body)
+        let filed = try await guichet.store.demandes(ofAccount: account.id)
+        let number = try XCTUnwrap(filed.first?.number)
+        let agentScope = try await XCTUnwrapAsync(try await guichet.agentScope("agent@caluire-et-cuire.demo.fr", "caluire-et-cuire"))
+        let detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: agentScope))
+        XCTAssertEqual(detail.data["titulaire_prenoms"], .text("Angela Claire Louise"), "what FranceConnect says, not what was posted")
+        XCTAssertEqual(detail.data["titulaire_nom"], .text("DUBOIS"))
+        XCTAssertEqual(detail.data["date_evenement"], .text("1962-08-24"))
     }
 }
