@@ -5,7 +5,8 @@
 #     too), for an application whose ID tokens are RS256 (the default) and one with ES256;
 #  2. the token endpoint renewing with refresh tokens (each used once: those the first run received);
 #  3. the JWKS and the discovery document;
-#  4. the sign-in page's POST (bcrypt at cost 12), one at a time: its latency.
+#  4. the sign-in page's POST (bcrypt at cost 12), one at a time: its latency;
+#  5. an agent's sign-in: the password, then the second factor's code (its latency: the step a second factor adds).
 # A run is BENCH_SECONDS long (default 5); codes live a minute, so a run's codes are made right before it, for as
 # long (BENCH_CODE_SECONDS, default 15): when they run out, the exchanges that follow fail and are counted apart.
 set -euo pipefail
@@ -67,3 +68,15 @@ for _ in $(seq 20); do
   curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{time_total}\n' --data-urlencode "_csrf=$csrf" -d "email=usager@demo.fr" \
     --data-urlencode 'password=Guichet-Demo-2026!' "$base/compte/connexion"
 done | sort -n | awk '{t[NR]=$1} END {printf "RESULT sign_in p50_ms=%.0f p90_ms=%.0f max_ms=%.0f\n", t[int(NR/2)]*1000, t[int(NR*0.9)]*1000, t[NR]*1000}'
+
+echo "== an agent's sign-in, password then the second factor's code, one at a time, the 4 demo agents"
+for agent in agent@caluire-et-cuire.demo.fr admin@caluire-et-cuire.demo.fr agent@bron.demo.fr admin@metropole.demo.fr; do
+  jar="$data/agent-jar"; rm -f "$jar"
+  csrf=$(curl -s -c "$jar" -b "$jar" "$base/compte/connexion" | form_token)
+  password=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{time_total}' --data-urlencode "_csrf=$csrf" --data-urlencode "email=$agent" \
+    --data-urlencode 'password=Guichet-Demo-2026!' "$base/compte/connexion")
+  csrf=$(curl -s -c "$jar" -b "$jar" "$base/compte/connexion/code" | form_token)
+  code=$("$bin" second-factor code --email "$agent")
+  step=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{time_total}' --data-urlencode "_csrf=$csrf" -d "code=$code" "$base/compte/connexion/code")
+  echo "$password $step"
+done | awk '{p[NR]=$1; c[NR]=$2} END {for (i=1;i<=NR;i++) {sp+=p[i]; sc+=c[i]} printf "RESULT agent_sign_in password_ms=%.0f code_ms=%.0f (means of %d)\n", sp/NR*1000, sc/NR*1000, NR}'

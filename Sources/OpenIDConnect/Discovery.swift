@@ -30,7 +30,7 @@ public struct ProviderEndpoints: Sendable {
             "code_challenge_methods_supported": .strings(["S256"]),
             "prompt_values_supported": .strings(["none", "login", "consent", "select_account"]),
             "acr_values_supported": .strings([AuthenticationLevel.local, AuthenticationLevel.franceConnect]),
-            "claims_supported": .strings(["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "sid", "name", "given_name", "family_name",
+            "claims_supported": .strings(["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "sid", "name", "given_name", "family_name",
                                           "email", "email_verified", "phone_number", "phone_number_verified", "address", "birthdate",
                                           "gender", "birthplace", "birthcountry", "updated_at", "identity_level"]),
             "claims_parameter_supported": .bool(false),

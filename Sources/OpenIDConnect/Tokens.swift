@@ -28,11 +28,14 @@ public struct TokenIssuer: Sendable {
         public var acr: String
         /// The browser session the sign-in belongs to (`sid`), for logout.
         public var sessionID: String
+        /// How the person proved who they are (`amr`, RFC 8176: `pwd`, with `otp` and `mfa` after the second
+        /// factor); nil when another provider did it (FranceConnect) or for grants made before it was recorded.
+        public var methods: [String]?
 
         public init(id: String, clientID: String, accountID: String, subject: String, scopes: [String], authTime: Date, nonce: String?,
-                    acr: String, sessionID: String) {
+                    acr: String, sessionID: String, methods: [String]? = nil) {
             self.id = id; self.clientID = clientID; self.accountID = accountID; self.subject = subject; self.scopes = scopes
-            self.authTime = authTime; self.nonce = nonce; self.acr = acr; self.sessionID = sessionID
+            self.authTime = authTime; self.nonce = nonce; self.acr = acr; self.sessionID = sessionID; self.methods = methods
         }
 
         /// The grant with the scopes a refresh asks (`scope`, space-separated): it may narrow them, never widen
@@ -64,6 +67,7 @@ public struct TokenIssuer: Sendable {
         token["iat"] = .int(iat); token["exp"] = .int(iat + Int64(Self.idTokenLifetime))
         token["auth_time"] = .int(Int64(grant.authTime.timeIntervalSince1970))
         token["acr"] = .string(grant.acr); token["sid"] = .string(grant.sessionID)
+        if let methods = grant.methods, !methods.isEmpty { token["amr"] = .strings(methods) }
         if let nonce = grant.nonce { token["nonce"] = .string(nonce) }
         if let accessToken { token["at_hash"] = .string(Self.leftHalfHash(accessToken)) }
         return token

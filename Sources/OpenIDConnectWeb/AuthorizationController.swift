@@ -101,7 +101,8 @@ struct AuthorizationController {
         let grant = TokenIssuer.Grant(id: UUID().uuidString.lowercased(), clientID: client.registration.id, accountID: person.accountID,
                                       subject: req.store.subject(accountID: person.accountID, for: client.registration), scopes: request.scopes,
                                       authTime: session.authTime, nonce: request.nonce, acr: request.acr(identityLevel: person.identityLevel),
-                                      sessionID: session.sid)
+                                      sessionID: session.sid,
+                                      methods: req.franceConnectIDToken != nil ? nil : req.secondFactorDone ? ["pwd", "otp", "mfa"] : ["pwd"])
         let code = try await req.store.issueCode(grant, redirectURI: request.redirectURI, codeChallenge: request.codeChallenge)
         return OAuthResponse.redirect(to: request.redirectURI, [("code", code), ("state", request.state), ("iss", req.guichet.baseURL)])
     }

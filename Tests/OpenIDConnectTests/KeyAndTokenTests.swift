@@ -68,6 +68,10 @@ import Testing
         #expect(token["email"] == .string("a@b.fr"))
         // at_hash of "abc": SHA-256 ba7816bf8f01cfea414140de5dae2223…, its left half base64url.
         #expect(token["at_hash"] == .string("ungWv48Bz-pBQUDeXa4iIw"))
+        #expect(token["amr"] == nil, "no methods recorded: no amr")
+        var withCode = grant
+        withCode.methods = ["pwd", "otp", "mfa"]
+        #expect(issuer.idToken(for: withCode, accessToken: nil, claims: [:], now: now)["amr"] == .strings(["pwd", "otp", "mfa"]))
     }
 
     @Test func aRefreshMayNarrowTheScopesNeverWidenThem() {

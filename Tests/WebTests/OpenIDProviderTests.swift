@@ -110,6 +110,7 @@ final class OpenIDProviderTests: XCTestCase {
         XCTAssertEqual(id["aud"], .string("laclasse"))
         XCTAssertEqual(id["email"], .string("usager@demo.fr"))
         XCTAssertEqual(id["at_hash"], .string(TokenIssuer.leftHalfHash(accessToken)))
+        XCTAssertEqual(id["amr"], .strings(["pwd"]), "signed in with the password alone")
 
         let (infoStatus, info) = try await call("/oidc/userinfo", [:], bearer: accessToken, method: .GET)
         XCTAssertEqual(infoStatus, .ok)
@@ -404,6 +405,17 @@ final class OpenIDProviderTests: XCTestCase {
 
     /// laclasse.com bound to its shared service: a citizen who said of no commune, then of a commune without a
     /// convention for it, is refused with a page that says why; no code reaches the application.
+    func testAnAgentsSignInSaysItsSecondFactor() async throws {
+        let agent = guichet.browser()
+        _ = try await agent.signIn("agent@bron.demo.fr", password: "Guichet-Demo-2026!")
+        let consent = try await agent.get(authorizePath())
+        XCTAssertTrue(consent.contains("Autoriser"), consent.body)
+        let answer = try await agent.post("/oidc/consentement", [("decision", "autoriser")])
+        let (_, tokens) = try await exchange(try XCTUnwrap(query(try XCTUnwrap(answer.location))["code"]))
+        let (id, _) = try await guichet.store.keyRing().verify(try XCTUnwrap(tokens["id_token"] as? String))
+        XCTAssertEqual(id["amr"], .strings(["pwd", "otp", "mfa"]))
+    }
+
     func testClosingASessionFromAnotherBrowserSignsItsApplicationsOut() async throws {
         let laptop = guichet.browser()
         let answer = try await code(laptop)
