@@ -108,7 +108,7 @@ struct SecondFactorCommand: AsyncCommand {
         guard let account = try await store.account(email: email) else { throw BundleCommand.Failure("--email : aucun compte « \(email) »") }
         switch signature.action {
         case "reset":
-            try await store.disableSecondFactor(accountID: account.id)
+            try await store.resetSecondFactor(accountID: account.id)
             try await store.record(SecurityEvent(accountID: account.id, at: store.clock(), kind: .secondFactorDisabled, detail: "par l'exploitant"))
             context.console.print("Double authentification de \(email) réinitialisée : une nouvelle sera demandée à la prochaine connexion à l'espace agents.")
         case "code":

@@ -102,7 +102,7 @@ struct AuthorizationController {
                                       subject: req.store.subject(accountID: person.accountID, for: client.registration), scopes: request.scopes,
                                       authTime: session.authTime, nonce: request.nonce, acr: request.acr(identityLevel: person.identityLevel),
                                       sessionID: session.sid,
-                                      methods: req.franceConnectIDToken != nil ? nil : req.secondFactorDone ? ["pwd", "otp", "mfa"] : ["pwd"])
+                                      methods: (req.franceConnectIDToken != nil ? SignInProof.franceConnect : req.secondFactorDone ? .passwordAndCode : .password).methods)
         let code = try await req.store.issueCode(grant, redirectURI: request.redirectURI, codeChallenge: request.codeChallenge)
         return OAuthResponse.redirect(to: request.redirectURI, [("code", code), ("state", request.state), ("iss", req.guichet.baseURL)])
     }

@@ -95,14 +95,11 @@ struct FranceConnectAccountController {
             return try await render(req, declared: nil, passwordError: "Choisissez d'abord un mot de passe, sans quoi vous ne pourriez plus vous connecter.",
                                     status: .unprocessableEntity)
         }
-        guard let attempt = await req.guichet.signInThrottle.begin(subject: account.email, client: req.clientAddress) else {
-            return try await render(req, declared: nil, passwordError: "Trop de tentatives. Réessayez dans 15 minutes.", status: .tooManyRequests)
+        switch try await req.checkPassword(req.form.value("password"), of: account, subject: account.email, purpose: "pour délier FranceConnect") {
+        case .throttled: return try await render(req, declared: nil, passwordError: "Trop de tentatives. Réessayez dans 15 minutes.", status: .tooManyRequests)
+        case .wrong: return try await render(req, declared: nil, passwordError: "Mot de passe incorrect.", status: .unprocessableEntity)
+        case .matches: break
         }
-        guard try await req.guichet.passwordCheck.matches(req.form.value("password"), hash: account.passwordHash) else {
-            try await req.journal(.signInRefused, accountID: account.id, detail: "pour délier FranceConnect")
-            return try await render(req, declared: nil, passwordError: "Mot de passe incorrect.", status: .unprocessableEntity)
-        }
-        await req.guichet.signInThrottle.succeeded(attempt)
         try await req.store.unlinkFranceConnect(accountID: account.id)
         try await req.journal(.franceConnectUnlinked, accountID: account.id)
         req.flash("Votre compte n'est plus relié à FranceConnect. Connectez-vous désormais avec votre adresse e-mail et votre mot de passe.")

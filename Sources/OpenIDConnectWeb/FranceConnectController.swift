@@ -119,8 +119,7 @@ struct FranceConnectController {
             return try await refused(req, "Ce compte est désactivé. Adressez-vous à l'administrateur de votre collectivité.")
         }
         if try await req.account()?.id != account.id {
-            try await req.signIn(account)
-            try await req.journal(.signInFranceConnect, accountID: account.id)
+            try await req.signIn(account, journal: .signInFranceConnect)
         }
         req.rememberFranceConnectSession(idToken: identity.idToken)
         return req.redirect(to: back, redirectType: .normal)

@@ -182,16 +182,12 @@ struct AccountController {
             let page = AccountForm(layout: try await Layout.make(req, title: "Erreur — Se connecter"), email: email, back: back, errors: ["form": message])
             return req.guichet.renderer.html("account/signin", page, status: status)
         }
-        // Counted before the hash is checked: parallel guesses cannot all slip in while it is computed.
-        guard let attempt = await req.guichet.signInThrottle.begin(subject: email, client: req.clientAddress) else {
+        let account = try await req.store.account(email: email)
+        let verdict = try await req.checkPassword(password, of: account, subject: email)
+        if verdict == .throttled {
             return try await refuse("Trop de tentatives. Réessayez dans 15 minutes, ou choisissez un nouveau mot de passe.", status: .tooManyRequests)
         }
-        let account = try await req.store.account(email: email)
-        guard try await req.guichet.passwordCheck.matches(password, hash: account?.passwordHash), let account else {
-            if let account { try await req.journal(.signInRefused, accountID: account.id) }
-            return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized)
-        }
-        await req.guichet.signInThrottle.succeeded(attempt)
+        guard verdict == .matches, let account else { return try await refuse("Adresse e-mail ou mot de passe incorrect.", status: .unauthorized) }
         if req.guichet.passwordCheck.needsRehash(account.passwordHash) {
             try await req.store.upgradePasswordHash(accountID: account.id, from: account.passwordHash, to: try await req.password.async.hash(password))
         }
@@ -204,9 +200,13 @@ struct AccountController {
         }
         // With a second factor, the session opens only after its code.
         if try await req.store.hasSecondFactor(accountID: account.id) { return try SecondFactorController.ask(req, accountID: account.id, back: back) }
-        try await req.signIn(account)
-        try await req.journal(.signIn, accountID: account.id)
-        // Agents come to work: without a page to go back to, their inbox (`/bo` picks it).
+        try await req.signIn(account, journal: .signIn)
+        return try await Self.landing(req, account, back: back)
+    }
+
+    /// Where a sign-in lands: the page it was asked from; for agents without one, their inbox (`/bo` picks it),
+    /// since they come to work.
+    static func landing(_ req: Request, _ account: Account, back: String) async throws -> Response {
         if back == safeReturnPath(nil), !(try await req.store.agentMemberships(accountID: account.id)).isEmpty {
             return req.redirect(to: "/bo", redirectType: .normal)
         }
@@ -267,7 +267,7 @@ struct AccountController {
         req.flash("Votre mot de passe a été changé.")
         // The link proves the mailbox, not the phone: an account with a second factor still types its code.
         if try await req.store.hasSecondFactor(accountID: account.id) { return try SecondFactorController.ask(req, accountID: account.id, back: "/compte") }
-        try await req.signIn(account)
+        try await req.signIn(account, journal: nil)
         return req.redirect(to: "/compte", redirectType: .normal)
     }
 }

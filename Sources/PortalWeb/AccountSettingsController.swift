@@ -53,15 +53,11 @@ struct AccountSettingsController {
         if account.passwordHash.isEmpty {
             return typed.trimmingCharacters(in: .whitespaces).lowercased() == account.email ? nil : "Saisissez votre adresse e-mail actuelle, \(account.email)."
         }
-        guard let attempt = await req.guichet.signInThrottle.begin(subject: account.email, client: req.clientAddress) else {
-            return "Trop de tentatives. Réessayez dans 15 minutes."
+        switch try await req.checkPassword(typed, of: account, subject: account.email, purpose: "pour modifier le compte") {
+        case .throttled: return "Trop de tentatives. Réessayez dans 15 minutes."
+        case .wrong: return "Mot de passe incorrect."
+        case .matches: return nil
         }
-        guard try await req.guichet.passwordCheck.matches(typed, hash: account.passwordHash) else {
-            try await req.journal(.signInRefused, accountID: account.id, detail: "pour modifier le compte")
-            return "Mot de passe incorrect."
-        }
-        await req.guichet.signInThrottle.succeeded(attempt)
-        return nil
     }
 
     func requestEmailChange(req: Request) async throws -> Response {

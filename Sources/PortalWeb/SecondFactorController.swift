@@ -85,13 +85,9 @@ struct SecondFactorController {
         case .void: verified = false
         }
         req.session.data[Self.pendingKey] = nil
-        try await req.signIn(account)
+        try await req.signIn(account, journal: .signIn, detail: "avec la double authentification")
         if verified { req.markSecondFactorDone() }
-        try await req.journal(.signIn, accountID: account.id, detail: "avec la double authentification")
-        if pending.back == safeReturnPath(nil), !(try await req.store.agentMemberships(accountID: account.id)).isEmpty {
-            return req.redirect(to: "/bo", redirectType: .normal)
-        }
-        return req.redirect(to: pending.back, redirectType: .normal)
+        return try await AccountController.landing(req, account, back: pending.back)
     }
 
     enum Outcome {
@@ -151,7 +147,7 @@ struct SecondFactorController {
     }
 
     private func setupPage(_ req: Request, _ account: Account, key: TOTPKey, back: String, error: String?) async throws -> Response {
-        let mandatory = !(try await req.store.agentMemberships(accountID: account.id)).isEmpty
+        let mandatory = try await req.store.secondFactorRequirement(accountID: account.id) == .mandatory
         let title = error == nil ? "Activer la double authentification" : "Erreur — Activer la double authentification"
         let page = SetupPage(layout: try await Layout.make(req, title: title), back: back, key: key.displayKey,
                              uri: key.uri(account: account.email, issuer: Self.issuer), mandatory: mandatory, codeError: error)
@@ -161,7 +157,7 @@ struct SecondFactorController {
     private func status(_ req: Request, _ account: Account) async throws -> Response {
         let page = StatusPage(layout: try await Layout.make(req, title: "Double authentification"),
                               codesLeft: try await req.store.recoveryCodesLeft(accountID: account.id),
-                              mayDisable: (try await req.store.agentMemberships(accountID: account.id)).isEmpty)
+                              mayDisable: try await req.store.secondFactorRequirement(accountID: account.id).mayBeTurnedOff)
         return req.guichet.renderer.html("account/second_factor", page)
     }
 
@@ -209,11 +205,12 @@ struct SecondFactorController {
 
     func disable(req: Request) async throws -> Response {
         let account = try await req.requireAccount()
-        guard req.secondFactorDone, (try await req.store.agentMemberships(accountID: account.id)).isEmpty else {
+        guard req.secondFactorDone else { return req.redirect(to: "/compte/double-authentification", redirectType: .normal) }
+        do { try await req.store.disableSecondFactor(accountID: account.id) }
+        catch StoreError.conflict {
             req.flash("La double authentification est obligatoire pour les agents : elle ne peut pas être désactivée.")
             return req.redirect(to: "/compte/double-authentification", redirectType: .normal)
         }
-        try await req.store.disableSecondFactor(accountID: account.id)
         try await req.journal(.secondFactorDisabled, accountID: account.id)
         req.flash("La double authentification est désactivée : votre mot de passe suffit de nouveau pour vous connecter.")
         return req.redirect(to: "/compte", redirectType: .normal)

@@ -25,7 +25,9 @@ extension Request {
 
     /// Signs the account in under a new session id (so an id planted before sign-in is worthless), keeping the
     /// session's other data (flash messages, receipts) and issuing a new CSRF token.
-    public func signIn(_ account: Account) async throws {
+    /// Opens a session for `account`; `journal` is the line its security journal gets (none after a new password,
+    /// which has its own).
+    public func signIn(_ account: Account, journal kind: SecurityEvent.Kind?, detail: String? = nil) async throws {
         if let old = session.id {
             try await application.sessions.driver.deleteSession(old, for: self).get()
             session.id = nil
@@ -38,7 +40,7 @@ extension Request {
         session.data["sid"] = Secret.token()
         storage[MintedNonceKey.self] = Secret.token()  // forms opened before sign-in are refused after it
         storage[AccountKey.self] = account
-        try await store.recordActivity(accountID: account.id)
+        try await store.recordSignIn(accountID: account.id, journal: kind.map { securityEvent($0, accountID: account.id, detail: detail) })
     }
 
     /// When the signed-in account typed its password in this session, and the sign-in's identifier; nil when

@@ -103,7 +103,7 @@ final class AccountLifecycleTests: XCTestCase {
         let idle = try await guichet.store.createAccount(email: "oublie@exemple.fr", name: "Compte oublié", passwordHash: "x", confirmed: true)
 
         guichet.clock.advance(days: 300)
-        try await guichet.store.recordActivity(accountID: used.id)
+        try await guichet.store.recordSignIn(accountID: used.id, journal: nil)
         guichet.clock.advance(days: 23 * 31 - 300)
         let warned = try await guichet.store.warnInactiveAccounts(policy, mail: mail)
         XCTAssertEqual(warned, 1, "the idle citizen only: not the one used since, nor the agents (seeded at the start)")

@@ -2,7 +2,7 @@ import Conventions
 import Foundation
 import GuichetTestSupport
 import OpenIDConnect
-import Storage
+@testable import Storage
 import Vapor
 import XCTest
 import XCTVapor
@@ -431,6 +431,33 @@ final class OpenIDProviderTests: XCTestCase {
         let (status, refused) = try await call("/oidc/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("laclasse", secret))
         XCTAssertEqual(status, .badRequest)
         XCTAssertEqual(refused["error"] as? String, "invalid_grant", "the application's sign-in ended with the session")
+    }
+
+    func testADeletedAccountIsSignedOutOfItsApplicationsAndLeavesNoGrant() async throws {
+        let browser = guichet.browser()
+        let (_, tokens) = try await exchange(try await issuedCode(browser))
+        let idToken = try XCTUnwrap(tokens["id_token"] as? String), refresh = try XCTUnwrap(tokens["refresh_token"] as? String)
+        let account = try await XCTUnwrapAsync(try await guichet.store.account(email: "usager@demo.fr"))
+        let before = try await rows("oidc_grants WHERE account_id = '\(account.id)'")
+        XCTAssertEqual(before, 1)
+        _ = try await browser.get("/compte/supprimer")
+        let done = try await browser.post("/compte/supprimer", [("password", "Guichet-Demo-2026!")])
+        XCTAssertTrue(done.contains("Votre compte est supprimé"))
+
+        let (status, _) = try await call("/oidc/token", ["grant_type": "refresh_token", "refresh_token": refresh], basic: ("laclasse", secret))
+        XCTAssertEqual(status, .badRequest)
+        let notices = try await guichet.store.dueMessages(limit: 100).compactMap { entry -> LogoutNotice? in
+            if case .logout(let notice) = entry.message { notice } else { nil }
+        }
+        let (claims, _) = try await guichet.store.keyRing().verify(idToken)
+        XCTAssertEqual(notices.map(\.subject), [claims["sub"]?.string ?? ""], "the application is told, once")
+        let grants = try await rows("oidc_grants WHERE account_id = '\(account.id)'"), refreshTokens = try await rows("oidc_refresh_tokens")
+        XCTAssertEqual(grants, 0, "no grant keeps the account's identifier")
+        XCTAssertEqual(refreshTokens, 0)
+    }
+
+    private func rows(_ from: String) async throws -> Int? {
+        try await guichet.store.sql.raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: from)").first(decodingColumn: "n", as: Int.self)
     }
 
     func testAnApplicationOfASharedServiceRefusesPeopleOfOtherCommunes() async throws {

@@ -123,6 +123,8 @@ final class SecondFactorTests: XCTestCase {
         _ = try await browser.post("/compte/double-authentification/desactiver", [])
         let kept = try await guichet.store.hasSecondFactor(accountID: account.id)
         XCTAssertTrue(kept, "an agent keeps it")
+        do { try await guichet.store.disableSecondFactor(accountID: account.id); XCTFail("the store refuses it too, whoever asks") }
+        catch StoreError.conflict(let what) { XCTAssertEqual(what, "agent") }
 
         // A session opened without the code (the password reset link, FranceConnect) is asked it again.
         let other = guichet.browser()
@@ -139,7 +141,7 @@ final class SecondFactorTests: XCTestCase {
 
         // A session opened without the code is asked it at the back-office's door: here, the reset link of an
         // account whose second factor was set up meanwhile from another browser.
-        try await guichet.store.disableSecondFactor(accountID: account.id)
+        try await guichet.store.resetSecondFactor(accountID: account.id)
         let fresh = guichet.browser()
         _ = try await fresh.get("/compte/mot-de-passe-oublie")
         _ = try await fresh.post("/compte/mot-de-passe-oublie", [("email", "usager@demo.fr")])

@@ -12,17 +12,18 @@ extension Store {
     public func deleteAccount(accountID: String, journal event: SecurityEvent? = nil) async throws {
         let now = nowMillis, parties = try await relyingParties()
         try await write { sql in
-            if try await sql.raw("SELECT account_id FROM agent_roles WHERE account_id = \(bind: accountID) LIMIT 1").first() != nil {
-                throw StoreError.conflict("agent")
-            }
+            if try await Self.worksInABackOffice(accountID, on: sql) { throw StoreError.conflict("agent") }
             let rows = try await sql.raw("""
                 SELECT details FROM oidc_grants WHERE account_id = \(bind: accountID) AND revoked_at IS NULL AND expires_at > \(bind: now)
                 """).all(decodingColumn: "details", as: String.self)
             let grants = try rows.map { try fromJSON(TokenIssuer.Grant.self, $0) }
             for grant in grants { try await Self.revokeGrant(grant.id, at: now, on: sql) }
             try await Self.notifyLogout(grants, parties: parties, at: now, on: sql)
-            try await sql.raw("DELETE FROM oidc_codes WHERE grant_id IN (SELECT id FROM oidc_grants WHERE account_id = \(bind: accountID))").run()
+            // The notices are queued with what they need: nothing of the grants has to stay.
             for statement: SQLQueryString in [
+                "DELETE FROM oidc_codes WHERE grant_id IN (SELECT id FROM oidc_grants WHERE account_id = \(bind: accountID))",
+                "DELETE FROM oidc_refresh_tokens WHERE grant_id IN (SELECT id FROM oidc_grants WHERE account_id = \(bind: accountID))",
+                "DELETE FROM oidc_grants WHERE account_id = \(bind: accountID)",
                 "DELETE FROM oidc_consents WHERE account_id = \(bind: accountID)",
                 "DELETE FROM sessions WHERE account_id = \(bind: accountID)",
                 "DELETE FROM civil_identities WHERE account_id = \(bind: accountID)",

@@ -3,11 +3,13 @@ import Identity
 import SQLKit
 
 extension Store {
-    /// A sign-in: the account is in use (any warning of inactivity is void).
-    public func recordActivity(accountID: String) async throws {
+    /// A sign-in: the account is in use (any warning of inactivity is void), and its journal says so, in one
+    /// transaction.
+    public func recordSignIn(accountID: String, journal event: SecurityEvent?) async throws {
         let now = nowMillis
         try await write { sql in
             try await sql.raw("UPDATE accounts SET last_seen_at = \(bind: now), inactivity_warned_at = NULL WHERE id = \(bind: accountID)").run()
+            if let event { try await Self.insert(event, on: sql) }
         }
     }
 
@@ -23,8 +25,8 @@ extension Store {
                 AND disabled_at IS NULL AND NOT EXISTS (SELECT 1 FROM agent_roles r WHERE r.account_id = a.id)
                 ORDER BY COALESCE(last_seen_at, created_at) LIMIT \(bind: limit)
                 """).all(decoding: Row.self)
-            for row in rows {
-                try await sql.raw("UPDATE accounts SET inactivity_warned_at = \(bind: Self.millis(now)) WHERE id = \(bind: row.id)").run()
+            if !rows.isEmpty {
+                try await sql.raw("UPDATE accounts SET inactivity_warned_at = \(bind: Self.millis(now)) WHERE id IN (\(binds: rows.map(\.id)))").run()
             }
             try await Self.insertOutbox(rows.map { mail($0.email, deletion) }, at: Self.millis(now), on: sql)
             return rows.count

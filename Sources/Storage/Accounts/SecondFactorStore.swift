@@ -57,7 +57,7 @@ extension Store {
             .first(decoding: Row.self) else { return .notEnabled }
         // Sealed under another server secret (the operator changed it): void, to be set up again.
         guard let opened = try? secondFactorSeal.open(row.sealed_key) else {
-            try await disableSecondFactor(accountID: accountID)
+            try await resetSecondFactor(accountID: accountID)
             return .notEnabled
         }
         let key = TOTPKey(key: opened)
@@ -98,17 +98,40 @@ extension Store {
         return codes
     }
 
-    /// Turns the second factor off (a citizen's choice; agents keep theirs).
+    /// Whether the account holds any back-office role today.
+    public func secondFactorRequirement(accountID: String) async throws -> SecondFactorRequirement {
+        SecondFactorRequirement(worksInABackOffice: try await Self.worksInABackOffice(accountID, on: sql))
+    }
+
+    /// The holder turns the second factor off: a citizen's choice, refused (`.conflict("agent")`) where it is
+    /// mandatory.
     public func disableSecondFactor(accountID: String) async throws {
         try await write { sql in
-            try await sql.raw("DELETE FROM recovery_codes WHERE account_id = \(bind: accountID)").run()
-            try await sql.raw("DELETE FROM second_factors WHERE account_id = \(bind: accountID)").run()
+            guard SecondFactorRequirement(worksInABackOffice: try await Self.worksInABackOffice(accountID, on: sql)).mayBeTurnedOff else {
+                throw StoreError.conflict("agent")
+            }
+            try await Self.removeSecondFactor(accountID, on: sql)
         }
+    }
+
+    /// The operator removes it (a lost phone, `guichet second-factor reset`), whoever holds it: an agent is then
+    /// asked to set up a new one at the back-office's door.
+    public func resetSecondFactor(accountID: String) async throws {
+        try await write { sql in try await Self.removeSecondFactor(accountID, on: sql) }
+    }
+
+    private static func removeSecondFactor(_ accountID: String, on sql: any SQLDatabase) async throws {
+        try await sql.raw("DELETE FROM recovery_codes WHERE account_id = \(bind: accountID)").run()
+        try await sql.raw("DELETE FROM second_factors WHERE account_id = \(bind: accountID)").run()
     }
 
     static func replaceRecoveryCodes(_ hashes: [String], accountID: String, on sql: any SQLDatabase) async throws {
         try await sql.raw("DELETE FROM recovery_codes WHERE account_id = \(bind: accountID)").run()
         try await insertRows(into: "recovery_codes", columns: ["code_hash", "account_id"], hashes.map { [$0, accountID] }, on: sql)
+    }
+
+    static func worksInABackOffice(_ accountID: String, on sql: any SQLDatabase) async throws -> Bool {
+        try await sql.raw("SELECT account_id FROM agent_roles WHERE account_id = \(bind: accountID) LIMIT 1").first() != nil
     }
 
     private struct CountRow: Decodable { var n: Int }
