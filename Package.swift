@@ -47,10 +47,13 @@ let package = Package(
         .target(name: "Workflow", dependencies: ["Expressions"]),
         .target(name: "Expressions"),
         .target(name: "Demarches", dependencies: ["Territory", "Workflow", "Expressions"], resources: [.copy("Demo")]),
-        .target(name: "Identity", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The text encodings of the web (form bodies, base64url), shared by the protocol targets.
+        .target(name: "Codecs"),
+        .target(name: "Identity", dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Documents"),
         // The identity provider (GrandLyon Connect) and the FranceConnect federation: protocol rules, tokens, keys.
         .target(name: "OpenIDConnect", dependencies: [
+            "Codecs",
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
@@ -76,7 +79,7 @@ let package = Package(
         // HTTP shells: WebSupport holds what they share (layout, shared partials, renderer, sessions, forms);
         // each part registers its own routes and owns its templates and static files.
         .target(name: "WebSupport", dependencies: [
-            "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging", "OpenIDConnect",
+            "Codecs", "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging", "OpenIDConnect",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
@@ -90,7 +93,7 @@ let package = Package(
         .target(name: "ConventionsWeb", dependencies: ["WebSupport", "Conventions", "Documents", "Expressions", "Storage", "Territory"],
                 resources: [.copy("Templates")]),
         .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow", "Demarches", "Messaging", "Identity"], resources: [.copy("Templates")]),
-        .target(name: "OpenIDConnectWeb", dependencies: ["WebSupport", "OpenIDConnect", "Storage", "Identity", "Messaging", "Workflow", "Conventions"],
+        .target(name: "OpenIDConnectWeb", dependencies: ["Codecs", "WebSupport", "OpenIDConnect", "Storage", "Identity", "Messaging", "Workflow", "Conventions"],
                 resources: [.copy("Templates")]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging", "Workflow"], resources: [.copy("openapi.json")]),
         // Benchmarks that need no server (bench/forms.sh runs this one).
@@ -105,8 +108,9 @@ let package = Package(
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "Expressions"]),
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", "Workflow", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
-        .testTarget(name: "OpenIDConnectTests", dependencies: ["OpenIDConnect"]),
+        .testTarget(name: "OpenIDConnectTests", dependencies: ["OpenIDConnect", "Codecs", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "ConventionsTests", dependencies: ["Conventions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "GuichetTestSupport"]),

@@ -59,14 +59,4 @@ measure designer_page 8 get.lua /bo/caluire-et-cuire/demarches/signalement-espac
 measure contributions_page 4 get.lua /bo/metropole/contributions finance
 
 echo "== medians over $rounds rounds (requests/s, p50 ms) and B/A"
-python3 - "$results" <<'PY'
-import sys, statistics
-rows = {}
-for line in open(sys.argv[1]):
-    name, side, rps, p50 = line.split()
-    rows.setdefault(name, {}).setdefault(side, []).append((float(rps), float(p50)))
-for name, sides in rows.items():
-    a = statistics.median(r for r, _ in sides["A"]); b = statistics.median(r for r, _ in sides["B"])
-    pa = statistics.median(p for _, p in sides["A"]); pb = statistics.median(p for _, p in sides["B"])
-    print(f"RESULT {name}: A {a:.0f}/s p50 {pa:.2f} ms | B {b:.0f}/s p50 {pb:.2f} ms | B/A {b / a:.3f}")
-PY
+python3 bench/medians.py "$results"

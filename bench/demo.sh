@@ -26,12 +26,17 @@ stop_demo() {
 form_token() { grep -o 'name="_csrf" value="[^"]*"' | head -1 | sed 's/.*value="//;s/"$//'; }
 
 # sign_in EMAIL: signs a demo account in on the instance at `base`; sets `jar` (curl's cookie file) and `cookie`
-# (the session, for wrk).
+# (the session, for wrk). An agent's sign-in then types the second factor's code (`guichet second-factor code`).
 sign_in() {
   jar="$data/cookies-$1"
-  local csrf
+  local csrf next
   csrf=$(curl -s -c "$jar" -b "$jar" "$base/compte/connexion" | form_token)
-  curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "email=$1" \
-    --data-urlencode 'password=Guichet-Demo-2026!' "$base/compte/connexion"
+  next=$(curl -s -c "$jar" -b "$jar" -o /dev/null -w '%{redirect_url}' --data-urlencode "_csrf=$csrf" -d "email=$1" \
+    --data-urlencode 'password=Guichet-Demo-2026!' "$base/compte/connexion")
+  if [[ "$next" == */compte/connexion/code* ]]; then
+    csrf=$(curl -s -c "$jar" -b "$jar" "$base/compte/connexion/code" | form_token)
+    curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" -d "code=$("$bin" second-factor code --email "$1")" \
+      "$base/compte/connexion/code"
+  fi
   cookie="guichet_session=$(awk '$6=="guichet_session"{print $7}' "$jar")"
 }

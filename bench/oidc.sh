@@ -8,57 +8,38 @@
 #  4. the sign-in page's POST (bcrypt at cost 12), one at a time: its latency;
 #  5. an agent's sign-in: the password, then the second factor's code (its latency: the step a second factor adds).
 # A run is BENCH_SECONDS long (default 5); codes live a minute, so a run's codes are made right before it, for as
-# long (BENCH_CODE_SECONDS, default 15): when they run out, the exchanges that follow fail and are counted apart.
+# long (BENCH_CODE_SECONDS, default 15); the refresh run, on the refresh tokens the exchange received, lasts
+# BENCH_REFRESH_SECONDS (default 2) so as not to spend them all. A run out of secrets counts its failures apart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-duration="${BENCH_SECONDS:-5}" code_seconds="${BENCH_CODE_SECONDS:-15}"
+duration="${BENCH_SECONDS:-5}" code_seconds="${BENCH_CODE_SECONDS:-15}" refresh_seconds="${BENCH_REFRESH_SECONDS:-2}"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --product guichet >/dev/null
 bin="$PWD/.build/release/guichet"
 . bench/demo.sh
 start_demo oidc
-verifier="bench-verifier-bench-verifier-bench-verifier-0123456789"
-challenge=$(python3 -c "import base64,hashlib,sys; print(base64.urlsafe_b64encode(hashlib.sha256(sys.argv[1].encode()).digest()).rstrip(b'=').decode())" "$verifier")
-redirect="https://bench.example/callback"
-for alg in RS256 ES256; do
-  id="bench-$(tr 'A-Z' 'a-z' <<<"$alg")"
-  secret=$("$bin" oidc-client add --id "$id" --name "Banc $alg" --redirect-uri "$redirect" --id-token-alg "$alg" | sed -n 's/^client_secret \([^ ]*\).*/\1/p')
-  eval "secret_$alg=$secret"
-done
-threads=2 connections=8
-
-# The demo citizen, signed in, consents once to each application.
+. bench/oidc-lib.sh
+connections=8
+declare -A clients
 sign_in usager@demo.fr
 for alg in RS256 ES256; do
-  id="bench-$(tr 'A-Z' 'a-z' <<<"$alg")"
-  page=$(curl -s -b "$jar" -c "$jar" "$base/oidc/authorize?response_type=code&client_id=$id&redirect_uri=$redirect&scope=openid%20email%20profile&code_challenge=$challenge&code_challenge_method=S256")
-  curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$(form_token <<<"$page")" -d decision=autoriser "$base/oidc/consentement"
-done
-cookie="guichet_session=$(awk '$6=="guichet_session"{print $7}' "$jar")"
-
-for alg in RS256 ES256; do
-  id="bench-$(tr 'A-Z' 'a-z' <<<"$alg")"; secret_var="secret_$alg"
+  oidc_client "$alg"
   echo "== authorization endpoint, prompt=none (a code each), $connections connections, ${code_seconds}s"
-  rm -f "$data"/codes-$alg.*
-  GUICHET_COOKIE="$cookie" BENCH_KEEP="$data/codes-$alg" bash -c 'cd bench && exec "$@"' _ wrk -t$threads -c$connections -d"${code_seconds}s" -s codes.lua \
-    "$base/oidc/authorize?response_type=code&client_id=$id&redirect_uri=$redirect&scope=openid%20email%20profile&code_challenge=$challenge&code_challenge_method=S256&prompt=none" | grep RESULT
-  cat "$data"/codes-$alg.* > "$data/codes-$alg"
+  make_codes "$data/codes-$alg" "$code_seconds" $connections
   echo "== token endpoint, authorization_code + PKCE, ID token $alg, $(wc -l <"$data/codes-$alg") codes, $connections connections, ${duration}s"
-  BENCH_TOKENS="$data/codes-$alg" BENCH_GRANT=authorization_code BENCH_REDIRECT="$redirect" BENCH_VERIFIER="$verifier" BENCH_THREADS=$threads \
-    BENCH_BASIC=$(printf '%s:%s' "$id" "${!secret_var}" | base64 -w0) BENCH_KEEP="$data/refresh-$alg" \
-    bash -c 'cd bench && exec "$@"' _ wrk -t$threads -c$connections -d"${duration}s" -s token.lua "$base/oidc/token" | grep RESULT
+  exchange "$data/codes-$alg" authorization_code "$duration" $connections "$data/refresh-$alg"
+  clients[$alg]="$client_id $client_secret"
 done
 
-cat "$data"/refresh-RS256.* > "$data/refresh"
-echo "== token endpoint, refresh_token (rotation), ID token RS256, $(wc -l <"$data/refresh") tokens, $connections connections, ${duration}s"
-BENCH_TOKENS="$data/refresh" BENCH_GRANT=refresh_token BENCH_THREADS=$threads BENCH_BASIC=$(printf '%s:%s' bench-rs256 "$secret_RS256" | base64 -w0) \
-  bash -c 'cd bench && exec "$@"' _ wrk -t$threads -c$connections -d"${duration}s" -s token.lua "$base/oidc/token" | grep RESULT
+read -r client_id client_secret <<<"${clients[RS256]}"
+echo "== token endpoint, refresh_token (rotation), ID token RS256, $(wc -l <"$data/refresh-RS256") tokens, $connections connections, ${refresh_seconds}s"
+exchange "$data/refresh-RS256" refresh_token "$refresh_seconds" $connections
 
 cd bench
 echo "== JWKS, $connections connections, ${duration}s"
-wrk -t$threads -c$connections -d"${duration}s" -s get.lua "$base/oidc/jwks" | grep RESULT
+wrk -t2 -c$connections -d"${duration}s" -s get.lua "$base/oidc/jwks" | grep RESULT
 echo "== discovery, $connections connections, ${duration}s"
-wrk -t$threads -c$connections -d"${duration}s" -s get.lua "$base/.well-known/openid-configuration" | grep RESULT
+wrk -t2 -c$connections -d"${duration}s" -s get.lua "$base/.well-known/openid-configuration" | grep RESULT
 cd ..
 
 echo "== sign-in (bcrypt cost 12), one at a time, 20 sign-ins"

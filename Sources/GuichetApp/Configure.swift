@@ -107,6 +107,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     // Alone on its SQLite file (ServerLock), a server's predecessor is dead: its claims come back now, not after
     // their lease. Several processes on PostgreSQL wait for the lease (OUTBOX_LEASE_SECONDS).
     if isSQLite && serving { try await store.releaseClaims() }
+    // A first start makes its signing keys now (an RSA key takes a moment), not in the first token request.
+    if serving { app.lifecycle.use(WorkerLifecycle { _ = try? await store.keyRing() }) }
     if config.runOutboxWorker && serving {
         app.lifecycle.use(WorkerLifecycle { await worker.run() })
         app.lifecycle.use(WorkerLifecycle { await timers.run() })

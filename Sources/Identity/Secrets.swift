@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 import Foundation
 
@@ -7,10 +8,7 @@ import Foundation
 public enum Secret {
     /// A URL-safe token with 256 bits of entropy.
     public static func token() -> String {
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.random(bytes: 32)
     }
 
     /// Whether `text` has the shape of a `token()` (43 URL-safe characters), before anything is looked up with it.

@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 
 /// How an application says who it is at the token, revocation and introspection endpoints: `client_secret_basic`
@@ -17,8 +18,7 @@ public struct ClientCredentials: Sendable, Equatable {
             guard form["client_secret"] == nil else { return .failure(.invalidRequest("use one client authentication method")) }
             guard let data = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
                   let text = String(data: data, encoding: .utf8), let colon = text.firstIndex(of: ":"),
-                  let id = String(text[..<colon]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-                  let secret = String(text[text.index(after: colon)...]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                  let id = FormURLEncoding.decode(text[..<colon]), let secret = FormURLEncoding.decode(text[text.index(after: colon)...]) else {
                 return .failure(.invalidClient("malformed HTTP Basic credentials"))
             }
             if let named = form["client_id"], named != id { return .failure(.invalidRequest("client_id differs from the authenticated client")) }

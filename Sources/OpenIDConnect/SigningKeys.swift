@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 import CryptoExtras
 import Foundation
@@ -87,35 +88,37 @@ public enum KeyRotation {
 public struct KeyRing: Sendable {
     let collection: JWTKeyCollection
     let signing: [SigningAlgorithm: String]
+    let signers: [String: JWSSigner]
     /// The JWKS document (`/oidc/jwks`), serialised once.
     public let jwks: Data
     public let kids: [String]
 
     public static func make(_ keys: [SigningKey], now: Date) async throws -> KeyRing {
         let collection = JWTKeyCollection()
-        var signing: [SigningAlgorithm: String] = [:], published: [[String: String]] = []
+        var signing: [SigningAlgorithm: String] = [:], published: [[String: String]] = [], signers: [String: JWSSigner] = [:]
         for key in keys.sorted(by: { $0.createdAt > $1.createdAt }) where (key.retiresAt ?? .distantFuture) > now {
             switch key.algorithm {
             case .es256: await collection.add(ecdsa: try ES256PrivateKey(pem: key.privatePEM), kid: JWKIdentifier(string: key.kid))
             case .rs256: await collection.add(rsa: try Insecure.RSA.PrivateKey(pem: key.privatePEM), digestAlgorithm: .sha256, kid: JWKIdentifier(string: key.kid))
             }
-            if key.retiresAt == nil && signing[key.algorithm] == nil { signing[key.algorithm] = key.kid }
+            if key.retiresAt == nil && signing[key.algorithm] == nil {
+                signing[key.algorithm] = key.kid
+                signers[key.kid] = try JWSSigner(pem: key.privatePEM, algorithm: key.algorithm)
+            }
             var jwk = try SigningKey.publicJWK(pem: key.privatePEM, algorithm: key.algorithm)
             jwk["kid"] = key.kid; jwk["alg"] = key.algorithm.rawValue; jwk["use"] = "sig"
             published.append(jwk)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return KeyRing(collection: collection, signing: signing, jwks: try encoder.encode(["keys": published]), kids: published.compactMap { $0["kid"] })
+        return KeyRing(collection: collection, signing: signing, signers: signers, jwks: try encoder.encode(["keys": published]), kids: published.compactMap { $0["kid"] })
     }
 
     /// Signs `claims` with the current key of `algorithm`; `type` is the header's `typ` (`at+jwt`, `logout+jwt`).
     public func sign(_ claims: ClaimSet, with algorithm: SigningAlgorithm, type: String = "JWT") async throws -> String {
-        guard let kid = signing[algorithm] else { throw SigningKey.KeyError.unknownKey }
-        var header = JWTHeader()
-        header.typ = type
-        header.alg = algorithm.rawValue
-        return try await collection.sign(claims, kid: JWKIdentifier(string: kid), header: header)
+        guard let kid = signing[algorithm], let signer = signers[kid] else { throw SigningKey.KeyError.unknownKey }
+        return try CompactJWS.serialise(header: ["alg": .string(algorithm.rawValue), "kid": .string(kid), "typ": .string(type)],
+                                        payload: claims.claims, sign: signer.sign)
     }
 
     /// The claims of a token one of these keys signed, with its header's `typ`; throws for any other token

@@ -1,3 +1,4 @@
+import Codecs
 import Crypto
 import Foundation
 
@@ -98,7 +99,7 @@ public struct TokenIssuer: Sendable {
     }
 
     static func randomID() -> String {
-        Base64URL.encode(Data((0..<16).map { _ in UInt8.random(in: 0...255) }))
+        Base64URL.random(bytes: 16)
     }
 }
 

@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 import OpenIDConnect
 import Vapor
@@ -43,7 +44,7 @@ enum OAuthResponse {
     }
 
     private static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        FormURLEncoding.decode(text)
     }
 
     /// `uri` with `parameters` added to its query.

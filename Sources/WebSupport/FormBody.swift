@@ -1,3 +1,4 @@
+import Codecs
 import Demarches
 import MultipartKit
 import Vapor
@@ -24,7 +25,7 @@ public struct FormBody: Sendable {
         var values: [String: [String]] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            func decode(_ s: Substring) -> String { FormURLEncoding.decode(s) ?? "" }
             let key = decode(parts[0])
             values[key, default: []].append(parts.count > 1 ? lineEnds(decode(parts[1])) : "")
         }

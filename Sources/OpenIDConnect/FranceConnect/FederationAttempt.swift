@@ -1,3 +1,4 @@
+import Codecs
 import Foundation
 
 /// One trip to FranceConnect and back, kept in the browser's session between the two: the `state` that ties the
@@ -29,7 +30,7 @@ public struct FederationAttempt: Sendable, Codable, Equatable {
         FederationAttempt(state: random(), nonce: random(), purpose: purpose, returnTo: returnTo, startedAt: now)
     }
 
-    static func random() -> String { Base64URL.encode(Data((0..<32).map { _ in UInt8.random(in: 0...255) })) }
+    static func random() -> String { Base64URL.random(bytes: 32) }
 
     /// FranceConnect's authorization endpoint with this attempt's request.
     public func authorizationURL(_ settings: FranceConnectSettings, redirectURI: String) -> String {
