@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "Demarches", dependencies: ["Territory", "Workflow", "Expressions"], resources: [.copy("Demo")]),
         // The text encodings of the web (form bodies, base64url), shared by the protocol targets.
         .target(name: "Codecs"),
+        .target(name: "QRCode"),
         .target(name: "Identity", dependencies: ["Codecs", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Documents"),
         // The identity provider (GrandLyon Connect) and the FranceConnect federation: protocol rules, tokens, keys.
@@ -84,7 +85,7 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),
         ], resources: [.copy("Templates"), .copy("Public")]),
-        .target(name: "PortalWeb", dependencies: ["WebSupport", "Demarches", "Documents", "Storage", "Identity", "Messaging", "Territory", "Workflow"],
+        .target(name: "PortalWeb", dependencies: ["QRCode", "WebSupport", "Demarches", "Documents", "Storage", "Identity", "Messaging", "Territory", "Workflow"],
                 resources: [.copy("Templates"), .copy("Public")]),
         // The back-office, by product.
         .target(name: "GRCWeb", dependencies: ["WebSupport", "Demarches", "Expressions", "Storage", "Territory", "Workflow"], resources: [.copy("Templates")]),
@@ -109,6 +110,7 @@ let package = Package(
         .testTarget(name: "ExpressionsTests", dependencies: ["Expressions", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", "Workflow", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
         .testTarget(name: "OpenIDConnectTests", dependencies: ["OpenIDConnect", "Codecs", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),

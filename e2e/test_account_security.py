@@ -1,7 +1,9 @@
 """« Mes sessions » and the security journal in a real browser on a phone: the same person signed in on a second
 browser (plain HTTP, another device), closed from the phone; the journal names what happened, a refused
 password flagged; the Métropole admins' search, with a bad address refused beside its field. axe-core on each."""
+import os
 import secrets
+import subprocess
 
 import requests
 from selenium.webdriver.common.by import By
@@ -75,6 +77,14 @@ def test_a_citizen_turns_the_second_factor_on_and_signs_in_with_it(guichet, brow
     assert violations(browser) == [], browser.current_url
     shown = browser.find_element(By.ID, "cle").text.replace(" ", "")
     key = base64.b32decode(shown + "=" * (-len(shown) % 8))
+    # The QR code, as a phone's camera sees it: the page's image read by a real decoder (zbar), the same address
+    # as the link that opens the key in the application.
+    uri = browser.find_element(By.PARTIAL_LINK_TEXT, "ouvrir la clé").get_attribute("href")
+    assert ("secret=" + shown) in uri
+    picture = os.path.join(guichet["env"]["GUICHET_DATA_DIR"], "qr.png")
+    browser.find_element(By.CSS_SELECTOR, "#code-qr svg").screenshot(picture)
+    scanned = subprocess.run(["zbarimg", "--raw", "-q", picture], capture_output=True, text=True, check=True).stdout.strip()
+    assert scanned == uri, (scanned, uri)
     browser.find_element(By.ID, "code").send_keys("000000")
     click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Activer']"))
     assert browser.find_element(By.ID, "erreur-code").text.startswith("Code incorrect.")

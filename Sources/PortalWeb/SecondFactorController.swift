@@ -1,5 +1,6 @@
 import Foundation
 import Identity
+import QRCode
 import Storage
 import Vapor
 import WebSupport
@@ -37,6 +38,8 @@ struct SecondFactorController {
         var back: String
         var key: String
         var uri: String
+        /// The key as a QR code to scan (inline SVG, made of numbers and an escaped title); nil if it cannot hold it.
+        var qrCode: String?
         var mandatory: Bool
         var codeError: String?
     }
@@ -149,8 +152,10 @@ struct SecondFactorController {
     private func setupPage(_ req: Request, _ account: Account, key: TOTPKey, back: String, error: String?) async throws -> Response {
         let mandatory = try await req.store.secondFactorRequirement(accountID: account.id) == .mandatory
         let title = error == nil ? "Activer la double authentification" : "Erreur — Activer la double authentification"
-        let page = SetupPage(layout: try await Layout.make(req, title: title), back: back, key: key.displayKey,
-                             uri: key.uri(account: account.email, issuer: Self.issuer), mandatory: mandatory, codeError: error)
+        let uri = key.uri(account: account.email, issuer: Self.issuer)
+        let page = SetupPage(layout: try await Layout.make(req, title: title), back: back, key: key.displayKey, uri: uri,
+                             qrCode: QRCode(uri)?.svg(title: "Code QR de la clé, à scanner avec l'application d'authentification"),
+                             mandatory: mandatory, codeError: error)
         return req.guichet.renderer.html("account/second_factor_setup", page, status: error == nil ? .ok : .unprocessableEntity)
     }
 

@@ -30,6 +30,8 @@ final class SecondFactorTests: XCTestCase {
         let reloaded = try await browser.get("/compte/double-authentification")
         XCTAssertEqual(reloaded.text(id: "cle"), shown, "a reload keeps the key")
         XCTAssertTrue(setup.contains("otpauth://totp/Guichet%20Grand%20Lyon:usager@demo.fr?secret="))
+        XCTAssertTrue(setup.contains(#"<div class="qr-code-frame" id="code-qr"><svg"#) && setup.contains(#"role="img" aria-label="Code QR de la clé"#),
+                      "the key to scan, drawn on the server (e2e reads it with zbar)")
         let wrong = try await browser.post("/compte/double-authentification/activer", [("code", "000000")])
         XCTAssertEqual(wrong.status, .unprocessableEntity)
         XCTAssertTrue(wrong.fieldErrors["code"]?.hasPrefix("Code incorrect.") == true, "\(wrong.fieldErrors)")
