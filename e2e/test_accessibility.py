@@ -33,11 +33,13 @@ def test_changed_pages_pass_axe(guichet, browser):  # noqa: F811
     browser.get(base + "/bo/caluire-et-cuire/demarches/signalement-espace-public/conception/transitions/prendre")
     assert "role-services-techniques" in browser.page_source
     assert violations(browser) == []
-    # A block's noun, an address that locates the request, a back-office field's label (issue 14).
+    # A block's noun, an address that locates the request, a back-office field's label (issue 14), a question
+    # filled from FranceConnect (issue 15).
     design = base + "/bo/caluire-et-cuire/demarches/subvention-association/conception"
     for path, text in ((design + "/champs/bureau", "Nom d'un élément"),
                        (base + "/bo/caluire-et-cuire/demarches/signalement-espace-public/conception/champs/adresse", "Cette adresse situe la demande"),
-                       (design + "/statuts/recue/action/1", "Libellé vu des agents")):
+                       (design + "/statuts/recue/action/1", "Libellé vu des agents"),
+                       (base + "/bo/caluire-et-cuire/demarches/acte-etat-civil/conception/champs/titulaire_prenoms", "Rempli par FranceConnect")):
         browser.get(path)
         assert text in browser.page_source, path
         assert violations(browser) == [], path

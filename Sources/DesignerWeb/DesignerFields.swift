@@ -22,6 +22,8 @@ extension DesignerController {
         var displays: [Option]
         var fileKinds: [Option]
         var timings: [Option]
+        /// Empty unless the type can receive a piece of the FranceConnect identity.
+        var identityPieces: [Option]
         var isDate: Bool
         var isChoice: Bool, isSingleChoice: Bool, isNumber: Bool, isText: Bool, isFile: Bool, isTable: Bool, isComputed: Bool, isPage: Bool, isInput: Bool
         var isBlock: Bool, isImage: Bool, isAddress: Bool
@@ -67,6 +69,9 @@ extension DesignerController {
             fileKinds: FileKind.allCases.map { .init(value: $0.rawValue, label: $0.label, selected: inputs.accept.contains($0.rawValue)) },
             timings: [("", "N'importe quelle date"), ("past", "Dans le passé (aujourd'hui au plus tard)"), ("future", "À venir (aujourd'hui au plus tôt)")]
                 .map { .init(value: $0.0, label: $0.1, selected: $0.0 == inputs.timing) },
+            identityPieces: FieldForm.identityPieces(for: type).isEmpty ? [] :
+                [.init(value: "", label: "Aucune : l'usager saisit la réponse", selected: inputs.identity.isEmpty)]
+                + FieldForm.identityPieces(for: type).map { .init(value: $0.rawValue, label: $0.label.prefix(1).uppercased() + $0.label.dropFirst(), selected: $0.rawValue == inputs.identity) },
             isDate: type == .date,
             isChoice: [.singleChoice, .multipleChoice, .rankedChoice].contains(type), isSingleChoice: type == .singleChoice,
             isNumber: type == .number, isText: type == .text || type == .longText, isFile: type.holdsFiles, isTable: type == .table,

@@ -12,7 +12,7 @@ struct FieldForm {
         var options = "", dataSource = "", display = "", min = "", max = "", integer = false, maxLength = ""
         var accept: [String] = [], maxMegabytes = "", maxFiles = "", rows = "", columns = "", expression = "", checks = ""
         var questions = "", minItems = "", maxItems = "", maxPixels = "", timing = "", itemNoun = "", itemFeminine = false
-        var locatesRequest = false
+        var locatesRequest = false, identity = ""
     }
 
     /// A block's question as one line: `identifiant;type;libellé;oui` (required) — and, for a choice, `;a|b|c`.
@@ -34,7 +34,8 @@ struct FieldForm {
             expression: f.expression ?? "", checks: (f.postConditions ?? []).map { "\($0.condition) => \($0.message)" }.joined(separator: "\n"),
             questions: (f.fields ?? []).map(line(of:)).joined(separator: "\n"), minItems: f.minItems.map(String.init) ?? "",
             maxItems: f.maxItems.map(String.init) ?? "", maxPixels: f.maxPixels.map(String.init) ?? "", timing: f.timing?.rawValue ?? "",
-            itemNoun: f.itemNoun ?? "", itemFeminine: f.itemFeminine ?? false, locatesRequest: f.locatesRequest ?? false)
+            itemNoun: f.itemNoun ?? "", itemFeminine: f.itemFeminine ?? false, locatesRequest: f.locatesRequest ?? false,
+            identity: f.identity?.rawValue ?? "")
     }
 
     static func inputs(posted value: (String) -> String, values: (String) -> [String]) -> Inputs {
@@ -45,7 +46,7 @@ struct FieldForm {
                maxFiles: value("fichiers"), rows: value("lignes"), columns: value("colonnes"), expression: value("expression"),
                checks: value("verifications"), questions: value("questions"), minItems: value("min_elements"), maxItems: value("max_elements"),
                maxPixels: value("pixels"), timing: value("moment"), itemNoun: value("nom_element"), itemFeminine: value("element_feminin") == "oui",
-               locatesRequest: value("situe") == "oui")
+               locatesRequest: value("situe") == "oui", identity: value("identite"))
     }
 
     /// The field the inputs describe, or a message per input (keyed by the input's name).
@@ -71,6 +72,13 @@ struct FieldForm {
             let l = s.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             return l.isEmpty ? nil : l
         }
+        func identity(_ s: String, for type: FieldType) -> IdentityField? {
+            guard !s.isEmpty else { return nil }
+            guard let piece = IdentityField(rawValue: s), piece.fieldType == type else {
+                errors["identite"] = "Choisissez une donnée de l'identité qui convient à un champ « \(typeName(type)) »."; return nil
+            }
+            return piece
+        }
         var f = Field(id: i.id, label: i.label.trimmingCharacters(in: .whitespaces), type: type, required: type.isStructural ? false : i.required,
                       help: text(i.help), condition: text(i.condition))
         switch type {
@@ -87,8 +95,10 @@ struct FieldForm {
             f.min = decimal(i.min, "min"); f.max = decimal(i.max, "max"); f.integer = i.integer ? true : nil
         case .text, .longText:
             f.maxLength = integer(i.maxLength, "longueur", 1...100_000)
+            f.identity = identity(i.identity, for: type)
         case .date:
             f.timing = DateTiming(rawValue: i.timing)
+            f.identity = identity(i.identity, for: type)
         case .address:
             f.locatesRequest = i.locatesRequest ? true : nil
         case .file, .image:
@@ -153,4 +163,7 @@ struct FieldForm {
         (.page, "Saut de page"), (.section, "Titre de section"), (.comment, "Texte explicatif"),
     ]
     static func typeName(_ t: FieldType) -> String { typeNames.first { $0.0 == t }?.1 ?? t.rawValue }
+
+    /// The pieces of the identité pivot a question of this type may receive from FranceConnect.
+    static func identityPieces(for t: FieldType) -> [IdentityField] { IdentityField.allCases.filter { $0.fieldType == t } }
 }

@@ -241,6 +241,31 @@ final class DesignerTests: XCTestCase {
         XCTAssertTrue(diff.contains("Champ modifié : « Nombre de copies » (libellé, maximum)."), diff.body)
     }
 
+    /// A question may be filled from FranceConnect's identité pivot: the designer offers only the pieces its type can
+    /// receive, refuses a mismatched one with a message, and keeps the choice on the field.
+    func testAQuestionIsMarkedAsFilledFromFranceConnect() async throws {
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "caluire-et-cuire"))
+        let design = "/bo/caluire-et-cuire/demarches/acte-etat-civil/conception"
+        let dateEditor = try await admin.get("\(design)/champs/date_evenement")
+        XCTAssertTrue(dateEditor.contains("<option value=\"date_de_naissance\">Date de naissance</option>"))
+        XCTAssertFalse(dateEditor.contains("value=\"prenoms\""), "a date cannot receive the given names")
+        let mismatched = try await admin.post("\(design)/champs/date_evenement", [
+            ("revision", "0"), ("type", "date"), ("libelle", "Date de naissance"), ("identifiant", "date_evenement"), ("identite", "prenoms")])
+        XCTAssertEqual(mismatched.status, .unprocessableEntity)
+        XCTAssertTrue(mismatched.contains("Choisissez une donnée de l&#39;identité qui convient à un champ « Date »."), mismatched.body)
+        let untouched = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
+        XCTAssertNil(untouched, "a refused field changes nothing")
+        let saved = try await admin.post("\(design)/champs/titulaire_prenoms", [
+            ("revision", "0"), ("type", "text"), ("libelle", "Prénoms du titulaire"), ("identifiant", "titulaire_prenoms"), ("identite", "prenoms")])
+        XCTAssertEqual(saved.status, .seeOther, saved.body)
+        let copy = try await guichet.store.workingCopy(slug: "acte-etat-civil", in: scope)
+        XCTAssertEqual(copy?.definition.form.fields.first { $0.id == "titulaire_prenoms" }?.identity, .givenName)
+        let editor = try await admin.get("\(design)/champs/titulaire_prenoms")
+        XCTAssertTrue(editor.contains("<option value=\"prenoms\" selected>Prénoms</option>"), "the choice is shown back")
+        let longText = try await admin.get("\(design)/champs/nouveau?type=long_text")
+        XCTAssertFalse(longText.contains("name=\"identite\""), "a long text receives no piece of the identity")
+    }
+
     /// The legal deadline and global actions are designed too; a bad duration or action list is refused with a
     /// message, changing nothing.
     func testTheDeadlineAndGlobalActionsAreDesigned() async throws {
