@@ -2,7 +2,7 @@
 import PackageDescription
 
 // A thin `guichet` executable over libraries split by domain.
-// Domain targets (Territory, Workflow, Expressions, Demarches, Identity, Documents, Conventions) import neither
+// Domain targets (Territory, Workflow, Expressions, Demarches, Identity, Documents, Conventions, Routing) import neither
 // Vapor nor a database; Storage owns SQL, a folder per capability; Messaging owns the outbox delivery; the *Web
 // targets are thin HTTP shells, one per product, each with its templates (ARCHITECTURE.md, "The parts").
 let package = Package(
@@ -60,6 +60,7 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "Conventions", dependencies: ["Territory", "Expressions"]),
+        .target(name: "Routing", dependencies: ["Territory", "Demarches", "Expressions"]),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
             "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions", "OpenIDConnect",
@@ -100,6 +101,7 @@ let package = Package(
         // Benchmarks that need no server (bench/forms.sh runs this one).
         .executableTarget(name: "FormBench", dependencies: ["Demarches", "Expressions", "Workflow"], path: "bench/FormBench"),
         .executableTarget(name: "ContributionsBench", dependencies: ["Conventions"], path: "bench/ContributionsBench"),
+        .executableTarget(name: "RoutingBench", dependencies: ["Routing", "Territory", "Expressions"], path: "bench/RoutingBench"),
         // Tests: one suite per domain, plus the HTTP flows; a support library starts test apps.
         .target(name: "GuichetTestSupport", dependencies: [
             "GuichetApp", .product(name: "XCTVapor", package: "vapor"),
@@ -111,6 +113,7 @@ let package = Package(
         .testTarget(name: "DemarchesTests", dependencies: ["Demarches", "Expressions", "Workflow", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "CodecsTests", dependencies: ["Codecs", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Territory", "Demarches", "Expressions"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity"]),
         .testTarget(name: "OpenIDConnectTests", dependencies: ["OpenIDConnect", "Codecs", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),

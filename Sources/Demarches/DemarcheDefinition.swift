@@ -13,6 +13,9 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
     /// How this démarche's personal data is handled where it differs from the collectivité's page (another
     /// controller, a longer retention, a recipient): shown on its form.
     public var privacy: String?
+    /// The category of competence its requests belong to (`voirie`, `etat-civil`…), which routing reads; nil:
+    /// none, or set by the routing rules from the answers.
+    public var category: String?
     public var form: FormDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
     public var workflow: WorkflowDefinition { didSet { workflowLogic = WorkflowLogic(workflow, fields: form.logic.types) } }
     /// The workflow's expressions compiled against the form's fields; follows `form` and `workflow`.
@@ -23,7 +26,7 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
         workflowLogic = WorkflowLogic(workflow, fields: form.logic.types)
     }
 
-    private enum CodingKeys: String, CodingKey { case slug, title, summary, onePerPerson, privacy, form, workflow }
+    private enum CodingKeys: String, CodingKey { case slug, title, summary, onePerPerson, privacy, category, form, workflow }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,10 +35,11 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
                   form: try c.decode(FormDefinition.self, forKey: .form),
                   workflow: try c.decode(WorkflowDefinition.self, forKey: .workflow))
         privacy = try c.decodeIfPresent(String.self, forKey: .privacy)
+        category = try c.decodeIfPresent(String.self, forKey: .category)
     }
 
     public static func == (a: DemarcheDefinition, b: DemarcheDefinition) -> Bool {
-        a.slug == b.slug && a.title == b.title && a.summary == b.summary && a.onePerPerson == b.onePerPerson && a.privacy == b.privacy && a.form == b.form
+        a.slug == b.slug && a.title == b.title && a.summary == b.summary && a.onePerPerson == b.onePerPerson && a.privacy == b.privacy && a.category == b.category && a.form == b.form
             && a.workflow == b.workflow
     }
 
@@ -54,8 +58,7 @@ public struct DemarcheDefinition: Sendable, Codable, Equatable {
     /// back-office fields, and the built-in names.
     public func expressionValues(data: [String: FieldValue], backOffice: [String: FieldValue], number: String,
                                  status: String, submitted: CivilDate) -> [String: Value] {
-        var env: [String: Value] = [:]
-        for field in form.fields { data[field.id]?.bind(field, into: &env) }
+        var env = form.answerValues(data)
         // Computed dates are stored as text; their checked type says they are dates.
         for (name, type) in form.logic.types where type == .date {
             if case .text(let t)? = env[name] { env[name] = CivilDate(iso: t).map(Value.date) ?? .null }

@@ -1,3 +1,4 @@
+import Expressions
 import Foundation
 
 /// A form: its fields in order, page breaks included. Its logic is compiled whenever the fields are set, so a
@@ -50,6 +51,13 @@ public struct FormDefinition: Sendable, Codable, Equatable {
     }
 
     /// The text a validated submission holds for a contact field.
+    /// A stored request's answers as expressions read them, under the form's names.
+    public func answerValues(_ data: [String: FieldValue]) -> [String: Value] {
+        var env: [String: Value] = [:]
+        for field in fields { data[field.id]?.bind(field, into: &env) }
+        return env
+    }
+
     public func text(of field: Field?, in values: [String: FieldValue]) -> String? {
         guard let field, case .text(let s) = values[field.id] else { return nil }
         return s

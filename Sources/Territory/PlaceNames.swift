@@ -8,6 +8,20 @@ public enum PlaceNames {
         return territory.first { $0.kind == .commune && key($0.name) == wanted }
     }
 
+    /// The communes' keys made once, for a caller that looks names up many times (routing): one key per lookup
+    /// instead of one per commune.
+    public struct Index: Sendable {
+        let byKey: [String: Collectivite]
+        public init(_ territory: [Collectivite]) {
+            byKey = Dictionary(territory.filter { $0.kind == .commune }.map { (key($0.name), $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        /// The same answer as `PlaceNames.commune(named:among:)` over the territory it was made from.
+        public func commune(named typed: String) -> Collectivite? {
+            let wanted = key(typed)
+            return wanted.isEmpty ? nil : byKey[wanted]
+        }
+    }
+
     /// Letters only, « saint » spelt out, an arrondissement or « cedex » dropped: « Lyon 3e » and « LYON » are one key.
     static func key(_ name: String) -> String {
         let words = FrenchOrder.key(name).split(separator: " ").map(String.init)

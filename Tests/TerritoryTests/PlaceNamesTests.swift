@@ -19,4 +19,20 @@ final class PlaceNamesTests: XCTestCase {
         XCTAssertNil(named("  "))
         XCTAssertNil(named("Métropole de Lyon"), "the Métropole is no commune")
     }
+
+    /// The index gives the linear search's answer for every name of the territory, typed in several ways, and for
+    /// names it does not hold.
+    func testTheIndexAnswersAsTheLinearSearch() throws {
+        let territory = try TerritoryData.load()
+        let index = PlaceNames.Index(territory)
+        var typed = ["Paris", "", "  ", "Métropole de Lyon", "Lyon 3e", "LYON CEDEX 09", "St Genis Laval", "Ste Foy"]
+        for c in territory {
+            typed += [c.name, c.name.uppercased(), c.name.replacingOccurrences(of: "-", with: " "), c.name + " 2e",
+                      c.name.replacingOccurrences(of: "Saint", with: "St"), String(c.name.dropLast())]
+        }
+        for name in typed {
+            XCTAssertEqual(index.commune(named: name)?.slug, PlaceNames.commune(named: name, among: territory)?.slug, name)
+        }
+        XCTAssertEqual(index.commune(named: "Bron")?.slug, "bron")
+    }
 }
