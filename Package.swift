@@ -33,7 +33,7 @@ let package = Package(
     targets: [
         .executableTarget(name: "Guichet", dependencies: ["GuichetApp"]),
         .target(name: "GuichetApp", dependencies: [
-            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions", "Workflow", "OpenIDConnect", "OpenIDConnectWeb",
+            "Territory", "Demarches", "Identity", "Storage", "Messaging", "WebSupport", "PortalWeb", "GRCWeb", "DesignerWeb", "ConventionsWeb", "AdministrationWeb", "PublicAPI", "Conventions", "Workflow", "OpenIDConnect", "OpenIDConnectWeb", "Routing",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),
@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "Routing", dependencies: ["Territory", "Demarches", "Expressions"]),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
-            "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions", "OpenIDConnect",
+            "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions", "OpenIDConnect", "Routing",
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Logging", package: "swift-log"),
@@ -81,7 +81,7 @@ let package = Package(
         // HTTP shells: WebSupport holds what they share (layout, shared partials, renderer, sessions, forms);
         // each part registers its own routes and owns its templates and static files.
         .target(name: "WebSupport", dependencies: [
-            "Codecs", "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging", "OpenIDConnect",
+            "Codecs", "Territory", "Identity", "Storage", "Demarches", "Workflow", "Expressions", "Messaging", "OpenIDConnect", "Routing",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "MultipartKit", package: "multipart-kit"),

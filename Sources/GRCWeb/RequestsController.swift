@@ -107,6 +107,8 @@ struct RequestsController {
         /// Back-office fields and webhook answers: agents only.
         var backOffice: [Item]
         var assigned: String?
+        /// Who answers for it, as routing decided: collectivité, service, category.
+        var routedTo: String?
         var correction: String?
         var documents: [Document]
         /// An admin may reopen a closed request.
@@ -214,6 +216,7 @@ struct RequestsController {
                 let label = Store.serviceName(role)
                 return detail.assignedAgent.map { "\(label) — \($0)" } ?? label
             },
+            routedTo: try await req.routingSummary(of: detail),
             correction: detail.correction,
             documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
             canReopen: scope.isAdmin && req.store.reopeningStatus(of: detail) != nil,

@@ -3,6 +3,7 @@ import Crypto
 import Demarches
 import Foundation
 import Identity
+import Routing
 import Storage
 import Territory
 
@@ -55,6 +56,14 @@ public enum DemoData {
         TOTPKey(key: Array(SHA256.hash(data: Data(("guichet-demo-second-factor:" + email).utf8))).prefix(20).map { $0 })
     }
 
+    /// The Métropole's routing rules for its « Signaler un problème sur l'espace public »: lighting is the
+    /// commune's, dumped waste and tags are cleanliness, the rest is roads (the Métropole's).
+    public static let routingRules = [
+        RoutingRule(demarche: "signalement-espace-public", condition: #"categorie == "eclairage""#, category: "eclairage-public"),
+        RoutingRule(demarche: "signalement-espace-public", condition: #"categorie == "depot" ou categorie == "tag""#, category: "proprete"),
+        RoutingRule(demarche: "signalement-espace-public", category: "voirie"),
+    ]
+
     public static func seed(_ store: Store, hash: @Sendable (String) async throws -> String) async throws -> String {
         try await store.loadTerritory(try TerritoryData.load())
         var published = 0
@@ -68,6 +77,7 @@ public enum DemoData {
             }
         }
         let conventions = try await seedConventions(store)
+        if try await store.routingRules().isEmpty { try await store.saveRoutingRules(routingRules) }
         var created: [String] = []
         for demo in accounts {
             let account: Account

@@ -29,6 +29,8 @@ struct FollowController {
         var documents: [Document]
         var title: String
         var collectivite: String
+        /// « la mairie de Bron »: who answers for it, when routing decided.
+        var handledBy: String?
         var status: StatusVM
         var isEnd: Bool
         /// The request was refused or closed without follow-up: how to contest it.
@@ -193,7 +195,7 @@ struct FollowController {
             correction: detail.correction,
             documents: detail.documents.map { doc in .init(title: doc.file.filename, url: fileBase + doc.file.id) },
             title: definition.title,
-            collectivite: c?.name ?? "", status: StatusVM(definition.workflow, detail.status),
+            collectivite: c?.name ?? "", handledBy: try await req.handlerPhrase(of: detail), status: StatusVM(definition.workflow, detail.status),
             isEnd: definition.workflow.status(detail.status)?.isEnd ?? false,
             appeal: definition.workflow.status(detail.status)?.decision?.isUnfavourable == true
                 ? Decision.appealWays(authority: c?.name ?? "la collectivité") : nil,

@@ -65,6 +65,8 @@ struct PortalController {
         var acknowledgement: [Acknowledgement.Line]
         var slug: String
         var signedIn: Bool
+        /// « la mairie de Bron »: who answers for it, when routing decided.
+        var handledBy: String?
     }
 
     /// Shows the number, and the tracking code once: it is kept in the session only until this page is seen. A
@@ -78,13 +80,14 @@ struct PortalController {
         guard code != nil || resent else { return req.redirect(to: "/suivi?numero=\(number)", redirectType: .normal) }
         req.session.data[key] = nil
         req.session.data["resent:\(number)"] = nil
-        var acknowledgement: Acknowledgement?
+        var acknowledgement: Acknowledgement?, handledBy: String?
         if let detail = try await FollowController.proven(req, number: number) {
             acknowledgement = try await FollowController.acknowledgement(req, detail)?.0
+            handledBy = try await req.handlerPhrase(of: detail)
         }
         let page = ReceiptPage(layout: try await Layout.make(req, title: "Demande envoyée", collectivite: (c.name, c.slug)),
                                number: number, trackingCode: code, resent: resent, acknowledgement: acknowledgement?.lines ?? [],
-                               slug: slug, signedIn: try await req.account() != nil)
+                               slug: slug, signedIn: try await req.account() != nil, handledBy: handledBy)
         return req.guichet.renderer.html("portal/receipt", page)
     }
 }

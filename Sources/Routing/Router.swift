@@ -29,6 +29,13 @@ public struct Router: Sendable {
     public enum Refusal: Error, Equatable {
         /// The point is in none of the territory's communes.
         case outsideTerritory
+
+        /// What the citizen reads beside the field.
+        public var message: String {
+            switch self {
+            case .outsideTerritory: "Ce point est en dehors de la Métropole de Lyon : indiquez un lieu situé dans l'une de ses 58 communes."
+            }
+        }
     }
 
     struct CompiledRule: Sendable {
@@ -56,6 +63,9 @@ public struct Router: Sendable {
             return (try? Parser.parse(source)).map { CompiledRule(rule: rule, condition: $0) }
         }
     }
+
+    /// A category by id, as the router knows it.
+    public func category(_ id: String) -> CompetenceCategory? { categories[id] }
 
     public func route(_ request: Request, context: EvaluationContext) -> Result<RoutingDecision, Refusal> {
         // The commune of the place: from the map point, else from the address's town.
@@ -125,9 +135,10 @@ public struct RoutingDecision: Sendable, Equatable {
     public var reason: Reason
 
     /// « Votre demande est traitée par la mairie de Bron » / « par la Métropole de Lyon ».
-    public var handlerPhrase: String {
-        collectivite.kind == .metropole ? "la \(collectivite.name)" : "la mairie de \(collectivite.name)"
-    }
+    public var handlerPhrase: String { Self.handler(collectivite) }
+
+    /// « la mairie de Bron », « la Métropole de Lyon »: how a citizen is told who handles their request.
+    public static func handler(_ c: Collectivite) -> String { c.kind == .metropole ? "la \(c.name)" : "la mairie de \(c.name)" }
 
     /// For the history: why it went there, in French.
     public var explanation: String {

@@ -3,6 +3,7 @@ import Expressions
 import Foundation
 import Identity
 import Messaging
+import Routing
 import Storage
 import Territory
 import Workflow
@@ -49,13 +50,25 @@ public struct Filing: Sendable {
                        key: String? = nil, place: PlaceRule? = nil) async throws -> Outcome {
         if let key, let number = try await context.store.demandeNumber(submissionKey: key, in: scope) { return .resent(number: number) }
         if let refusal = try await refusal(of: demarche, in: scope, account: account) { return .refused(refusal) }
-        let outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext, place: place)
+        var outcome = FormValidator.validate(raw, against: demarche.definition.form, context: context.evaluationContext, place: place)
         guard outcome.isValid else { return .invalid(outcome) }
         let form = demarche.definition.form
+        let routing: RoutingDecision
+        switch try await context.store.router().route(Router.Request(definition: demarche.definition, answers: outcome.values, filedWith: scope.slug),
+                                                      context: context.evaluationContext) {
+        case .success(let decision): routing = decision
+        case .failure(.outsideTerritory):
+            // Said beside the point on the map, as any other answer to correct; nothing is filed.
+            if let index = form.fields.firstIndex(where: { $0.type == .mapPoint && outcome.values[$0.id] != nil }) {
+                outcome.errors[form.fields[index].id] = Router.Refusal.outsideTerritory.message
+                outcome.pagesWithErrors.insert(form.logic.pageOfField(index))
+            }
+            return .invalid(outcome)
+        }
         let email = account?.email ?? form.text(of: form.contactEmailField, in: outcome.values) ?? ""
         let name = account?.name ?? form.text(of: form.contactNameField, in: outcome.values) ?? "Usager"
         let new = NewDemande(demarche: demarche, values: outcome.values, files: outcome.files, accountID: account?.id,
-                             submitterName: name, email: email, submissionKey: key)
+                             submitterName: name, email: email, submissionKey: key, routing: routing)
         let context = self.context
         let collectivite = scope.collectivite.name
         let filed: FiledDemande

@@ -1,6 +1,7 @@
 import Demarches
 import Foundation
 import Identity
+import Routing
 import SQLKit
 import Territory
 
@@ -49,15 +50,17 @@ extension Store {
         try await insertRows(into: "demandes", columns: [
             "id", "collectivite", "demarche_id", "demarche_version", "number", "status", "account_id", "email",
             "tracking_hash", "data", "search_text", "submitted_at", "updated_at", "submission_key",
+            "category", "routed_to", "routed_service",
         ], batch.indices.map { i in
             let p = batch[i]
             return [p.id, p.collectivite, p.demarcheID, p.demarcheVersion, numbers[i], p.status, p.accountID, p.email,
                     p.trackingHash, p.data, SearchWords.digest(number: numbers[i], answers: p.searchAnswers), p.at, p.at,
-                    p.submissionKey]
+                    p.submissionKey, p.routing?.category?.id, p.routing?.collectivite.slug, p.routing?.service]
         }, on: sql)
+        // The first line of the history says who answers for the request, and why.
         try await insertRows(into: "demande_events", columns: eventColumns, batch.map { p in
             eventRow(demandeID: p.id, seq: 1, kind: .submitted, actor: .citizen(p.accountID, name: p.submitterName),
-                     from: nil, to: p.status, body: nil, at: p.at)
+                     from: nil, to: p.status, body: p.routing?.explanation, at: p.at)
         }, on: sql)
         try await insertRows(into: "demande_files", columns: fileColumns,
                              batch.flatMap { p in p.files.map { fileRow($0.file, demandeID: p.id, fieldID: $0.fieldID) } }, on: sql)
@@ -118,6 +121,7 @@ struct PendingFiling: Sendable {
     var at: Int64
     var files: [(file: StoredFile, fieldID: String)]
     var submissionKey: String?
+    var routing: RoutingDecision?
     var mails: @Sendable (FiledDemande) -> [OutboxMail]
     /// Set when the workflow has something to do on filing; runs in the batch's transaction once numbered.
     var startWorkflow: (@Sendable (FiledDemande, any SQLDatabase) async throws -> String)?
@@ -140,6 +144,7 @@ struct PendingFiling: Sendable {
         // Every file the answers hold, uploaded now or kept from an earlier page of the same filing.
         files = FieldValue.files(in: new.values)
         submissionKey = new.submissionKey
+        routing = new.routing
         self.mails = mails
     }
 }

@@ -1,6 +1,7 @@
 import Demarches
 import Expressions
 import Foundation
+import Routing
 import Territory
 
 /// A request as read back, with the definition of the version it was filed under.
@@ -30,6 +31,9 @@ public struct DemandeDetail: Sendable {
     /// Generated documents, with whether the citizen may see each.
     public var documents: [(file: StoredFile, visibleToCitizen: Bool)]
 
+    /// Who answers for it, as routing decided when it was filed; nil for a request filed before routing existed.
+    public var routing: StoredRouting?
+
     /// The files the citizen sent with their messages (`reply`), by the history line (`DemandeEvent.seq`) they go with.
     public var replyFiles: [Int: [StoredFile]] = [:]
 
@@ -42,6 +46,13 @@ public struct DemandeDetail: Sendable {
     static func replySeq(fieldID: String) -> Int? {
         fieldID.hasPrefix(replyPrefix) ? Int(fieldID.dropFirst(replyPrefix.count)) : nil
     }
+}
+
+/// A request's routing as kept with it: the collectivité and service that answer for it, and its category.
+public struct StoredRouting: Sendable, Equatable {
+    public var collectivite: String
+    public var service: String?
+    public var category: String?
 }
 
 public struct DemandeEvent: Sendable, Equatable, Decodable {
@@ -97,11 +108,13 @@ public struct NewDemande: Sendable {
     /// The one-time key of the form submission (`Store.demandeNumber(submissionKey:in:)`); nil when the channel
     /// has none.
     public var submissionKey: String?
+    /// Who answers for it; nil: the collectivité it is filed with, without a category.
+    public var routing: RoutingDecision?
 
     public init(demarche: VersionedDemarche, values: [String: FieldValue], files: [(StoredFile, [UInt8])],
-                accountID: String?, submitterName: String, email: String, submissionKey: String? = nil) {
+                accountID: String?, submitterName: String, email: String, submissionKey: String? = nil, routing: RoutingDecision? = nil) {
         self.demarche = demarche; self.values = values; self.files = files; self.accountID = accountID
-        self.submitterName = submitterName; self.email = email; self.submissionKey = submissionKey
+        self.submitterName = submitterName; self.email = email; self.submissionKey = submissionKey; self.routing = routing
     }
 }
 

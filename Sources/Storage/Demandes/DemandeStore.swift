@@ -125,11 +125,12 @@ extension Store {
             var demarcheVersion: Int; var demarcheSlug: String; var accountId: String?; var email: String; var data: String
             var submittedAt: Int64; var updatedAt: Int64; var workflowData: String; var assignedRole: String?
             var assignedAgent: String?; var correction: String?; var correctionThen: String?
+            var category: String?; var routedTo: String?; var routedService: String?
         }
         var query = SQLQueryString("""
             SELECT d.id, d.collectivite, d.number, d.status, d.demarche_id, d.demarche_version, m.slug AS demarche_slug,
                    d.account_id, d.email, d.data, d.submitted_at, d.updated_at, d.workflow_data, d.assigned_role,
-                   d.assigned_agent, d.correction, d.correction_then
+                   d.assigned_agent, d.correction, d.correction_then, d.category, d.routed_to, d.routed_service
             FROM demandes d JOIN demarches m ON m.id = d.demarche_id WHERE \(unsafeRaw: whereClause)\(bind: value)
             """)
         if let collectivite { query.appendInterpolation(unsafeRaw: " AND d.collectivite = "); query.appendInterpolation(bind: collectivite) }
@@ -154,7 +155,7 @@ extension Store {
         for (i, f) in fileRows.enumerated() { if let seq = DemandeDetail.replySeq(fieldID: f.fieldId) { replyFiles[seq, default: []].append(files[i]) } }
         let definition = try await resolved(try await definition(demarcheID: row.demarcheId, version: row.demarcheVersion),
                                             key: "\(row.demarcheId)#\(row.demarcheVersion)", tenant: row.collectivite)
-        return DemandeDetail(id: row.id, collectivite: row.collectivite, number: row.number, status: row.status,
+        var detail = DemandeDetail(id: row.id, collectivite: row.collectivite, number: row.number, status: row.status,
                              demarcheSlug: row.demarcheSlug,
                              demarche: VersionedDemarche(id: row.demarcheId, version: row.demarcheVersion, definition: definition),
                              accountID: row.accountId, email: row.email, data: try fromJSON([String: FieldValue].self, row.data),
@@ -162,6 +163,8 @@ extension Store {
                              events: events, files: files, backOffice: try fromJSON([String: FieldValue].self, row.workflowData),
                              assignedRole: row.assignedRole, assignedAgent: row.assignedAgent, correction: row.correction,
                              correctionThen: row.correctionThen, updatedMillis: row.updatedAt, documents: documents, replyFiles: replyFiles)
+        detail.routing = row.routedTo.map { StoredRouting(collectivite: $0, service: row.routedService, category: row.category) }
+        return detail
     }
 }
 

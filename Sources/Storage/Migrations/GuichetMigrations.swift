@@ -33,6 +33,8 @@ public enum GuichetMigrations {
         CreateCivilIdentities(), UpdateAccountsAddCommune(),
         // 013
         UpdateSessionsAddOwner(), CreateSecurityEvents(), CreateSecondFactors(), UpdateAccountsAddActivity(),
+        // 014
+        CreateCompetenceCategories(), CreateRoutingRules(), UpdateDemandesAddRouting(),
     ]
 }
 

@@ -41,6 +41,8 @@ public struct Store: Sendable {
     let outboxState: OutboxState
     /// OpenIDConnect/: the registered applications, the signing keys in use, how private keys are kept.
     let openIDState: OpenIDState
+    /// Routing/: the router built from the territory, the categories of competence and the rules.
+    let routingState: RoutingState
 
     /// - Parameter serialiseWrites: true for SQLite, which takes one writer at a time: queuing writers here, in
     ///   process, avoids the deadlock SQLite reports when two deferred transactions both try to upgrade to a write.
@@ -59,6 +61,7 @@ public struct Store: Sendable {
         self.cacheBus = bus
         self.territoryState = TerritoryState(bus: bus)
         self.demarcheState = DemarcheState(bus: bus)
+        self.routingState = RoutingState(bus: bus)
         self.database = database
         self.gate = gate
         self.files = files

@@ -20,6 +20,7 @@ extension Store {
             }
         }
         territoryState.collectivites.invalidateAll()
+        routingState.router.invalidateAll()
     }
 
     /// Sets every commune's membership as `collectivites` has it: the operator's explicit file at `guichet init`,
@@ -31,6 +32,7 @@ extension Store {
             }
         }
         territoryState.collectivites.invalidateAll()
+        routingState.router.invalidateAll()
         demarcheState.lists.invalidateAll()
     }
 

@@ -1,0 +1,22 @@
+import Routing
+import Storage
+import Vapor
+
+extension Request {
+    /// Who answers for a request as its citizen reads it (« la mairie de Bron »); nil for a request filed before
+    /// routing existed.
+    public func handlerPhrase(of detail: DemandeDetail) async throws -> String? {
+        guard let routing = detail.routing, let c = try await store.collectivite(slug: routing.collectivite) else { return nil }
+        return RoutingDecision.handler(c)
+    }
+
+    /// The same for agents, with the service and the category: « Mairie de Bron — Services techniques (Éclairage
+    /// public) ».
+    public func routingSummary(of detail: DemandeDetail) async throws -> String? {
+        guard let routing = detail.routing, let c = try await store.collectivite(slug: routing.collectivite) else { return nil }
+        var text = c.kind == .metropole ? c.name : "Mairie de \(c.name)"
+        if let service = routing.service { text += " — \(Store.serviceName(service))" }
+        if let id = routing.category { text += " (\(try await store.router().category(id)?.label ?? id))" }
+        return text
+    }
+}
