@@ -94,7 +94,7 @@ let package = Package(
                 resources: [.copy("Templates")]),
         .target(name: "ConventionsWeb", dependencies: ["WebSupport", "Conventions", "Documents", "Expressions", "Storage", "Territory"],
                 resources: [.copy("Templates")]),
-        .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow", "Demarches", "Messaging", "Identity"], resources: [.copy("Templates")]),
+        .target(name: "AdministrationWeb", dependencies: ["WebSupport", "Storage", "Territory", "Workflow", "Demarches", "Messaging", "Identity", "Routing", "Expressions"], resources: [.copy("Templates")]),
         .target(name: "OpenIDConnectWeb", dependencies: ["Codecs", "WebSupport", "OpenIDConnect", "Storage", "Identity", "Messaging", "Workflow", "Conventions"],
                 resources: [.copy("Templates")]),
         .target(name: "PublicAPI", dependencies: ["WebSupport", "Demarches", "Storage", "Identity", "Messaging", "Workflow"], resources: [.copy("openapi.json")]),

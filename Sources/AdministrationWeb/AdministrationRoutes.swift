@@ -24,5 +24,11 @@ public enum AdministrationRoutes: BackOfficePart {
         bo.get("pages-legales", use: legal.page)
         bo.post("pages-legales", ":page", use: legal.save)
         bo.get("securite", use: SecurityJournalController().page)
+        let competences = CompetencesController()
+        bo.get("competences", use: competences.page)
+        bo.post("competences", "regles", use: competences.addRule)
+        bo.post("competences", "regles", ":position", use: competences.changeRule)
+        bo.get("competences", ":category", use: competences.category)
+        bo.post("competences", ":category", use: competences.saveCategory)
     }
 }

@@ -77,7 +77,7 @@ public enum DemoData {
             }
         }
         let conventions = try await seedConventions(store)
-        if try await store.routingRules().isEmpty { try await store.saveRoutingRules(routingRules) }
+        if try await store.routingRules().isEmpty { try await store.saveRoutingRules(routingRules, in: try await store.platformScope()) }
         var created: [String] = []
         for demo in accounts {
             let account: Account

@@ -101,3 +101,88 @@ final class CompetenceRoutingTests: XCTestCase {
         XCTAssertEqual(receipt.text(id: "traitee-par"), "Votre demande est traitée par la mairie de Caluire-et-Cuire.")
     }
 }
+
+/// The Métropole's admins set the categories and rules; a commune's admin cannot; bad input changes nothing.
+final class CompetenceAdministrationTests: XCTestCase {
+    var guichet: TestGuichet!
+    var admin: Browser!
+    override func setUp() async throws {
+        guichet = try await TestGuichet.make()
+        admin = guichet.browser()
+        _ = try await admin.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
+    }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    func testAnExceptionForLyonSendsLyonsLightingToTheMetropole() async throws {
+        let page = try await admin.get("/bo/metropole/competences")
+        XCTAssertEqual(page.status, .ok)
+        XCTAssertTrue(page.contains("Éclairage public") && page.contains("Signaler un problème"), page.body)
+        _ = try await admin.get("/bo/metropole/competences/eclairage-public")
+        let saved = try await admin.post("/bo/metropole/competences/eclairage-public", [
+            ("libelle", "Éclairage public"), ("niveau", "commune"), ("service", "services-techniques"), ("exceptions", "lyon"), ("exceptions", "paris")])
+        XCTAssertEqual(saved.status, .seeOther, saved.body)
+        let lighting = try await guichet.store.competenceCategories().first { $0.id == "eclairage-public" }
+        XCTAssertEqual(lighting?.exceptions, ["lyon": .metropole], "an unknown commune is ignored")
+        let listed = try await admin.get("/bo/metropole/competences")
+        XCTAssertTrue(listed.contains("<td>Lyon</td>"), listed.body)
+
+        let citizen = guichet.browser()
+        try await citizen.get(CompetenceRoutingTests.form)
+        let sent = try await citizen.postMultipart(CompetenceRoutingTests.form, CompetenceRoutingTests.report("eclairage", lat: "45.7578", lon: "4.8320"),
+                                                   files: [("photo", "lampadaire.png", CompetenceRoutingTests.png)])
+        let receipt = try await citizen.get(try XCTUnwrap(sent.location))
+        XCTAssertEqual(receipt.text(id: "traitee-par"), "Votre demande est traitée par la Métropole de Lyon.", "the router was rebuilt")
+    }
+
+    func testARuleIsCheckedAddedMovedAndRemoved() async throws {
+        _ = try await admin.get("/bo/metropole/competences")
+        let before = try await guichet.store.routingRules()
+        let bad = try await admin.post("/bo/metropole/competences/regles", [
+            ("demarche", ""), ("condition", #"flux == "om""#), ("categorie", ""), ("cible", "competence")])
+        XCTAssertEqual(bad.status, .unprocessableEntity)
+        XCTAssertTrue(bad.fieldErrors["condition"]?.hasPrefix("Condition : ") == true, "\(bad.fieldErrors)")
+        XCTAssertTrue(bad.contains("value=\"flux == &quot;om&quot;\""), "what was typed is kept")
+        let unchanged = try await guichet.store.routingRules()
+        XCTAssertEqual(unchanged, before)
+        let added = try await admin.post("/bo/metropole/competences/regles", [
+            ("demarche", "bac-de-collecte"), ("condition", #"flux == "biodechets" et commune_du_lieu == "Bron""#), ("categorie", ""),
+            ("cible", "bron"), ("service", "accueil")])
+        XCTAssertEqual(added.status, .seeOther, added.body)
+        var rules = try await guichet.store.routingRules()
+        XCTAssertEqual(rules.count, before.count + 1)
+        XCTAssertEqual(rules.last?.target, .collectivite("bron"))
+        let position = rules.count
+        _ = try await admin.post("/bo/metropole/competences/regles/\(position)", [("action", "monter")])
+        rules = try await guichet.store.routingRules()
+        XCTAssertEqual(rules[position - 2].demarche, "bac-de-collecte", "moved up one place")
+        _ = try await admin.post("/bo/metropole/competences/regles/\(position - 1)", [("action", "supprimer")])
+        let after = try await guichet.store.routingRules()
+        XCTAssertEqual(after, before)
+        let missing = try await admin.post("/bo/metropole/competences/regles/99", [("action", "supprimer")])
+        XCTAssertEqual(missing.status, .notFound)
+    }
+
+    func testABadCategoryIsRefusedAndACommunesAdminIsNotLetIn() async throws {
+        _ = try await admin.get("/bo/metropole/competences/nouvelle")
+        let bad = try await admin.post("/bo/metropole/competences/nouvelle", [("identifiant", "Voirie !"), ("libelle", ""), ("niveau", "commune")])
+        XCTAssertEqual(bad.status, .unprocessableEntity)
+        XCTAssertTrue(bad.contains("L&#39;identifiant de la catégorie doit être en minuscules"), bad.body)
+        let duplicate = try await admin.post("/bo/metropole/competences/nouvelle", [("identifiant", "voirie"), ("libelle", "Voirie bis"), ("niveau", "commune")])
+        XCTAssertTrue(duplicate.contains("Une catégorie porte déjà cet identifiant."))
+        let categories = try await guichet.store.competenceCategories()
+        XCTAssertEqual(categories.map(\.id), CompetenceCategory.defaults.map(\.id), "nothing saved")
+        let created = try await admin.post("/bo/metropole/competences/nouvelle", [("identifiant", "mobilier-urbain"), ("libelle", "Mobilier urbain"), ("niveau", "metropole")])
+        XCTAssertEqual(created.status, .seeOther)
+        let withNew = try await guichet.store.competenceCategories()
+        XCTAssertEqual(withNew.last?.id, "mobilier-urbain")
+
+        let communeAdmin = guichet.browser()
+        _ = try await communeAdmin.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        let refused = try await communeAdmin.get("/bo/caluire-et-cuire/competences")
+        XCTAssertEqual(refused.status, .forbidden)
+        let refusedPost = try await communeAdmin.post("/bo/caluire-et-cuire/competences/regles", [("cible", "metropole")])
+        XCTAssertEqual(refusedPost.status, .forbidden)
+        let rules = try await guichet.store.routingRules()
+        XCTAssertEqual(rules.count, 3, "the demo's rules, untouched")
+    }
+}

@@ -18,8 +18,9 @@ extension Store {
             }
     }
 
-    /// Adds or replaces a category (by id); a new one goes last.
-    public func saveCompetenceCategory(_ category: CompetenceCategory) async throws {
+    /// Adds or replaces a category (by id); a new one goes last. The Métropole's admins only.
+    public func saveCompetenceCategory(_ category: CompetenceCategory, in scope: TenantScope) async throws {
+        try scope.requirePlatform()
         let exceptions = try jsonText(category.exceptions.mapValues(\.rawValue))
         try await write { sql in
             let last = try await sql.raw("SELECT MAX(position) AS p FROM competence_categories").first(decodingColumn: "p", as: Int?.self) ?? nil
@@ -44,8 +45,9 @@ extension Store {
             .map { try fromJSON(RoutingRule.self, $0) }
     }
 
-    /// Replaces the rules with `rules`, in that order, in one transaction.
-    public func saveRoutingRules(_ rules: [RoutingRule]) async throws {
+    /// Replaces the rules with `rules`, in that order, in one transaction. The Métropole's admins only.
+    public func saveRoutingRules(_ rules: [RoutingRule], in scope: TenantScope) async throws {
+        try scope.requirePlatform()
         let texts = try rules.map(jsonText)
         try await write { sql in
             try await sql.raw("DELETE FROM routing_rules").run()

@@ -36,7 +36,7 @@ public struct TenantScope: Sendable {
 
     /// Whether this scope runs the platform the Métropole operates for everyone (the outbox, the convention cadre,
     /// communes' first admins): the Métropole's admins, and the command line.
-    var runsPlatform: Bool {
+    public var runsPlatform: Bool {
         access == .operatorCLI || (isAdmin && collectivite.kind == .metropole)
     }
 
