@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GrandLyon Connect's benchmark (issue 15), on the release build and the embedded SQLite file:
-#  1. the token endpoint exchanging authorization codes (each request a fresh code, asked for just before by a
+#  1. at 8 then 32 connections (BENCH_TOKEN_CONNECTIONS), the token endpoint exchanging authorization codes (each request a fresh code, asked for just before by a
 #     signed-in, consented browser with prompt=none: bench/codes.lua, which measures the authorization endpoint
 #     too), for an application whose ID tokens are RS256 (the default) and one with ES256;
 #  2. the token endpoint renewing with refresh tokens (each used once: those the first run received);
@@ -19,21 +19,26 @@ bin="$PWD/.build/release/guichet"
 . bench/demo.sh
 start_demo oidc
 . bench/oidc-lib.sh
-connections=8
 declare -A clients
 sign_in usager@demo.fr
 for alg in RS256 ES256; do
   oidc_client "$alg"
-  echo "== authorization endpoint, prompt=none (a code each), $connections connections, ${code_seconds}s"
-  make_codes "$data/codes-$alg" "$code_seconds" $connections
-  echo "== token endpoint, authorization_code + PKCE, ID token $alg, $(wc -l <"$data/codes-$alg") codes, $connections connections, ${duration}s"
-  exchange "$data/codes-$alg" authorization_code "$duration" $connections "$data/refresh-$alg"
-  clients[$alg]="$client_id $client_secret"
+  clients[$alg]="$client_id $client_secret $authorize"
 done
-
-read -r client_id client_secret <<<"${clients[RS256]}"
-echo "== token endpoint, refresh_token (rotation), ID token RS256, $(wc -l <"$data/refresh-RS256") tokens, $connections connections, ${refresh_seconds}s"
-exchange "$data/refresh-RS256" refresh_token "$refresh_seconds" $connections
+# The token endpoint's writes are committed in batches: more connections, bigger batches, fewer commits.
+for connections in ${BENCH_TOKEN_CONNECTIONS:-8 32}; do
+  for alg in RS256 ES256; do
+    read -r client_id client_secret authorize <<<"${clients[$alg]}"
+    echo "== authorization endpoint, prompt=none (a code each), $connections connections, ${code_seconds}s"
+    make_codes "$data/codes-$alg" "$code_seconds" "$connections"
+    echo "== token endpoint, authorization_code + PKCE, ID token $alg, $(wc -l <"$data/codes-$alg") codes, $connections connections, ${duration}s"
+    exchange "$data/codes-$alg" authorization_code "$duration" "$connections" "$data/refresh-$alg"
+  done
+  read -r client_id client_secret authorize <<<"${clients[RS256]}"
+  echo "== token endpoint, refresh_token (rotation), ID token RS256, $(wc -l <"$data/refresh-RS256") tokens, $connections connections, ${refresh_seconds}s"
+  exchange "$data/refresh-RS256" refresh_token "$refresh_seconds" "$connections"
+done
+connections=8
 
 cd bench
 echo "== JWKS, $connections connections, ${duration}s"
