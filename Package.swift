@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "Conventions", dependencies: ["Territory", "Expressions"]),
-        .target(name: "Routing", dependencies: ["Territory", "Demarches", "Expressions"]),
+        .target(name: "Routing", dependencies: ["Territory", "Demarches", "Expressions", "Workflow"]),
         // Persistence and delivery.
         .target(name: "Storage", dependencies: [
             "Territory", "Workflow", "Demarches", "Identity", "Documents", "Expressions", "Conventions", "OpenIDConnect", "Routing",

@@ -83,7 +83,9 @@ def wait_for_mail(folder, predicate, timeout=15):
                 with open(os.path.join(folder, name), "rb") as f:
                     message = email.message_from_bytes(f.read())
                 subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
-                body = message.get_payload(decode=True).decode()
+                # A relay carries its files: the text is the multipart's text/plain part.
+                text = next((p for p in message.walk() if p.get_content_type() == "text/plain"), message)
+                body = text.get_payload(decode=True).decode()
                 if predicate(subject, body):
                     return subject, body
         time.sleep(0.2)

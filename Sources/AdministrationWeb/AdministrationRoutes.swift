@@ -24,6 +24,7 @@ public enum AdministrationRoutes: BackOfficePart {
         bo.get("pages-legales", use: legal.page)
         bo.post("pages-legales", ":page", use: legal.save)
         bo.get("securite", use: SecurityJournalController().page)
+        bo.get("relais", use: RelaysController().page)
         let competences = CompetencesController()
         bo.get("competences", use: competences.page)
         bo.post("competences", "regles", use: competences.addRule)

@@ -3,7 +3,8 @@ import Storage
 import Vapor
 import WebSupport
 
-/// The GRC, the agents' daily work under /bo/{collectivité}: the back-office's entry, the inbox and the request page.
+/// The GRC, the agents' daily work under /bo/{collectivité}: the back-office's entry, the inbox and the request page;
+/// and /relais/{secret}, where a town hall acts on a request the Métropole relayed to it.
 public enum GRCRoutes: BackOfficePart {
     public static let resources: Bundle? = .module
 
@@ -12,6 +13,13 @@ public enum GRCRoutes: BackOfficePart {
         let bo = backOffice(routes)
         bo.get(use: home)
         register(collectivite: bo.grouped(":slug"))
+        // A relay link's page works without an account: the link's secret is the key.
+        let relays = RelayController(), relay = routes.grouped(FormMiddleware(maxBytes: FormMiddleware.smallForms)).grouped("relais", ":secret")
+        relay.get(use: relays.show)
+        relay.post("reception", use: relays.acknowledge)
+        relay.post("reponse", use: relays.answer)
+        relay.post("cloture", use: relays.close)
+        relay.get("fichiers", ":file", use: relays.file)
     }
 
     public static func register(collectivite bo: any RoutesBuilder) {

@@ -109,6 +109,8 @@ struct RequestsController {
         var assigned: String?
         /// Who answers for it, as routing decided: collectivité, service, category.
         var routedTo: String?
+        /// Its relays to the commune that answers for it: where, sent or failing, acknowledged, closed.
+        var relays: [String]
         var correction: String?
         var documents: [Document]
         /// An admin may reopen a closed request.
@@ -194,6 +196,21 @@ struct RequestsController {
         return Download.response(file, data)
     }
 
+    /// « Relayée par e-mail à accueil@mairie-bron.fr le 03/12/2026 à 14 h 05 — envoyée — réception confirmée le … ».
+    static func relayLine(_ relay: StoredRelay) -> String {
+        var parts = ["Relayée par e-mail" + (relay.address.map { " à \($0)" } ?? "") + " le \(FrenchDate.string(relay.createdAt))"]
+        switch relay.delivery {
+        case .noAddress: parts.append("aucune adresse connue pour la mairie : à relayer autrement")
+        case .waiting: parts.append("en attente d'envoi")
+        case .sent: parts.append("envoyée")
+        case .failing(let attempts, _): parts.append("envoi en échec (\(attempts) tentative\(attempts > 1 ? "s" : ""))")
+        }
+        if let at = relay.acknowledgedAt { parts.append("réception confirmée le \(FrenchDate.string(at))") }
+        else if relay.closedAt == nil { parts.append("sans accusé de réception") }
+        if let at = relay.closedAt { parts.append("close par la mairie le \(FrenchDate.string(at))") }
+        return parts.joined(separator: " — ")
+    }
+
     private func detailPage(_ req: Request, _ scope: TenantScope, number: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
         let definition = detail.demarche.definition
@@ -217,6 +234,7 @@ struct RequestsController {
                 return detail.assignedAgent.map { "\(label) — \($0)" } ?? label
             },
             routedTo: try await req.routingSummary(of: detail),
+            relays: try await req.store.relays(ofDemande: detail.id).map(Self.relayLine),
             correction: detail.correction,
             documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
             canReopen: scope.isAdmin && req.store.reopeningStatus(of: detail) != nil,

@@ -14,6 +14,7 @@ import PublicAPI
 import OpenIDConnect
 import OpenIDConnectWeb
 import Storage
+import Territory
 import Synchronization
 import Vapor
 import WebSupport
@@ -87,7 +88,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                               logouts: BackChannelLogout(store: store, issuer: config.baseURL, client: outbound),
                               logger: Logger(label: "guichet.outbox"), lease: config.outboxLease)
     let timers = TimerWorker(store: store, logger: Logger(label: "guichet.timers"), sentRetentionDays: config.sentRetentionDays,
-                             inactivity: config.inactivity.map { ($0, baseURL + "/compte/connexion") })
+                             inactivity: config.inactivity.map { ($0, baseURL + "/compte/connexion") },
+                             relayAlert: (config.relayAlertHours, baseURL + "/bo/\(TerritoryData.metropoleSlug)/relais"))
     app.storage[OutboxWorkerKey.self] = worker
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     let hasher = app.password

@@ -29,6 +29,8 @@ public struct GuichetConfiguration: Sendable {
     public var franceConnect: FranceConnectSettings?
     /// How long a form draft is kept after its last save (`DRAFT_LIFETIME_DAYS`, 1 to 365).
     public var draftLifetimeDays = 30
+    /// Hours a relay to a commune may wait for its acknowledgement before the Métropole's admins are alerted.
+    public var relayAlertHours = 48
     /// When unused citizens' accounts are warned, then deleted (`GUICHET_INACTIVE_WARN_MONTHS`, 23, and
     /// `GUICHET_INACTIVE_DELETE_MONTHS`, 24; `GUICHET_INACTIVE_DELETE_MONTHS=0` turns it off).
     public var inactivity: InactivityPolicy? = .standard
@@ -104,6 +106,10 @@ public struct GuichetConfiguration: Sendable {
                 config.franceConnect = try FranceConnectSettings(base: base, clientID: value("GUICHET_FRANCECONNECT_CLIENT_ID") ?? "",
                                                                  clientSecret: value("GUICHET_FRANCECONNECT_CLIENT_SECRET") ?? "")
             } catch { throw Invalid(description: error.description) }
+        }
+        if let hours = value("GUICHET_RELAY_ALERT_HOURS") {
+            guard let n = Int(hours), (1...2_000).contains(n) else { throw Invalid(description: "GUICHET_RELAY_ALERT_HOURS must be between 1 and 2000") }
+            config.relayAlertHours = n
         }
         if let days = value("DRAFT_LIFETIME_DAYS") {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "DRAFT_LIFETIME_DAYS must be between 1 and 365") }

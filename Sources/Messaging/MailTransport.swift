@@ -31,28 +31,65 @@ public enum MailRefusal: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// RFC 5322 rendering: UTF-8 subject in RFC 2047 encoded words, base64 body so no line is ever too long. No
-/// header is written from an unchecked value: addresses pass `Email`'s check, the subject loses its control
-/// characters (a line break there would start a header of the sender's choosing) and is encoded.
+/// RFC 5322 rendering: UTF-8 subject in RFC 2047 encoded words, base64 body and attachments (multipart/mixed)
+/// so no line is ever too long. No header is written from an unchecked value: addresses pass `Email`'s check, the
+/// subject loses its control characters (a line break there would start a header of the sender's choosing) and
+/// is encoded, an attachment's type is a checked token pair and its name is percent-encoded.
 public enum MailFormat {
     public static func render(_ mail: OutboxMail, from: String, messageID: String, date: Date) throws -> String {
         let to = try checkedAddress(mail.to)
         let domain = from.split(separator: "@").last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "guichet.localhost"
-        let body = Data(mail.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8)
-            .base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        return [
+        let headers = [
             "From: \(try mailbox(from))",
             "To: \(to)",
             "Subject: \(encodedWord(oneLine(String(mail.subject.prefix(250)))))",
             "Date: \(rfc5322(date))",
             "Message-ID: <\(messageID)@\(domain)>",
             "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: base64",
-            "",
-            body,
-            "",
-        ].joined(separator: "\r\n")
+        ]
+        let text = base64(Data(mail.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n").utf8))
+        let files = mail.attachments.compactMap { a in a.bytes.map { (a, $0) } }
+        guard !files.isEmpty else {
+            return (headers + ["Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", text, ""]).joined(separator: "\r\n")
+        }
+        // Every part is base64, whose alphabet has no "_": the boundary can never occur inside a part.
+        let boundary = "=_guichet_" + String(messageID.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) && $0.isASCII }.map(Character.init))
+        var lines = headers + ["Content-Type: multipart/mixed; boundary=\"\(boundary)\"", "",
+                               "--\(boundary)", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "", text]
+        for (attachment, bytes) in files {
+            lines += ["--\(boundary)",
+                      "Content-Type: \(contentType(attachment.contentType))",
+                      "Content-Disposition: attachment; filename*=UTF-8''\(percentEncoded(oneLine(String(attachment.filename.prefix(200)))))",
+                      "Content-Transfer-Encoding: base64", "", base64(bytes)]
+        }
+        lines += ["--\(boundary)--", ""]
+        return lines.joined(separator: "\r\n")
+    }
+
+    static func base64(_ data: Data) -> String {
+        data.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    }
+
+    /// A MIME type as a header may carry it (`type/subtype`, token characters only); anything else is sent as
+    /// plain bytes.
+    static func contentType(_ s: String) -> String {
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyz0123456789.+-")
+        let parts = s.lowercased().split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy(allowed.contains) }) else { return "application/octet-stream" }
+        return parts.joined(separator: "/")
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF")
+
+    /// RFC 2231's extended value: UTF-8, every byte but letters, digits and `.-_` percent-encoded.
+    static func percentEncoded(_ s: String) -> String {
+        s.utf8.map { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"): String(UnicodeScalar(byte))
+            default: "%" + String(hexDigits[Int(byte >> 4)]) + String(hexDigits[Int(byte & 15)])
+            }
+        }.joined()
     }
 
     private static let utc: Calendar = {

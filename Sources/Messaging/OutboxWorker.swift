@@ -106,7 +106,9 @@ public actor OutboxWorker {
         let answer: WebhookClient.Answer?
         do {
             switch entry.message {
-            case .email(let mail): try await transport.send(mail, id: entry.id); answer = nil
+            case .email(var mail):
+                for i in mail.attachments.indices { mail.attachments[i].bytes = try store.files.read(id: mail.attachments[i].fileID) }
+                try await transport.send(mail, id: entry.id); answer = nil
             case .sms(let message): try await sms.send(message, id: entry.id); answer = nil
             case .webhook(let call): answer = try await webhooks.call(call, id: entry.id)
             case .logout(let notice): try await logouts.deliver(notice); answer = nil

@@ -14,12 +14,16 @@ public actor TimerWorker {
     let sentRetentionDays: Int
     /// Unused accounts warned then deleted, and where the warning sends people to sign in; nil: never.
     let inactivity: (policy: InactivityPolicy, signInLink: String)?
+    /// Relays to communes left unacknowledged this many hours, or failing, are reported to the Métropole's
+    /// admins, with the page that lists them; nil: never.
+    let relayAlert: (hours: Int, listURL: String)?
     private var lastOrphanPurge: Date?
+    private var lastRelayWatch: Date?
 
     public init(store: Store, logger: Logger, maxSleep: Duration = .seconds(30), sentRetentionDays: Int = 30,
-                inactivity: (policy: InactivityPolicy, signInLink: String)? = nil) {
+                inactivity: (policy: InactivityPolicy, signInLink: String)? = nil, relayAlert: (hours: Int, listURL: String)? = nil) {
         self.store = store; self.logger = logger; self.maxSleep = maxSleep; self.sentRetentionDays = sentRetentionDays
-        self.inactivity = inactivity
+        self.inactivity = inactivity; self.relayAlert = relayAlert
     }
 
     public func run() async {
@@ -31,6 +35,11 @@ public actor TimerWorker {
                 while try await store.purgeSentMessages(retentionDays: sentRetentionDays) > 0 {}
                 while try await store.purgeExpiredSessions() > 0 {}
                 while try await store.purgeOldSecurityEvents() > 0 {}
+                // Relays: a query over the few unanswered ones, every quarter of an hour.
+                if let (hours, listURL) = relayAlert, lastRelayWatch.map({ store.clock().timeIntervalSince($0) >= 900 }) ?? true {
+                    lastRelayWatch = store.clock()
+                    try await alertStaleRelays(hours: hours, listURL: listURL)
+                }
                 // Orphan files mean reading the upload folder and every draft: rarely.
                 if lastOrphanPurge.map({ store.clock().timeIntervalSince($0) > 6 * 3600 }) ?? true {
                     lastOrphanPurge = store.clock()
@@ -48,6 +57,22 @@ public actor TimerWorker {
             }
             try? await Task.sleep(for: await nextSleep())
         }
+    }
+
+    /// One e-mail to each of the Métropole's admins for the relays that need them.
+    func alertStaleRelays(hours: Int, listURL: String) async throws {
+        let names = Dictionary(try await store.collectivites().map { ($0.slug, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let reported = try await store.alertStaleRelays(unacknowledgedFor: hours) { to, relays in
+            Mails.relayAlert(to: to, relays: relays.map { relay in
+                let problem = switch relay.delivery {
+                case .noAddress: "aucune adresse e-mail connue pour la mairie"
+                case .failing(let attempts, _): "envoi en échec (\(attempts) tentatives)"
+                default: "sans accusé de réception depuis le \(Self.day(relay.createdAt))"
+                }
+                return (relay.number, names[relay.commune] ?? relay.commune, problem)
+            }, listURL: listURL)
+        }
+        if reported > 0 { logger.warning("relays reported to the Métropole's admins", metadata: ["count": "\(reported)"]) }
     }
 
     /// « 02/12/2028 », in Lyon.

@@ -1,3 +1,5 @@
+import Workflow
+
 /// Who answers for a kind of request: the Métropole or the commune where it happens.
 public enum CompetenceLevel: String, Sendable, Codable, CaseIterable {
     case metropole, commune
@@ -16,9 +18,14 @@ public struct CompetenceCategory: Sendable, Codable, Equatable {
     public var service: String?
     /// Level by commune slug, where it differs from `level`.
     public var exceptions: [String: CompetenceLevel]
+    /// Where the Métropole relays this category's requests in a commune, by commune slug, instead of the town
+    /// hall's address (a technical service's mailbox, say).
+    public var relayAddresses: [String: String]
 
-    public init(id: String, label: String, level: CompetenceLevel, service: String? = nil, exceptions: [String: CompetenceLevel] = [:]) {
+    public init(id: String, label: String, level: CompetenceLevel, service: String? = nil, exceptions: [String: CompetenceLevel] = [:],
+                relayAddresses: [String: String] = [:]) {
         self.id = id; self.label = label; self.level = level; self.service = service; self.exceptions = exceptions
+        self.relayAddresses = relayAddresses
     }
 
     /// The level in one commune.
@@ -30,6 +37,7 @@ public struct CompetenceCategory: Sendable, Codable, Equatable {
         if !RoutingRule.isIdentifier(id) { problems.append("L'identifiant de la catégorie doit être en minuscules, chiffres et tirets.") }
         if label.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("La catégorie doit avoir un libellé.") }
         if exceptions.contains(where: { $0.value == level }) { problems.append("Une exception doit donner l'autre niveau que celui de la catégorie.") }
+        if relayAddresses.values.contains(where: { !Email.isValid($0) }) { problems.append("Une adresse de relais n'est pas une adresse e-mail valide.") }
         return problems
     }
 }

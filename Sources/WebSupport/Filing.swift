@@ -67,8 +67,10 @@ public struct Filing: Sendable {
         }
         let email = account?.email ?? form.text(of: form.contactEmailField, in: outcome.values) ?? ""
         let name = account?.name ?? form.text(of: form.contactNameField, in: outcome.values) ?? "Usager"
-        let new = NewDemande(demarche: demarche, values: outcome.values, files: outcome.files, accountID: account?.id,
+        var new = NewDemande(demarche: demarche, values: outcome.values, files: outcome.files, accountID: account?.id,
                              submitterName: name, email: email, submissionKey: key, routing: routing)
+        new.relay = relayOrder(routing, demarche: demarche, values: outcome.values, filedWith: scope.collectivite,
+                               citizen: email.isEmpty ? name : "\(name) <\(email)>")
         let context = self.context
         let collectivite = scope.collectivite.name
         let filed: FiledDemande
@@ -85,7 +87,7 @@ public struct Filing: Sendable {
             if let key, let number = try await context.store.demandeNumber(submissionKey: key, in: scope) { return .resent(number: number) }
             throw error
         }
-        if !email.isEmpty { await context.mailQueued() }
+        if !email.isEmpty || new.relay != nil { await context.mailQueued() }
         return .filed(filed)
     }
 

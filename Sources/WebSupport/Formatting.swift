@@ -74,11 +74,14 @@ public struct EventVM {
             case .webhookAnswered: "Appel de service réussi"
             case .webhookFailed: "Appel de service en échec"
             case .reopened: "Demande rouverte — statut : \(status?.label ?? e.toStatus ?? "")"
+            case .relayed: "Demande relayée à la commune"
+            case .relayAcknowledged: "Réception confirmée par la commune"
             case nil: e.kind
             }
             let actor = switch e.actorKind {
             case "agent": "\(e.actorName) (agent)"
             case "system": "Traitement automatique"
+            case "commune": toCitizen ? e.actorName : "\(e.actorName) (lien de relais)"
             default: e.actorName
             }
             return EventVM(date: FrenchDate.string(millis: e.at), actor: actor, text: text, body: e.body, isNote: e.eventKind == .note,

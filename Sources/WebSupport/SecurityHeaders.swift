@@ -13,7 +13,8 @@ public struct SecurityHeadersMiddleware: AsyncMiddleware {
                                           value: "default-src 'self'; img-src 'self' data: \(Leaflet.tiles); frame-ancestors 'none'; form-action \(targets)")
         }
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        // A page whose address holds a secret (a relay link) sends no referrer at all, and says so itself.
+        if !h.contains(name: "Referrer-Policy") { response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin") }
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         return response
     }

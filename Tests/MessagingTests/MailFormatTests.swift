@@ -72,3 +72,47 @@ final class MailFormatTests: XCTestCase {
         XCTAssertEqual(OutboxWorker.backoff(attempts: 20), 3600)
     }
 }
+
+/// Attachments (a relay's photo): multipart/mixed whose every part is base64, the file read back intact, and no
+/// header written from what a citizen chose (the file's name and declared type).
+final class MailAttachmentTests: XCTestCase {
+    func mail(filename: String, contentType: String, bytes: Data) -> OutboxMail {
+        var attachment = MailAttachment(fileID: "f1", filename: filename, contentType: contentType)
+        attachment.bytes = bytes
+        return OutboxMail(to: "mairie@exemple.fr", subject: "Relais", text: "Bonjour", attachments: [attachment])
+    }
+
+    func parts(_ text: String) throws -> [String] {
+        let boundary = try XCTUnwrap(text.range(of: "boundary=\"").map { text[$0.upperBound...].prefix { $0 != "\"" } })
+        return text.components(separatedBy: "--" + boundary).dropFirst().dropLast().map { $0 }
+    }
+
+    func testTheFileTravelsIntactInItsOwnPart() throws {
+        let bytes = Data((0..<3000).map { UInt8($0 % 256) })
+        let text = try MailFormat.render(mail(filename: "plan n°2.pdf", contentType: "application/pdf", bytes: bytes),
+                                         from: "guichet@exemple.fr", messageID: "m-1", date: Date())
+        let parts = try parts(text)
+        XCTAssertEqual(parts.count, 2)
+        XCTAssertTrue(parts[1].contains("Content-Type: application/pdf\r\n"))
+        XCTAssertTrue(parts[1].contains("filename*=UTF-8''plan%20n%C2%B02.pdf\r\n"))
+        let body = String(parts[1][try XCTUnwrap(parts[1].range(of: "\r\n\r\n")).upperBound...]).filter { !$0.isWhitespace }
+        XCTAssertEqual(Data(base64Encoded: body), bytes)
+        XCTAssertTrue(text.split(separator: "\r\n", omittingEmptySubsequences: false).allSatisfy { $0.count <= 998 })
+    }
+
+    func testANameOrTypeCannotWriteAHeader() throws {
+        let text = try MailFormat.render(mail(filename: "a.png\r\nBcc: x@evil.fr", contentType: "image/png\r\nBcc: x@evil.fr", bytes: Data([1, 2])),
+                                         from: "guichet@exemple.fr", messageID: "m-2", date: Date())
+        XCTAssertFalse(text.contains("\r\nBcc:"))
+        XCTAssertTrue(text.contains("Content-Type: application/octet-stream\r\n"))
+        XCTAssertTrue(text.contains("filename*=UTF-8''a.png%20%20Bcc%3A%20x%40evil.fr\r\n"), text)
+    }
+
+    func testAnAttachmentWithoutItsBytesLeavesAPlainMessage() throws {
+        let plain = OutboxMail(to: "mairie@exemple.fr", subject: "Relais", text: "Bonjour",
+                               attachments: [MailAttachment(fileID: "f1", filename: "a.png", contentType: "image/png")])
+        let text = try MailFormat.render(plain, from: "guichet@exemple.fr", messageID: "m-3", date: Date())
+        XCTAssertTrue(text.contains("Content-Type: text/plain; charset=utf-8\r\n"))
+        XCTAssertFalse(text.contains("multipart"))
+    }
+}

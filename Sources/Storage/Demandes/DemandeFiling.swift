@@ -66,6 +66,7 @@ extension Store {
                              batch.flatMap { p in p.files.map { fileRow($0.file, demandeID: p.id, fieldID: $0.fieldID) } }, on: sql)
         try await insertOutbox(zip(batch, filed).flatMap { pending, filed in pending.mails(filed) },
                                at: batch.map(\.at).max() ?? 0, on: sql)
+        for (pending, filed) in zip(batch, filed) { if let relay = pending.relay { try await insertRelay(relay, of: filed, at: pending.at, on: sql) } }
         for i in batch.indices {
             if let start = batch[i].startWorkflow { filed[i].status = try await start(filed[i], sql) }
         }
@@ -122,6 +123,7 @@ struct PendingFiling: Sendable {
     var files: [(file: StoredFile, fieldID: String)]
     var submissionKey: String?
     var routing: RoutingDecision?
+    var relay: RelayOrder?
     var mails: @Sendable (FiledDemande) -> [OutboxMail]
     /// Set when the workflow has something to do on filing; runs in the batch's transaction once numbered.
     var startWorkflow: (@Sendable (FiledDemande, any SQLDatabase) async throws -> String)?
@@ -145,6 +147,7 @@ struct PendingFiling: Sendable {
         files = FieldValue.files(in: new.values)
         submissionKey = new.submissionKey
         routing = new.routing
+        relay = new.relay
         self.mails = mails
     }
 }

@@ -65,6 +65,8 @@ public struct DemandeEvent: Sendable, Equatable, Decodable {
         case webhookAnswered = "webhook_answered", webhookFailed = "webhook_failed"
         /// An admin reopened a closed request (the reason in the body).
         case reopened
+        /// Sent to the commune that answers for it (where, in the body); then the commune said it has it.
+        case relayed, relayAcknowledged = "relay_acknowledged"
     }
     public var seq: Int
     public var kind: String
@@ -93,6 +95,8 @@ public struct Actor: Sendable {
     public var name: String
     public static func citizen(_ accountID: String?, name: String) -> Actor { Actor(kind: "citizen", id: accountID, name: name) }
     public static func agent(_ accountID: String, name: String) -> Actor { Actor(kind: "agent", id: accountID, name: name) }
+    /// A town hall acting through a relay link (no person signed in: the link is the town hall's).
+    public static func commune(_ slug: String, name: String) -> Actor { Actor(kind: "commune", id: slug, name: name) }
     /// Guichet itself: timers, automatic decisions, webhook answers.
     public static let system = Actor(kind: "system", id: nil, name: "Guichet")
 }
@@ -110,11 +114,30 @@ public struct NewDemande: Sendable {
     public var submissionKey: String?
     /// Who answers for it; nil: the collectivité it is filed with, without a category.
     public var routing: RoutingDecision?
+    /// The relay to the commune that answers for it, when that is not the collectivité it is filed with.
+    public var relay: RelayOrder?
 
     public init(demarche: VersionedDemarche, values: [String: FieldValue], files: [(StoredFile, [UInt8])],
                 accountID: String?, submitterName: String, email: String, submissionKey: String? = nil, routing: RoutingDecision? = nil) {
         self.demarche = demarche; self.values = values; self.files = files; self.accountID = accountID
         self.submitterName = submitterName; self.email = email; self.submissionKey = submissionKey; self.routing = routing
+    }
+}
+
+/// A request's relay to a commune, written with the filing: the e-mail (composed once the request has its
+/// number) and the link's secret, which the store keeps hashed.
+public struct RelayOrder: Sendable {
+    /// The commune's slug.
+    public var commune: String
+    /// Where the e-mail goes; nil when no address is known (the relay is recorded, and the Métropole alerted).
+    public var address: String?
+    public var secret: String
+    /// The history's line: « Relayée par e-mail à la mairie de Bron (accueil@mairie-bron.fr) ».
+    public var historyLine: String
+    public var mail: @Sendable (FiledDemande) -> OutboxMail
+
+    public init(commune: String, address: String?, secret: String, historyLine: String, mail: @escaping @Sendable (FiledDemande) -> OutboxMail) {
+        self.commune = commune; self.address = address; self.secret = secret; self.historyLine = historyLine; self.mail = mail
     }
 }
 

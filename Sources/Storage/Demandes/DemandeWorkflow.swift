@@ -86,7 +86,7 @@ extension Store {
     }
 
     /// Evaluates a workflow condition on a request as it is now.
-    private func holds(on detail: DemandeDetail) -> (String) -> Bool {
+    func holds(on detail: DemandeDetail) -> (String) -> Bool {
         let engine = engine(for: detail.demarche.definition), values = values(of: detail)
         return { engine.holds($0, values: values) }
     }
@@ -205,7 +205,7 @@ extension Store {
     }
 
     /// Applies a run in its own transaction, with an optional history line for what caused it.
-    private func commit(_ run: WorkflowEngine.Outcome, to detail: DemandeDetail, actor: Actor,
+    func commit(_ run: WorkflowEngine.Outcome, to detail: DemandeDetail, actor: Actor,
                         extraEvent: (DemandeEvent.Kind, String)? = nil) async throws {
         let now = nowMillis
         let removed = try await write { sql -> [String] in

@@ -35,6 +35,8 @@ public enum GuichetMigrations {
         UpdateSessionsAddOwner(), CreateSecurityEvents(), CreateSecondFactors(), UpdateAccountsAddActivity(),
         // 014
         CreateCompetenceCategories(), CreateRoutingRules(), UpdateDemandesAddRouting(),
+        // 015
+        CreateRelays(), UpdateCompetenceCategoriesAddRelayAddresses(),
     ]
 }
 

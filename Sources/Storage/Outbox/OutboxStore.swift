@@ -8,7 +8,34 @@ public struct OutboxMail: Sendable, Codable, Equatable {
     public var to: String
     public var subject: String
     public var text: String
-    public init(to: String, subject: String, text: String) { self.to = to; self.subject = subject; self.text = text }
+    public var attachments: [MailAttachment]
+    public init(to: String, subject: String, text: String, attachments: [MailAttachment] = []) {
+        self.to = to; self.subject = subject; self.text = text; self.attachments = attachments
+    }
+
+    enum CodingKeys: String, CodingKey { case to, subject, text, attachments }
+
+    /// Messages queued before attachments existed have none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(to: try c.decode(String.self, forKey: .to), subject: try c.decode(String.self, forKey: .subject),
+                  text: try c.decode(String.self, forKey: .text), attachments: try c.decodeIfPresent([MailAttachment].self, forKey: .attachments) ?? [])
+    }
+}
+
+/// A stored file sent with an e-mail. The outbox keeps only its name: the bytes are read from the vault when
+/// the message is delivered (`bytes`, never stored), so a queued message costs a line, not a copy of the file.
+public struct MailAttachment: Sendable, Codable, Equatable {
+    public var fileID: String
+    public var filename: String
+    public var contentType: String
+    public var bytes: Data? = nil
+
+    public init(fileID: String, filename: String, contentType: String) {
+        self.fileID = fileID; self.filename = filename; self.contentType = contentType
+    }
+
+    enum CodingKeys: String, CodingKey { case fileID = "file_id", filename, contentType = "content_type" }
 }
 
 /// A text message for the SMS gateway.
@@ -121,8 +148,13 @@ extension Store {
     }
 
     static func insertOutbox(_ messages: [OutboxMessage], at now: Int64, on sql: any SQLDatabase) async throws {
+        try await insertOutbox(messages.map { (newID(), $0) }, at: now, on: sql)
+    }
+
+    /// The same, with the entries' ids chosen by the caller (to follow a delivery: a relay's e-mail).
+    static func insertOutbox(_ entries: [(id: String, message: OutboxMessage)], at now: Int64, on sql: any SQLDatabase) async throws {
         try await insertRows(into: "outbox", columns: ["id", "kind", "payload", "attempts", "next_attempt_at", "created_at"],
-                             try messages.filter(\.hasUsableRecipient).map { m in [newID(), m.kind, try m.payload(), 0, now, now] },
+                             try entries.filter(\.message.hasUsableRecipient).map { e in [e.id, e.message.kind, try e.message.payload(), 0, now, now] },
                              on: sql)
     }
 

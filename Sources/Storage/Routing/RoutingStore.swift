@@ -9,27 +9,30 @@ extension Store {
     }
 
     static func competenceCategories(on sql: any SQLDatabase) async throws -> [CompetenceCategory] {
-        struct Row: Decodable { var id: String; var label: String; var level: String; var service: String?; var exceptions: String }
-        return try await sql.raw("SELECT id, label, level, service, exceptions FROM competence_categories ORDER BY position, id")
-            .all(decoding: Row.self).map { row in
+        struct Row: Decodable {
+            var id: String; var label: String; var level: String; var service: String?; var exceptions: String; var relayAddresses: String
+        }
+        return try await sql.raw("SELECT id, label, level, service, exceptions, relay_addresses FROM competence_categories ORDER BY position, id")
+            .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map { row in
                 let exceptions = (try? fromJSON([String: String].self, row.exceptions)) ?? [:]
                 return CompetenceCategory(id: row.id, label: row.label, level: CompetenceLevel(rawValue: row.level) ?? .metropole,
-                                          service: row.service, exceptions: exceptions.compactMapValues(CompetenceLevel.init(rawValue:)))
+                                          service: row.service, exceptions: exceptions.compactMapValues(CompetenceLevel.init(rawValue:)),
+                                          relayAddresses: (try? fromJSON([String: String].self, row.relayAddresses)) ?? [:])
             }
     }
 
     /// Adds or replaces a category (by id); a new one goes last. The Métropole's admins only.
     public func saveCompetenceCategory(_ category: CompetenceCategory, in scope: TenantScope) async throws {
         try scope.requirePlatform()
-        let exceptions = try jsonText(category.exceptions.mapValues(\.rawValue))
+        let exceptions = try jsonText(category.exceptions.mapValues(\.rawValue)), relayAddresses = try jsonText(category.relayAddresses)
         try await write { sql in
             let last = try await sql.raw("SELECT MAX(position) AS p FROM competence_categories").first(decodingColumn: "p", as: Int?.self) ?? nil
             try await sql.raw("""
-                INSERT INTO competence_categories (id, label, level, service, exceptions, position)
+                INSERT INTO competence_categories (id, label, level, service, exceptions, relay_addresses, position)
                 VALUES (\(bind: category.id), \(bind: category.label), \(bind: category.level.rawValue), \(bind: category.service),
-                        \(bind: exceptions), \(bind: (last ?? -1) + 1))
+                        \(bind: exceptions), \(bind: relayAddresses), \(bind: (last ?? -1) + 1))
                 ON CONFLICT (id) DO UPDATE SET label = excluded.label, level = excluded.level, service = excluded.service,
-                    exceptions = excluded.exceptions
+                    exceptions = excluded.exceptions, relay_addresses = excluded.relay_addresses
                 """).run()
         }
         routingState.router.invalidateAll()

@@ -1,0 +1,49 @@
+import Demarches
+import Foundation
+import Identity
+import Messaging
+import Routing
+import Storage
+import Territory
+
+extension Filing {
+    /// Files attached to a relay e-mail, in the order of the form, while their total stays under this; the others
+    /// are listed, and downloaded from the link's page (mail servers refuse large messages).
+    static let relayAttachmentBudget = 10_000_000
+
+    /// The relay of a request filed with the Métropole that a commune answers for (`Relay`): the e-mail to the
+    /// town hall with the whole request, composed here and committed with the filing. Nil when the request stays
+    /// with the collectivité it was filed with.
+    func relayOrder(_ routing: RoutingDecision, demarche: VersionedDemarche, values: [String: FieldValue], filedWith: Collectivite,
+                    citizen: String) -> RelayOrder? {
+        guard let commune = Relay.commune(of: routing, filedWith: filedWith) else { return nil }
+        let address = Relay.address(for: commune, category: routing.category)
+        let secret = Secret.token()
+        let link = context.baseURL + "/relais/" + secret
+        let definition = demarche.definition
+        let answers = DataItem.list(form: definition.form, data: values) { _ in "" }.map { item in
+            "\(item.label) : " + (item.files.isEmpty ? item.text.replacingOccurrences(of: "\n", with: ", ") : item.files.map(\.name).joined(separator: ", "))
+        }
+        var budget = Self.relayAttachmentBudget
+        var attachments: [MailAttachment] = [], files: [(name: String, attached: Bool)] = []
+        for (file, _) in FieldValue.files(in: values) {
+            let attached = file.size <= budget
+            if attached {
+                budget -= file.size
+                attachments.append(MailAttachment(fileID: file.id, filename: file.filename, contentType: file.contentType))
+            }
+            files.append((file.filename, attached))
+        }
+        let validUntil = FrenchDate.day(context.store.clock().addingTimeInterval(Double(Relay.linkLifetimeDays) * 86_400))
+        let (metropole, category) = (filedWith.name, routing.category?.label)
+        let (listed, attached) = (files, attachments)
+        return RelayOrder(commune: commune.slug, address: address, secret: secret,
+                          historyLine: "Relayée par e-mail à la mairie de \(commune.name)" + (address.map { " (\($0))" } ?? ""),
+                          mail: { filed in
+            Mails.relay(to: address ?? "", from: metropole, commune: commune.name,
+                        request: .init(number: filed.number, demarche: definition.title, category: category,
+                                       receivedAt: FrenchDate.string(filed.submittedAt), citizen: citizen, answers: answers, files: listed),
+                        link: link, linkValidUntil: validUntil, attachments: attached)
+        })
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import GuichetTestSupport
+import Logging
+import Messaging
+import Routing
+@testable import Storage
+import Vapor
+import XCTest
+
+/// The relay (issue 16): a request filed with the Métropole that a commune answers for is e-mailed to its town
+/// hall with its files and a link by which the town hall acknowledges, answers and closes it without an account;
+/// the Métropole follows each relay and its admins are alerted of those failing or left unacknowledged.
+final class RelayTests: XCTestCase {
+    var guichet: TestGuichet!
+    override func setUp() async throws { guichet = try await TestGuichet.make() }
+    override func tearDown() async throws { try await guichet.shutdown() }
+
+    typealias Routing = CompetenceRoutingTests
+
+    /// Files a lighting report in Bron; returns its number.
+    func fileInBron(_ category: String = "eclairage") async throws -> String {
+        let citizen = guichet.browser()
+        try await citizen.get(Routing.form)
+        let sent = try await citizen.postMultipart(Routing.form, Routing.report(category, lat: "45.7390", lon: "4.9130"),
+                                                   files: [("photo", "lampadaire éteint.png", Routing.png)])
+        XCTAssertEqual(sent.status, .seeOther, sent.body)
+        let receipt = try await citizen.get(try XCTUnwrap(sent.location))
+        return try XCTUnwrap(receipt.text(id: "numero"))
+    }
+
+    func relayMail() async throws -> OutboxMail {
+        let outbox = try await guichet.outbox()
+        return try XCTUnwrap(outbox.first { $0.to == "accueil-mairie@ville-bron.fr" })
+    }
+
+    func link(in mail: OutboxMail) throws -> String {
+        let line = try XCTUnwrap(mail.text.split(separator: "\n").first { $0.contains("/relais/") })
+        return String(line[try XCTUnwrap(line.range(of: "/relais/")).lowerBound...]).trimmingCharacters(in: .whitespaces)
+    }
+
+    func status(of number: String) async throws -> String? {
+        try await guichet.store.sql.raw("SELECT status FROM demandes WHERE number = \(bind: number)").first(decodingColumn: "status", as: String.self)
+    }
+
+    func testALightingReportIsRelayedToTheTownHallWithItsAnswersItsPhotoAndALink() async throws {
+        let number = try await fileInBron()
+        let mail = try await relayMail()
+        XCTAssertEqual(mail.subject, "Demande \(number) relayée par la Métropole de Lyon : Éclairage public")
+        XCTAssertTrue(mail.text.contains("Description : Lampadaire éteint"), mail.text)
+        XCTAssertTrue(mail.text.contains("Usager : Jeanne Martin <jeanne@exemple.fr>"), mail.text)
+        XCTAssertTrue(mail.text.contains("- lampadaire éteint.png (jointe à ce message)"), mail.text)
+        XCTAssertEqual(mail.attachments.map(\.filename), ["lampadaire éteint.png"])
+
+        // Delivered as the outbox does it: the photo read from the vault and attached.
+        let folder = guichet.mailFolder.appendingPathComponent("relay-test")
+        let worker = OutboxWorker(store: guichet.store, transport: FileMailTransport(folder: folder, from: "guichet@grandlyon.test"),
+                                  sms: FileSMSGateway(folder: guichet.mailFolder),
+                                  webhooks: WebhookClient(keys: WebhookKeys(secret: Data("test".utf8)), client: OutboundHTTP(policy: .publicHTTPSOnly)),
+                                  logouts: BackChannelLogout(store: guichet.store, issuer: "http://127.0.0.1:8080", client: OutboundHTTP(policy: .publicHTTPSOnly)),
+                                  logger: Logger(label: "test"))
+        _ = try await worker.deliverDue()
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        let eml = try files.map { try String(contentsOf: $0, encoding: .utf8) }.first { $0.contains("To: accueil-mairie@ville-bron.fr") }
+        let message = try XCTUnwrap(eml)
+        XCTAssertTrue(message.contains("Content-Type: multipart/mixed"), message)
+        XCTAssertTrue(message.contains("filename*=UTF-8''lampadaire%20%C3%A9teint.png"), message)
+        XCTAssertTrue(message.contains("Content-Type: image/png\r\n"), message)
+        XCTAssertTrue(message.contains(Data(Routing.png).base64EncodedString()), "the photo's bytes, in base64")
+
+        // The request's history and the Métropole's page say where it went.
+        let agent = guichet.browser()
+        _ = try await agent.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
+        let page = try await agent.get("/bo/metropole/demandes/\(number)")
+        XCTAssertTrue(page.contains("Relayée par e-mail à la mairie de Bron (accueil-mairie@ville-bron.fr)"), page.body)
+        XCTAssertTrue(page.contains("<ul id=\"relais\"><li>Relayée par e-mail à accueil-mairie@ville-bron.fr le "), page.body)
+        XCTAssertTrue(page.contains(" — envoyée — sans accusé de réception</li>"), page.body)
+    }
+
+    func testTheTownHallAcknowledgesAnswersAndClosesThroughTheLinkWithoutAnAccount() async throws {
+        let number = try await fileInBron()
+        let path = try link(in: try await relayMail())
+        let townHall = guichet.browser()
+        let page = try await townHall.get(path)
+        XCTAssertEqual(page.status, .ok)
+        XCTAssertEqual(page.headers.first(name: .cacheControl), "no-store")
+        XCTAssertEqual(page.headers.first(name: "Referrer-Policy"), "no-referrer")
+        XCTAssertTrue(page.contains("Lampadaire éteint"))
+
+        let forged = try await townHall.post(path + "/cloture", [], withCSRF: false)
+        XCTAssertEqual(forged.status, .forbidden, "a form from elsewhere changes nothing")
+        let acknowledged = try await townHall.post(path + "/reception", [])
+        XCTAssertEqual(acknowledged.status, .seeOther)
+        let afterAck = try await status(of: number)
+        XCTAssertEqual(afterAck, "en_cours", "taken in hand, as an agent's « Prendre en charge »")
+        let reread = try await townHall.get(path)
+        XCTAssertNotNil(reread.text(id: "reception"))
+
+        let empty = try await townHall.post(path + "/reponse", [("texte", "  ")])
+        XCTAssertEqual(empty.status, .unprocessableEntity)
+        XCTAssertTrue(empty.contains("Écrivez votre réponse"), empty.body)
+        let answered = try await townHall.post(path + "/reponse", [("texte", "L'équipe éclairage passe jeudi.")])
+        XCTAssertEqual(answered.status, .seeOther, answered.body)
+        let toCitizen = try await guichet.outbox().filter { $0.to == "jeanne@exemple.fr" }
+        XCTAssertTrue(toCitizen.contains { $0.text.contains("la mairie de Bron vous écrit") && $0.text.contains("L'équipe éclairage passe jeudi.") },
+                      toCitizen.map(\.text).joined(separator: "\n---\n"))
+
+        let closed = try await townHall.post(path + "/cloture", [])
+        XCTAssertEqual(closed.status, .seeOther, closed.body)
+        let afterClose = try await status(of: number)
+        XCTAssertEqual(afterClose, "resolue", "a favourable end, not « classée sans suite »")
+        let again = try await townHall.post(path + "/cloture", [])
+        XCTAssertEqual(again.status, .conflict)
+        XCTAssertTrue(again.contains("déjà close"), again.body)
+
+        // The citizen's follow page shows the town hall's steps under its name.
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "metropole"))
+        let detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
+        XCTAssertEqual(detail.events.map(\.kind), ["submitted", "relayed", "relay_acknowledged", "transition", "message", "transition"])
+        XCTAssertEqual(Set(detail.events.dropFirst(2).map(\.actorName)), ["Mairie de Bron"])
+        let relay = try await guichet.store.relays(ofDemande: detail.id)
+        XCTAssertNotNil(relay.first?.closedAt)
+    }
+
+    func testALinkOpensOnlyItsOwnRequestAndNotOnceExpired() async throws {
+        _ = try await fileInBron()
+        let path = try link(in: try await relayMail())
+        let stranger = guichet.browser()
+        let guessed = try await stranger.get("/relais/" + String(repeating: "A", count: 43))
+        XCTAssertEqual(guessed.status, .notFound)
+        let townHall = guichet.browser()
+        _ = try await townHall.get(path)
+        let malformed = try await townHall.post("/relais/x/cloture", [])
+        XCTAssertEqual(malformed.status, .notFound)
+        guichet.clock.advance(days: Relay.linkLifetimeDays + 1)
+        let expired = try await stranger.get(path)
+        XCTAssertEqual(expired.status, .notFound)
+        let closing = try await townHall.post(path + "/cloture", [])
+        XCTAssertEqual(closing.status, .notFound)
+        let relays = try await guichet.store.sql.raw("SELECT closed_at FROM relays").all(decodingColumn: "closed_at", as: Int64?.self)
+        XCTAssertEqual(relays, [nil], "nothing changed")
+    }
+
+    func testARequestTheMetropoleAnswersForIsNotRelayed() async throws {
+        _ = try await fileInBron("voirie")
+        let relays = try await guichet.store.sql.raw("SELECT COUNT(*) AS n FROM relays").first(decodingColumn: "n", as: Int.self)
+        XCTAssertEqual(relays, 0)
+        let bron = try await guichet.outbox().filter { $0.to == "accueil-mairie@ville-bron.fr" }
+        XCTAssertTrue(bron.isEmpty)
+    }
+
+    func testACommuneWithoutAnAddressIsRecordedAndTheAdminsAreAlertedOnceAsAreLateRelays() async throws {
+        // Villeurbanne's town hall has no e-mail address in the territory data.
+        let citizen = guichet.browser()
+        try await citizen.get(Routing.form)
+        let sent = try await citizen.postMultipart(Routing.form, Routing.report("eclairage", lat: "", lon: "", city: "Villeurbanne"))
+        XCTAssertEqual(sent.status, .seeOther, sent.body)
+        _ = try await fileInBron()
+
+        let alert = { @Sendable (to: String, relays: [StoredRelay]) in
+            OutboxMail(to: to, subject: "alerte", text: relays.map { "\($0.number) \($0.commune) \($0.delivery)" }.joined(separator: "\n"))
+        }
+        let first = try await guichet.store.alertStaleRelays(unacknowledgedFor: 48, mail: alert)
+        XCTAssertEqual(first, 1, "the relay without an address, at once")
+        guichet.clock.advance(49 * 3600)
+        let second = try await guichet.store.alertStaleRelays(unacknowledgedFor: 48, mail: alert)
+        XCTAssertEqual(second, 1, "Bron's, unacknowledged after 48 hours; Villeurbanne's not again")
+        let third = try await guichet.store.alertStaleRelays(unacknowledgedFor: 48, mail: alert)
+        XCTAssertEqual(third, 0)
+        let alerts = try await guichet.outbox().filter { $0.subject == "alerte" }
+        XCTAssertEqual(Set(alerts.map(\.to)), ["admin@metropole.demo.fr"])
+        XCTAssertTrue(alerts.contains { $0.text.contains("villeurbanne noAddress") }, alerts.map(\.text).joined(separator: "\n"))
+
+        // The list the alert leads to, for the Métropole's admins only.
+        let admin = guichet.browser()
+        _ = try await admin.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
+        let failing = try await admin.get("/bo/metropole/relais?filtre=en-echec")
+        XCTAssertEqual(failing.status, .ok)
+        XCTAssertTrue(failing.contains("Aucune adresse connue") && failing.contains("Villeurbanne"), failing.body)
+        XCTAssertFalse(failing.contains("accueil-mairie@ville-bron.fr"), "Bron's was sent: not failing")
+        let communeAdmin = guichet.browser()
+        _ = try await communeAdmin.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        let refused = try await communeAdmin.get("/bo/caluire-et-cuire/relais")
+        XCTAssertEqual(refused.status, .forbidden)
+    }
+}
