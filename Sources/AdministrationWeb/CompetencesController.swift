@@ -38,6 +38,8 @@ struct CompetencesController {
         var levels: [Option]
         /// The communes where the level is the other one.
         var communes: [Commune]
+        /// « Bron : voirie@ville-bron.fr », a line per commune whose relays go elsewhere than its town hall.
+        var relayAddresses: String
         var errors: [String]
     }
 
@@ -158,28 +160,40 @@ struct CompetencesController {
         let other: CompetenceLevel = level == .commune ? .metropole : .commune
         let communes = Set(req.form.values("exceptions")).intersection(territory.filter { $0.kind == .commune }.map(\.slug))
         let service = req.form.value("service").trimmingCharacters(in: .whitespaces)
+        let addressesText = String(req.form.value("adresses_relais").prefix(10_000))
+        var problems: [String] = []
+        let relayAddresses: [String: String]
+        switch RelayAddresses.parse(addressesText, territory: territory) {
+        case .success(let parsed): relayAddresses = parsed
+        case .failure(let refused): relayAddresses = [:]; problems += refused.lines
+        }
         let category = CompetenceCategory(
             id: isNew ? req.form.value("identifiant").trimmingCharacters(in: .whitespaces) : pathID,
             label: String(req.form.value("libelle").trimmingCharacters(in: .whitespaces).prefix(120)), level: level,
             service: service.isEmpty ? nil : String(Slug.make(service).prefix(64)),
-            exceptions: Dictionary(communes.map { ($0, other) }, uniquingKeysWith: { a, _ in a }))
-        var problems = category.problems
+            exceptions: Dictionary(communes.map { ($0, other) }, uniquingKeysWith: { a, _ in a }), relayAddresses: relayAddresses)
+        problems = category.problems + problems
         if isNew, existing.contains(where: { $0.id == category.id }) { problems.append("Une catégorie porte déjà cet identifiant.") }
-        guard problems.isEmpty else { return try await renderCategory(req, scope, category, isNew: isNew, errors: problems, status: .unprocessableEntity) }
+        guard problems.isEmpty else {
+            return try await renderCategory(req, scope, category, isNew: isNew, errors: problems, typedAddresses: addressesText, status: .unprocessableEntity)
+        }
         try await req.store.saveCompetenceCategory(category, in: scope)
         req.flash("Catégorie « \(category.label) » enregistrée.")
         return req.redirect(to: "/bo/\(scope.slug)/competences", redirectType: .normal)
     }
 
+    /// - Parameter typedAddresses: the relay addresses as typed, drawn again when they were refused.
     private func renderCategory(_ req: Request, _ scope: TenantScope, _ c: CompetenceCategory, isNew: Bool, errors: [String],
-                                status: HTTPResponseStatus = .ok) async throws -> Response {
+                                typedAddresses: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let territory = try await req.store.collectivites()
         let title = isNew ? "Nouvelle catégorie" : "Catégorie « \(c.label) »"
         let page = CategoryPage(
             layout: try await req.layout(scope, title: (errors.isEmpty ? "" : "Erreur — ") + title), slug: scope.slug, isNew: isNew,
             id: c.id, label: c.label, service: c.service ?? "",
             levels: CompetenceLevel.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == c.level) },
-            communes: try await req.store.collectivites().filter { $0.kind == .commune }
+            communes: territory.filter { $0.kind == .commune }
                 .map { CategoryPage.Commune(slug: $0.slug, name: $0.name, checked: c.exceptions[$0.slug] != nil) },
+            relayAddresses: typedAddresses ?? RelayAddresses.text(c.relayAddresses, territory: territory),
             errors: errors)
         return req.guichet.renderer.html("administration/competence", page, status: status)
     }

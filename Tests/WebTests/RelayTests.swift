@@ -183,3 +183,29 @@ final class RelayTests: XCTestCase {
         XCTAssertEqual(refused.status, .forbidden)
     }
 }
+
+extension RelayTests {
+    func testAnAdminSendsACategorysRelaysToAnotherAddressAndABadLineIsRefused() async throws {
+        let admin = guichet.browser()
+        _ = try await admin.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
+        _ = try await admin.get("/bo/metropole/competences/eclairage-public")
+        let fields: [(String, String)] = [("libelle", "Éclairage public"), ("niveau", "commune"), ("service", "services-techniques")]
+        let refused = try await admin.post("/bo/metropole/competences/eclairage-public", fields + [("adresses_relais", "Bron : voirie@\nParis : a@b.fr")])
+        XCTAssertEqual(refused.status, .unprocessableEntity)
+        XCTAssertTrue(refused.contains("Ligne 1 : « voirie@ » n&#39;est pas une adresse e-mail valide."), refused.body)
+        XCTAssertTrue(refused.contains("Ligne 2 : « Paris » n&#39;est pas une commune de la Métropole."), refused.body)
+        XCTAssertEqual(refused.textareaValue("adresses_relais"), "Bron : voirie@\nParis : a@b.fr", "drawn again as typed")
+        let unchanged = try await guichet.store.competenceCategories().first { $0.id == "eclairage-public" }
+        XCTAssertEqual(unchanged?.relayAddresses, [:])
+
+        let saved = try await admin.post("/bo/metropole/competences/eclairage-public", fields + [("adresses_relais", "bron : eclairage@ville-bron.fr")])
+        XCTAssertEqual(saved.status, .seeOther, saved.body)
+        let page = try await admin.get("/bo/metropole/competences/eclairage-public")
+        XCTAssertEqual(page.textareaValue("adresses_relais"), "Bron : eclairage@ville-bron.fr")
+
+        _ = try await fileInBron()
+        let outbox = try await guichet.outbox()
+        XCTAssertTrue(outbox.contains { $0.to == "eclairage@ville-bron.fr" && $0.subject.contains("relayée") })
+        XCTAssertFalse(outbox.contains { $0.to == "accueil-mairie@ville-bron.fr" })
+    }
+}
