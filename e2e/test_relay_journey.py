@@ -57,6 +57,14 @@ def test_a_town_hall_acts_on_a_relayed_request_through_its_link(guichet, browser
     assert files[0].get_payload(decode=True) == photo.read_bytes(), "the photo, byte for byte"
     link = re.search(r"https?://\S+/relais/\S+", body).group(0)
 
+    # The Métropole's agents see where it went, and may re-route it (the form folded under « Réorienter »).
+    sign_in(browser, base, "admin@metropole.demo.fr")
+    browser.get(base + f"/bo/metropole/demandes/{number}")
+    assert "sans accusé de réception" in browser.find_element(By.ID, "relais").text
+    browser.find_element(By.CSS_SELECTOR, "#reorienter summary").click()
+    assert browser.find_element(By.ID, "lieu").is_displayed()
+    assert violations(browser) == [], browser.current_url
+
     # The town hall, with no account: the link's page, then its three acts.
     browser.delete_all_cookies()
     browser.get(link)
@@ -78,4 +86,7 @@ def test_a_town_hall_acts_on_a_relayed_request_through_its_link(guichet, browser
     browser.get(base + "/bo/metropole/relais")
     row = browser.find_element(By.XPATH, f"//table[@id='relais']//tr[td/a[normalize-space()='{number}']]").text
     assert "Bron" in row and "Envoyé le" in row, row
+    assert violations(browser) == [], browser.current_url
+    browser.get(base + f"/bo/metropole/demandes/{number}")
+    assert "close par la mairie" in browser.find_element(By.ID, "relais").text
     assert violations(browser) == [], browser.current_url

@@ -29,6 +29,7 @@ public enum GRCRoutes: BackOfficePart {
         bo.post("demandes", ":number", "transition", use: requests.transition)
         bo.post("demandes", ":number", "commentaire", use: requests.comment)
         bo.post("demandes", ":number", "action", use: requests.globalAction)
+        bo.post("demandes", ":number", "reorienter", use: requests.reroute)
         let decisions = DecisionController()
         bo.get("demandes", ":number", "rouvrir", use: decisions.reopen)
         bo.post("demandes", ":number", "rouvrir", use: decisions.reopen)

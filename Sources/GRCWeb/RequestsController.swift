@@ -111,6 +111,9 @@ struct RequestsController {
         var routedTo: String?
         /// Its relays to the commune that answers for it: where, sent or failing, acknowledged, closed.
         var relays: [String]
+        /// Re-categorising or correcting the place: for the collectivité it was filed with, while it is open.
+        var reroute: Reroute?
+        struct Reroute { struct Option { var value: String; var label: String; var selected: Bool }; var categories: [Option]; var places: [Option] }
         var correction: String?
         var documents: [Document]
         /// An admin may reopen a closed request.
@@ -196,6 +199,31 @@ struct RequestsController {
         return Download.response(file, data)
     }
 
+    private func rerouteForm(_ req: Request, _ detail: DemandeDetail) async throws -> DetailVM.Reroute {
+        let categories = try await req.store.competenceCategories()
+        let communes = try await req.store.collectivites().filter { $0.kind == .commune }
+        let current = detail.routing?.category
+        return .init(categories: categories.map { .init(value: $0.id, label: $0.label, selected: $0.id == current) },
+                     places: [.init(value: "", label: "Selon les réponses de la demande", selected: true)]
+                         + communes.map { .init(value: $0.slug, label: $0.name, selected: false) })
+    }
+
+    /// An agent re-categorises the request or corrects the commune of its place.
+    func reroute(req: Request) async throws -> Response {
+        let (scope, account) = try await req.agentScope()
+        let number = req.parameters.get("number") ?? ""
+        guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
+        let category = req.form.value("categorie"), place = req.form.value("lieu")
+        let communes = try await req.store.collectivites().filter { $0.kind == .commune }.map(\.slug)
+        guard try await req.store.competenceCategories().contains(where: { $0.id == category }), place.isEmpty || communes.contains(place) else {
+            return try await detailPage(req, scope, number: number, error: "Choisissez une catégorie et un lieu de la liste.", status: .unprocessableEntity)
+        }
+        let changed = try await Filing(req.guichet).reroute(detail, category: category, place: place.isEmpty ? nil : place, in: scope,
+                                                            actor: .agent(account.id, name: account.name))
+        req.flash(changed ? "Demande réorientée." : "Rien ne change : la demande était déjà orientée ainsi.")
+        return req.redirect(to: "/bo/\(scope.slug)/demandes/\(number)", redirectType: .normal)
+    }
+
     /// « Relayée par e-mail à accueil@mairie-bron.fr le 03/12/2026 à 14 h 05 — envoyée — réception confirmée le … ».
     static func relayLine(_ relay: StoredRelay) -> String {
         var parts = ["Relayée par e-mail" + (relay.address.map { " à \($0)" } ?? "") + " le \(FrenchDate.string(relay.createdAt))"]
@@ -235,6 +263,7 @@ struct RequestsController {
             },
             routedTo: try await req.routingSummary(of: detail),
             relays: try await req.store.relays(ofDemande: detail.id).map(Self.relayLine),
+            reroute: workflow.status(detail.status)?.isEnd == true ? nil : try await rerouteForm(req, detail),
             correction: detail.correction,
             documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
             canReopen: scope.isAdmin && req.store.reopeningStatus(of: detail) != nil,

@@ -67,16 +67,22 @@ public struct Router: Sendable {
     /// A category by id, as the router knows it.
     public func category(_ id: String) -> CompetenceCategory? { categories[id] }
 
-    public func route(_ request: Request, context: EvaluationContext) -> Result<RoutingDecision, Refusal> {
-        // The commune of the place: from the map point, else from the address's town.
-        var placeCommune: Collectivite?
-        switch request.place {
+    /// The commune of the place: from the map point, else from the address's town.
+    func commune(of place: Request.Place?) -> Result<Collectivite?, Refusal> {
+        switch place {
         case .point(let latitude, let longitude):
             guard let slug = map.commune(latitude: latitude, longitude: longitude) else { return .failure(.outsideTerritory) }
-            placeCommune = territory[slug]
-        case .town(let town):
-            placeCommune = names.commune(named: town)
-        case nil: break
+            return .success(territory[slug])
+        case .town(let town): return .success(names.commune(named: town))
+        case nil: return .success(nil)
+        }
+    }
+
+    public func route(_ request: Request, context: EvaluationContext) -> Result<RoutingDecision, Refusal> {
+        let placeCommune: Collectivite?
+        switch commune(of: request.place) {
+        case .success(let found): placeCommune = found
+        case .failure(let refusal): return .failure(refusal)
         }
         guard let filedWith = territory[request.filedWith] else { return .failure(.outsideTerritory) }
         // A commune's own démarche stays with it: routing is how the Métropole's front door shares its requests.
@@ -105,6 +111,17 @@ public struct Router: Sendable {
         return .success(RoutingDecision(collectivite: target, service: category.service, category: category, place: placeCommune, reason: .competence))
     }
 
+    /// An agent re-categorises a request, or says in which commune its place really is (`place`, a slug; nil:
+    /// where its answers put it). The category's competence decides again: the rules made the first decision,
+    /// the agent's choice is the point of this one. Nil when the collectivité it was filed with is unknown.
+    public func reroute(_ request: Request, category id: String?, place slug: String?) -> RoutingDecision? {
+        guard let filedWith = territory[request.filedWith] else { return nil }
+        let place = slug.flatMap { territory[$0] } ?? ((try? commune(of: request.place).get()) ?? nil)
+        let category = id.flatMap { categories[$0] }
+        return RoutingDecision(collectivite: resolve(.competence, category: category, place: place, filedWith: filedWith),
+                               service: category?.service, category: category, place: place, reason: .agent)
+    }
+
     private func resolve(_ target: RoutingRule.Target, category: CompetenceCategory?, place: Collectivite?, filedWith: Collectivite) -> Collectivite {
         switch target {
         case .metropole: return metropole ?? filedWith
@@ -126,6 +143,8 @@ public struct RoutingDecision: Sendable, Equatable {
         case competence
         /// Neither: it stays with the collectivité it was filed with.
         case filedWith
+        /// An agent re-categorised it, or corrected its place (`Router.reroute`).
+        case agent
     }
     public var collectivite: Collectivite
     public var service: String?
@@ -149,6 +168,7 @@ public struct RoutingDecision: Sendable, Equatable {
             let levelText = collectivite.kind == .metropole ? "compétence métropolitaine" : "compétence communale"
             return "Orientée vers \(handlerPhrase) : \(levelText)\(categoryText)\(place.map { ", lieu à \($0.name)" } ?? "")."
         case .filedWith: return "Traitée par \(handlerPhrase), où elle a été déposée\(categoryText)."
+        case .agent: return "Réorientée vers \(handlerPhrase)\(categoryText)\(place.map { ", lieu à \($0.name)" } ?? "")."
         }
     }
 }

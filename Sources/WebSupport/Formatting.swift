@@ -76,6 +76,7 @@ public struct EventVM {
             case .reopened: "Demande rouverte — statut : \(status?.label ?? e.toStatus ?? "")"
             case .relayed: "Demande relayée à la commune"
             case .relayAcknowledged: "Réception confirmée par la commune"
+            case .rerouted: "Demande réorientée"
             case nil: e.kind
             }
             let actor = switch e.actorKind {

@@ -47,3 +47,29 @@ extension Filing {
         })
     }
 }
+
+extension Filing {
+    /// An agent re-categorises a request or corrects the commune of its place (`lieu`, a slug; nil: where its
+    /// answers put it): routed again by the category's competence, the history saying who answered then and who
+    /// does now, and a relay e-mail to the new commune when it is one. False when nothing changes.
+    public func reroute(_ detail: DemandeDetail, category: String, place: String?, in scope: TenantScope, actor: Actor) async throws -> Bool {
+        let store = context.store
+        let router = try await store.router()
+        let request = Router.Request(definition: detail.demarche.definition, answers: detail.data, filedWith: detail.collectivite)
+        guard let decision = router.reroute(request, category: category, place: place) else { throw StoreError.notFound }
+        let before: String
+        if let old = detail.routing, let c = try await store.collectivite(slug: old.collectivite) {
+            before = RoutingText.summary(c, service: old.service, category: old.category.map { router.category($0)?.label ?? $0 })
+        } else {
+            before = "\(scope.collectivite.name), où elle a été déposée"
+        }
+        let after = RoutingText.summary(decision.collectivite, service: decision.service, category: decision.category?.label)
+        let name = detail.events.first?.actorName ?? "Usager"
+        let relay = relayOrder(decision, demarche: detail.demarche, values: detail.data, filedWith: scope.collectivite,
+                               citizen: detail.email.isEmpty ? name : "\(name) <\(detail.email)>")
+        let changed = try await store.reroute(number: detail.number, to: decision, historyLine: "Traitée par : \(before) → \(after)",
+                                              relay: relay, in: scope, actor: actor)
+        if changed && relay != nil { await context.mailQueued() }
+        return changed
+    }
+}

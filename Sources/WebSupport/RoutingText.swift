@@ -1,5 +1,6 @@
 import Routing
 import Storage
+import Territory
 import Vapor
 
 extension Request {
@@ -14,9 +15,17 @@ extension Request {
     /// public) ».
     public func routingSummary(of detail: DemandeDetail) async throws -> String? {
         guard let routing = detail.routing, let c = try await store.collectivite(slug: routing.collectivite) else { return nil }
+        let router = try await store.router()
+        return RoutingText.summary(c, service: routing.service, category: routing.category.map { router.category($0)?.label ?? $0 })
+    }
+}
+
+enum RoutingText {
+    /// « Mairie de Bron — Services techniques (Éclairage public) ».
+    static func summary(_ c: Collectivite, service: String?, category: String?) -> String {
         var text = c.kind == .metropole ? c.name : "Mairie de \(c.name)"
-        if let service = routing.service { text += " — \(Store.serviceName(service))" }
-        if let id = routing.category { text += " (\(try await store.router().category(id)?.label ?? id))" }
+        if let service { text += " — \(Store.serviceName(service))" }
+        if let category { text += " (\(category))" }
         return text
     }
 }

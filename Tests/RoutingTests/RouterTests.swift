@@ -140,4 +140,20 @@ import Testing
         #expect(CompetenceCategory.defaults.allSatisfy { $0.problems.isEmpty })
         #expect(CompetenceCategory(id: "Voirie !", label: " ", level: .commune, exceptions: ["lyon": .commune]).problems.count == 3)
     }
+
+    @Test func anAgentsRerouteSkipsTheRulesAndHonoursACorrectedPlace() throws {
+        // The rules would say lighting; the agent says roads: the Métropole's, whatever the commune.
+        let roads = try #require(router().reroute(report("eclairage", at: bron), category: "voirie", place: nil))
+        #expect(roads.collectivite.slug == "metropole")
+        #expect(roads.reason == .agent)
+        #expect(roads.place?.slug == "bron", "the place still comes from the answers")
+        // The point is wrong: the lamp is in Caluire-et-Cuire.
+        let moved = try #require(router().reroute(report("eclairage", at: bron), category: "eclairage-public", place: "caluire-et-cuire"))
+        #expect(moved.collectivite.slug == "caluire-et-cuire")
+        #expect(moved.explanation == "Réorientée vers la mairie de Caluire-et-Cuire (catégorie « Éclairage public »), lieu à Caluire-et-Cuire.")
+        // Outside the territory with no corrected place: it stays where it was filed.
+        let nowhere = try #require(router().reroute(report("eclairage", at: .point(latitude: 48.85, longitude: 2.35)),
+                                                    category: "eclairage-public", place: nil))
+        #expect(nowhere.collectivite.slug == "metropole")
+    }
 }

@@ -209,3 +209,51 @@ extension RelayTests {
         XCTAssertFalse(outbox.contains { $0.to == "accueil-mairie@ville-bron.fr" })
     }
 }
+
+extension RelayTests {
+    func testReCategorisingOrCorrectingThePlaceReroutesWithBothSidesInTheHistory() async throws {
+        let number = try await fileInBron()
+        let bronLink = try link(in: try await relayMail())
+        let agent = guichet.browser()
+        _ = try await agent.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
+        let page = try await agent.get("/bo/metropole/demandes/\(number)")
+        XCTAssertTrue(page.contains("<details id=\"reorienter\">"), page.body)
+
+        let bad = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "inconnue"), ("lieu", "")])
+        XCTAssertEqual(bad.status, .unprocessableEntity)
+        XCTAssertTrue(bad.contains("Choisissez une catégorie et un lieu de la liste."))
+
+        // A pothole after all: the Métropole's; Bron's link stops working.
+        let toRoads = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "voirie"), ("lieu", "")])
+        XCTAssertEqual(toRoads.status, .seeOther, toRoads.body)
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "metropole"))
+        var detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
+        XCTAssertEqual(detail.routing, StoredRouting(collectivite: "metropole", service: "services-techniques", category: "voirie"))
+        XCTAssertEqual(detail.events.last?.body,
+                       "Traitée par : Mairie de Bron — Services techniques (Éclairage public) → Métropole de Lyon — Services techniques (Voirie)")
+        let dead = try await guichet.browser().get(bronLink)
+        XCTAssertEqual(dead.status, .notFound)
+        let same = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "voirie"), ("lieu", "")])
+        XCTAssertEqual(same.status, .seeOther)
+        let afterSame = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
+        XCTAssertEqual(afterSame.events.count, detail.events.count, "nothing changed, nothing written")
+
+        // Lighting again, but the lamp is in Caluire-et-Cuire: relayed there.
+        let moved = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "eclairage-public"), ("lieu", "caluire-et-cuire")])
+        XCTAssertEqual(moved.status, .seeOther)
+        detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
+        XCTAssertEqual(detail.routing?.collectivite, "caluire-et-cuire")
+        XCTAssertEqual(Array(detail.events.suffix(2).map(\.kind)), ["rerouted", "relayed"])
+        let outbox = try await guichet.outbox()
+        XCTAssertTrue(outbox.contains { $0.to == "mairie@ville-caluire.fr" && $0.subject == "Demande \(number) relayée par la Métropole de Lyon : Éclairage public" })
+        let now = try await agent.get("/bo/metropole/demandes/\(number)")
+        XCTAssertEqual(now.text(id: "traitee-par"), "Mairie de Caluire-et-Cuire — Services techniques (Éclairage public)")
+
+        // A commune's agent does not re-route the Métropole's requests.
+        let other = guichet.browser()
+        _ = try await other.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
+        _ = try await other.get("/bo/caluire-et-cuire/demandes")
+        let refused = try await other.post("/bo/caluire-et-cuire/demandes/\(number)/reorienter", [("categorie", "voirie"), ("lieu", "")])
+        XCTAssertEqual(refused.status, .notFound)
+    }
+}

@@ -67,6 +67,8 @@ public struct DemandeEvent: Sendable, Equatable, Decodable {
         case reopened
         /// Sent to the commune that answers for it (where, in the body); then the commune said it has it.
         case relayed, relayAcknowledged = "relay_acknowledged"
+        /// An agent re-categorised it or corrected its place: who answered for it, then who does (in the body).
+        case rerouted
     }
     public var seq: Int
     public var kind: String

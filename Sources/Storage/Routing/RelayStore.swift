@@ -82,7 +82,8 @@ extension Store {
 
     /// Records a relay in the filing's transaction: its e-mail (with an id the relay follows), its row, and the
     /// history's line. An address `Email` refuses counts as none, so the outbox never drops a relay silently.
-    static func insertRelay(_ relay: RelayOrder, of filed: FiledDemande, at now: Int64, on sql: any SQLDatabase) async throws {
+    /// - Parameter seq: the history line's place (2 at filing, right after « Demande déposée »).
+    static func insertRelay(_ relay: RelayOrder, of filed: FiledDemande, at now: Int64, seq: Int = 2, on sql: any SQLDatabase) async throws {
         let address = relay.address.flatMap { Email.isValid($0) ? $0 : nil }
         let outboxID = newID()
         if address != nil { try await insertOutbox([(outboxID, OutboxMessage.email(relay.mail(filed)))], at: now, on: sql) }
@@ -92,7 +93,7 @@ extension Store {
                     \(bind: Secret.hash(relay.secret)), \(bind: now + Int64(Relay.linkLifetimeDays) * 86_400_000), \(bind: now))
             """).run()
         try await insertRows(into: "demande_events", columns: eventColumns, [
-            eventRow(demandeID: filed.id, seq: 2, kind: .relayed, actor: .system, from: nil, to: nil,
+            eventRow(demandeID: filed.id, seq: seq, kind: .relayed, actor: .system, from: nil, to: nil,
                      body: address == nil ? relay.historyLine + " — aucune adresse connue : la Métropole est alertée." : relay.historyLine, at: now),
         ], on: sql)
     }

@@ -1,0 +1,38 @@
+import Foundation
+import Routing
+import SQLKit
+
+extension Store {
+    /// An agent of the collectivité a request was filed with changes who answers for it (`Router.reroute`): the
+    /// request's category, collectivité and service, a history line with both sides (`historyLine`), and, when it
+    /// leaves a commune, that commune's relay link stops working; `relay` is the new commune's relay, if any.
+    /// Returns false, with nothing written, when the decision changes nothing.
+    public func reroute(number: String, to decision: RoutingDecision, historyLine: String, relay: RelayOrder?,
+                        in scope: TenantScope, actor: Actor) async throws -> Bool {
+        guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
+        let old = detail.routing
+        guard old?.collectivite != decision.collectivite.slug || old?.service != decision.service || old?.category != decision.category?.id
+        else { return false }
+        let now = nowMillis
+        try await write { sql in
+            try await sql.raw("""
+                UPDATE demandes SET category = \(bind: decision.category?.id), routed_to = \(bind: decision.collectivite.slug),
+                    routed_service = \(bind: decision.service), updated_at = \(bind: now)
+                WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug)
+                """).run()
+            let seq = try await self.appendEvent(on: sql, demandeID: detail.id, kind: .rerouted, actor: actor, from: nil, to: nil,
+                                                 body: historyLine, at: now)
+            if old?.collectivite != decision.collectivite.slug {
+                try await sql.raw("""
+                    UPDATE relays SET expires_at = \(bind: now) WHERE demande_id = \(bind: detail.id) AND expires_at > \(bind: now) AND closed_at IS NULL
+                    """).run()
+                if let relay {
+                    let filed = FiledDemande(id: detail.id, number: detail.number, trackingCode: "", status: detail.status, submittedAt: detail.submittedAt)
+                    try await Self.insertRelay(relay, of: filed, at: now, seq: seq + 1, on: sql)
+                }
+            }
+        }
+        demandeState.inboxCounts.invalidate(scope.slug)
+        return true
+    }
+}
