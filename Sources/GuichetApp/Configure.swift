@@ -102,7 +102,8 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                                  webhookKey: keys.key(for:),
                                  formTokens: FormTokens(serverSecret: serverSecret), mailQueued: { await worker.wake() },
                                  retention: (config.draftLifetimeDays, config.sentRetentionDays),
-                                 franceConnect: config.franceConnect.map { FranceConnectClient(settings: $0, client: outbound, clock: config.clock) })
+                                 franceConnect: config.franceConnect.map { FranceConnectClient(settings: $0, client: outbound, clock: config.clock) },
+                                 relayRecipientOverride: config.relayRecipientOverride)
     // Only the server delivers: a command (`outbox`, `import`, `bundle`…) run beside a live server would otherwise
     // start a second worker.
     if config.production && serving { try await refuseDemoAccounts(store, app: app) }

@@ -2,6 +2,7 @@ import Foundation
 import Identity
 import Messaging
 import OpenIDConnect
+import Workflow
 
 /// Configuration from environment variables (documented in README.md). Bad values stop start-up with a message.
 public struct GuichetConfiguration: Sendable {
@@ -31,6 +32,8 @@ public struct GuichetConfiguration: Sendable {
     public var draftLifetimeDays = 30
     /// Hours a relay to a commune may wait for its acknowledgement before the Métropole's admins are alerted.
     public var relayAlertHours = 48
+    /// Every relay e-mail to this address instead of the town halls' (a test or training server).
+    public var relayRecipientOverride: String?
     /// When unused citizens' accounts are warned, then deleted (`GUICHET_INACTIVE_WARN_MONTHS`, 23, and
     /// `GUICHET_INACTIVE_DELETE_MONTHS`, 24; `GUICHET_INACTIVE_DELETE_MONTHS=0` turns it off).
     public var inactivity: InactivityPolicy? = .standard
@@ -110,6 +113,10 @@ public struct GuichetConfiguration: Sendable {
         if let hours = value("GUICHET_RELAY_ALERT_HOURS") {
             guard let n = Int(hours), (1...2_000).contains(n) else { throw Invalid(description: "GUICHET_RELAY_ALERT_HOURS must be between 1 and 2000") }
             config.relayAlertHours = n
+        }
+        if let to = value("GUICHET_RELAY_TO") {
+            guard Email.isValid(to) else { throw Invalid(description: "GUICHET_RELAY_TO must be an e-mail address") }
+            config.relayRecipientOverride = to
         }
         if let days = value("DRAFT_LIFETIME_DAYS") {
             guard let n = Int(days), (1...365).contains(n) else { throw Invalid(description: "DRAFT_LIFETIME_DAYS must be between 1 and 365") }

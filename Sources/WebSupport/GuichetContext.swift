@@ -28,15 +28,18 @@ public struct GuichetContext: Sendable {
     public let retention: (draftDays: Int, messageDays: Int)
     /// FranceConnect, when configured (`GUICHET_FRANCECONNECT`): the sign-in pages then offer it.
     public let franceConnect: FranceConnectClient?
+    /// Where every relay e-mail goes instead of the town halls' real addresses (`GUICHET_RELAY_TO`): a test or
+    /// training server must not write to 58 real mairies.
+    public let relayRecipientOverride: String?
 
     public init(store: Store, renderer: Renderer, baseURL: String, signInThrottle: AttemptThrottle, codeThrottle: AttemptThrottle, passwordCheck: PasswordCheck,
                 trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, formTokens: FormTokens,
                 mailQueued: @escaping @Sendable () async -> Void, retention: (draftDays: Int, messageDays: Int),
-                franceConnect: FranceConnectClient? = nil) {
+                franceConnect: FranceConnectClient? = nil, relayRecipientOverride: String? = nil) {
         self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.signInThrottle = signInThrottle; self.codeThrottle = codeThrottle
         self.passwordCheck = passwordCheck; self.trustedProxies = trustedProxies
         self.webhookKey = webhookKey; self.formTokens = formTokens; self.mailQueued = mailQueued; self.retention = retention
-        self.franceConnect = franceConnect
+        self.franceConnect = franceConnect; self.relayRecipientOverride = relayRecipientOverride
     }
 
     public func url(_ path: String) -> String { baseURL + path }

@@ -17,7 +17,8 @@ extension Filing {
     func relayOrder(_ routing: RoutingDecision, demarche: VersionedDemarche, values: [String: FieldValue], filedWith: Collectivite,
                     citizen: String) -> RelayOrder? {
         guard let commune = Relay.commune(of: routing, filedWith: filedWith) else { return nil }
-        let address = Relay.address(for: commune, category: routing.category)
+        let townHall = Relay.address(for: commune, category: routing.category)
+        let address = context.relayRecipientOverride ?? townHall
         let secret = Secret.token()
         let link = context.baseURL + "/relais/" + secret
         let definition = demarche.definition
@@ -38,7 +39,8 @@ extension Filing {
         let (metropole, category) = (filedWith.name, routing.category?.label)
         let (listed, attached) = (files, attachments)
         return RelayOrder(commune: commune.slug, address: address, secret: secret,
-                          historyLine: "Relayée par e-mail à la mairie de \(commune.name)" + (address.map { " (\($0))" } ?? ""),
+                          historyLine: "Relayée par e-mail à la mairie de \(commune.name)" + (address.map { " (\($0))" } ?? "")
+                              + (context.relayRecipientOverride != nil ? ", au lieu de \(townHall ?? "son adresse") (GUICHET_RELAY_TO)" : ""),
                           mail: { filed in
             Mails.relay(to: address ?? "", from: metropole, commune: commune.name,
                         request: .init(number: filed.number, demarche: definition.title, category: category,

@@ -257,3 +257,17 @@ extension RelayTests {
         XCTAssertEqual(refused.status, .notFound)
     }
 }
+
+extension RelayTests {
+    func testATestServerSendsEveryRelayToItsOwnAddress() async throws {
+        try await guichet.shutdown()
+        guichet = try await TestGuichet.make { $0.relayRecipientOverride = "recette-relais@grandlyon.test" }
+        let number = try await fileInBron()
+        let outbox = try await guichet.outbox()
+        XCTAssertTrue(outbox.contains { $0.to == "recette-relais@grandlyon.test" && $0.subject.hasPrefix("Demande \(number) relayée") })
+        XCTAssertFalse(outbox.contains { $0.to == "accueil-mairie@ville-bron.fr" }, "no real town hall written to")
+        let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "metropole"))
+        let detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
+        XCTAssertEqual(detail.events[1].body, "Relayée par e-mail à la mairie de Bron (recette-relais@grandlyon.test), au lieu de accueil-mairie@ville-bron.fr (GUICHET_RELAY_TO)")
+    }
+}
