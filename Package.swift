@@ -69,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Messaging", dependencies: [
-            "Storage", "Workflow", "OpenIDConnect",
+            "Storage", "Workflow", "OpenIDConnect", "Territory",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,7 +1,7 @@
-"""The relay (issue 16), end to end: a citizen reports a broken street lamp in Bron to the Métropole; the town hall
-receives over real SMTP the whole request with the photo attached and a link; through that link, in a real browser
-and without an account, it acknowledges, answers the citizen (who gets the e-mail) and closes the request. The
-Métropole's list of relays shows it. axe-core on the relay page and the list."""
+"""The relay (issue 16), end to end: a citizen reports a broken street lamp in Albigny-sur-Saône (no membership) to
+the Métropole; the town hall receives over real SMTP the whole request with the photo attached and a link; through
+that link, in a real browser and without an account, it acknowledges, answers the citizen (who gets the e-mail) and
+closes the request. The Métropole's list of relays shows it. axe-core on the relay page and the list."""
 import email
 import os
 import re
@@ -35,23 +35,23 @@ def test_a_town_hall_acts_on_a_relayed_request_through_its_link(guichet, browser
     Select(browser.find_element(By.ID, "champ-categorie")).select_by_visible_text("Éclairage public en panne")
     browser.find_element(By.ID, "champ-description").send_keys("Lampadaire éteint devant l'école")
     browser.find_element(By.ID, "adresse-street").send_keys("1 place de la Liberté")
-    browser.find_element(By.ID, "adresse-postcode").send_keys("69500")
+    browser.find_element(By.ID, "adresse-postcode").send_keys("69250")
     city = browser.find_element(By.ID, "adresse-city")
     city.clear()
-    city.send_keys("Bron")
+    city.send_keys("Albigny-sur-Saône")
     browser.find_element(By.ID, "champ-photo").send_keys(str(photo))
     browser.find_element(By.ID, "champ-nom").send_keys("Inès Riveraine")
     browser.find_element(By.ID, "champ-email").send_keys("ines@exemple.fr")
     browser.find_element(By.ID, "champ-consentement").click()
     click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']"))
     number = browser.find_element(By.ID, "numero").text
-    assert browser.find_element(By.ID, "traitee-par").text == "Votre demande est traitée par la mairie de Bron."
+    assert browser.find_element(By.ID, "traitee-par").text == "Votre demande est traitée par la mairie d'Albigny-sur-Saône."
 
     subject, body = wait_for_mail(guichet["mail"], lambda s, b: s.startswith(f"Demande {number} relayée"))
     assert subject == f"Demande {number} relayée par la Métropole de Lyon : Éclairage public"
     assert "Description : Lampadaire éteint devant l'école" in body, body
     message = relay_message(guichet["mail"], number)
-    assert message["To"] == "accueil-mairie@ville-bron.fr"
+    assert message["To"] == "accueil@mairie-albignysursaone.fr"
     files = [p for p in message.walk() if p.get_content_disposition() == "attachment"]
     assert [f.get_filename() for f in files] == ["lampadaire.png"]
     assert files[0].get_payload(decode=True) == photo.read_bytes(), "the photo, byte for byte"
@@ -76,7 +76,7 @@ def test_a_town_hall_acts_on_a_relayed_request_through_its_link(guichet, browser
     browser.find_element(By.ID, "texte").send_keys("Nos services techniques passent jeudi.")
     click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer la réponse']"))
     _, answer = wait_for_mail(guichet["mail"], lambda s, b: number in s and "Nos services techniques passent jeudi." in b)
-    assert "la mairie de Bron vous écrit" in answer, answer
+    assert "la mairie d'Albigny-sur-Saône vous écrit" in answer, answer
     click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Clore la demande (traitée)']"))
     assert browser.find_element(By.ID, "statut").text == "Résolue"
     assert violations(browser) == [], browser.current_url
@@ -85,7 +85,7 @@ def test_a_town_hall_acts_on_a_relayed_request_through_its_link(guichet, browser
     sign_in(browser, base, "admin@metropole.demo.fr")
     browser.get(base + "/bo/metropole/relais")
     row = browser.find_element(By.XPATH, f"//table[@id='relais']//tr[td/a[normalize-space()='{number}']]").text
-    assert "Bron" in row and "Envoyé le" in row, row
+    assert "Albigny-sur-Saône" in row and "Envoyé le" in row, row
     assert violations(browser) == [], browser.current_url
     browser.get(base + f"/bo/metropole/demandes/{number}")
     assert "close par la mairie" in browser.find_element(By.ID, "relais").text

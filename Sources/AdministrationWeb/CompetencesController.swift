@@ -79,7 +79,7 @@ struct CompetencesController {
                 + categories.map { Option(value: $0.id, label: $0.label, selected: $0.id == inputs.category) },
             targets: [("competence", "Selon la compétence de la catégorie"), ("metropole", "La Métropole"), ("commune", "La commune du lieu")]
                 .map { Option(value: $0.0, label: $0.1, selected: $0.0 == inputs.target) }
-                + territory.filter { $0.kind == .commune }.map { Option(value: $0.slug, label: "Mairie de \($0.name)", selected: $0.slug == inputs.target) },
+                + territory.filter { $0.kind == .commune }.map { Option(value: $0.slug, label: "Mairie \(FrenchName.de($0.name))", selected: $0.slug == inputs.target) },
             errors: errors, hasErrors: !errors.isEmpty)
         return req.guichet.renderer.html("administration/competences", page, status: status)
     }
@@ -95,7 +95,7 @@ struct CompetencesController {
         case .competence: "selon la compétence"
         case .metropole: "à la Métropole"
         case .placeCommune: "à la commune du lieu"
-        case .collectivite(let slug): "à la mairie de \(names[slug] ?? slug)"
+        case .collectivite(let slug): "à la mairie \(FrenchName.de(names[slug] ?? slug))"
         }
         outcome.append(target)
         if let service = rule.service { outcome.append("service \(Store.serviceName(service))") }

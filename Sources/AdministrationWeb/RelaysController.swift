@@ -24,13 +24,14 @@ struct RelaysController {
         let names = Dictionary(try await req.store.collectivites().map { ($0.slug, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows = try await req.store.relays(filter, in: scope).map { relay in
             let (delivery, failing): (String, Bool) = switch relay.delivery {
+            case .inbox: ("Dans son espace agents Guichet", false)
             case .noAddress: ("Aucune adresse connue", true)
             case .waiting: ("En attente d'envoi", false)
             case .sent(let date): (date.map { "Envoyé le \(FrenchDate.string($0))" } ?? "Envoyé", false)
             case .failing(let attempts, let error): ("En échec (\(attempts) tentative\(attempts > 1 ? "s" : ""))" + (error.map { " : \($0.prefix(120))" } ?? ""), true)
             }
             return Page.Row(number: relay.number, url: "/bo/\(scope.slug)/demandes/\(relay.number)", commune: names[relay.commune] ?? relay.commune,
-                            address: relay.address ?? "—", sent: FrenchDate.string(relay.createdAt), delivery: delivery, failing: failing,
+                            address: relay.address ?? (relay.channel == .inbox ? "Espace agents" : "—"), sent: FrenchDate.string(relay.createdAt), delivery: delivery, failing: failing,
                             acknowledged: relay.acknowledgedAt.map(FrenchDate.string) ?? "—", closed: relay.closedAt.map(FrenchDate.string) ?? "—")
         }
         let labels: [(Store.RelayFilter, String)] = [(.all, "Tous"), (.waiting, "Sans accusé de réception"), (.failing, "En échec")]

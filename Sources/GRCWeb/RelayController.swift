@@ -55,7 +55,7 @@ struct RelayController {
         }
         let actor = try await actor(req, relay)
         let followURL = req.guichet.baseURL + "/suivi?numero=\(detail.number)"
-        let signed = "la mairie de " + (try await req.store.collectivite(slug: relay.commune)?.name ?? relay.commune)
+        let signed = "la mairie " + FrenchName.de(try await req.store.collectivite(slug: relay.commune)?.name ?? relay.commune)
         try await req.store.answerThroughRelay(relay, body: body, by: actor) { detail in
             detail.email.isEmpty ? [] : [Mails.message(to: detail.email, collectivite: signed, number: detail.number, body: body, followURL: followURL)]
         }
@@ -94,7 +94,7 @@ struct RelayController {
 
     /// Who acts, as the history names them: the town hall, not a person (the link is the town hall's).
     private func actor(_ req: Request, _ relay: StoredRelay) async throws -> Actor {
-        .commune(relay.commune, name: "Mairie de " + (try await req.store.collectivite(slug: relay.commune)?.name ?? relay.commune))
+        .commune(relay.commune, name: "Mairie " + FrenchName.de(try await req.store.collectivite(slug: relay.commune)?.name ?? relay.commune))
     }
 
     private func back(_ req: Request, _ detail: DemandeDetail) -> Response {
@@ -109,7 +109,7 @@ struct RelayController {
         let commune = try await req.store.collectivite(slug: relay.commune)?.name ?? relay.commune
         let citizen = detail.events.first?.actorName ?? "Usager"
         let vm = PageVM(
-            layout: try await Layout.make(req, title: "Demande \(detail.number) relayée à la mairie de \(commune)"), base: base,
+            layout: try await Layout.make(req, title: "Demande \(detail.number) relayée à la mairie \(FrenchName.de(commune))"), base: base,
             number: detail.number, title: definition.title, commune: commune,
             category: try await detail.routing?.category.asyncMap { try await req.store.router().category($0)?.label ?? $0 },
             submittedAt: FrenchDate.string(detail.submittedAt), citizen: detail.email.isEmpty ? citizen : "\(citizen) <\(detail.email)>",

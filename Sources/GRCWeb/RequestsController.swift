@@ -24,6 +24,11 @@ struct RequestsController {
         var to: String
         /// The status tab the filters apply within.
         var status: String?
+        /// A commune's back-office: its own requests, or those the Métropole shared into it (`origine=metropole`).
+        var showsOrigins: Bool
+        var shared: Bool
+        var ownURL: String
+        var sharedURL: String
         /// The dates are the wrong way round: said, since nothing can match.
         var invertedDates: Bool
         var total: Int
@@ -45,6 +50,7 @@ struct RequestsController {
         query.to = params["au"].flatMap(InboxQuery.end(ofDay:))
         query.sort = params["tri"].flatMap(InboxQuery.Sort.init(rawValue:)) ?? .newest
         query.page = params["page"].flatMap(Int.init) ?? 1
+        query.shared = params["origine"] == "metropole" && scope.collectivite.kind == .commune
         let page = try await req.store.inbox(query, in: scope)
 
         // Status labels come from the current definitions of the démarches shown.
@@ -52,7 +58,12 @@ struct RequestsController {
         var statusOrder: [(id: String, label: String)] = []
         let demarches = try await req.store.currentDemarches(in: scope)
         let summaries = demarches.map(\.summary)
-        for (summary, current) in demarches {
+        // A shared inbox's requests are another collectivité's démarches: their statuses are named by its workflows.
+        var others: [(DemarcheSummary, VersionedDemarche)] = []
+        for filer in Set(page.rows.map(\.collectivite)) where filer != scope.slug {
+            if let other = try await req.store.citizenScope(slug: filer) { others += try await req.store.currentDemarches(in: other) }
+        }
+        for (summary, current) in demarches + others {
             workflows[summary.slug] = current.definition.workflow
             for s in current.definition.workflow.statuses where !statusOrder.contains(where: { $0.id == s.id }) {
                 statusOrder.append((s.id, s.label))
@@ -80,6 +91,8 @@ struct RequestsController {
             demarches: summaries.map { .init(value: $0.slug, label: $0.title, selected: $0.slug == query.demarcheSlug) },
             sorts: InboxQuery.Sort.allCases.map { .init(value: $0.rawValue, label: sortLabels[$0]!, selected: $0 == query.sort) },
             q: query.text ?? "", from: params["du"] ?? "", to: params["au"] ?? "", status: query.status,
+            showsOrigins: scope.collectivite.kind == .commune, shared: query.shared,
+            ownURL: "/bo/\(scope.slug)/demandes", sharedURL: "/bo/\(scope.slug)/demandes?origine=metropole",
             invertedDates: query.from.flatMap { from in query.to.map { from >= $0 } } ?? false,
             total: page.total, totalLabel: page.total == 0 ? "Aucune demande" : page.total == 1 ? "1 demande" : "\(FrenchNumber.format(Decimal(page.total))) demandes",
             page: page.page, pageCount: page.pageCount,
@@ -113,6 +126,8 @@ struct RequestsController {
         var relays: [String]
         /// Re-categorising or correcting the place: for the collectivité it was filed with, while it is open.
         var reroute: Reroute?
+        /// Whose request this is, when it is shared between two back-offices.
+        var sharedNotice: String?
         struct Reroute { struct Option { var value: String; var label: String; var selected: Bool }; var categories: [Option]; var places: [Option] }
         var correction: String?
         var documents: [Document]
@@ -122,8 +137,12 @@ struct RequestsController {
     }
 
     func show(req: Request) async throws -> Response {
-        let (scope, _) = try await req.agentScope()
-        return try await detailPage(req, scope, number: req.parameters.get("number") ?? "", error: nil)
+        let (scope, account) = try await req.agentScope()
+        let number = req.parameters.get("number") ?? ""
+        if let detail = try await req.store.demande(number: number, in: scope), detail.sharedWith == scope.slug {
+            try await req.store.markSharedRequestOpened(detail, in: scope, by: .agent(account.id, name: account.name))
+        }
+        return try await detailPage(req, scope, number: number, error: nil)
     }
 
     func transition(req: Request) async throws -> Response {
@@ -199,6 +218,16 @@ struct RequestsController {
         return Download.response(file, data)
     }
 
+    private func sharedNotice(_ req: Request, _ detail: DemandeDetail, _ scope: TenantScope) async throws -> String? {
+        guard let commune = detail.sharedWith else { return nil }
+        if commune == scope.slug {
+            let filer = try await req.store.collectivite(slug: detail.collectivite)?.name ?? detail.collectivite
+            return "Demande reçue par la \(filer) et transmise à votre commune, compétente : vous la traitez ; ses agents la voient."
+        }
+        let name = try await req.store.collectivite(slug: commune)?.name ?? commune
+        return "Transmise à la mairie \(FrenchName.de(name)), compétente, qui la traite dans son espace agents : vous la consultez et pouvez y ajouter des notes."
+    }
+
     private func rerouteForm(_ req: Request, _ detail: DemandeDetail) async throws -> DetailVM.Reroute {
         let categories = try await req.store.competenceCategories()
         let communes = try await req.store.collectivites().filter { $0.kind == .commune }
@@ -226,14 +255,16 @@ struct RequestsController {
 
     /// « Relayée par e-mail à accueil@mairie-bron.fr le 03/12/2026 à 14 h 05 — envoyée — réception confirmée le … ».
     static func relayLine(_ relay: StoredRelay) -> String {
-        var parts = ["Relayée par e-mail" + (relay.address.map { " à \($0)" } ?? "") + " le \(FrenchDate.string(relay.createdAt))"]
+        var parts = [relay.channel == .inbox ? "Transmise à l'espace agents de la mairie le \(FrenchDate.string(relay.createdAt))"
+                     : "Relayée par e-mail" + (relay.address.map { " à \($0)" } ?? "") + " le \(FrenchDate.string(relay.createdAt))"]
         switch relay.delivery {
+        case .inbox: break
         case .noAddress: parts.append("aucune adresse connue pour la mairie : à relayer autrement")
         case .waiting: parts.append("en attente d'envoi")
         case .sent: parts.append("envoyée")
         case .failing(let attempts, _): parts.append("envoi en échec (\(attempts) tentative\(attempts > 1 ? "s" : ""))")
         }
-        if let at = relay.acknowledgedAt { parts.append("réception confirmée le \(FrenchDate.string(at))") }
+        if let at = relay.acknowledgedAt { parts.append((relay.channel == .inbox ? "ouverte par la mairie le " : "réception confirmée le ") + FrenchDate.string(at)) }
         else if relay.closedAt == nil { parts.append("sans accusé de réception") }
         if let at = relay.closedAt { parts.append("close par la mairie le \(FrenchDate.string(at))") }
         return parts.joined(separator: " — ")
@@ -263,10 +294,11 @@ struct RequestsController {
             },
             routedTo: try await req.routingSummary(of: detail),
             relays: try await req.store.relays(ofDemande: detail.id).map(Self.relayLine),
-            reroute: workflow.status(detail.status)?.isEnd == true ? nil : try await rerouteForm(req, detail),
+            reroute: workflow.status(detail.status)?.isEnd == true || detail.collectivite != scope.slug ? nil : try await rerouteForm(req, detail),
+            sharedNotice: try await sharedNotice(req, detail, scope),
             correction: detail.correction,
             documents: detail.documents.map { .init(title: $0.file.filename, url: fileURL($0.file.id), forCitizen: $0.visibleToCitizen) },
-            canReopen: scope.isAdmin && req.store.reopeningStatus(of: detail) != nil,
+            canReopen: scope.isAdmin && (detail.sharedWith ?? scope.slug) == scope.slug && req.store.reopeningStatus(of: detail) != nil,
             error: error)
         return req.guichet.renderer.html("grc/demande", vm, status: status)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Storage
+import Territory
 
 extension Mails {
     /// What a relay e-mail says of the request.
@@ -33,7 +34,7 @@ extension Mails {
             Bonjour,
 
             La \(metropole) a reçu le \(r.receivedAt) la demande ci-dessous. Elle relève de la compétence de la commune \
-            de \(commune)\(competence) : nous vous la transmettons, comme le prévoit le guichet numérique métropolitain.
+            \(FrenchName.de(commune))\(competence) : nous vous la transmettons, comme le prévoit le guichet numérique métropolitain.
 
             Démarche : \(r.demarche)
             Numéro : \(r.number)

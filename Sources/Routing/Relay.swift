@@ -13,6 +13,17 @@ public enum Relay {
         return decision.collectivite
     }
 
+    /// How a relay reaches a commune.
+    public enum Channel: String, Sendable {
+        /// Into the commune's own back-office (*partenaire*, *abonné*): the same request, its history shared.
+        case inbox
+        /// An e-mail to the town hall with a link that works without an account: communes without a back-office
+        /// in Guichet (no membership; *connecté* ones until their connector exists).
+        case email
+    }
+
+    public static func channel(for commune: Collectivite) -> Channel { commune.hasBackOffice ? .inbox : .email }
+
     /// Where the relay e-mail goes: the category's address for that commune if the admins set one, else the town
     /// hall's address from the territory data; nil when neither is known (the relay cannot be sent).
     public static func address(for commune: Collectivite, category: CompetenceCategory?) -> String? {

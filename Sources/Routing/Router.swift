@@ -157,7 +157,7 @@ public struct RoutingDecision: Sendable, Equatable {
     public var handlerPhrase: String { Self.handler(collectivite) }
 
     /// « la mairie de Bron », « la Métropole de Lyon »: how a citizen is told who handles their request.
-    public static func handler(_ c: Collectivite) -> String { c.kind == .metropole ? "la \(c.name)" : "la mairie de \(c.name)" }
+    public static func handler(_ c: Collectivite) -> String { c.kind == .metropole ? "la \(c.name)" : "la mairie \(FrenchName.de(c.name))" }
 
     /// For the history: why it went there, in French.
     public var explanation: String {

@@ -8,7 +8,7 @@ extension PlaceRule {
         guard c.kind == .commune else { return nil }
         return PlaceRule { address in
             guard let named = PlaceNames.commune(named: address.city, among: territory), named.slug != c.slug else { return nil }
-            let turnTo = named.hasInstance ? "Faites cette démarche auprès de \(named.name)" : "Adressez-vous à la mairie de \(named.name)"
+            let turnTo = named.hasInstance ? "Faites cette démarche auprès de \(named.name)" : "Adressez-vous à la mairie \(FrenchName.de(named.name))"
             return Elsewhere(message: "Cette adresse est à \(named.name), or cette démarche est celle de \(c.name), qui ne traite que les lieux de sa commune. "
                                  + "\(turnTo) ; si l'adresse relève bien de \(c.name), cochez la case ci-dessous.",
                              name: named.name, url: named.hasInstance ? "/c/\(named.slug)/" : nil)

@@ -11,12 +11,16 @@ extension Filing {
     /// are listed, and downloaded from the link's page (mail servers refuse large messages).
     static let relayAttachmentBudget = 10_000_000
 
-    /// The relay of a request filed with the Métropole that a commune answers for (`Relay`): the e-mail to the
-    /// town hall with the whole request, composed here and committed with the filing. Nil when the request stays
-    /// with the collectivité it was filed with.
+    /// The relay of a request filed with the Métropole that a commune answers for (`Relay`): into the commune's
+    /// back-office when it has one, else the e-mail to the town hall with the whole request, composed here and
+    /// committed with the filing. Nil when the request stays with the collectivité it was filed with.
     func relayOrder(_ routing: RoutingDecision, demarche: VersionedDemarche, values: [String: FieldValue], filedWith: Collectivite,
                     citizen: String) -> RelayOrder? {
         guard let commune = Relay.commune(of: routing, filedWith: filedWith) else { return nil }
+        if Relay.channel(for: commune) == .inbox {
+            return RelayOrder(commune: commune.slug, channel: .inbox, address: nil, secret: Secret.token(),
+                              historyLine: "Transmise à la mairie \(FrenchName.de(commune.name)), dans son espace agents Guichet", mail: nil)
+        }
         let townHall = Relay.address(for: commune, category: routing.category)
         let address = context.relayRecipientOverride ?? townHall
         let secret = Secret.token()
@@ -38,8 +42,8 @@ extension Filing {
         let validUntil = FrenchDate.day(context.store.clock().addingTimeInterval(Double(Relay.linkLifetimeDays) * 86_400))
         let (metropole, category) = (filedWith.name, routing.category?.label)
         let (listed, attached) = (files, attachments)
-        return RelayOrder(commune: commune.slug, address: address, secret: secret,
-                          historyLine: "Relayée par e-mail à la mairie de \(commune.name)" + (address.map { " (\($0))" } ?? "")
+        return RelayOrder(commune: commune.slug, channel: .email, address: address, secret: secret,
+                          historyLine: "Relayée par e-mail à la mairie \(FrenchName.de(commune.name))" + (address.map { " (\($0))" } ?? "")
                               + (context.relayRecipientOverride != nil ? ", au lieu de \(townHall ?? "son adresse") (GUICHET_RELAY_TO)" : ""),
                           mail: { filed in
             Mails.relay(to: address ?? "", from: metropole, commune: commune.name,

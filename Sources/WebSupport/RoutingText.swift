@@ -23,7 +23,7 @@ extension Request {
 enum RoutingText {
     /// « Mairie de Bron — Services techniques (Éclairage public) ».
     static func summary(_ c: Collectivite, service: String?, category: String?) -> String {
-        var text = c.kind == .metropole ? c.name : "Mairie de \(c.name)"
+        var text = c.kind == .metropole ? c.name : "Mairie \(FrenchName.de(c.name))"
         if let service { text += " — \(Store.serviceName(service))" }
         if let category { text += " (\(category))" }
         return text

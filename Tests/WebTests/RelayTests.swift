@@ -17,11 +17,12 @@ final class RelayTests: XCTestCase {
 
     typealias Routing = CompetenceRoutingTests
 
-    /// Files a lighting report in Bron; returns its number.
-    func fileInBron(_ category: String = "eclairage") async throws -> String {
+    /// Files a lighting report in Albigny-sur-Saône (no membership: relayed by e-mail), or at a point of another
+    /// commune; returns its number.
+    func fileInAlbigny(_ category: String = "eclairage", lat: String = "45.8705", lon: String = "4.8324") async throws -> String {
         let citizen = guichet.browser()
         try await citizen.get(Routing.form)
-        let sent = try await citizen.postMultipart(Routing.form, Routing.report(category, lat: "45.7390", lon: "4.9130"),
+        let sent = try await citizen.postMultipart(Routing.form, Routing.report(category, lat: lat, lon: lon),
                                                    files: [("photo", "lampadaire éteint.png", Routing.png)])
         XCTAssertEqual(sent.status, .seeOther, sent.body)
         let receipt = try await citizen.get(try XCTUnwrap(sent.location))
@@ -30,7 +31,7 @@ final class RelayTests: XCTestCase {
 
     func relayMail() async throws -> OutboxMail {
         let outbox = try await guichet.outbox()
-        return try XCTUnwrap(outbox.first { $0.to == "accueil-mairie@ville-bron.fr" })
+        return try XCTUnwrap(outbox.first { $0.to == "accueil@mairie-albignysursaone.fr" })
     }
 
     func link(in mail: OutboxMail) throws -> String {
@@ -43,7 +44,7 @@ final class RelayTests: XCTestCase {
     }
 
     func testALightingReportIsRelayedToTheTownHallWithItsAnswersItsPhotoAndALink() async throws {
-        let number = try await fileInBron()
+        let number = try await fileInAlbigny()
         let mail = try await relayMail()
         XCTAssertEqual(mail.subject, "Demande \(number) relayée par la Métropole de Lyon : Éclairage public")
         XCTAssertTrue(mail.text.contains("Description : Lampadaire éteint"), mail.text)
@@ -60,7 +61,7 @@ final class RelayTests: XCTestCase {
                                   logger: Logger(label: "test"))
         _ = try await worker.deliverDue()
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
-        let eml = try files.map { try String(contentsOf: $0, encoding: .utf8) }.first { $0.contains("To: accueil-mairie@ville-bron.fr") }
+        let eml = try files.map { try String(contentsOf: $0, encoding: .utf8) }.first { $0.contains("To: accueil@mairie-albignysursaone.fr") }
         let message = try XCTUnwrap(eml)
         XCTAssertTrue(message.contains("Content-Type: multipart/mixed"), message)
         XCTAssertTrue(message.contains("filename*=UTF-8''lampadaire%20%C3%A9teint.png"), message)
@@ -71,13 +72,13 @@ final class RelayTests: XCTestCase {
         let agent = guichet.browser()
         _ = try await agent.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
         let page = try await agent.get("/bo/metropole/demandes/\(number)")
-        XCTAssertTrue(page.contains("Relayée par e-mail à la mairie de Bron (accueil-mairie@ville-bron.fr)"), page.body)
-        XCTAssertTrue(page.contains("<ul id=\"relais\"><li>Relayée par e-mail à accueil-mairie@ville-bron.fr le "), page.body)
+        XCTAssertTrue(page.contains("Relayée par e-mail à la mairie d&#39;Albigny-sur-Saône (accueil@mairie-albignysursaone.fr)"), page.body)
+        XCTAssertTrue(page.contains("<ul id=\"relais\"><li>Relayée par e-mail à accueil@mairie-albignysursaone.fr le "), page.body)
         XCTAssertTrue(page.contains(" — envoyée — sans accusé de réception</li>"), page.body)
     }
 
     func testTheTownHallAcknowledgesAnswersAndClosesThroughTheLinkWithoutAnAccount() async throws {
-        let number = try await fileInBron()
+        let number = try await fileInAlbigny()
         let path = try link(in: try await relayMail())
         let townHall = guichet.browser()
         let page = try await townHall.get(path)
@@ -101,7 +102,7 @@ final class RelayTests: XCTestCase {
         let answered = try await townHall.post(path + "/reponse", [("texte", "L'équipe éclairage passe jeudi.")])
         XCTAssertEqual(answered.status, .seeOther, answered.body)
         let toCitizen = try await guichet.outbox().filter { $0.to == "jeanne@exemple.fr" }
-        XCTAssertTrue(toCitizen.contains { $0.text.contains("la mairie de Bron vous écrit") && $0.text.contains("L'équipe éclairage passe jeudi.") },
+        XCTAssertTrue(toCitizen.contains { $0.text.contains("la mairie d'Albigny-sur-Saône vous écrit") && $0.text.contains("L'équipe éclairage passe jeudi.") },
                       toCitizen.map(\.text).joined(separator: "\n---\n"))
 
         let closed = try await townHall.post(path + "/cloture", [])
@@ -116,13 +117,13 @@ final class RelayTests: XCTestCase {
         let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "metropole"))
         let detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
         XCTAssertEqual(detail.events.map(\.kind), ["submitted", "relayed", "relay_acknowledged", "transition", "message", "transition"])
-        XCTAssertEqual(Set(detail.events.dropFirst(2).map(\.actorName)), ["Mairie de Bron"])
+        XCTAssertEqual(Set(detail.events.dropFirst(2).map(\.actorName)), ["Mairie d'Albigny-sur-Saône"])
         let relay = try await guichet.store.relays(ofDemande: detail.id)
         XCTAssertNotNil(relay.first?.closedAt)
     }
 
     func testALinkOpensOnlyItsOwnRequestAndNotOnceExpired() async throws {
-        _ = try await fileInBron()
+        _ = try await fileInAlbigny()
         let path = try link(in: try await relayMail())
         let stranger = guichet.browser()
         let guessed = try await stranger.get("/relais/" + String(repeating: "A", count: 43))
@@ -141,10 +142,10 @@ final class RelayTests: XCTestCase {
     }
 
     func testARequestTheMetropoleAnswersForIsNotRelayed() async throws {
-        _ = try await fileInBron("voirie")
+        _ = try await fileInAlbigny("voirie")
         let relays = try await guichet.store.sql.raw("SELECT COUNT(*) AS n FROM relays").first(decodingColumn: "n", as: Int.self)
         XCTAssertEqual(relays, 0)
-        let bron = try await guichet.outbox().filter { $0.to == "accueil-mairie@ville-bron.fr" }
+        let bron = try await guichet.outbox().filter { $0.to == "accueil@mairie-albignysursaone.fr" }
         XCTAssertTrue(bron.isEmpty)
     }
 
@@ -154,7 +155,7 @@ final class RelayTests: XCTestCase {
         try await citizen.get(Routing.form)
         let sent = try await citizen.postMultipart(Routing.form, Routing.report("eclairage", lat: "", lon: "", city: "Villeurbanne"))
         XCTAssertEqual(sent.status, .seeOther, sent.body)
-        _ = try await fileInBron()
+        _ = try await fileInAlbigny()
 
         let alert = { @Sendable (to: String, relays: [StoredRelay]) in
             OutboxMail(to: to, subject: "alerte", text: relays.map { "\($0.number) \($0.commune) \($0.delivery)" }.joined(separator: "\n"))
@@ -163,7 +164,7 @@ final class RelayTests: XCTestCase {
         XCTAssertEqual(first, 1, "the relay without an address, at once")
         guichet.clock.advance(49 * 3600)
         let second = try await guichet.store.alertStaleRelays(unacknowledgedFor: 48, mail: alert)
-        XCTAssertEqual(second, 1, "Bron's, unacknowledged after 48 hours; Villeurbanne's not again")
+        XCTAssertEqual(second, 1, "Albigny's, unacknowledged after 48 hours; Villeurbanne's not again")
         let third = try await guichet.store.alertStaleRelays(unacknowledgedFor: 48, mail: alert)
         XCTAssertEqual(third, 0)
         let alerts = try await guichet.outbox().filter { $0.subject == "alerte" }
@@ -176,7 +177,7 @@ final class RelayTests: XCTestCase {
         let failing = try await admin.get("/bo/metropole/relais?filtre=en-echec")
         XCTAssertEqual(failing.status, .ok)
         XCTAssertTrue(failing.contains("Aucune adresse connue") && failing.contains("Villeurbanne"), failing.body)
-        XCTAssertFalse(failing.contains("accueil-mairie@ville-bron.fr"), "Bron's was sent: not failing")
+        XCTAssertFalse(failing.contains("accueil@mairie-albignysursaone.fr"), "Albigny's is waiting to be sent: not failing")
         let communeAdmin = guichet.browser()
         _ = try await communeAdmin.signIn("admin@caluire-et-cuire.demo.fr", password: "Guichet-Demo-2026!")
         let refused = try await communeAdmin.get("/bo/caluire-et-cuire/relais")
@@ -198,21 +199,21 @@ extension RelayTests {
         let unchanged = try await guichet.store.competenceCategories().first { $0.id == "eclairage-public" }
         XCTAssertEqual(unchanged?.relayAddresses, [:])
 
-        let saved = try await admin.post("/bo/metropole/competences/eclairage-public", fields + [("adresses_relais", "bron : eclairage@ville-bron.fr")])
+        let saved = try await admin.post("/bo/metropole/competences/eclairage-public", fields + [("adresses_relais", "albigny-sur-saone : eclairage@mairie-albignysursaone.fr")])
         XCTAssertEqual(saved.status, .seeOther, saved.body)
         let page = try await admin.get("/bo/metropole/competences/eclairage-public")
-        XCTAssertEqual(page.textareaValue("adresses_relais"), "Bron : eclairage@ville-bron.fr")
+        XCTAssertEqual(page.textareaValue("adresses_relais"), "Albigny-sur-Saône : eclairage@mairie-albignysursaone.fr")
 
-        _ = try await fileInBron()
+        _ = try await fileInAlbigny()
         let outbox = try await guichet.outbox()
-        XCTAssertTrue(outbox.contains { $0.to == "eclairage@ville-bron.fr" && $0.subject.contains("relayée") })
-        XCTAssertFalse(outbox.contains { $0.to == "accueil-mairie@ville-bron.fr" })
+        XCTAssertTrue(outbox.contains { $0.to == "eclairage@mairie-albignysursaone.fr" && $0.subject.contains("relayée") })
+        XCTAssertFalse(outbox.contains { $0.to == "accueil@mairie-albignysursaone.fr" })
     }
 }
 
 extension RelayTests {
     func testReCategorisingOrCorrectingThePlaceReroutesWithBothSidesInTheHistory() async throws {
-        let number = try await fileInBron()
+        let number = try await fileInAlbigny()
         let bronLink = try link(in: try await relayMail())
         let agent = guichet.browser()
         _ = try await agent.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
@@ -223,14 +224,14 @@ extension RelayTests {
         XCTAssertEqual(bad.status, .unprocessableEntity)
         XCTAssertTrue(bad.contains("Choisissez une catégorie et un lieu de la liste."))
 
-        // A pothole after all: the Métropole's; Bron's link stops working.
+        // A pothole after all: the Métropole's; Albigny's link stops working.
         let toRoads = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "voirie"), ("lieu", "")])
         XCTAssertEqual(toRoads.status, .seeOther, toRoads.body)
         let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "metropole"))
         var detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
         XCTAssertEqual(detail.routing, StoredRouting(collectivite: "metropole", service: "services-techniques", category: "voirie"))
         XCTAssertEqual(detail.events.last?.body,
-                       "Traitée par : Mairie de Bron — Services techniques (Éclairage public) → Métropole de Lyon — Services techniques (Voirie)")
+                       "Traitée par : Mairie d'Albigny-sur-Saône — Services techniques (Éclairage public) → Métropole de Lyon — Services techniques (Voirie)")
         let dead = try await guichet.browser().get(bronLink)
         XCTAssertEqual(dead.status, .notFound)
         let same = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "voirie"), ("lieu", "")])
@@ -238,16 +239,16 @@ extension RelayTests {
         let afterSame = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
         XCTAssertEqual(afterSame.events.count, detail.events.count, "nothing changed, nothing written")
 
-        // Lighting again, but the lamp is in Caluire-et-Cuire: relayed there.
-        let moved = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "eclairage-public"), ("lieu", "caluire-et-cuire")])
+        // Lighting again, but the lamp is in Cailloux-sur-Fontaines: relayed there.
+        let moved = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "eclairage-public"), ("lieu", "cailloux-sur-fontaines")])
         XCTAssertEqual(moved.status, .seeOther)
         detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
-        XCTAssertEqual(detail.routing?.collectivite, "caluire-et-cuire")
+        XCTAssertEqual(detail.routing?.collectivite, "cailloux-sur-fontaines")
         XCTAssertEqual(Array(detail.events.suffix(2).map(\.kind)), ["rerouted", "relayed"])
         let outbox = try await guichet.outbox()
-        XCTAssertTrue(outbox.contains { $0.to == "mairie@ville-caluire.fr" && $0.subject == "Demande \(number) relayée par la Métropole de Lyon : Éclairage public" })
+        XCTAssertTrue(outbox.contains { $0.to == "contact@mairie-caillouxsurfontaines.fr" && $0.subject == "Demande \(number) relayée par la Métropole de Lyon : Éclairage public" })
         let now = try await agent.get("/bo/metropole/demandes/\(number)")
-        XCTAssertEqual(now.text(id: "traitee-par"), "Mairie de Caluire-et-Cuire — Services techniques (Éclairage public)")
+        XCTAssertEqual(now.text(id: "traitee-par"), "Mairie de Cailloux-sur-Fontaines — Services techniques (Éclairage public)")
 
         // A commune's agent does not re-route the Métropole's requests.
         let other = guichet.browser()
@@ -262,12 +263,12 @@ extension RelayTests {
     func testATestServerSendsEveryRelayToItsOwnAddress() async throws {
         try await guichet.shutdown()
         guichet = try await TestGuichet.make { $0.relayRecipientOverride = "recette-relais@grandlyon.test" }
-        let number = try await fileInBron()
+        let number = try await fileInAlbigny()
         let outbox = try await guichet.outbox()
         XCTAssertTrue(outbox.contains { $0.to == "recette-relais@grandlyon.test" && $0.subject.hasPrefix("Demande \(number) relayée") })
-        XCTAssertFalse(outbox.contains { $0.to == "accueil-mairie@ville-bron.fr" }, "no real town hall written to")
+        XCTAssertFalse(outbox.contains { $0.to == "accueil@mairie-albignysursaone.fr" }, "no real town hall written to")
         let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "metropole"))
         let detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
-        XCTAssertEqual(detail.events[1].body, "Relayée par e-mail à la mairie de Bron (recette-relais@grandlyon.test), au lieu de accueil-mairie@ville-bron.fr (GUICHET_RELAY_TO)")
+        XCTAssertEqual(detail.events[1].body, "Relayée par e-mail à la mairie d'Albigny-sur-Saône (recette-relais@grandlyon.test), au lieu de accueil@mairie-albignysursaone.fr (GUICHET_RELAY_TO)")
     }
 }

@@ -33,6 +33,9 @@ public struct DemandeDetail: Sendable {
 
     /// Who answers for it, as routing decided when it was filed; nil for a request filed before routing existed.
     public var routing: StoredRouting?
+    /// The commune (slug) whose back-office holds it, relayed there from the collectivité it was filed with: that
+    /// commune's agents process it; the filer's keep read access.
+    public var sharedWith: String?
 
     /// The files the citizen sent with their messages (`reply`), by the history line (`DemandeEvent.seq`) they go with.
     public var replyFiles: [Int: [StoredFile]] = [:]
@@ -131,15 +134,18 @@ public struct NewDemande: Sendable {
 public struct RelayOrder: Sendable {
     /// The commune's slug.
     public var commune: String
+    public var channel: Relay.Channel
     /// Where the e-mail goes; nil when no address is known (the relay is recorded, and the Métropole alerted).
     public var address: String?
     public var secret: String
     /// The history's line: « Relayée par e-mail à la mairie de Bron (accueil@mairie-bron.fr) ».
     public var historyLine: String
-    public var mail: @Sendable (FiledDemande) -> OutboxMail
+    /// The e-mail of an `email` relay; nil for an `inbox` one.
+    public var mail: (@Sendable (FiledDemande) -> OutboxMail)?
 
-    public init(commune: String, address: String?, secret: String, historyLine: String, mail: @escaping @Sendable (FiledDemande) -> OutboxMail) {
-        self.commune = commune; self.address = address; self.secret = secret; self.historyLine = historyLine; self.mail = mail
+    public init(commune: String, channel: Relay.Channel, address: String?, secret: String, historyLine: String,
+                mail: (@Sendable (FiledDemande) -> OutboxMail)?) {
+        self.commune = commune; self.channel = channel; self.address = address; self.secret = secret; self.historyLine = historyLine; self.mail = mail
     }
 }
 
@@ -163,6 +169,8 @@ public struct InboxQuery: Sendable, Equatable {
     /// 1-based; the store keeps it within `pages`, so no page number, however large, overflows the offset.
     public var page: Int = 1
     public var pageSize: Int = 50
+    /// The requests other collectivités shared into this back-office (`DemandeDetail.sharedWith`) instead of its own.
+    public var shared = false
     public init() {}
 
     /// The page numbers the inbox answers: far past any real inbox (a million pages of 200 requests).
@@ -176,6 +184,8 @@ public struct InboxQuery: Sendable, Equatable {
 }
 
 public struct InboxRow: Sendable, Equatable, Decodable {
+    /// The collectivité it was filed with (another one's, in a shared inbox).
+    public var collectivite: String
     public var number: String
     public var status: String
     public var demarcheSlug: String

@@ -5,9 +5,14 @@ import SQLKit
 import Workflow
 
 extension Store {
-    /// A request of the scope's collectivité, if the agent's roles let them see its démarche.
+    /// A request of the scope's collectivité, if the agent's roles let them see its démarche; or one another
+    /// collectivité relayed into this one's back-office, if it is for the agent's service (or has none).
     public func demande(number: String, in scope: TenantScope) async throws -> DemandeDetail? {
-        guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: scope.slug) else { return nil }
+        guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: scope.slug) else {
+            guard let shared = try await loadDemande(whereClause: "d.number = ", number, collectivite: nil), shared.sharedWith == scope.slug else { return nil }
+            if case .agent = scope.access, !scope.isAdmin, let service = shared.routing?.service, !scope.agentRoles.contains(service) { return nil }
+            return shared
+        }
         if case .agent = scope.access, !scope.isAdmin {
             let visible = visibleDemarcheIDs(try await demarches(in: scope), in: scope)
             guard visible.contains(detail.demarche.id) else { return nil }
@@ -80,7 +85,7 @@ extension Store {
         try await write { sql in
             try await self.appendEvent(on: sql, demandeID: detail.id, kind: kind, actor: actor,
                                        from: nil, to: nil, body: body, at: now)
-            try await sql.raw("UPDATE demandes SET updated_at = \(bind: now) WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug)").run()
+            try await sql.raw("UPDATE demandes SET updated_at = \(bind: now) WHERE id = \(bind: detail.id)").run()
             if kind == .message { try await self.enqueue(mails(detail), on: sql) }
         }
     }
@@ -125,12 +130,14 @@ extension Store {
             var demarcheVersion: Int; var demarcheSlug: String; var accountId: String?; var email: String; var data: String
             var submittedAt: Int64; var updatedAt: Int64; var workflowData: String; var assignedRole: String?
             var assignedAgent: String?; var correction: String?; var correctionThen: String?
-            var category: String?; var routedTo: String?; var routedService: String?
+            var category: String?; var routedTo: String?; var routedService: String?; var sharedWith: String?
         }
         var query = SQLQueryString("""
             SELECT d.id, d.collectivite, d.number, d.status, d.demarche_id, d.demarche_version, m.slug AS demarche_slug,
                    d.account_id, d.email, d.data, d.submitted_at, d.updated_at, d.workflow_data, d.assigned_role,
-                   d.assigned_agent, d.correction, d.correction_then, d.category, d.routed_to, d.routed_service
+                   d.assigned_agent, d.correction, d.correction_then, d.category, d.routed_to, d.routed_service,
+                   (SELECT r.collectivite FROM relays r WHERE r.demande_id = d.id AND r.channel = 'inbox' AND r.expires_at > \(bind: nowMillis)
+                    ORDER BY r.created_at DESC LIMIT 1) AS shared_with
             FROM demandes d JOIN demarches m ON m.id = d.demarche_id WHERE \(unsafeRaw: whereClause)\(bind: value)
             """)
         if let collectivite { query.appendInterpolation(unsafeRaw: " AND d.collectivite = "); query.appendInterpolation(bind: collectivite) }
@@ -164,6 +171,7 @@ extension Store {
                              assignedRole: row.assignedRole, assignedAgent: row.assignedAgent, correction: row.correction,
                              correctionThen: row.correctionThen, updatedMillis: row.updatedAt, documents: documents, replyFiles: replyFiles)
         detail.routing = row.routedTo.map { StoredRouting(collectivite: $0, service: row.routedService, category: row.category) }
+        detail.sharedWith = row.sharedWith
         return detail
     }
 }

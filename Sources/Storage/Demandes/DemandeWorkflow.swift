@@ -12,7 +12,7 @@ extension Store {
     /// and the transitions' conditions allow, and the global actions. `transition` and `runAction` accept these only.
     public func offeredActions(on detail: DemandeDetail, in scope: TenantScope) -> (transitions: [Transition], globalActions: [GlobalAction]) {
         let workflow = detail.demarche.definition.workflow
-        let roles = scope.roles(on: workflow)
+        let roles = actingRoles(on: detail, in: scope)
         return (workflow.availableTransitions(from: detail.status, roles: roles, holds: holds(on: detail)),
                 workflow.availableGlobalActions(in: detail.status, roles: roles))
     }
@@ -27,7 +27,7 @@ extension Store {
                            reason: String? = nil, correction: String? = nil) async throws -> Result<Status, TransitionRefusal> {
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
         let workflow = detail.demarche.definition.workflow
-        switch workflow.decide(transition: transitionID, from: detail.status, roles: scope.roles(on: workflow), reason: reason,
+        switch workflow.decide(transition: transitionID, from: detail.status, roles: actingRoles(on: detail, in: scope), reason: reason,
                                correction: correction, holds: holds(on: detail)) {
         case .failure(let refusal):
             return .failure(refusal)
@@ -70,6 +70,7 @@ extension Store {
     public func reopen(number: String, reason: String, in scope: TenantScope, actor: Actor) async throws -> Status {
         guard scope.isAdmin else { throw StoreError.forbidden }
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
+        guard detail.sharedWith == nil || detail.sharedWith == scope.slug else { throw StoreError.forbidden }
         guard let previous = reopeningStatus(of: detail) else { throw StoreError.conflict("not closed") }
         let now = nowMillis
         try await write { sql in
@@ -85,6 +86,13 @@ extension Store {
         return previous
     }
 
+    /// The roles the scope acts with on this request. A request shared into a commune's back-office is that
+    /// commune's to process: the collectivité it was filed with reads it and writes notes, and acts no more.
+    func actingRoles(on detail: DemandeDetail, in scope: TenantScope) -> Set<String> {
+        if let commune = detail.sharedWith, commune != scope.slug { return [] }
+        return scope.roles(on: detail.demarche.definition.workflow)
+    }
+
     /// Evaluates a workflow condition on a request as it is now.
     func holds(on detail: DemandeDetail) -> (String) -> Bool {
         let engine = engine(for: detail.demarche.definition), values = values(of: detail)
@@ -96,7 +104,7 @@ extension Store {
         guard let detail = try await demande(number: number, in: scope) else { throw StoreError.notFound }
         let workflow = detail.demarche.definition.workflow
         guard let action = workflow.globalAction(actionID) else { return .failure(.unknownTransition) }
-        guard workflow.availableGlobalActions(in: detail.status, roles: scope.roles(on: workflow)).contains(action) else {
+        guard workflow.availableGlobalActions(in: detail.status, roles: actingRoles(on: detail, in: scope)).contains(action) else {
             return .failure(workflow.status(detail.status)?.isEnd == false ? .roleNotAllowed : .notFromThisStatus)
         }
         let run = engine(for: detail.demarche.definition).run(action, in: detail.status, values: values(of: detail), now: clock())
@@ -215,6 +223,9 @@ extension Store {
             return try await self.apply(run, to: detail, actor: actor, at: now, on: sql)
         }
         removeFiles(removed)
+        // The filer's counts, and the commune's whose back-office holds it, whoever acted.
+        demandeState.inboxCounts.invalidate(detail.collectivite)
+        if let commune = detail.sharedWith { demandeState.inboxCounts.invalidate(commune) }
     }
 }
 

@@ -13,17 +13,29 @@ extension Store {
         if let slug = query.demarcheSlug, !slug.isEmpty { ids = demarches.filter { $0.slug == slug && visible.contains($0.id) }.map(\.id) }
         let pageSize = min(max(query.pageSize, 1), 200)
         let page = min(max(query.page, InboxQuery.pages.lowerBound), InboxQuery.pages.upperBound)
-        guard !ids.isEmpty else { return InboxPage(rows: [], total: 0, countsByStatus: [:], page: page, pageSize: pageSize) }
+        guard !ids.isEmpty || query.shared else { return InboxPage(rows: [], total: 0, countsByStatus: [:], page: page, pageSize: pageSize) }
 
         let sqlite = sql.dialect.name == "sqlite"
         let searchFilter = query.text.flatMap { self.textFilter($0, sqlite: sqlite) }
+        let now = nowMillis
         func filters(includingStatus: Bool) -> SQLQueryString {
-            // With a word search, SQLite must start from the (few) matching requests, not walk the collectivité's
-            // index and test each one: `+` keeps that index out of the plan. The tenant condition still applies.
-            var q: SQLQueryString = searchFilter != nil && sqlite ? "+d.collectivite = \(bind: scope.slug)" : "d.collectivite = \(bind: scope.slug)"
-            if ids.count == 1 { q.appendInterpolation(unsafeRaw: " AND d.demarche_id = "); q.appendInterpolation(bind: ids[0]) }
-            else if ids.count < demarches.count {
-                q.appendInterpolation(unsafeRaw: " AND d.demarche_id IN ("); q.appendInterpolation(binds: ids); q.appendInterpolation(unsafeRaw: ")")
+            var q: SQLQueryString
+            if query.shared {
+                // Shared by another collectivité: for the agent's service, or for any agent when it names none.
+                q = "d.id IN (SELECT r.demande_id FROM relays r WHERE r.collectivite = \(bind: scope.slug) AND r.channel = 'inbox' AND r.expires_at > \(bind: now))"
+                if case .agent = scope.access, !scope.isAdmin {
+                    q.appendInterpolation(unsafeRaw: " AND (d.routed_service IS NULL OR d.routed_service IN (")
+                    q.appendInterpolation(binds: scope.agentRoles.sorted().isEmpty ? [""] : scope.agentRoles.sorted())
+                    q.appendInterpolation(unsafeRaw: "))")
+                }
+            } else {
+                // With a word search, SQLite must start from the (few) matching requests, not walk the collectivité's
+                // index and test each one: `+` keeps that index out of the plan. The tenant condition still applies.
+                q = searchFilter != nil && sqlite ? "+d.collectivite = \(bind: scope.slug)" : "d.collectivite = \(bind: scope.slug)"
+                if ids.count == 1 { q.appendInterpolation(unsafeRaw: " AND d.demarche_id = "); q.appendInterpolation(bind: ids[0]) }
+                else if ids.count < demarches.count {
+                    q.appendInterpolation(unsafeRaw: " AND d.demarche_id IN ("); q.appendInterpolation(binds: ids); q.appendInterpolation(unsafeRaw: ")")
+                }
             }
             if includingStatus, let status = query.status, !status.isEmpty {
                 q.appendInterpolation(unsafeRaw: " AND d.status = "); q.appendInterpolation(bind: status)
@@ -47,7 +59,7 @@ extension Store {
         case .number: "d.number ASC"
         }
         let rows = try await sql.raw("""
-            SELECT d.number, d.status, m.slug AS demarche_slug, m.title AS demarche_title, d.email, d.submitted_at, d.updated_at,
+            SELECT d.collectivite, d.number, d.status, m.slug AS demarche_slug, m.title AS demarche_title, d.email, d.submitted_at, d.updated_at,
                 (SELECT e.actor_name FROM demande_events e WHERE e.demande_id = d.id AND e.seq = 1) AS citizen_name
             FROM demandes d JOIN demarches m ON m.id = d.demarche_id
             WHERE \(filters(includingStatus: true)) ORDER BY \(unsafeRaw: order)
@@ -55,7 +67,7 @@ extension Store {
             """).all(decoding: InboxRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         // Counts without date or text filters are what every inbox view shows: cached per tenant until a write
         // changes them (see `TenantCache`), they cost nothing on the next view.
-        let cacheable = query.from == nil && query.to == nil && searchFilter == nil
+        let cacheable = query.from == nil && query.to == nil && searchFilter == nil && !query.shared
         let cacheKey = ids.sorted().joined(separator: ",")
         let countByStatus = { () async throws -> [String: Int] in
             struct Count: Decodable { var status: String; var n: Int }

@@ -8,6 +8,8 @@ import Workflow
 /// A request relayed to a commune, as the Métropole follows it.
 public struct StoredRelay: Sendable, Equatable, Decodable {
     public enum Delivery: Sendable, Equatable {
+        /// In the commune's own back-office: nothing to send.
+        case inbox
         /// No address is known for the commune: nothing could be sent.
         case noAddress
         case waiting
@@ -20,6 +22,7 @@ public struct StoredRelay: Sendable, Equatable, Decodable {
     public var number: String
     /// The commune's slug.
     public var commune: String
+    public var channel: Relay.Channel
     public var address: String?
     public var createdAt: Date
     public var expiresAt: Date
@@ -32,7 +35,7 @@ public struct StoredRelay: Sendable, Equatable, Decodable {
     public var isWaiting: Bool { acknowledgedAt == nil && closedAt == nil }
 
     enum CodingKeys: String, CodingKey {
-        case id, demandeId, number, collectivite, address, createdAt, expiresAt, acknowledgedAt, closedAt, alertedAt, outboxId,
+        case id, demandeId, number, collectivite, channel, address, createdAt, expiresAt, acknowledgedAt, closedAt, alertedAt, outboxId,
              outboxRow, sentAt, attempts, lastError
     }
 
@@ -42,12 +45,15 @@ public struct StoredRelay: Sendable, Equatable, Decodable {
         demandeID = try c.decode(String.self, forKey: .demandeId)
         number = try c.decode(String.self, forKey: .number)
         commune = try c.decode(String.self, forKey: .collectivite)
+        channel = Relay.Channel(rawValue: try c.decode(String.self, forKey: .channel)) ?? .email
         address = try c.decodeIfPresent(String.self, forKey: .address)
         func date(_ key: CodingKeys) throws -> Date? { try c.decodeIfPresent(Int64.self, forKey: key).map(Date.init(millis:)) }
         createdAt = try date(.createdAt) ?? Date(timeIntervalSince1970: 0)
         expiresAt = try date(.expiresAt) ?? Date(timeIntervalSince1970: 0)
         acknowledgedAt = try date(.acknowledgedAt); closedAt = try date(.closedAt); alertedAt = try date(.alertedAt)
-        if address == nil {
+        if channel == .inbox {
+            delivery = .inbox
+        } else if address == nil {
             delivery = .noAddress
         } else if try c.decodeIfPresent(String.self, forKey: .outboxRow) == nil {
             delivery = .sent(nil)  // delivered, then purged after the outbox's retention
@@ -86,20 +92,23 @@ extension Store {
     static func insertRelay(_ relay: RelayOrder, of filed: FiledDemande, at now: Int64, seq: Int = 2, on sql: any SQLDatabase) async throws {
         let address = relay.address.flatMap { Email.isValid($0) ? $0 : nil }
         let outboxID = newID()
-        if address != nil { try await insertOutbox([(outboxID, OutboxMessage.email(relay.mail(filed)))], at: now, on: sql) }
+        if let mail = relay.mail, address != nil { try await insertOutbox([(outboxID, OutboxMessage.email(mail(filed)))], at: now, on: sql) }
+        // Shared into a back-office, a request stays there for as long as it is routed there (a re-route ends it).
+        let expires = relay.channel == .inbox ? Int64.max : now + Int64(Relay.linkLifetimeDays) * 86_400_000
         try await sql.raw("""
             INSERT INTO relays (id, demande_id, collectivite, channel, address, outbox_id, secret_hash, expires_at, created_at)
-            VALUES (\(bind: newID()), \(bind: filed.id), \(bind: relay.commune), 'email', \(bind: address), \(bind: address == nil ? nil : outboxID),
-                    \(bind: Secret.hash(relay.secret)), \(bind: now + Int64(Relay.linkLifetimeDays) * 86_400_000), \(bind: now))
+            VALUES (\(bind: newID()), \(bind: filed.id), \(bind: relay.commune), \(bind: relay.channel.rawValue), \(bind: address),
+                    \(bind: address == nil ? nil : outboxID), \(bind: Secret.hash(relay.secret)), \(bind: expires), \(bind: now))
             """).run()
+        let unsent = relay.channel == .email && address == nil
         try await insertRows(into: "demande_events", columns: eventColumns, [
             eventRow(demandeID: filed.id, seq: seq, kind: .relayed, actor: .system, from: nil, to: nil,
-                     body: address == nil ? relay.historyLine + " — aucune adresse connue : la Métropole est alertée." : relay.historyLine, at: now),
+                     body: unsent ? relay.historyLine + " — aucune adresse connue : la Métropole est alertée." : relay.historyLine, at: now),
         ], on: sql)
     }
 
     static let relayColumns = """
-        SELECT r.id, r.demande_id, d.number, r.collectivite, r.address, r.created_at, r.expires_at, r.acknowledged_at, r.closed_at,
+        SELECT r.id, r.demande_id, d.number, r.collectivite, r.channel, r.address, r.created_at, r.expires_at, r.acknowledged_at, r.closed_at,
                r.alerted_at, o.id AS outbox_row, o.sent_at, o.attempts, o.last_error
         FROM relays r JOIN demandes d ON d.id = r.demande_id LEFT JOIN outbox o ON o.id = r.outbox_id
         """
@@ -118,7 +127,7 @@ extension Store {
         let condition: String = switch filter {
         case .all: "1 = 1"
         case .waiting: "r.acknowledged_at IS NULL AND r.closed_at IS NULL"
-        case .failing: "r.closed_at IS NULL AND (r.address IS NULL OR (o.sent_at IS NULL AND o.attempts > 0))"
+        case .failing: "r.closed_at IS NULL AND r.channel = 'email' AND (r.address IS NULL OR (o.sent_at IS NULL AND o.attempts > 0))"
         }
         return try await sql.raw("\(unsafeRaw: Self.relayColumns) WHERE \(unsafeRaw: condition) ORDER BY r.created_at DESC LIMIT 200")
             .all(decoding: StoredRelay.self, keyDecodingStrategy: .convertFromSnakeCase)
@@ -211,7 +220,8 @@ extension Store {
             let stale = try await sql.raw("""
                 \(unsafeRaw: Self.relayColumns)
                 WHERE r.alerted_at IS NULL AND r.acknowledged_at IS NULL AND r.closed_at IS NULL
-                  AND (r.address IS NULL OR r.created_at < \(bind: cutoff) OR (o.sent_at IS NULL AND o.attempts >= \(bind: Self.relayFailuresBeforeAlert)))
+                  AND (r.created_at < \(bind: cutoff)
+                       OR (r.channel = 'email' AND (r.address IS NULL OR (o.sent_at IS NULL AND o.attempts >= \(bind: Self.relayFailuresBeforeAlert)))))
                 ORDER BY r.created_at LIMIT 500
                 """).all(decoding: StoredRelay.self, keyDecodingStrategy: .convertFromSnakeCase)
             guard !stale.isEmpty else { return 0 }
@@ -222,6 +232,27 @@ extension Store {
             try await Self.insertOutbox(admins.map { mail($0, stale) }, at: now, on: sql)
             try await sql.raw("UPDATE relays SET alerted_at = \(bind: now) WHERE id IN (\(binds: stale.map(\.id)))").run()
             return stale.count
+        }
+    }
+}
+
+extension Store {
+    /// A commune's agent opens a request shared into its back-office: the first time is its acknowledgement, in
+    /// the relay and the history.
+    public func markSharedRequestOpened(_ detail: DemandeDetail, in scope: TenantScope, by actor: Actor) async throws {
+        guard detail.sharedWith == scope.slug else { return }
+        let now = nowMillis
+        let name = try await collectivite(slug: scope.slug)?.name ?? scope.slug
+        try await write { sql in
+            let marked = try await sql.raw("""
+                UPDATE relays SET acknowledged_at = \(bind: now)
+                WHERE demande_id = \(bind: detail.id) AND collectivite = \(bind: scope.slug) AND channel = 'inbox' AND acknowledged_at IS NULL
+                RETURNING id
+                """).first() != nil
+            if marked {
+                try await self.appendEvent(on: sql, demandeID: detail.id, kind: .relayAcknowledged, actor: actor, from: nil, to: nil,
+                                           body: "Ouverte par la mairie \(FrenchName.de(name)).", at: now)
+            }
         }
     }
 }
