@@ -2,7 +2,8 @@
 -- number, name, e-mail), drawn from lists, so that the inbox's free-text search later meets realistic data: a
 -- street matches about 1 request in 40, a surname about 1 in 60. With GUICHET_PHOTO=1 each carries a photo (a small
 -- PNG): the stored file's cost, its flush to disk included. With GUICHET_KEYED=1 each carries its own Idempotency-Key,
--- as a client that may retry sends it: the cost of looking the key up and keeping it.
+-- as a client that may retry sends it: the cost of looking the key up and keeping it. GUICHET_CATEGORY fixes the
+-- report's category and GUICHET_CITY its town (the relay bench: the same report, relayed to a commune or not).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
@@ -21,6 +22,8 @@ local surnames = {"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "
   "Clément", "Morin", "Nicolas", "Henry", "Roussel", "Mathieu", "Gautier", "Masson", "Marchand", "Duval", "Denis",
   "Dumont", "Marie", "Lemaire", "Noël", "Meyer", "Dufour", "Meunier"}
 local categories = {"voirie", "eclairage", "depot", "tag", "mobilier", "autre"}
+if os.getenv("GUICHET_CATEGORY") then categories = {os.getenv("GUICHET_CATEGORY")} end
+local city = os.getenv("GUICHET_CITY") or "Caluire-et-Cuire"
 local n = 0
 local keyed = os.getenv("GUICHET_KEYED") == "1"
 -- wrk's threads each run this script in a state of their own, with the same unseeded random numbers: a key names
@@ -40,9 +43,9 @@ request = function()
   local street = streets[math.random(#streets)]
   local surname = surnames[math.random(#surnames)]
   local body = string.format([[{"data": {"categorie": "%s", "description": "Signalé devant le %d %s, merci d'intervenir",
-  "adresse": {"street": "%d %s", "postcode": "69300", "city": "Caluire-et-Cuire"},
+  "adresse": {"street": "%d %s", "postcode": "69300", "city": "%s"},
   "nom": "Camille %s", "email": "camille.%d@exemple.fr", "telephone": "04 78 00 00 00", "consentement": true%s}}]],
-    categories[math.random(#categories)], n % 150 + 1, street, n % 150 + 1, street, surname, n, photo)
+    categories[math.random(#categories)], n % 150 + 1, street, n % 150 + 1, street, city, surname, n, photo)
   local headers = keyed and {["Content-Type"] = "application/json", ["Idempotency-Key"] = "bench-" .. run .. "-" .. tostring(thread_id) .. "-" .. n} or nil
   return wrk.format(nil, nil, headers, body)
 end

@@ -66,7 +66,8 @@ extension Store {
                              batch.flatMap { p in p.files.map { fileRow($0.file, demandeID: p.id, fieldID: $0.fieldID) } }, on: sql)
         try await insertOutbox(zip(batch, filed).flatMap { pending, filed in pending.mails(filed) },
                                at: batch.map(\.at).max() ?? 0, on: sql)
-        for (pending, filed) in zip(batch, filed) { if let relay = pending.relay { try await insertRelay(relay, of: filed, at: pending.at, on: sql) } }
+        try await insertRelays(zip(batch, filed).compactMap { pending, filed in pending.relay.map { ($0, filed, 2) } },
+                               at: batch.map(\.at).max() ?? 0, on: sql)
         for i in batch.indices {
             if let start = batch[i].startWorkflow { filed[i].status = try await start(filed[i], sql) }
         }

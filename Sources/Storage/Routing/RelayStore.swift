@@ -86,25 +86,29 @@ extension Store {
     /// Deliveries failing this many times alert the Métropole before the unacknowledged delay.
     static let relayFailuresBeforeAlert = 3
 
-    /// Records a relay in the filing's transaction: its e-mail (with an id the relay follows), its row, and the
-    /// history's line. An address `Email` refuses counts as none, so the outbox never drops a relay silently.
-    /// - Parameter seq: the history line's place (2 at filing, right after « Demande déposée »).
-    static func insertRelay(_ relay: RelayOrder, of filed: FiledDemande, at now: Int64, seq: Int = 2, on sql: any SQLDatabase) async throws {
-        let address = relay.address.flatMap { Email.isValid($0) ? $0 : nil }
-        let outboxID = newID()
-        if let mail = relay.mail, address != nil { try await insertOutbox([(outboxID, OutboxMessage.email(mail(filed)))], at: now, on: sql) }
-        // Shared into a back-office, a request stays there for as long as it is routed there (a re-route ends it).
-        let expires = relay.channel == .inbox ? Int64.max : now + Int64(Relay.linkLifetimeDays) * 86_400_000
-        try await sql.raw("""
-            INSERT INTO relays (id, demande_id, collectivite, channel, address, outbox_id, secret_hash, expires_at, created_at)
-            VALUES (\(bind: newID()), \(bind: filed.id), \(bind: relay.commune), \(bind: relay.channel.rawValue), \(bind: address),
-                    \(bind: address == nil ? nil : outboxID), \(bind: Secret.hash(relay.secret)), \(bind: expires), \(bind: now))
-            """).run()
-        let unsent = relay.channel == .email && address == nil
-        try await insertRows(into: "demande_events", columns: eventColumns, [
-            eventRow(demandeID: filed.id, seq: seq, kind: .relayed, actor: .system, from: nil, to: nil,
-                     body: unsent ? relay.historyLine + " — aucune adresse connue : la Métropole est alertée." : relay.historyLine, at: now),
-        ], on: sql)
+    /// Records relays in the caller's transaction (a filing batch, a re-route), with a multi-row insert per
+    /// table whatever their number: each relay's e-mail (with an id the relay follows), its row, its history
+    /// line at `seq`. An address `Email` refuses counts as none, so the outbox never drops a relay silently.
+    static func insertRelays(_ items: [(relay: RelayOrder, filed: FiledDemande, seq: Int)], at now: Int64, on sql: any SQLDatabase) async throws {
+        guard !items.isEmpty else { return }
+        var mails: [(id: String, message: OutboxMessage)] = [], rows: [[any Encodable & Sendable]] = [], events: [[any Encodable & Sendable]] = []
+        for (relay, filed, seq) in items {
+            let address = relay.address.flatMap { Email.isValid($0) ? $0 : nil }
+            let outboxID = newID()
+            if let mail = relay.mail, address != nil { mails.append((outboxID, .email(mail(filed)))) }
+            // Shared into a back-office, a request stays there for as long as it is routed there (a re-route ends it).
+            let expires = relay.channel == .inbox ? Int64.max : now + Int64(Relay.linkLifetimeDays) * 86_400_000
+            rows.append([newID(), filed.id, relay.commune, relay.channel.rawValue, address, address == nil ? nil : outboxID,
+                         Secret.hash(relay.secret), expires, now])
+            let unsent = relay.channel == .email && address == nil
+            events.append(eventRow(demandeID: filed.id, seq: seq, kind: .relayed, actor: .system, from: nil, to: nil,
+                                   body: unsent ? relay.historyLine + " — aucune adresse connue : la Métropole est alertée." : relay.historyLine,
+                                   at: now))
+        }
+        try await insertOutbox(mails, at: now, on: sql)
+        try await insertRows(into: "relays", columns: ["id", "demande_id", "collectivite", "channel", "address", "outbox_id", "secret_hash",
+                                                       "expires_at", "created_at"], rows, on: sql)
+        try await insertRows(into: "demande_events", columns: eventColumns, events, on: sql)
     }
 
     static let relayColumns = """

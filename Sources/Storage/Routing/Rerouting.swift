@@ -28,7 +28,7 @@ extension Store {
                     """).run()
                 if let relay {
                     let filed = FiledDemande(id: detail.id, number: detail.number, trackingCode: "", status: detail.status, submittedAt: detail.submittedAt)
-                    try await Self.insertRelay(relay, of: filed, at: now, seq: seq + 1, on: sql)
+                    try await Self.insertRelays([(relay, filed, seq + 1)], at: now, on: sql)
                 }
             }
         }
