@@ -44,6 +44,7 @@ final class CompetenceRoutingTests: XCTestCase {
         _ = try await agent.signIn("admin@metropole.demo.fr", password: "Guichet-Demo-2026!")
         let page = try await agent.get("/bo/metropole/demandes/\(number)")
         XCTAssertEqual(page.text(id: "traitee-par"), "Mairie de Bron — Services techniques (Éclairage public)")
+        XCTAssertEqual(page.text(id: "affectation"), "Services techniques", "the routed service holds it from the start")
 
         // The same place, a pothole: roads are the Métropole's everywhere.
         let pothole = try await file(Self.report("voirie", lat: "45.7390", lon: "4.9130"), by: guichet.browser())

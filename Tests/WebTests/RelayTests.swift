@@ -230,6 +230,7 @@ extension RelayTests {
         let scope = try await XCTUnwrapAsync(try await guichet.store.operatorScope(slug: "metropole"))
         var detail = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
         XCTAssertEqual(detail.routing, StoredRouting(collectivite: "metropole", service: "services-techniques", category: "voirie"))
+        XCTAssertEqual(detail.assignedRole, "services-techniques")
         XCTAssertEqual(detail.events.last?.body,
                        "Traitée par : Mairie d'Albigny-sur-Saône — Services techniques (Éclairage public) → Métropole de Lyon — Services techniques (Voirie)")
         let dead = try await guichet.browser().get(bronLink)
@@ -249,6 +250,11 @@ extension RelayTests {
         XCTAssertTrue(outbox.contains { $0.to == "contact@mairie-caillouxsurfontaines.fr" && $0.subject == "Demande \(number) relayée par la Métropole de Lyon : Éclairage public" })
         let now = try await agent.get("/bo/metropole/demandes/\(number)")
         XCTAssertEqual(now.text(id: "traitee-par"), "Mairie de Cailloux-sur-Fontaines — Services techniques (Éclairage public)")
+
+        // Cleanliness: the Métropole's cleaning service holds it now, as routing assigned it.
+        _ = try await agent.post("/bo/metropole/demandes/\(number)/reorienter", [("categorie", "proprete"), ("lieu", "")])
+        let cleaned = try await XCTUnwrapAsync(try await guichet.store.demande(number: number, in: scope))
+        XCTAssertEqual(cleaned.assignedRole, "proprete")
 
         // A commune's agent does not re-route the Métropole's requests.
         let other = guichet.browser()

@@ -50,12 +50,14 @@ extension Store {
         try await insertRows(into: "demandes", columns: [
             "id", "collectivite", "demarche_id", "demarche_version", "number", "status", "account_id", "email",
             "tracking_hash", "data", "search_text", "submitted_at", "updated_at", "submission_key",
-            "category", "routed_to", "routed_service",
+            "category", "routed_to", "routed_service", "assigned_role",
         ], batch.indices.map { i in
             let p = batch[i]
             return [p.id, p.collectivite, p.demarcheID, p.demarcheVersion, numbers[i], p.status, p.accountID, p.email,
                     p.trackingHash, p.data, SearchWords.digest(number: numbers[i], answers: p.searchAnswers), p.at, p.at,
-                    p.submissionKey, p.routing?.category?.id, p.routing?.collectivite.slug, p.routing?.service]
+                    p.submissionKey, p.routing?.category?.id, p.routing?.collectivite.slug, p.routing?.service,
+                    // The service routing chose holds it from the start; the workflow's own assignment, if any, follows.
+                    p.routing?.service]
         }, on: sql)
         // The first line of the history says who answers for the request, and why.
         try await insertRows(into: "demande_events", columns: eventColumns, batch.map { p in

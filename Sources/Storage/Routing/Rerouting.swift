@@ -4,7 +4,7 @@ import SQLKit
 
 extension Store {
     /// An agent of the collectivité a request was filed with changes who answers for it (`Router.reroute`): the
-    /// request's category, collectivité and service, a history line with both sides (`historyLine`), and, when it
+    /// request's category, collectivité and service (its assignment too, when routing made it), a history line with both sides (`historyLine`), and, when it
     /// leaves a commune, that commune's relay link stops working; `relay` is the new commune's relay, if any.
     /// Returns false, with nothing written, when the decision changes nothing.
     public func reroute(number: String, to decision: RoutingDecision, historyLine: String, relay: RelayOrder?,
@@ -20,6 +20,12 @@ extension Store {
                     routed_service = \(bind: decision.service), updated_at = \(bind: now)
                 WHERE id = \(bind: detail.id) AND collectivite = \(bind: scope.slug)
                 """).run()
+            // An assignment routing made follows the new route; one an agent or the workflow made stays.
+            if detail.assignedRole == nil || detail.assignedRole == old?.service {
+                try await sql.raw("""
+                    UPDATE demandes SET assigned_role = \(bind: decision.service), assigned_agent = NULL WHERE id = \(bind: detail.id)
+                    """).run()
+            }
             let seq = try await self.appendEvent(on: sql, demandeID: detail.id, kind: .rerouted, actor: actor, from: nil, to: nil,
                                                  body: historyLine, at: now)
             if old?.collectivite != decision.collectivite.slug {
