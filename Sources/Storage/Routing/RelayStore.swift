@@ -137,11 +137,13 @@ extension Store {
             .all(decoding: StoredRelay.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
-    /// The request a relay link opens, with its relay, unless the link is unknown or expired.
+    /// The request a relay link opens, with its relay, unless the link is unknown or expired. Only e-mail relays
+    /// have a link: an inbox relay's secret is never shown, and opens nothing.
     public func relayedDemande(secret: String) async throws -> (relay: StoredRelay, demande: DemandeDetail)? {
         guard Secret.isToken(secret) else { return nil }
         guard let relay = try await sql.raw("""
-            \(unsafeRaw: Self.relayColumns) WHERE r.secret_hash = \(bind: Secret.hash(secret)) AND r.expires_at > \(bind: nowMillis)
+            \(unsafeRaw: Self.relayColumns)
+            WHERE r.secret_hash = \(bind: Secret.hash(secret)) AND r.channel = 'email' AND r.expires_at > \(bind: nowMillis)
             """).first(decoding: StoredRelay.self, keyDecodingStrategy: .convertFromSnakeCase),
               let demande = try await loadDemande(whereClause: "d.id = ", relay.demandeID, collectivite: nil) else { return nil }
         return (relay, demande)
