@@ -56,6 +56,14 @@ def guichet(smtp, franceconnect, tmp_path_factory):
     franceconnect.post_logout_uris.add(base + "/franceconnect/deconnexion-terminee")
     if os.environ.get("E2E_DATABASE_URL"):
         env["DATABASE_URL"] = os.environ["E2E_DATABASE_URL"]
+    # The 2025 signatories, and Rochetaillée-sur-Saône as *connectée* (no commune has that offer yet): the
+    # connector journey needs one.
+    with open(os.path.join(ROOT, "Sources/Territory/Data/convention-2025-signataires.csv"), encoding="utf-8") as f:
+        signatories = f.read()
+    adhesions = os.path.join(env["GUICHET_DATA_DIR"], "adhesions.csv")
+    with open(adhesions, "w", encoding="utf-8") as f:
+        f.write(signatories.rstrip("\n") + "\n69168,Rochetaillée-sur-Saône,Rochetaillée-sur-Saône,connecte,non\n")
+    subprocess.run([binary, "init", "--adhesions", adhesions], env=env, check=True, capture_output=True)
     subprocess.run([binary, "seed"], env=env, check=True, capture_output=True)
     log = open(os.path.join(env["GUICHET_DATA_DIR"], "serve.log"), "w")
     server = subprocess.Popen([binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)

@@ -27,24 +27,31 @@ def relay_message(folder, number):
     raise AssertionError("no relay e-mail for " + number)
 
 
+def report_street_lamp(browser, base, description, address, citizen, photo=None):
+    """A citizen reports a street lamp out to the Métropole, at `address` (street, postcode, town); returns the number."""
+    browser.get(base + "/c/metropole/demarches/signalement-espace-public")
+    Select(browser.find_element(By.ID, "champ-categorie")).select_by_visible_text("Éclairage public en panne")
+    browser.find_element(By.ID, "champ-description").send_keys(description)
+    browser.find_element(By.ID, "adresse-street").send_keys(address[0])
+    browser.find_element(By.ID, "adresse-postcode").send_keys(address[1])
+    city = browser.find_element(By.ID, "adresse-city")
+    city.clear()
+    city.send_keys(address[2])
+    if photo:
+        browser.find_element(By.ID, "champ-photo").send_keys(str(photo))
+    browser.find_element(By.ID, "champ-nom").send_keys(citizen[0])
+    browser.find_element(By.ID, "champ-email").send_keys(citizen[1])
+    browser.find_element(By.ID, "champ-consentement").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']"))
+    return browser.find_element(By.ID, "numero").text
+
+
 def test_a_town_hall_acts_on_a_relayed_request_through_its_link(guichet, browser, tmp_path):  # noqa: F811
     base = guichet["base"]
     photo = tmp_path / "lampadaire.png"
     png(photo, 40, 30)
-    browser.get(base + "/c/metropole/demarches/signalement-espace-public")
-    Select(browser.find_element(By.ID, "champ-categorie")).select_by_visible_text("Éclairage public en panne")
-    browser.find_element(By.ID, "champ-description").send_keys("Lampadaire éteint devant l'école")
-    browser.find_element(By.ID, "adresse-street").send_keys("1 place de la Liberté")
-    browser.find_element(By.ID, "adresse-postcode").send_keys("69250")
-    city = browser.find_element(By.ID, "adresse-city")
-    city.clear()
-    city.send_keys("Albigny-sur-Saône")
-    browser.find_element(By.ID, "champ-photo").send_keys(str(photo))
-    browser.find_element(By.ID, "champ-nom").send_keys("Inès Riveraine")
-    browser.find_element(By.ID, "champ-email").send_keys("ines@exemple.fr")
-    browser.find_element(By.ID, "champ-consentement").click()
-    click_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Envoyer ma demande']"))
-    number = browser.find_element(By.ID, "numero").text
+    number = report_street_lamp(browser, base, "Lampadaire éteint devant l'école", ("1 place de la Liberté", "69250", "Albigny-sur-Saône"),
+                                ("Inès Riveraine", "ines@exemple.fr"), photo)
     assert browser.find_element(By.ID, "traitee-par").text == "Votre demande est traitée par la mairie d'Albigny-sur-Saône."
 
     subject, body = wait_for_mail(guichet["mail"], lambda s, b: s.startswith(f"Demande {number} relayée"))

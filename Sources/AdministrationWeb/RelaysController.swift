@@ -25,6 +25,7 @@ struct RelaysController {
         let rows = try await req.store.relays(filter, in: scope).map { relay in
             let (delivery, failing): (String, Bool) = switch relay.delivery {
             case .inbox: ("Dans son espace agents Guichet", false)
+            case .connector: ("Par son connecteur (voir son journal)", false)
             case .noAddress: ("Aucune adresse connue", true)
             case .waiting: ("En attente d'envoi", false)
             case .sent(let date): (date.map { "Envoyé le \(FrenchDate.string($0))" } ?? "Envoyé", false)

@@ -53,13 +53,7 @@ struct RelayController {
             return try await page(req, relay, detail, answer: body, answerError: "Écrivez votre réponse à l'usager (5 000 caractères au plus).",
                                   status: .unprocessableEntity)
         }
-        let actor = try await actor(req, relay)
-        let followURL = req.guichet.baseURL + "/suivi?numero=\(detail.number)"
-        let signed = "la mairie " + FrenchName.de(try await req.store.collectivite(slug: relay.commune)?.name ?? relay.commune)
-        try await req.store.answerThroughRelay(relay, body: body, by: actor) { detail in
-            detail.email.isEmpty ? [] : [Mails.message(to: detail.email, collectivite: signed, number: detail.number, body: body, followURL: followURL)]
-        }
-        await req.guichet.mailQueued()
+        try await Filing(req.guichet).answerThroughRelay(relay, body: body, by: try await actor(req, relay))
         req.flash(detail.email.isEmpty ? "Réponse enregistrée. L'usager n'a pas laissé d'adresse e-mail : il la lira sur son suivi."
                                        : "Réponse envoyée à l'usager par e-mail.")
         return back(req, detail)
@@ -92,9 +86,9 @@ struct RelayController {
         return found
     }
 
-    /// Who acts, as the history names them: the town hall, not a person (the link is the town hall's).
+    /// Who acts: the town hall, not a person (the link is the town hall's).
     private func actor(_ req: Request, _ relay: StoredRelay) async throws -> Actor {
-        .commune(relay.commune, name: "Mairie " + FrenchName.de(try await req.store.collectivite(slug: relay.commune)?.name ?? relay.commune))
+        try await Filing(req.guichet).relayActor(relay)
     }
 
     private func back(_ req: Request, _ detail: DemandeDetail) -> Response {

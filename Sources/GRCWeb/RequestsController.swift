@@ -139,10 +139,12 @@ struct RequestsController {
     func show(req: Request) async throws -> Response {
         let (scope, account) = try await req.agentScope()
         let number = req.parameters.get("number") ?? ""
-        if let detail = try await req.store.demande(number: number, in: scope), detail.sharedWith == scope.slug {
-            try await req.store.markSharedRequestOpened(detail, in: scope, by: .agent(account.id, name: account.name))
+        guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
+        // The first opening of a shared request writes a history line: only then is the request read again.
+        if try await req.store.markSharedRequestOpened(detail, in: scope, by: .agent(account.id, name: account.name)) {
+            return try await detailPage(req, scope, number: number, error: nil)
         }
-        return try await detailPage(req, scope, number: number, error: nil)
+        return try await detailPage(req, scope, loaded: detail, error: nil)
     }
 
     func transition(req: Request) async throws -> Response {
@@ -255,10 +257,16 @@ struct RequestsController {
 
     /// « Relayée par e-mail à accueil@mairie-bron.fr le 03/12/2026 à 14 h 05 — envoyée — réception confirmée le … ».
     static func relayLine(_ relay: StoredRelay) -> String {
-        var parts = [relay.channel == .inbox ? "Transmise à l'espace agents de la mairie le \(FrenchDate.string(relay.createdAt))"
-                     : "Relayée par e-mail" + (relay.address.map { " à \($0)" } ?? "") + " le \(FrenchDate.string(relay.createdAt))"]
+        let when = FrenchDate.string(relay.createdAt)
+        let how = switch relay.channel {
+        case .inbox: "Transmise à l'espace agents de la mairie le \(when)"
+        case .connector: "Transmise au logiciel de la mairie (connecteur) le \(when)"
+        case .email: "Relayée par e-mail" + (relay.address.map { " à \($0)" } ?? "") + " le \(when)"
+        }
+        var parts = [how]
+        if let reference = relay.reference { parts.append("référence de la mairie : \(reference)") }
         switch relay.delivery {
-        case .inbox: break
+        case .inbox, .connector: break
         case .noAddress: parts.append("aucune adresse connue pour la mairie : à relayer autrement")
         case .waiting: parts.append("en attente d'envoi")
         case .sent: parts.append("envoyée")
@@ -272,6 +280,10 @@ struct RequestsController {
 
     private func detailPage(_ req: Request, _ scope: TenantScope, number: String, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         guard let detail = try await req.store.demande(number: number, in: scope) else { throw Abort(.notFound) }
+        return try await detailPage(req, scope, loaded: detail, error: error, status: status)
+    }
+
+    private func detailPage(_ req: Request, _ scope: TenantScope, loaded detail: DemandeDetail, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let definition = detail.demarche.definition
         let workflow = definition.workflow
         let offered = req.store.offeredActions(on: detail, in: scope)

@@ -91,6 +91,11 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
                              inactivity: config.inactivity.map { ($0, baseURL + "/compte/connexion") },
                              relayAlert: (config.relayAlertHours, baseURL + "/bo/\(TerritoryData.metropoleSlug)/relais"))
     app.storage[OutboxWorkerKey.self] = worker
+    let connectors = ConnectorWorker(store: store, client: outbound, keys: keys, alert: { to, commune, since, error in
+        Mails.connectorStopped(to: to, commune: commune.name, since: FrenchDate.string(since), error: error,
+                               journalURL: baseURL + "/bo/\(TerritoryData.metropoleSlug)/connecteurs/\(commune.slug)")
+    }, mailQueued: { await worker.wake() }, logger: Logger(label: "guichet.connectors"), clock: config.clock)
+    app.storage[ConnectorWorkerKey.self] = connectors
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     let hasher = app.password
     let passwordCheck = PasswordCheck(timingHash: try hasher.hash(Secret.token())) { password, hash in
@@ -99,8 +104,9 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     app.guichet = GuichetContext(store: store, renderer: try Renderer.load(parts: webParts), baseURL: config.baseURL,
                                  signInThrottle: AttemptThrottle(limits: .signIn),
                                  codeThrottle: AttemptThrottle(limits: .trackingCode), passwordCheck: passwordCheck, trustedProxies: config.trustedProxies,
-                                 webhookKey: keys.key(for:),
-                                 formTokens: FormTokens(serverSecret: serverSecret), mailQueued: { await worker.wake() },
+                                 signingKeys: keys,
+                                 formTokens: FormTokens(serverSecret: serverSecret),
+                                 mailQueued: { await worker.wake(); await connectors.wake() },
                                  retention: (config.draftLifetimeDays, config.sentRetentionDays),
                                  franceConnect: config.franceConnect.map { FranceConnectClient(settings: $0, client: outbound, clock: config.clock) },
                                  relayRecipientOverride: config.relayRecipientOverride)
@@ -115,6 +121,7 @@ public func configure(_ app: Application, _ config: GuichetConfiguration) async 
     if config.runOutboxWorker && serving {
         app.lifecycle.use(WorkerLifecycle { await worker.run() })
         app.lifecycle.use(WorkerLifecycle { await timers.run() })
+        app.lifecycle.use(WorkerLifecycle { await connectors.run() })
     }
 
     app.routes.defaultMaxBodySize = "22mb"
@@ -143,6 +150,7 @@ var webParts: [any WebPart.Type] {
 }
 
 struct OutboxWorkerKey: StorageKey { typealias Value = OutboxWorker }
+struct ConnectorWorkerKey: StorageKey { typealias Value = ConnectorWorker }
 struct ServerLockKey: StorageKey { typealias Value = ServerLock }
 
 /// One server per SQLite file: its caches and workers assume they are alone with the data (several processes
@@ -177,6 +185,8 @@ final class ServerLock: Sendable {
 extension Application {
     /// The outbox worker, for commands and tests that deliver mail on demand.
     public var outboxWorker: OutboxWorker { storage[OutboxWorkerKey.self]! }
+    /// The connectors' worker, for tests that deliver on demand.
+    public var connectorWorker: ConnectorWorker { storage[ConnectorWorkerKey.self]! }
 }
 
 /// In production no account may be the demo's: none at demo.fr, no admin whose password is the demo one (the

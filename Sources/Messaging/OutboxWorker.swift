@@ -17,7 +17,7 @@ public actor OutboxWorker {
     let logger: Logger
     let idleDelay: Duration
     let lease: TimeInterval
-    private var wakeUp: CheckedContinuation<Void, Never>?
+    private let doorbell = Doorbell()
 
     public init(store: Store, transport: any MailTransport, sms: any SMSGateway, webhooks: WebhookClient, logouts: BackChannelLogout,
                 logger: Logger, idleDelay: Duration = .seconds(2), lease: TimeInterval = OutboxWorker.defaultLease) {
@@ -29,15 +29,12 @@ public actor OutboxWorker {
     public func run() async {
         while !Task.isCancelled {
             let delivered = (try? await deliverDue()) ?? 0
-            if delivered == 0 { await sleep() }
+            if delivered == 0 { await doorbell.wait(upTo: idleDelay) }
         }
     }
 
     /// Asks the worker to look at the outbox now (after a commit that queued mail).
-    public func wake() {
-        wakeUp?.resume()
-        wakeUp = nil
-    }
+    public func wake() async { await doorbell.ring() }
 
     /// How long a claimed message is this worker's, unless configured: well beyond the longest attempt (a webhook's
     /// 15 s, an SMTP session's timeouts). A worker that died holding messages gives them back when it runs out.
@@ -136,23 +133,5 @@ public actor OutboxWorker {
     /// 30 s, 1 min, 2 min, … up to 1 h between attempts.
     public static func backoff(attempts: Int) -> TimeInterval {
         min(3600, 30 * pow(2, Double(max(0, attempts - 1))))
-    }
-
-    private func sleep() async {
-        let delay = idleDelay
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: delay) }
-            group.addTask { await self.waitForWake() }
-            await group.next()
-            group.cancelAll()
-            self.wake()
-        }
-    }
-
-    private func waitForWake() async {
-        await withCheckedContinuation { continuation in
-            if let previous = wakeUp { previous.resume() }
-            wakeUp = continuation
-        }
     }
 }

@@ -67,4 +67,18 @@ extension Mails {
             Guichet
             """)
     }
+
+    /// A connector stopped after failing for a day: its events wait in the journal until an admin starts it again.
+    public static func connectorStopped(to: String, commune: String, since: String, error: String, journalURL: String) -> OutboxMail {
+        OutboxMail(to: to, subject: "Connecteur de \(commune) arrêté", text: """
+            Bonjour,
+
+            Le logiciel de \(commune) ne reçoit plus les demandes que la Métropole lui relaie : les envois échouent depuis \(since) \
+            (dernière erreur : \(error)). Le connecteur est arrêté ; aucun événement n'est perdu, ils attendent dans son journal.
+
+            Une fois le logiciel de la commune réparé, relancez le connecteur : \(journalURL)
+
+            Guichet
+            """)
+    }
 }

@@ -50,4 +50,10 @@ public struct WebhookKeys: Sendable {
         HMAC<SHA256>.authenticationCode(for: Data("webhook:\(collectivite)".utf8), using: SymmetricKey(data: secret))
             .map { String(format: "%02x", $0) }.joined()
     }
+
+    /// A connector's signing key: its own derivation, and a new one each time its credentials are rotated.
+    public func connectorKey(commune: String, generation: Int) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data("connector:\(commune):\(generation)".utf8), using: SymmetricKey(data: secret))
+            .map { String(format: "%02x", $0) }.joined()
+    }
 }

@@ -22,6 +22,10 @@ public enum APIRoutes: WebPart {
         api.get("agent", "demandes", use: agent.list)
         api.get("agent", "demandes", ":number", use: agent.show)
         api.post("agent", "demandes", ":number", "transitions", use: agent.transition)
+        let connector = ConnectorAPI()
+        api.get("connecteur", "demandes", ":number", use: connector.show)
+        api.get("connecteur", "demandes", ":number", "fichiers", ":file", use: connector.file)
+        api.post("connecteur", "demandes", ":number", "evenements", use: connector.post)
     }
 
     static func openAPI(req: Request) async throws -> Response {

@@ -20,9 +20,16 @@ public enum Relay {
         /// An e-mail to the town hall with a link that works without an account: communes without a back-office
         /// in Guichet (no membership; *connecté* ones until their connector exists).
         case email
+        /// Posted to a *connecté* commune's own software (`Connector`), which answers through the connector API.
+        case connector
     }
 
-    public static func channel(for commune: Collectivite) -> Channel { commune.hasBackOffice ? .inbox : .email }
+    /// A *connecté* commune whose connector the Métropole has set up gets its relays there; one without a
+    /// connector yet still gets the e-mail, so nothing waits on an integration that does not exist.
+    public static func channel(for commune: Collectivite, hasConnector: Bool) -> Channel {
+        if commune.membership == .connecte && hasConnector { return .connector }
+        return commune.hasBackOffice ? .inbox : .email
+    }
 
     /// Where the relay e-mail goes: the category's address for that commune if the admins set one, else the town
     /// hall's address from the territory data; nil when neither is known (the relay cannot be sent).

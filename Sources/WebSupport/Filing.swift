@@ -69,8 +69,8 @@ public struct Filing: Sendable {
         let name = account?.name ?? form.text(of: form.contactNameField, in: outcome.values) ?? "Usager"
         var new = NewDemande(demarche: demarche, values: outcome.values, files: outcome.files, accountID: account?.id,
                              submitterName: name, email: email, submissionKey: key, routing: routing)
-        new.relay = relayOrder(routing, demarche: demarche, values: outcome.values, filedWith: scope.collectivite,
-                               citizen: email.isEmpty ? name : "\(name) <\(email)>")
+        new.relay = try await relayOrder(routing, demarche: demarche, values: outcome.values, filedWith: scope.collectivite,
+                                         citizen: (name, email))
         let context = self.context
         let collectivite = scope.collectivite.name
         let filed: FiledDemande

@@ -18,8 +18,10 @@ public struct GuichetContext: Sendable {
     public let passwordCheck: PasswordCheck
     /// The reverse proxies whose `X-Forwarded-For` is believed (`ClientAddress`).
     public let trustedProxies: [IPNetwork]
-    /// The key a collectivité's webhook receivers verify signatures with, for its admins to read.
-    public let webhookKey: @Sendable (String) -> String
+    /// The keys webhook and connector receivers verify signatures with, for admins to read.
+    public let signingKeys: WebhookKeys
+    /// The key a collectivité's webhook receivers verify signatures with.
+    public func webhookKey(_ collectivite: String) -> String { signingKeys.key(for: collectivite) }
     /// The forms' anti-forgery tokens (`CSRF`).
     public let formTokens: FormTokens
     /// Tells the outbox worker that a commit queued mail, so it is sent now rather than at its next poll.
@@ -33,12 +35,12 @@ public struct GuichetContext: Sendable {
     public let relayRecipientOverride: String?
 
     public init(store: Store, renderer: Renderer, baseURL: String, signInThrottle: AttemptThrottle, codeThrottle: AttemptThrottle, passwordCheck: PasswordCheck,
-                trustedProxies: [IPNetwork], webhookKey: @escaping @Sendable (String) -> String, formTokens: FormTokens,
+                trustedProxies: [IPNetwork], signingKeys: WebhookKeys, formTokens: FormTokens,
                 mailQueued: @escaping @Sendable () async -> Void, retention: (draftDays: Int, messageDays: Int),
                 franceConnect: FranceConnectClient? = nil, relayRecipientOverride: String? = nil) {
         self.store = store; self.renderer = renderer; self.baseURL = baseURL; self.signInThrottle = signInThrottle; self.codeThrottle = codeThrottle
         self.passwordCheck = passwordCheck; self.trustedProxies = trustedProxies
-        self.webhookKey = webhookKey; self.formTokens = formTokens; self.mailQueued = mailQueued; self.retention = retention
+        self.signingKeys = signingKeys; self.formTokens = formTokens; self.mailQueued = mailQueued; self.retention = retention
         self.franceConnect = franceConnect; self.relayRecipientOverride = relayRecipientOverride
     }
 

@@ -12,14 +12,28 @@ extension Filing {
     static let relayAttachmentBudget = 10_000_000
 
     /// The relay of a request filed with the Métropole that a commune answers for (`Relay`): into the commune's
-    /// back-office when it has one, else the e-mail to the town hall with the whole request, composed here and
-    /// committed with the filing. Nil when the request stays with the collectivité it was filed with.
+    /// back-office when it has one, to its connector when it is *connecté* and has one, else the e-mail to the
+    /// town hall with the whole request, composed here and committed with the filing. Nil when the request stays
+    /// with the collectivité it was filed with.
     func relayOrder(_ routing: RoutingDecision, demarche: VersionedDemarche, values: [String: FieldValue], filedWith: Collectivite,
-                    citizen: String) -> RelayOrder? {
+                    citizen: (name: String, email: String)) async throws -> RelayOrder? {
         guard let commune = Relay.commune(of: routing, filedWith: filedWith) else { return nil }
-        if Relay.channel(for: commune) == .inbox {
+        let hasConnector = commune.membership == .connecte ? try await context.store.hasConnector(commune: commune.slug) : false
+        switch Relay.channel(for: commune, hasConnector: hasConnector) {
+        case .inbox:
             return RelayOrder(commune: commune.slug, channel: .inbox, address: nil, secret: Secret.token(),
                               historyLine: "Transmise à la mairie \(FrenchName.de(commune.name)), dans son espace agents Guichet", mail: nil)
+        case .connector:
+            let (definition, baseURL, category) = (demarche.definition, context.baseURL, routing.category?.id)
+            return RelayOrder(commune: commune.slug, channel: .connector, address: nil, secret: Secret.token(),
+                              historyLine: "Transmise au logiciel de la mairie \(FrenchName.de(commune.name)) (connecteur)", mail: nil) { filed in
+                let request = Self.connectorRequest(definition: definition, values: values, number: filed.number, submittedAt: filed.submittedAt,
+                                                    citizen: citizen, category: category, commune: commune.slug, baseURL: baseURL)
+                return ConnectorNotice(type: .transmitted, occurredAt: filed.submittedAt, number: filed.number, status: filed.status,
+                                       statusLabel: definition.workflow.status(filed.status)?.label ?? filed.status, request: request)
+            }
+        case .email:
+            break
         }
         let townHall = Relay.address(for: commune, category: routing.category)
         let address = context.relayRecipientOverride ?? townHall
@@ -41,6 +55,7 @@ extension Filing {
         }
         let validUntil = FrenchDate.day(context.store.clock().addingTimeInterval(Double(Relay.linkLifetimeDays) * 86_400))
         let (metropole, category) = (filedWith.name, routing.category?.label)
+        let citizen = citizen.email.isEmpty ? citizen.name : "\(citizen.name) <\(citizen.email)>"
         let (listed, attached) = (files, attachments)
         return RelayOrder(commune: commune.slug, channel: .email, address: address, secret: secret,
                           historyLine: "Relayée par e-mail à la mairie \(FrenchName.de(commune.name))" + (address.map { " (\($0))" } ?? "")
@@ -70,12 +85,53 @@ extension Filing {
             before = "\(scope.collectivite.name), où elle a été déposée"
         }
         let after = RoutingText.summary(decision.collectivite, service: decision.service, category: decision.category?.label)
-        let name = detail.events.first?.actorName ?? "Usager"
-        let relay = relayOrder(decision, demarche: detail.demarche, values: detail.data, filedWith: scope.collectivite,
-                               citizen: detail.email.isEmpty ? name : "\(name) <\(detail.email)>")
+        let relay = try await relayOrder(decision, demarche: detail.demarche, values: detail.data, filedWith: scope.collectivite,
+                                         citizen: (detail.events.first?.actorName ?? "Usager", detail.email))
         let changed = try await store.reroute(number: detail.number, to: decision, historyLine: "Traitée par : \(before) → \(after)",
                                               relay: relay, in: scope, actor: actor)
         if changed && relay != nil { await context.mailQueued() }
         return changed
+    }
+}
+
+extension Filing {
+    /// A request as a commune's software reads it: every answer as text under its question's key, and the files
+    /// with where the connector's token downloads them.
+    public static func connectorRequest(definition: DemarcheDefinition, values: [String: FieldValue], number: String, submittedAt: Date,
+                                        citizen: (name: String, email: String), category: String?, commune: String,
+                                        baseURL: String) -> ConnectorRequest {
+        let form = definition.form
+        let answers = form.fields.compactMap { field -> ConnectorRequest.Answer? in
+            guard let value = values[field.id] else { return nil }
+            if case .files = value { return nil }
+            return .init(key: field.id, label: field.label, value: DataItem.text(value, field, isDate: form.logic.types[field.id] == .date))
+        }
+        let files = FieldValue.files(in: values).map { file, _ in
+            ConnectorRequest.File(id: file.id, name: file.filename, contentType: file.contentType, size: file.size,
+                                  url: baseURL + "/api/v1/connecteur/demandes/\(number)/fichiers/\(file.id)")
+        }
+        return ConnectorRequest(demarche: definition.slug, demarcheTitle: definition.title, category: category, commune: commune,
+                                receivedAt: submittedAt, citizen: .init(name: citizen.name, email: citizen.email.isEmpty ? nil : citizen.email),
+                                answers: answers, files: files)
+    }
+}
+
+extension Filing {
+    /// A commune answers the citizen through its relay (its link's page, or its software through the connector
+    /// API): in the history, and e-mailed, signed « la mairie de … ».
+    public func answerThroughRelay(_ relay: StoredRelay, body: String, by actor: Actor) async throws {
+        let store = context.store
+        let followURL = context.followURL
+        let signed = "la mairie " + FrenchName.de(try await store.collectivite(slug: relay.commune)?.name ?? relay.commune)
+        try await store.answerThroughRelay(relay, body: body, by: actor) { detail in
+            detail.email.isEmpty ? [] : [Mails.message(to: detail.email, collectivite: signed, number: detail.number, body: body,
+                                                      followURL: followURL(detail.number))]
+        }
+        await context.mailQueued()
+    }
+
+    /// Who acts through a relay, as the history names them: the town hall, not a person.
+    public func relayActor(_ relay: StoredRelay) async throws -> Actor {
+        .commune(relay.commune, name: "Mairie " + FrenchName.de(try await context.store.collectivite(slug: relay.commune)?.name ?? relay.commune))
     }
 }

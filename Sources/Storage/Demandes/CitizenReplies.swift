@@ -1,5 +1,6 @@
 import Demarches
 import Foundation
+import Routing
 import SQLKit
 import Workflow
 
@@ -19,6 +20,9 @@ extension Store {
             try await Self.insertRows(into: "demande_files", columns: Self.fileColumns,
                                       newFiles.map { Self.fileRow($0.0, demandeID: detail.id, fieldID: DemandeDetail.replyField(seq: seq)) }, on: sql)
             try await sql.raw("UPDATE demandes SET updated_at = \(bind: now) WHERE id = \(bind: detail.id)").run()
+            let notice = ConnectorNotice(type: .message, occurredAt: self.clock(), number: detail.number, status: detail.status,
+                                         statusLabel: self.statusLabel(detail.status, of: detail), message: text)
+            try await self.queueConnectorNotice(notice, of: detail, position: seq, at: now, on: sql)
             let attached = newFiles.isEmpty ? "" : "\n\nPièces jointes : " + newFiles.map(\.0.filename).joined(separator: ", ") + "."
             try await self.notifyHandlers(of: detail, subject: "Demande \(detail.number) : message de l'usager",
                                           body: "L'usager vous écrit :\n\n" + text + attached, at: now, on: sql)

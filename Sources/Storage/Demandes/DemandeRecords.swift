@@ -140,12 +140,15 @@ public struct RelayOrder: Sendable {
     public var secret: String
     /// The history's line: « Relayée par e-mail à la mairie de Bron (accueil@mairie-bron.fr) ».
     public var historyLine: String
-    /// The e-mail of an `email` relay; nil for an `inbox` one.
+    /// The e-mail of an `email` relay; nil for the others.
     public var mail: (@Sendable (FiledDemande) -> OutboxMail)?
+    /// What a `connector` relay posts to the commune's software; nil for the others.
+    public var notice: (@Sendable (FiledDemande) -> ConnectorNotice)?
 
     public init(commune: String, channel: Relay.Channel, address: String?, secret: String, historyLine: String,
-                mail: (@Sendable (FiledDemande) -> OutboxMail)?) {
-        self.commune = commune; self.channel = channel; self.address = address; self.secret = secret; self.historyLine = historyLine; self.mail = mail
+                mail: (@Sendable (FiledDemande) -> OutboxMail)?, notice: (@Sendable (FiledDemande) -> ConnectorNotice)? = nil) {
+        self.commune = commune; self.channel = channel; self.address = address; self.secret = secret; self.historyLine = historyLine
+        self.mail = mail; self.notice = notice
     }
 }
 

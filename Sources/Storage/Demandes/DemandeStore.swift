@@ -9,8 +9,8 @@ extension Store {
     /// collectivité relayed into this one's back-office, if it is for the agent's service (or has none).
     public func demande(number: String, in scope: TenantScope) async throws -> DemandeDetail? {
         guard let detail = try await loadDemande(whereClause: "d.number = ", number, collectivite: scope.slug) else {
-            guard let shared = try await loadDemande(whereClause: "d.number = ", number, collectivite: nil), shared.sharedWith == scope.slug else { return nil }
-            if case .agent = scope.access, !scope.isAdmin, let service = shared.routing?.service, !scope.agentRoles.contains(service) { return nil }
+            guard let shared = try await loadDemande(whereClause: "d.number = ", number, collectivite: nil), shared.sharedWith == scope.slug,
+                  seesShared(shared, in: scope) else { return nil }
             return shared
         }
         if case .agent = scope.access, !scope.isAdmin {
@@ -103,6 +103,19 @@ extension Store {
     func visibleDemarcheIDs(_ all: [DemarcheSummary], in scope: TenantScope) -> Set<String> {
         if scope.isAdmin { return Set(all.map(\.id)) }
         return Set(all.filter { !$0.roleSet.isDisjoint(with: scope.agentRoles) }.map(\.id))
+    }
+
+    /// The services whose requests, shared into the scope's back-office by another collectivité, its agent may
+    /// see; nil for all of them (an admin, or a platform access). A shared request routed to no service is seen
+    /// by every agent. The one rule, read by `demande(number:in:)` in Swift and by the inbox in SQL.
+    func visibleSharedServices(in scope: TenantScope) -> Set<String>? {
+        if case .agent = scope.access, !scope.isAdmin { return scope.agentRoles }
+        return nil
+    }
+
+    func seesShared(_ detail: DemandeDetail, in scope: TenantScope) -> Bool {
+        guard let services = visibleSharedServices(in: scope), let service = detail.routing?.service else { return true }
+        return services.contains(service)
     }
 
     /// Returns the line's place in the history (`seq`).

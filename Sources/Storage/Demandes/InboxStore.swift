@@ -21,11 +21,11 @@ extension Store {
         func filters(includingStatus: Bool) -> SQLQueryString {
             var q: SQLQueryString
             if query.shared {
-                // Shared by another collectivité: for the agent's service, or for any agent when it names none.
+                // Shared by another collectivité, as `visibleSharedServices` says.
                 q = "d.id IN (SELECT r.demande_id FROM relays r WHERE r.collectivite = \(bind: scope.slug) AND r.channel = 'inbox' AND r.expires_at > \(bind: now))"
-                if case .agent = scope.access, !scope.isAdmin {
+                if let services = visibleSharedServices(in: scope) {
                     q.appendInterpolation(unsafeRaw: " AND (d.routed_service IS NULL OR d.routed_service IN (")
-                    q.appendInterpolation(binds: scope.agentRoles.sorted().isEmpty ? [""] : scope.agentRoles.sorted())
+                    q.appendInterpolation(binds: services.isEmpty ? [""] : services.sorted())
                     q.appendInterpolation(unsafeRaw: "))")
                 }
             } else {

@@ -2,6 +2,7 @@ import Demarches
 import Documents
 import Expressions
 import Foundation
+import Routing
 import SQLKit
 import Territory
 import Workflow
@@ -115,6 +116,11 @@ extension Store {
             defer { seq += 1 }
             return Self.eventRow(demandeID: detail.id, seq: seq, kind: e.kind, actor: actor, from: e.from, to: e.to, body: e.body, at: now)
         }, on: sql)
+        if run.status != detail.status {
+            let notice = ConnectorNotice(type: .status, occurredAt: clock(), number: detail.number, status: run.status,
+                                         statusLabel: statusLabel(run.status, of: detail))
+            try await queueConnectorNotice(notice, of: detail, position: seq - 1, at: now, on: sql)
+        }
         if let timers = run.timers {
             try await sql.raw("DELETE FROM timers WHERE demande_id = \(bind: detail.id) AND kind = 'transition'").run()
             try await Self.insertRows(into: "timers", columns: Self.timerColumns, timers.map {

@@ -37,6 +37,8 @@ public enum GuichetMigrations {
         CreateCompetenceCategories(), CreateRoutingRules(), UpdateDemandesAddRouting(),
         // 015
         CreateRelays(), UpdateCompetenceCategoriesAddRelayAddresses(),
+        // 016
+        CreateConnectors(), CreateConnectorDeliveries(), CreateConnectorReceipts(), UpdateRelaysAddReference(),
     ]
 }
 

@@ -10,6 +10,8 @@ public struct StoredRelay: Sendable, Equatable, Decodable {
     public enum Delivery: Sendable, Equatable {
         /// In the commune's own back-office: nothing to send.
         case inbox
+        /// Posted to the commune's software: its connector's journal follows the delivery.
+        case connector
         /// No address is known for the commune: nothing could be sent.
         case noAddress
         case waiting
@@ -30,12 +32,14 @@ public struct StoredRelay: Sendable, Equatable, Decodable {
     public var closedAt: Date?
     public var alertedAt: Date?
     public var delivery: Delivery
+    /// The commune's own reference for the request, given by its software (connector relays).
+    public var reference: String?
 
     /// Neither acknowledged nor closed: the commune has not said it has it.
     public var isWaiting: Bool { acknowledgedAt == nil && closedAt == nil }
 
     enum CodingKeys: String, CodingKey {
-        case id, demandeId, number, collectivite, channel, address, createdAt, expiresAt, acknowledgedAt, closedAt, alertedAt, outboxId,
+        case id, demandeId, number, collectivite, channel, address, createdAt, expiresAt, acknowledgedAt, closedAt, alertedAt, outboxId, reference,
              outboxRow, sentAt, attempts, lastError
     }
 
@@ -51,8 +55,11 @@ public struct StoredRelay: Sendable, Equatable, Decodable {
         createdAt = try date(.createdAt) ?? Date(timeIntervalSince1970: 0)
         expiresAt = try date(.expiresAt) ?? Date(timeIntervalSince1970: 0)
         acknowledgedAt = try date(.acknowledgedAt); closedAt = try date(.closedAt); alertedAt = try date(.alertedAt)
+        reference = try c.decodeIfPresent(String.self, forKey: .reference)
         if channel == .inbox {
             delivery = .inbox
+        } else if channel == .connector {
+            delivery = .connector
         } else if address == nil {
             delivery = .noAddress
         } else if try c.decodeIfPresent(String.self, forKey: .outboxRow) == nil {
@@ -92,12 +99,17 @@ extension Store {
     static func insertRelays(_ items: [(relay: RelayOrder, filed: FiledDemande, seq: Int)], at now: Int64, on sql: any SQLDatabase) async throws {
         guard !items.isEmpty else { return }
         var mails: [(id: String, message: OutboxMessage)] = [], rows: [[any Encodable & Sendable]] = [], events: [[any Encodable & Sendable]] = []
+        var notices: [[any Encodable & Sendable]] = []
         for (relay, filed, seq) in items {
+            if let notice = relay.notice {
+                notices.append(deliveryRow(commune: relay.commune, demandeID: filed.id, position: seq, notice: notice(filed), at: now))
+            }
             let address = relay.address.flatMap { Email.isValid($0) ? $0 : nil }
             let outboxID = newID()
             if let mail = relay.mail, address != nil { mails.append((outboxID, .email(mail(filed)))) }
-            // Shared into a back-office, a request stays there for as long as it is routed there (a re-route ends it).
-            let expires = relay.channel == .inbox ? Int64.max : now + Int64(Relay.linkLifetimeDays) * 86_400_000
+            // Shared into a back-office or a connector, a request stays there for as long as it is routed there
+            // (a re-route ends it); a link in an e-mail lasts a while.
+            let expires = relay.channel != .email ? Int64.max : now + Int64(Relay.linkLifetimeDays) * 86_400_000
             rows.append([newID(), filed.id, relay.commune, relay.channel.rawValue, address, address == nil ? nil : outboxID,
                          Secret.hash(relay.secret), expires, now])
             let unsent = relay.channel == .email && address == nil
@@ -106,6 +118,7 @@ extension Store {
                                    at: now))
         }
         try await insertOutbox(mails, at: now, on: sql)
+        try await insertRows(into: "connector_deliveries", columns: deliveryInsertColumns, notices, on: sql)
         try await insertRows(into: "relays", columns: ["id", "demande_id", "collectivite", "channel", "address", "outbox_id", "secret_hash",
                                                        "expires_at", "created_at"], rows, on: sql)
         try await insertRows(into: "demande_events", columns: eventColumns, events, on: sql)
@@ -113,7 +126,7 @@ extension Store {
 
     static let relayColumns = """
         SELECT r.id, r.demande_id, d.number, r.collectivite, r.channel, r.address, r.created_at, r.expires_at, r.acknowledged_at, r.closed_at,
-               r.alerted_at, o.id AS outbox_row, o.sent_at, o.attempts, o.last_error
+               r.alerted_at, r.reference, o.id AS outbox_row, o.sent_at, o.attempts, o.last_error
         FROM relays r JOIN demandes d ON d.id = r.demande_id LEFT JOIN outbox o ON o.id = r.outbox_id
         """
 
@@ -244,12 +257,13 @@ extension Store {
 
 extension Store {
     /// A commune's agent opens a request shared into its back-office: the first time is its acknowledgement, in
-    /// the relay and the history.
-    public func markSharedRequestOpened(_ detail: DemandeDetail, in scope: TenantScope, by actor: Actor) async throws {
-        guard detail.sharedWith == scope.slug else { return }
+    /// the relay and the history. True when this was that first time.
+    @discardableResult
+    public func markSharedRequestOpened(_ detail: DemandeDetail, in scope: TenantScope, by actor: Actor) async throws -> Bool {
+        guard detail.sharedWith == scope.slug else { return false }
         let now = nowMillis
         let name = try await collectivite(slug: scope.slug)?.name ?? scope.slug
-        try await write { sql in
+        return try await write { sql in
             let marked = try await sql.raw("""
                 UPDATE relays SET acknowledged_at = \(bind: now)
                 WHERE demande_id = \(bind: detail.id) AND collectivite = \(bind: scope.slug) AND channel = 'inbox' AND acknowledged_at IS NULL
@@ -259,6 +273,7 @@ extension Store {
                 try await self.appendEvent(on: sql, demandeID: detail.id, kind: .relayAcknowledged, actor: actor, from: nil, to: nil,
                                            body: "Ouverte par la mairie \(FrenchName.de(name)).", at: now)
             }
+            return marked
         }
     }
 }

@@ -29,6 +29,10 @@ extension Store {
             let seq = try await self.appendEvent(on: sql, demandeID: detail.id, kind: .rerouted, actor: actor, from: nil, to: nil,
                                                  body: historyLine, at: now)
             if old?.collectivite != decision.collectivite.slug {
+                // The commune's software hears that the request left it, before its relay ends.
+                let notice = ConnectorNotice(type: .withdrawn, occurredAt: self.clock(), number: detail.number, status: detail.status,
+                                             statusLabel: self.statusLabel(detail.status, of: detail), message: historyLine)
+                try await self.queueConnectorNotice(notice, of: detail, position: seq, at: now, on: sql)
                 try await sql.raw("""
                     UPDATE relays SET expires_at = \(bind: now) WHERE demande_id = \(bind: detail.id) AND expires_at > \(bind: now) AND closed_at IS NULL
                     """).run()
