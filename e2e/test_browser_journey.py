@@ -30,6 +30,9 @@ def browser():
 def click_and_wait(browser, element):
     """Clicks and waits for the next page: a click returns before the browser has navigated."""
     old_page = browser.find_element(By.TAG_NAME, "html")
+    # Centred first: on a phone-sized window, Chromium 156 took a click on a button near the screen's edge without
+    # submitting its form (the subsidy form's « Revenir à l'étape précédente »).
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
 
     def old_page_gone(_):
