@@ -53,7 +53,7 @@ struct ConnectorsController {
         let slug = req.form.value("commune"), url = req.form.value("url").trimmingCharacters(in: .whitespaces)
         let candidates = try await connectable(req, scope)
         let communeError = candidates.contains { $0.slug == slug } ? nil : "Choisissez une commune connectée qui n'a pas encore de connecteur."
-        let urlError = Self.urlProblem(url)
+        let urlError = Connector.addressProblem(url)
         guard communeError == nil, urlError == nil else {
             return try await listPage(req, scope, url: url, commune: slug, errors: (urlError, communeError), status: .unprocessableEntity)
         }
@@ -70,7 +70,7 @@ struct ConnectorsController {
         let scope = try await platformScope(req)
         let commune = req.parameters.get("commune") ?? "", url = req.form.value("url").trimmingCharacters(in: .whitespaces)
         guard try await req.store.connector(commune: commune, in: scope) != nil else { throw Abort(.notFound) }
-        if let problem = Self.urlProblem(url) {
+        if let problem = Connector.addressProblem(url) {
             return try await journalPage(req, scope, commune: commune, token: nil, url: url, urlError: problem, status: .unprocessableEntity)
         }
         _ = try await req.store.saveConnector(commune: commune, url: url, in: scope)
@@ -79,11 +79,11 @@ struct ConnectorsController {
     }
 
     func setState(req: Request) async throws -> Response {
-        let scope = try await platformScope(req)
-        let (commune, account) = (req.parameters.get("commune") ?? "", try await req.agentScope().1)
+        let (scope, name) = try await platformAdmin(req)
+        let commune = req.parameters.get("commune") ?? ""
         guard try await req.store.connector(commune: commune, in: scope) != nil else { throw Abort(.notFound) }
         let start = req.form.value("etat") == "demarrer"
-        try await req.store.setConnector(commune: commune, enabled: start, reason: "Arrêté par \(account.name)", in: scope)
+        try await req.store.setConnector(commune: commune, enabled: start, reason: "Arrêté par \(name)", in: scope)
         if start { await req.guichet.mailQueued() }
         req.flash(start ? "Connecteur démarré : les événements en attente partent maintenant." : "Connecteur arrêté : les événements attendent dans le journal.")
         return back(req, scope, commune)
@@ -107,20 +107,12 @@ struct ConnectorsController {
 
     // MARK: -
 
-    /// An address a connector may post to: http(s), a host, no credentials in it (they would be logged).
-    static func urlProblem(_ url: String) -> String? {
-        guard url.count <= 500, let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["https", "http"].contains(scheme),
-              let host = parsed.host, !host.isEmpty else {
-            return "Donnez l'adresse complète du logiciel de la commune, commençant par https:// (500 caractères au plus)."
-        }
-        if parsed.user != nil || parsed.password != nil { return "L'adresse ne doit pas contenir d'identifiant ni de mot de passe." }
-        return nil
-    }
+    private func platformScope(_ req: Request) async throws -> TenantScope { try await platformAdmin(req).scope }
 
-    private func platformScope(_ req: Request) async throws -> TenantScope {
-        let (scope, _) = try await req.agentScope()
+    private func platformAdmin(_ req: Request) async throws -> (scope: TenantScope, name: String) {
+        let (scope, account) = try await req.agentScope()
         guard scope.runsPlatform, scope.isAdmin else { throw Abort(.forbidden) }
-        return scope
+        return (scope, account.name)
     }
 
     private func connectable(_ req: Request, _ scope: TenantScope) async throws -> [Collectivite] {

@@ -24,7 +24,7 @@ struct ConnectorAPI {
 
     func show(req: Request) async throws -> Response {
         let (relay, detail) = try await relayed(req, commune: try await commune(req))
-        return try json(dto(relay, detail, req))
+        return try APIJSON.response(dto(relay, detail, req))
     }
 
     func file(req: Request) async throws -> Response {
@@ -101,7 +101,7 @@ struct ConnectorAPI {
             break
         }
         let (after, detail) = try await relayed(req, commune: commune)
-        return try json(dto(after, detail, req))
+        return try APIJSON.response(dto(after, detail, req))
     }
 
     private func replayed(_ receipt: Store.Receipt) -> Response {
@@ -134,13 +134,5 @@ struct ConnectorAPI {
                           request: Filing.connectorRequest(definition: detail.demarche.definition, values: detail.data, number: detail.number,
                                                            submittedAt: detail.submittedAt, citizen: (name, detail.email),
                                                            category: detail.routing?.category, commune: relay.commune, baseURL: req.guichet.baseURL))
-    }
-
-    private func json(_ dto: DemandeDTO) throws -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = .json
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Response(status: .ok, headers: headers, body: .init(data: try encoder.encode(dto)))
     }
 }

@@ -38,6 +38,18 @@ public enum Connector {
     public static func shouldDisable(failingSince: Date, now: Date) -> Bool {
         now.timeIntervalSince(failingSince) >= disableAfter
     }
+
+    /// Why a connector's address is refused, in French, or nil: it must be http(s) with a host, and carry no
+    /// credentials (they would be stored and logged with it). Whether the host is reachable (public, or allowed)
+    /// is the guarded client's call, at each delivery.
+    public static func addressProblem(_ url: String) -> String? {
+        guard url.count <= 500, let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["https", "http"].contains(scheme),
+              let host = parsed.host, !host.isEmpty else {
+            return "Donnez l'adresse complète du logiciel de la commune, commençant par https:// (500 caractères au plus)."
+        }
+        if parsed.user != nil || parsed.password != nil { return "L'adresse ne doit pas contenir d'identifiant ni de mot de passe." }
+        return nil
+    }
 }
 
 /// What Guichet posts to a connector: JSON, with the headers `Idempotency-Key` (the same on every retry of

@@ -53,4 +53,12 @@ final class ConnectorRulesTests: XCTestCase {
         XCTAssertFalse(Connector.shouldDisable(failingSince: start, now: start.addingTimeInterval(24 * 3600)), "retried at least 24 h")
         XCTAssertTrue(Connector.shouldDisable(failingSince: start, now: start.addingTimeInterval(Connector.disableAfter)))
     }
+
+    func testAConnectorsAddressIsHTTPWithAHostAndNoCredentials() {
+        XCTAssertNil(Connector.addressProblem("https://grc.mairie.example/guichet"))
+        XCTAssertNotNil(Connector.addressProblem("ftp://grc.mairie.example"))
+        XCTAssertNotNil(Connector.addressProblem("https://"))
+        XCTAssertNotNil(Connector.addressProblem("https://user:secret@grc.mairie.example/"), "credentials would be stored and logged")
+        XCTAssertNotNil(Connector.addressProblem("https://grc.example/" + String(repeating: "a", count: 500)))
+    }
 }

@@ -76,7 +76,7 @@ final class ConnectorTests: XCTestCase {
         let path = String(photo.url[try XCTUnwrap(photo.url.range(of: "/api/")).lowerBound...])
         let downloaded = try await guichet.browser().get(path, headers: ["Authorization": "Bearer \(token)"])
         XCTAssertEqual(downloaded.status, .ok)
-        XCTAssertEqual(Array(downloaded.body.utf8).count > 0, true)
+        XCTAssertEqual(downloaded.headers.contentType?.description, "image/png")
         let anonymous = try await guichet.browser().get(path)
         XCTAssertEqual(anonymous.status, .unauthorized)
 
@@ -205,9 +205,12 @@ final class ConnectorTests: XCTestCase {
     func testAConnectorSeesOnlyTheRequestsRelayedToItsCommune() async throws {
         _ = try await setUpConnector()
         let token = try await setUpConnectorToken()
-        // A request in Bron (partenaire: into its back-office) and one of the Métropole's own.
+        // A request in Bron (partenaire: into its back-office) and a pothole in Albigny, the Métropole's own.
         let bron = try await fileAt(lat: "45.7390", lon: "4.9130")
-        for number in [bron] {
+        let metropole = try await fileAt(lat: "45.8705", lon: "4.8324", category: "voirie")
+        let pothole = try await detail(metropole)
+        XCTAssertEqual(pothole.routing?.collectivite, TerritoryData.metropoleSlug, "the pothole stays with the Métropole")
+        for number in [bron, metropole] {
             let read = try await guichet.browser().get("/api/v1/connecteur/demandes/\(number)", headers: ["Authorization": "Bearer \(token)"])
             XCTAssertEqual(read.status, .notFound, read.body)
             let write = try await guichet.browser().json(.POST, "/api/v1/connecteur/demandes/\(number)/evenements", ["type": "cloture"],
@@ -247,11 +250,11 @@ final class ConnectorTests: XCTestCase {
         XCTAssertEqual(forbidden.status, .forbidden)
     }
 
-    /// A lighting report at a point (Albigny-sur-Saône's by default), with a photo or not; returns its number.
-    func fileAt(lat: String, lon: String, photo: Bool = false) async throws -> String {
+    /// A report (of a street lamp, unless `category` says otherwise) at a point, with a photo or not; returns its number.
+    func fileAt(lat: String, lon: String, category: String = "eclairage", photo: Bool = false) async throws -> String {
         let citizen = guichet.browser()
         try await citizen.get(Routing.form)
-        let sent = try await citizen.postMultipart(Routing.form, Routing.report("eclairage", lat: lat, lon: lon),
+        let sent = try await citizen.postMultipart(Routing.form, Routing.report(category, lat: lat, lon: lon),
                                                    files: photo ? [("photo", "lampadaire.png", Routing.png)] : [])
         XCTAssertEqual(sent.status, .seeOther, sent.body)
         let receipt = try await citizen.get(try XCTUnwrap(sent.location))

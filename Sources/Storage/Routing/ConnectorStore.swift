@@ -82,17 +82,21 @@ extension Store {
     /// Every connector, with its journal's counts (the platform's: a commune's admin would see other tenants').
     public func connectors(in scope: TenantScope) async throws -> [StoredConnector] {
         try scope.requirePlatform()
-        return try await sql.raw("""
-            SELECT k.collectivite, k.url, k.key_generation, k.disabled_at, k.disabled_reason, k.created_at,
-                   (SELECT COUNT(*) FROM connector_deliveries c WHERE c.collectivite = k.collectivite AND c.delivered_at IS NULL) AS pending,
-                   (SELECT COUNT(*) FROM connector_deliveries c WHERE c.collectivite = k.collectivite AND c.delivered_at IS NULL AND c.attempts > 0) AS failing
-            FROM connectors k ORDER BY k.collectivite
-            """).all(decoding: StoredConnector.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return try await connectors(where: "1 = 1")
     }
 
     public func connector(commune: String, in scope: TenantScope) async throws -> StoredConnector? {
         try scope.requirePlatform()
-        return try await connectors(in: scope).first { $0.commune == commune }
+        return try await connectors(where: "k.collectivite = \(bind: commune)").first
+    }
+
+    private func connectors(where condition: SQLQueryString) async throws -> [StoredConnector] {
+        try await sql.raw("""
+            SELECT k.collectivite, k.url, k.key_generation, k.disabled_at, k.disabled_reason, k.created_at,
+                   (SELECT COUNT(*) FROM connector_deliveries c WHERE c.collectivite = k.collectivite AND c.delivered_at IS NULL) AS pending,
+                   (SELECT COUNT(*) FROM connector_deliveries c WHERE c.collectivite = k.collectivite AND c.delivered_at IS NULL AND c.attempts > 0) AS failing
+            FROM connectors k WHERE \(condition) ORDER BY k.collectivite
+            """).all(decoding: StoredConnector.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// Whether relays to this commune go through its connector (`Relay.channel(for:hasConnector:)`).
