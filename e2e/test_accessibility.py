@@ -3,7 +3,7 @@ démarche's page in the designer as its admin and as an agent (whose links diffe
 and the sign-in page. Every violation is listed with its rule and the elements concerned."""
 from axe_selenium_python import Axe
 
-from test_browser_journey import browser, sign_in, sign_out  # noqa: F401 (the fixture)
+from test_browser_journey import browser, sign_in, sign_out, wait_for_next_page  # noqa: F401 (the fixture)
 
 
 # The axe-core that axe-selenium-python ships (3.1.1) predates autocomplete="username" on an e-mail input, which
@@ -63,14 +63,12 @@ def test_agent_administration_passes_axe(guichet, browser):  # noqa: F811
     assert "Inviter un agent" in browser.page_source
     assert violations(browser) == []
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.expected_conditions import staleness_of
-    from selenium.webdriver.support.ui import WebDriverWait
     browser.find_element(By.ID, "email").send_keys("pas une adresse")
     # Sent from the keyboard, as a keyboard user would: headless Chromium dropped the pointer click on this button
     # once the e-mail field had been typed into.
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.XPATH, "//button[text()=\"Envoyer l'invitation\"]").send_keys(Keys.ENTER)
-    WebDriverWait(browser, 10).until(staleness_of(old))
+    wait_for_next_page(browser, old)
     assert "Cochez au moins un rôle." in browser.page_source
     assert violations(browser) == []
     # The API tokens page, with a token made and listed.
@@ -78,7 +76,7 @@ def test_agent_administration_passes_axe(guichet, browser):  # noqa: F811
     browser.find_element(By.ID, "libelle").send_keys("Tableau de bord")
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.XPATH, "//button[text()='Créer un jeton']").send_keys(Keys.ENTER)
-    WebDriverWait(browser, 10).until(staleness_of(old))
+    wait_for_next_page(browser, old)
     assert "Copiez-le maintenant" in browser.page_source and "Révoquer « Tableau de bord »" in browser.page_source
     assert violations(browser) == []
     browser.get(base + "/compte")

@@ -34,7 +34,13 @@ def click_and_wait(browser, element):
     # submitting its form (the subsidy form's « Revenir à l'étape précédente »).
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     element.click()
+    wait_for_next_page(browser, old_page)
 
+
+def wait_for_next_page(browser, old_page):
+    """Waits until `old_page` (the `html` element read before a click or an Enter) is gone and the next page loaded.
+    Selenium's `staleness_of` is not enough: mid-navigation Chromium answers "node does not belong to the document",
+    which it does not catch."""
     def old_page_gone(_):
         try:
             old_page.is_enabled()

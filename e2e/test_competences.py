@@ -2,11 +2,9 @@
 in a real browser, with a rule refused beside its condition; axe-core on each page."""
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
-from selenium.webdriver.support.ui import WebDriverWait
 
 from test_accessibility import violations
-from test_browser_journey import browser, sign_in  # noqa: F401 (the fixture)
+from test_browser_journey import browser, sign_in, wait_for_next_page  # noqa: F401 (the fixture)
 
 
 def test_the_admins_read_the_competences_and_a_bad_rule_is_refused_beside_its_condition(guichet, browser):  # noqa: F811
@@ -23,7 +21,7 @@ def test_the_admins_read_the_competences_and_a_bad_rule_is_refused_beside_its_co
     condition.send_keys('flux == "om"')
     old_page = browser.find_element(By.TAG_NAME, "html")
     condition.send_keys(Keys.ENTER)
-    WebDriverWait(browser, 10).until(staleness_of(old_page))
+    wait_for_next_page(browser, old_page)
     assert browser.find_element(By.ID, "erreur-condition").text.startswith("Condition : ")
     assert browser.find_element(By.ID, "condition").get_attribute("aria-invalid") == "true"
     assert violations(browser) == [], browser.current_url

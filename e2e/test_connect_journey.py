@@ -10,7 +10,7 @@ from selenium.webdriver.common.by import By
 
 from oidc_browser import register
 from relying_party import RelyingParty
-from test_browser_journey import browser, click_and_wait, PASSWORD  # noqa: F401 (the fixture)
+from test_browser_journey import browser, click_and_wait, PASSWORD, wait_for_next_page  # noqa: F401 (the fixture)
 from test_accessibility import violations
 
 
@@ -76,9 +76,7 @@ def test_the_applications_page_passes_axe(guichet, browser):  # noqa: F811
     from selenium.webdriver.common.keys import Keys
     old = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.ID, "nom").send_keys(Keys.ENTER)
-    from selenium.webdriver.support.ui import WebDriverWait
-    from selenium.webdriver.support import expected_conditions
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(old))
+    wait_for_next_page(browser, old)
     assert "redirect-erreur" in browser.page_source
     assert violations(browser) == [], browser.current_url
 
